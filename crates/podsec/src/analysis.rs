@@ -1,0 +1,206 @@
+//! The analysis of a whole text: every document, every object, every container.
+
+use serde::Serialize;
+
+use crate::effective::ContainerEffective;
+use crate::manifest::{self, Entry};
+use crate::model::{Finding, Options, ParseError, PssLevel, Version};
+use crate::pss::Pass;
+use crate::yaml;
+
+/// The result of analysing one text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    /// The level decided at.
+    pub level: PssLevel,
+    /// The version as requested (`latest` or `v1.N`).
+    pub requested_version: Version,
+    /// The version actually evaluated (`v1.N`).
+    pub version: String,
+    /// Parse and decode errors, each with line and column.
+    pub errors: Vec<ParseError>,
+    /// Workload objects found, in text order.
+    pub objects: Vec<ObjectReport>,
+    /// Objects that are not workloads (or that have no pod template), with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// One workload object.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObjectReport {
+    /// `kind` as written.
+    pub kind: String,
+    /// `apiVersion` as written.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// `metadata.name`, or empty.
+    pub name: String,
+    /// `metadata.namespace`, if set.
+    pub namespace: Option<String>,
+    /// 0-based index of the document in the stream.
+    pub document: usize,
+    /// 1-based line of the object.
+    pub line: usize,
+    /// Whether Pod Security Admission would admit it at the requested level and version.
+    pub allowed: bool,
+    /// The message the API server would print when it denies (or warns about) the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission_message: Option<String>,
+    /// Findings of every level.
+    pub findings: Vec<Finding>,
+    /// Containers in PSA order: init, regular, ephemeral.
+    pub containers: Vec<ContainerReport>,
+    /// Pod Security Standards checks that pass, with the reason.
+    pub passes: Vec<Pass>,
+    /// Field path of the pod spec inside the document, e.g. `spec.template.spec`.
+    pub pod_path: String,
+}
+
+/// One container of a workload.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContainerReport {
+    /// `name`.
+    pub name: String,
+    /// `initContainer`, `container` or `ephemeralContainer`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// 1-based line of the container entry.
+    pub line: usize,
+    /// Field path of the container, e.g. `spec.containers[0]`.
+    pub path: String,
+    /// The effective security context, field by field.
+    pub effective: ContainerEffective,
+}
+
+/// An object that is not analysed, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// `kind` as written, or empty.
+    pub kind: String,
+    /// `apiVersion` as written, or empty.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// `metadata.name`, or empty.
+    pub name: String,
+    /// 0-based index of the document.
+    pub document: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// Why it is skipped.
+    pub reason: String,
+}
+
+/// Analyses a text holding one or more YAML or JSON documents.
+#[must_use]
+pub fn analyze(text: &str, options: &Options) -> Analysis {
+    let stream = yaml::parse_stream(text);
+    let mut analysis = Analysis {
+        level: options.level,
+        requested_version: options.version,
+        version: options.version.evaluated_label(),
+        errors: stream
+            .errors
+            .iter()
+            .map(|e| ParseError {
+                message: e.message.clone(),
+                line: e.span.line,
+                column: e.span.col,
+                document: e.document,
+            })
+            .collect(),
+        objects: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for doc in &stream.documents {
+        for entry in manifest::objects(doc) {
+            match entry {
+                Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
+                    kind: obj.kind,
+                    api_version: obj.api_version,
+                    name: obj.name,
+                    document: obj.document,
+                    line: obj.node.span().line,
+                    reason,
+                }),
+                Entry::Workload(obj, pod) => analysis
+                    .objects
+                    .push(analyze_object(doc, &obj, &pod, options)),
+            }
+        }
+    }
+    analysis
+}
+
+fn analyze_object(
+    doc: &yaml::Document,
+    obj: &manifest::Object<'_>,
+    pod: &crate::pod::PodView<'_>,
+    options: &Options,
+) -> ObjectReport {
+    let mut findings = Vec::new();
+    crate::ingest::diagnose(obj, pod, &mut findings);
+    crate::ingest::duplicates(doc, obj, &mut findings);
+    let effective = crate::effective::resolve(pod, options);
+    crate::validation::check(pod, &effective, options, &mut findings);
+    let pss = crate::pss::evaluate(pod, options.level, options.version);
+    findings.extend(pss.findings);
+    crate::hardening::check(pod, &effective, options, &mut findings);
+    findings.sort_by(|a, b| (a.level, a.line, a.column).cmp(&(b.level, b.line, b.column)));
+    let admission_message = (!pss.allowed).then(|| {
+        let label = format!("{}:{}", options.level.as_str(), options.version.label());
+        if obj.kind == "Pod" && obj.prefix.is_empty() {
+            format!(
+                "pods \"{}\" is forbidden: violates PodSecurity \"{label}\": {}",
+                obj.name, pss.aggregate
+            )
+        } else {
+            format!(
+                "Warning: would violate PodSecurity \"{label}\": {}",
+                pss.aggregate
+            )
+        }
+    });
+    let containers = pod
+        .containers
+        .iter()
+        .zip(
+            effective
+                .into_iter()
+                .chain(std::iter::repeat_with(ContainerEffective::default)),
+        )
+        .map(|(c, e)| ContainerReport {
+            name: c.name.clone(),
+            kind: c.kind.as_str(),
+            line: c.node.span().line,
+            path: c.path.clone(),
+            effective: e,
+        })
+        .collect();
+    ObjectReport {
+        kind: obj.kind.clone(),
+        api_version: obj.api_version.clone(),
+        name: obj.name.clone(),
+        namespace: obj.namespace.clone(),
+        document: obj.document,
+        line: obj.node.span().line,
+        allowed: pss.allowed,
+        admission_message,
+        findings,
+        containers,
+        passes: pss.passes,
+        pod_path: pod.path.clone(),
+    }
+}
+
+/// Findings of one object, for callers that only need them.
+#[must_use]
+pub fn all_findings(analysis: &Analysis) -> Vec<&Finding> {
+    analysis
+        .objects
+        .iter()
+        .flat_map(|o| o.findings.iter())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

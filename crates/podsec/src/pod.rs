@@ -1,0 +1,290 @@
+//! The read-only typed view of a pod spec that checks use, built over the positioned tree.
+//!
+//! The view keeps node handles, so every value it yields still knows where it is written. Accessors
+//! treat `null` as unset and a value of the wrong type as unset too (the API server would refuse to
+//! decode it; the `ingest` diagnostics report that separately).
+
+use crate::yaml::{Node, Span};
+
+/// Which list a container comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContainerKind {
+    /// `spec.initContainers`.
+    Init,
+    /// `spec.containers`.
+    Regular,
+    /// `spec.ephemeralContainers`.
+    Ephemeral,
+}
+
+impl ContainerKind {
+    /// The JSON contract's name: `initContainer`, `container` or `ephemeralContainer`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "initContainer",
+            ContainerKind::Regular => "container",
+            ContainerKind::Ephemeral => "ephemeralContainer",
+        }
+    }
+
+    /// The pod-spec field that holds this kind.
+    #[must_use]
+    pub fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "initContainers",
+            ContainerKind::Regular => "containers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+
+    /// All kinds in Pod Security Admission's visiting order.
+    pub const ALL: [ContainerKind; 3] = [
+        ContainerKind::Init,
+        ContainerKind::Regular,
+        ContainerKind::Ephemeral,
+    ];
+}
+
+/// One container.
+#[derive(Clone, Debug)]
+pub struct ContainerView<'a> {
+    /// Which list it is in.
+    pub kind: ContainerKind,
+    /// Index within that list.
+    pub index: usize,
+    /// `name` (empty when missing).
+    pub name: String,
+    /// The container's mapping.
+    pub node: Node<'a>,
+    /// Field path, e.g. `spec.template.spec.containers[0]`.
+    pub path: String,
+}
+
+/// A pod spec (of a Pod, or of a workload's template).
+#[derive(Clone, Debug)]
+pub struct PodView<'a> {
+    /// The pod spec mapping.
+    pub spec: Node<'a>,
+    /// The pod (template) metadata, where annotations live.
+    pub meta: Option<Node<'a>>,
+    /// Field path of the spec, e.g. `spec` or `spec.template.spec`.
+    pub path: String,
+    /// Every container, init first, then regular, then ephemeral.
+    pub containers: Vec<ContainerView<'a>>,
+}
+
+impl<'a> PodView<'a> {
+    /// Builds the view of a pod spec.
+    #[must_use]
+    pub fn new(spec: Node<'a>, meta: Option<Node<'a>>, path: String) -> PodView<'a> {
+        let mut containers = Vec::new();
+        for kind in ContainerKind::ALL {
+            if let Some(list) = spec.field(kind.field()) {
+                for (index, node) in list.items().into_iter().enumerate() {
+                    let name = node
+                        .field("name")
+                        .and_then(Node::text)
+                        .unwrap_or("")
+                        .to_string();
+                    let path = format!("{path}.{}[{index}]", kind.field());
+                    containers.push(ContainerView {
+                        kind,
+                        index,
+                        name,
+                        node,
+                        path,
+                    });
+                }
+            }
+        }
+        PodView {
+            spec,
+            meta,
+            path,
+            containers,
+        }
+    }
+
+    /// `spec.securityContext`, when it is a mapping.
+    #[must_use]
+    pub fn security_context(&self) -> Option<Node<'a>> {
+        self.spec.field("securityContext").filter(|n| n.is_map())
+    }
+
+    /// A field of `spec.securityContext` (null means unset).
+    #[must_use]
+    pub fn sc(&self, key: &str) -> Option<Node<'a>> {
+        self.security_context().and_then(|sc| sc.field(key))
+    }
+
+    /// A field of the pod spec itself (null means unset).
+    #[must_use]
+    pub fn field(&self, key: &str) -> Option<Node<'a>> {
+        self.spec.field(key)
+    }
+
+    /// A boolean pod-spec field, e.g. `hostNetwork`.
+    #[must_use]
+    pub fn bool_field(&self, key: &str) -> Option<(bool, Node<'a>)> {
+        let n = self.field(key)?;
+        Some((n.as_bool()?, n))
+    }
+
+    /// `spec.os.name`, exactly as written.
+    #[must_use]
+    pub fn os_name(&self) -> Option<&'a str> {
+        self.field("os")
+            .and_then(|o| o.field("name"))
+            .and_then(Node::as_str)
+    }
+
+    /// Whether `spec.os.name` is exactly `windows`.
+    #[must_use]
+    pub fn is_windows(&self) -> bool {
+        self.os_name() == Some("windows")
+    }
+
+    /// Whether `spec.hostUsers` is explicitly `false`.
+    #[must_use]
+    pub fn host_users_false(&self) -> bool {
+        matches!(self.bool_field("hostUsers"), Some((false, _)))
+    }
+
+    /// The annotations of the pod (template), as (key, value node).
+    #[must_use]
+    pub fn annotations(&self) -> Vec<(&'a str, Node<'a>)> {
+        self.meta
+            .and_then(|m| m.field("annotations"))
+            .map(|a| {
+                a.entries()
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k.text()?, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// One annotation's value text.
+    #[must_use]
+    pub fn annotation(&self, key: &str) -> Option<(&'a str, Node<'a>)> {
+        let v = self.meta?.field("annotations")?.get(key)?;
+        Some((v.raw_scalar()?.0, v))
+    }
+
+    /// `spec.volumes`.
+    #[must_use]
+    pub fn volumes(&self) -> Vec<Node<'a>> {
+        self.field("volumes").map(Node::items).unwrap_or_default()
+    }
+
+    /// Where a new pod-level field would be anchored for messages: the securityContext key if present,
+    /// else the spec.
+    #[must_use]
+    pub fn anchor(&self) -> Span {
+        self.spec
+            .get_entry("securityContext")
+            .map_or_else(|| self.spec.span(), |(k, _)| k.span())
+    }
+
+    /// The field path of a pod security-context field.
+    #[must_use]
+    pub fn sc_path(&self, key: &str) -> String {
+        format!("{}.securityContext.{key}", self.path)
+    }
+}
+
+impl<'a> ContainerView<'a> {
+    /// The container's `securityContext`, when it is a mapping.
+    #[must_use]
+    pub fn security_context(&self) -> Option<Node<'a>> {
+        self.node.field("securityContext").filter(|n| n.is_map())
+    }
+
+    /// A field of the container's securityContext (null means unset).
+    #[must_use]
+    pub fn sc(&self, key: &str) -> Option<Node<'a>> {
+        self.security_context().and_then(|sc| sc.field(key))
+    }
+
+    /// A field of the container itself.
+    #[must_use]
+    pub fn field(&self, key: &str) -> Option<Node<'a>> {
+        self.node.field(key)
+    }
+
+    /// `securityContext.capabilities.add` entries (strings only) with their nodes.
+    #[must_use]
+    pub fn caps_add(&self) -> Vec<(&'a str, Node<'a>)> {
+        self.caps_list("add")
+    }
+
+    /// `securityContext.capabilities.drop` entries (strings only) with their nodes.
+    #[must_use]
+    pub fn caps_drop(&self) -> Vec<(&'a str, Node<'a>)> {
+        self.caps_list("drop")
+    }
+
+    fn caps_list(&self, which: &str) -> Vec<(&'a str, Node<'a>)> {
+        self.sc("capabilities")
+            .and_then(|c| c.field(which))
+            .map(|l| {
+                l.items()
+                    .into_iter()
+                    .filter_map(|n| Some((n.text()?, n)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `ports[*]` mappings.
+    #[must_use]
+    pub fn ports(&self) -> Vec<Node<'a>> {
+        self.field("ports").map(Node::items).unwrap_or_default()
+    }
+
+    /// `volumeMounts[*]` mappings.
+    #[must_use]
+    pub fn volume_mounts(&self) -> Vec<Node<'a>> {
+        self.field("volumeMounts")
+            .map(Node::items)
+            .unwrap_or_default()
+    }
+
+    /// Probe and lifecycle handlers: (`livenessProbe` / `readinessProbe` / `startupProbe` /
+    /// `lifecycle.postStart` / `lifecycle.preStop`, handler mapping).
+    #[must_use]
+    pub fn handlers(&self) -> Vec<(&'static str, Node<'a>)> {
+        let mut out = Vec::new();
+        for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+            if let Some(p) = self.field(probe) {
+                out.push((probe, p));
+            }
+        }
+        if let Some(l) = self.field("lifecycle") {
+            for (name, key) in [
+                ("lifecycle.postStart", "postStart"),
+                ("lifecycle.preStop", "preStop"),
+            ] {
+                if let Some(h) = l.field(key) {
+                    out.push((name, h));
+                }
+            }
+        }
+        out
+    }
+
+    /// The field path of a container security-context field.
+    #[must_use]
+    pub fn sc_path(&self, key: &str) -> String {
+        format!("{}.securityContext.{key}", self.path)
+    }
+
+    /// Where the container is written (its `name` key when present).
+    #[must_use]
+    pub fn anchor(&self) -> Span {
+        self.node
+            .get_entry("name")
+            .map_or_else(|| self.node.span(), |(k, _)| k.span())
+    }
+}

@@ -1,0 +1,165 @@
+//! Tests of the positioned tree.
+
+use super::*;
+
+fn one(text: &str) -> Document {
+    let s = parse_stream(text);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(s.documents.len(), 1);
+    s.documents.into_iter().next().unwrap()
+}
+
+#[test]
+fn spans_of_block_mapping() {
+    let text = "a: 1\nb:\n  c: \"x\"\n  d: [1, 2]\n";
+    let d = one(text);
+    let root = d.root().unwrap();
+    let c = root.get("b").unwrap().get("c").unwrap();
+    assert_eq!(c.as_str(), Some("x"));
+    let sp = c.span();
+    assert_eq!((sp.line, sp.col), (3, 6));
+    assert_eq!(&text[sp.start..sp.end], "\"x\"");
+    let dd = root.get("b").unwrap().get("d").unwrap();
+    assert!(dd.is_flow());
+    assert_eq!(&text[dd.span().start..dd.span().end], "[1, 2]");
+    let (k, _) = root.get("b").unwrap().get_entry("d").unwrap();
+    assert_eq!((k.span().line, k.span().col), (4, 3));
+    assert_eq!(&text[k.span().start..k.span().end], "d");
+}
+
+#[test]
+fn yaml11_scalars() {
+    let d = one("a: yes\nb: off\nc: 0755\nd: '1000'\ne: 1_000\nf: ~\ng:\nh: 1.5\ni: true\n");
+    let r = d.root().unwrap();
+    assert_eq!(r.get("a").unwrap().as_bool(), Some(true));
+    assert!(r.get("a").unwrap().is_yaml11_only());
+    assert_eq!(r.get("b").unwrap().as_bool(), Some(false));
+    assert_eq!(r.get("c").unwrap().as_i64(), Some(0o755));
+    assert!(r.get("c").unwrap().is_yaml11_only());
+    assert_eq!(r.get("d").unwrap().as_i64(), None);
+    assert_eq!(r.get("d").unwrap().as_str(), Some("1000"));
+    assert_eq!(r.get("e").unwrap().as_i64(), Some(1000));
+    assert!(r.get("f").unwrap().is_null());
+    assert!(r.get("g").unwrap().is_null());
+    assert!(r.field("g").is_none());
+    assert_eq!(r.get("i").unwrap().as_bool(), Some(true));
+    assert!(!r.get("i").unwrap().is_yaml11_only());
+}
+
+#[test]
+fn multi_document_and_broken_one() {
+    let s = parse_stream("a: 1\n---\nb: [\n---\nc: 3\n");
+    assert_eq!(s.documents.len(), 2);
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.errors[0].document, Some(1));
+    assert!(s.errors[0].span.line >= 3, "{:?}", s.errors[0]);
+    assert_eq!(s.documents[1].index, 2);
+    assert_eq!(
+        s.documents[1].root().unwrap().get("c").unwrap().span().line,
+        5
+    );
+}
+
+#[test]
+fn anchors_aliases_merge_keys() {
+    let d = one("base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nother: *b\n");
+    let r = d.root().unwrap();
+    let u = r.get("use").unwrap();
+    assert_eq!(u.get("x").unwrap().as_i64(), Some(1));
+    assert_eq!(u.get("y").unwrap().as_i64(), Some(3));
+    assert_eq!(u.entries().len(), 2);
+    assert_eq!(r.get("other").unwrap().get("y").unwrap().as_i64(), Some(2));
+}
+
+#[test]
+fn json_stream() {
+    let s = parse_stream("{\"a\": 1}\n{\"b\": {\"c\": true}}");
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(s.documents.len(), 2);
+    assert!(s.documents[1].json);
+    assert_eq!(
+        s.documents[1]
+            .root()
+            .unwrap()
+            .get("b")
+            .unwrap()
+            .get("c")
+            .unwrap()
+            .as_bool(),
+        Some(true)
+    );
+}
+
+#[test]
+fn crlf_and_unicode_positions() {
+    let text = "a: \"é\"\r\nb: ü\r\nc: 1\r\n";
+    let d = one(text);
+    let r = d.root().unwrap();
+    let c = r.get("c").unwrap();
+    assert_eq!(&text[c.span().start..c.span().end], "1");
+    assert_eq!((c.span().line, c.span().col), (3, 4));
+    let b = r.get("b").unwrap();
+    assert_eq!(&text[b.span().start..b.span().end], "ü");
+}
+
+#[test]
+fn duplicate_keys_recorded_last_wins() {
+    let d = one("a: 1\nb: 2\na: 3\n");
+    assert_eq!(d.duplicates.len(), 1);
+    assert_eq!(d.duplicates[0].first.line, 1);
+    assert_eq!(d.duplicates[0].second.line, 3);
+    assert_eq!(d.root().unwrap().get("a").unwrap().as_i64(), Some(3));
+}
+
+#[test]
+fn alias_bomb_refused() {
+    let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        t.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
+    }
+    let s = parse_stream(&t);
+    assert!(s.documents.is_empty());
+    assert_eq!(s.errors.len(), 1);
+    assert!(
+        s.errors[0].message.contains("alias"),
+        "{}",
+        s.errors[0].message
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error() {
+    let t = "[".repeat(100_000);
+    let s = parse_stream(&t);
+    assert!(s.documents.is_empty());
+    assert!(!s.errors.is_empty());
+    let t = "a:\n".to_string()
+        + &(1..2000)
+            .map(|i| format!("{}b:\n", " ".repeat(i)))
+            .collect::<String>();
+    let s = parse_stream(&t);
+    assert!(!s.errors.is_empty() || !s.documents.is_empty());
+}
+
+#[test]
+fn too_large() {
+    let t = "a".repeat(MAX_INPUT_BYTES + 1);
+    let s = parse_stream(&t);
+    assert_eq!(s.errors.len(), 1);
+    assert!(s.errors[0].message.contains("too large"));
+}
+
+#[test]
+fn block_scalar_and_flow_map_spans() {
+    let text = "a: |\n  line1\n  line2\nb: {c: 1, d: x}\n";
+    let d = one(text);
+    let r = d.root().unwrap();
+    let b = r.get("b").unwrap();
+    assert_eq!(&text[b.span().start..b.span().end], "{c: 1, d: x}");
+    assert_eq!(r.get("a").unwrap().as_str(), Some("line1\nline2\n"));
+    let root_span = r.span();
+    assert_eq!(root_span.start, 0);
+}
