@@ -1,0 +1,54 @@
+//! `cargo xtask`: the project's development tasks, in Rust instead of shell scripts.
+//!
+//! Each subcommand lives in its own module; this file only dispatches. Adding a subcommand is one
+//! `mod` line and one match arm.
+
+mod conformance;
+mod csp;
+mod setup;
+mod test;
+mod util;
+mod web;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup              install what building and testing need (idempotent, fast when done)
+  serve [--port N]   setup, then serve the web app on http://127.0.0.1:N/ (default 8080), rebuilding on change
+  dist               setup, then build the release site into dist/ and print the bundle sizes
+  test [STEP...]     setup, then run every check CI runs (or only the named steps)
+  help               print this message
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    let result = match command.as_str() {
+        "setup" => setup::run_command(rest),
+        "serve" => web::serve(rest),
+        "dist" => web::dist(rest),
+        "test" => test::run_command(rest),
+        // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
+        "trunk-hook" => csp::trunk_hook(rest),
+        // Filled by other modules as they land: `"bench" => bench::run(rest),`,
+        // `"fuzz" => fuzz::run(rest),`, `"docs" => docs::run(rest),`.
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium through playwright-core, and dist/.
+//
+// playwright-core never downloads a browser; we point it at /usr/bin/chromium.
+
+import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = join(ROOT, 'dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Starts the static server and a headless Chromium (with a fresh temporary profile).
+ * Resolves to `{ url, browser, close }`.
+ */
+export async function start() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: run \`cargo xtask dist\` first`);
+  }
+  const site = await serve(DIST);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return {
+    url: site.url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await site.close();
+    },
+  };
+}
+
+/**
+ * Opens the site in a new page and records what happens: every request URL, console errors,
+ * uncaught exceptions and Content-Security-Policy violations.
+ */
+export async function open(env) {
+  const page = await env.browser.newPage();
+  const log = { requests: [], errors: [], violations: [] };
+  page.on('request', (request) => log.requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') log.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => log.errors.push(String(error)));
+  await page.exposeFunction('__reportViolation', (text) => log.violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
+    });
+  });
+  await page.goto(env.url);
+  // The app is up once it has rendered the textarea.
+  await page.waitForSelector('textarea#manifest');
+  return { page, log };
+}

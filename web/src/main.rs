@@ -1,0 +1,8 @@
+//! The playground's entry point: mounts the app on the page's `<body>`.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    yew::Renderer::<podsec_web::app::App>::new().render();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("podsec-web runs in a browser: try `cargo xtask serve`");
+}
