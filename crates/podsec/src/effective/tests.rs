@@ -207,9 +207,9 @@ fn selinux_and_windows() {
             a.seLinuxOptions = null <- runtime (on SELinux hosts the runtime assigns a label (typically container_t with a per-pod MCS level))
             a.windowsOptions = {gmsaCredentialSpecName:m,runAsUserName:ctr,hostProcess:false} <- container@11 (merged per field: hostProcess from the pod)
             b.seLinuxOptions = null <- runtime (on SELinux hosts the runtime assigns a label (typically container_t with a per-pod MCS level))
-            b.windowsOptions = {gmsaCredentialSpecName:false,gmsaCredentialSpec:s,runAsUserName:pod,hostProcess:false} <- pod@7
+            b.windowsOptions = {gmsaCredentialSpecName:gn,gmsaCredentialSpec:gs,runAsUserName:pod,hostProcess:false} <- pod@7
             c.seLinuxOptions = null <- runtime (on SELinux hosts the runtime assigns a label (typically container_t with a per-pod MCS level))
-            c.windowsOptions = {gmsaCredentialSpecName:x,gmsaCredentialSpec:true,runAsUserName:z,hostProcess:false} <- container@15
+            c.windowsOptions = {gmsaCredentialSpecName:cx,gmsaCredentialSpec:cy,runAsUserName:z,hostProcess:false} <- container@15
         "#]],
     );
 }
