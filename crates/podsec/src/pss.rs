@@ -1,15 +1,142 @@
 //! Pod Security Standards, decided exactly as Pod Security Admission decides.
 //!
-//! Placeholder: the 19 checks are being written.
+//! Each of the 19 upstream checks lives in its own file under `pss/`, with its docs, its versioned
+//! logic, its fixes and its tests. This module holds what they share: the registry with minimum
+//! versions and overrides, the runner that picks the variant in force and stamps check IDs on
+//! findings, and the aggregation of upstream's `reason (detail), …` text.
+//!
+//! Architecture invariant: PSA never computes an effective security context, and neither does
+//! anything here. Pod-level and container-level values are examined separately, per check.
 
 use serde::Serialize;
 
 use crate::check::Check;
-use crate::model::{Finding, PssLevel, Version};
-use crate::pod::PodView;
+use crate::fix::FieldPath;
+use crate::model::{Finding, FindingLevel, PssLevel, Version};
+use crate::pod::{ContainerView, PodView};
+use crate::yaml::{Node, Span};
 
-/// The checks of this module.
-pub const CHECKS: &[&Check] = &[];
+mod allow_privilege_escalation;
+mod app_armor_profile;
+mod capabilities_baseline;
+mod capabilities_restricted;
+mod host_namespaces;
+mod host_path_volumes;
+mod host_ports;
+mod host_probes_and_host_lifecycle;
+mod privileged;
+mod proc_mount;
+mod proc_mount_restricted;
+mod restricted_volumes;
+mod run_as_non_root;
+mod run_as_user;
+mod se_linux_options;
+mod seccomp_profile_baseline;
+mod seccomp_profile_restricted;
+mod sysctls;
+mod windows_host_process;
+
+/// The checks of this module: baseline first, then restricted, each group in upstream's ID order.
+pub const CHECKS: &[&Check] = &[
+    &app_armor_profile::CHECK,
+    &capabilities_baseline::CHECK,
+    &host_namespaces::CHECK,
+    &host_path_volumes::CHECK,
+    &host_ports::CHECK,
+    &host_probes_and_host_lifecycle::CHECK,
+    &privileged::CHECK,
+    &proc_mount::CHECK,
+    &se_linux_options::CHECK,
+    &seccomp_profile_baseline::CHECK,
+    &sysctls::CHECK,
+    &windows_host_process::CHECK,
+    &allow_privilege_escalation::CHECK,
+    &capabilities_restricted::CHECK,
+    &proc_mount_restricted::CHECK,
+    &restricted_volumes::CHECK,
+    &run_as_non_root::CHECK,
+    &run_as_user::CHECK,
+    &seccomp_profile_restricted::CHECK,
+];
+
+/// The registry the runner walks, in the same order as [`CHECKS`].
+const REGISTRY: &[&PssCheck] = &[
+    &app_armor_profile::PSS,
+    &capabilities_baseline::PSS,
+    &host_namespaces::PSS,
+    &host_path_volumes::PSS,
+    &host_ports::PSS,
+    &host_probes_and_host_lifecycle::PSS,
+    &privileged::PSS,
+    &proc_mount::PSS,
+    &se_linux_options::PSS,
+    &seccomp_profile_baseline::PSS,
+    &sysctls::PSS,
+    &windows_host_process::PSS,
+    &allow_privilege_escalation::PSS,
+    &capabilities_restricted::PSS,
+    &proc_mount_restricted::PSS,
+    &restricted_volumes::PSS,
+    &run_as_non_root::PSS,
+    &run_as_user::PSS,
+    &seccomp_profile_restricted::PSS,
+];
+
+/// One versioned implementation: the logic in force from policy version `v1.<since>` on.
+pub(crate) type CheckFn = fn(&PodView<'_>) -> Verdict;
+
+/// A check as the runner sees it.
+pub(crate) struct PssCheck {
+    /// The registry entry (ID, level, docs).
+    pub(crate) check: &'static Check,
+    /// `(minimum minor version, logic)`, strictly increasing.
+    pub(crate) versions: &'static [(u32, CheckFn)],
+    /// The baseline check this restricted check replaces while it is active.
+    pub(crate) overrides: Option<&'static str>,
+}
+
+impl PssCheck {
+    /// The implementation in force at a minor version: the one with the greatest minimum version
+    /// not above it.
+    fn variant(&self, minor: u32) -> Option<CheckFn> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|(since, _)| *since <= minor)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// What one check decided.
+#[derive(Debug)]
+pub(crate) enum Verdict {
+    /// The check allows the pod.
+    Allowed {
+        /// Why, for people.
+        reason: String,
+        /// The line that makes it pass, if one does.
+        line: Option<usize>,
+    },
+    /// The check denies the pod.
+    Denied {
+        /// Upstream's `ForbiddenReason`.
+        reason: String,
+        /// Upstream's `ForbiddenDetail`.
+        detail: String,
+        /// One finding per offending value.
+        findings: Vec<Finding>,
+    },
+}
+
+impl Verdict {
+    /// An allowing verdict.
+    pub(crate) fn pass(reason: impl Into<String>, line: Option<usize>) -> Verdict {
+        Verdict::Allowed {
+            reason: reason.into(),
+            line,
+        }
+    }
+}
 
 /// Why a check passes, for the UI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,14 +161,418 @@ pub struct PssResult {
     pub passes: Vec<Pass>,
     /// Upstream's aggregated text: `reason (detail), reason2, ...`; empty when allowed.
     pub aggregate: String,
+    /// The IDs of the checks that deny, in upstream's order.
+    pub denied: Vec<&'static str>,
+}
+
+/// The IDs of the checks that run at a level and version, in upstream's order (baseline IDs
+/// sorted, then restricted IDs sorted), with overridden baseline checks left out.
+#[must_use]
+pub fn active_checks(level: PssLevel, version: Version) -> Vec<&'static str> {
+    active(level, version.effective_minor())
+        .into_iter()
+        .map(|(c, _)| c.check.id)
+        .collect()
+}
+
+fn active(level: PssLevel, minor: u32) -> Vec<(&'static PssCheck, CheckFn)> {
+    let max_level = match level {
+        PssLevel::Privileged => return Vec::new(),
+        PssLevel::Baseline => FindingLevel::Baseline,
+        PssLevel::Restricted => FindingLevel::Restricted,
+    };
+    let mut runs: Vec<(&'static PssCheck, CheckFn)> = REGISTRY
+        .iter()
+        .copied()
+        .filter(|c| c.check.level <= max_level)
+        .filter_map(|c| c.variant(minor).map(|f| (c, f)))
+        .collect();
+    let overridden: Vec<&str> = runs.iter().filter_map(|(c, _)| c.overrides).collect();
+    runs.retain(|(c, _)| !overridden.contains(&c.check.id));
+    runs.sort_by(|(a, _), (b, _)| {
+        (a.check.level, a.check.id.as_bytes()).cmp(&(b.check.level, b.check.id.as_bytes()))
+    });
+    runs
 }
 
 /// Evaluates a pod (template) at a level and version.
 #[must_use]
 pub fn evaluate(pod: &PodView<'_>, level: PssLevel, version: Version) -> PssResult {
-    let _ = (pod, level, version);
-    PssResult {
+    let mut result = PssResult {
         allowed: true,
         ..PssResult::default()
+    };
+    let mut reasons = Vec::new();
+    for (check, run) in active(level, version.effective_minor()) {
+        match run(pod) {
+            Verdict::Allowed { reason, line } => result.passes.push(Pass {
+                check: check.check.id,
+                reason,
+                line,
+            }),
+            Verdict::Denied {
+                reason,
+                detail,
+                findings,
+            } => {
+                result.allowed = false;
+                result.denied.push(check.check.id);
+                reasons.push(if detail.is_empty() {
+                    reason
+                } else {
+                    format!("{reason} ({detail})")
+                });
+                for mut f in findings {
+                    f.check = check.check.id.to_string();
+                    f.level = check.check.level;
+                    f.pss = true;
+                    result.findings.push(f);
+                }
+            }
+        }
+    }
+    result.aggregate = reasons.join(", ");
+    result
+}
+
+/// The namespace label that selects a level and version, e.g.
+/// `pod-security.kubernetes.io/enforce=restricted` with `…/enforce-version=v1.31`.
+#[must_use]
+pub fn admission_label(level: PssLevel, version: Version) -> String {
+    format!(
+        "pod-security.kubernetes.io/enforce={}\npod-security.kubernetes.io/enforce-version={}",
+        level.as_str(),
+        version.label()
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the checks.
+
+/// Upstream's `pluralize`.
+pub(crate) fn pluralize<'s>(singular: &'s str, plural: &'s str, count: usize) -> &'s str {
+    if count == 1 { singular } else { plural }
+}
+
+/// Upstream's `joinQuote`: every item in double quotes (not escaped), joined by `, `.
+pub(crate) fn join_quote<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let inner: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    format!("\"{}\"", inner.join("\", \""))
+}
+
+/// `container "a"` or `containers "a", "b"`, as upstream words a list of container names.
+pub(crate) fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
+    format!(
+        "{} {}",
+        pluralize("container", "containers", names.len()),
+        join_quote(names)
+    )
+}
+
+/// Go's `%q` for a string: double quotes with Go escapes.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => {
+                let n = c as u32;
+                if n > 0xffff {
+                    out.push_str(&format!("\\U{n:08x}"));
+                } else {
+                    out.push_str(&format!("\\u{n:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Sorts and removes duplicates, as Go's `sets.NewString(...).List()` does.
+pub(crate) fn sorted_set(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// A finding with the check ID and level left for the runner to stamp.
+pub(crate) fn finding(
+    message: impl Into<String>,
+    container: Option<&ContainerView<'_>>,
+    at: Span,
+    path: impl Into<String>,
+) -> Finding {
+    Finding::new(
+        "",
+        FindingLevel::Baseline,
+        message,
+        container.map(|c| c.name.as_str()),
+        at,
+        path,
+    )
+}
+
+/// A field path from its dotted form.
+pub(crate) fn fp(s: &str) -> FieldPath {
+    FieldPath::parse(s)
+}
+
+/// The field path of the pod (template) metadata that goes with the spec.
+pub(crate) fn meta_path(pod: &PodView<'_>) -> String {
+    match pod.path.strip_suffix("spec") {
+        Some(prefix) => format!("{prefix}metadata"),
+        None => format!("{}.metadata", pod.path),
+    }
+}
+
+/// The field path of an annotation of the pod (template).
+pub(crate) fn annotation_path(pod: &PodView<'_>, key: &str) -> String {
+    format!("{}.annotations[\"{key}\"]", meta_path(pod))
+}
+
+/// `name (kind)` for messages: `container "app"`, `init container "setup"`,
+/// `ephemeral container "debug"`.
+pub(crate) fn who(c: &ContainerView<'_>) -> String {
+    let kind = match c.kind {
+        crate::pod::ContainerKind::Init => "init container",
+        crate::pod::ContainerKind::Regular => "container",
+        crate::pod::ContainerKind::Ephemeral => "ephemeral container",
+    };
+    format!("{kind} \"{}\"", c.name)
+}
+
+/// The string `type` of a profile object (`seccompProfile`, `appArmorProfile`): `Some("")` when
+/// the object is set without a type, `None` when the object is unset.
+pub(crate) fn profile_type<'a>(profile: Option<Node<'a>>) -> Option<(String, Node<'a>)> {
+    let p = profile?;
+    if !p.is_map() {
+        return None;
+    }
+    match p.field("type") {
+        Some(t) => Some((t.text().unwrap_or("").to_string(), t)),
+        None => Some((String::new(), p)),
+    }
+}
+
+/// An annotation's value as the API server stores it (`null` and empty are the empty string).
+pub(crate) fn annotation_value(n: Node<'_>) -> String {
+    if n.is_null() {
+        return String::new();
+    }
+    n.raw_scalar()
+        .map(|(t, _)| t.to_string())
+        .unwrap_or_default()
+}
+
+/// The line of a node.
+pub(crate) fn line(n: Node<'_>) -> Option<usize> {
+    Some(n.span().line)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+pub(crate) mod testing {
+    //! Test helpers: parse a manifest, run one check's variant, or the whole evaluation.
+
+    use super::*;
+
+    /// Parses the first workload of a manifest and hands its pod view to `f`.
+    pub(crate) fn with_pod<R>(yaml: &str, f: impl FnOnce(&PodView<'_>) -> R) -> R {
+        let stream = crate::yaml::parse_stream(yaml);
+        assert!(stream.errors.is_empty(), "{:?}", stream.errors);
+        let doc = stream.documents.first().expect("a document");
+        for entry in crate::manifest::objects(doc) {
+            if let crate::manifest::Entry::Workload(_, pod) = entry {
+                return f(&pod);
+            }
+        }
+        panic!("no workload in {yaml}");
+    }
+
+    /// Runs one check at a minor version: `Ok(pass reason)` or `Err("reason (detail)")`.
+    pub(crate) fn run(check: &PssCheck, minor: u32, yaml: &str) -> Result<String, String> {
+        with_pod(yaml, |pod| match check.variant(minor) {
+            None => Ok("not active".to_string()),
+            Some(f) => match f(pod) {
+                Verdict::Allowed { reason, .. } => Ok(reason),
+                Verdict::Denied { reason, detail, .. } => Err(if detail.is_empty() {
+                    reason
+                } else {
+                    format!("{reason} ({detail})")
+                }),
+            },
+        })
+    }
+
+    /// Runs one check and returns its findings, rendered one per line as
+    /// `line:col path message [fix: title (applicability)]`.
+    pub(crate) fn findings(check: &PssCheck, minor: u32, yaml: &str) -> String {
+        with_pod(yaml, |pod| match check.variant(minor).map(|f| f(pod)) {
+            Some(Verdict::Denied { findings, .. }) => findings
+                .iter()
+                .map(|f| {
+                    let fix = f.fix.as_ref().map_or(String::new(), |x| {
+                        format!(" [fix: {} ({})]", x.title, x.applicability.as_str())
+                    });
+                    format!("{}:{} {} {}{fix}\n", f.line, f.column, f.path, f.message)
+                })
+                .collect(),
+            _ => String::new(),
+        })
+    }
+
+    /// Evaluates the first workload of a manifest.
+    pub(crate) fn evaluate_yaml(yaml: &str, level: PssLevel, version: Version) -> PssResult {
+        with_pod(yaml, |pod| evaluate(pod, level, version))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::testing::evaluate_yaml;
+    use super::*;
+
+    #[test]
+    fn registry_is_consistent() {
+        assert_eq!(CHECKS.len(), 19);
+        assert_eq!(REGISTRY.len(), 19);
+        for (c, r) in CHECKS.iter().zip(REGISTRY) {
+            assert_eq!(c.id, r.check.id);
+            assert!(!r.versions.is_empty(), "{}", c.id);
+            assert!(
+                r.versions.windows(2).all(|w| w[0].0 < w[1].0),
+                "{} versions must increase",
+                c.id
+            );
+            if let Some(o) = r.overrides {
+                assert_eq!(c.level, FindingLevel::Restricted);
+                let target = REGISTRY.iter().find(|x| x.check.id == o).expect("exists");
+                assert_eq!(target.check.level, FindingLevel::Baseline);
+            }
+            for s in [c.docs.what, c.docs.why, c.docs.fix_safety, c.docs.policy] {
+                assert!(!s.trim().is_empty(), "{} has empty docs", c.id);
+            }
+            assert!(!c.docs.references.is_empty(), "{}", c.id);
+        }
+        let max = REGISTRY
+            .iter()
+            .flat_map(|r| r.versions.iter().map(|(v, _)| *v))
+            .max();
+        assert_eq!(max, Some(crate::model::MAX_KNOWN_MINOR));
+    }
+
+    #[test]
+    fn active_checks_per_breakpoint() {
+        let b = |m| active_checks(PssLevel::Baseline, Version::Minor(m)).len();
+        let r = |m| active_checks(PssLevel::Restricted, Version::Minor(m)).len();
+        assert_eq!((b(0), r(0)), (11, 12));
+        assert_eq!((b(8), r(8)), (11, 13));
+        assert_eq!((b(19), r(19)), (11, 13));
+        assert_eq!((b(22), r(22)), (11, 13));
+        assert_eq!((b(23), r(23)), (11, 14));
+        assert_eq!((b(34), r(34)), (12, 15));
+        assert_eq!((b(35), r(35)), (12, 15));
+        assert_eq!(b(37), 12);
+        assert!(active_checks(PssLevel::Privileged, Version::Latest).is_empty());
+        let ids = active_checks(PssLevel::Restricted, Version::Latest);
+        assert_eq!(
+            ids,
+            [
+                "appArmorProfile",
+                "hostNamespaces",
+                "hostPorts",
+                "hostProbesAndHostLifecycle",
+                "privileged",
+                "seLinuxOptions",
+                "sysctls",
+                "windowsHostProcess",
+                "allowPrivilegeEscalation",
+                "capabilities_restricted",
+                "procMount_restricted",
+                "restrictedVolumes",
+                "runAsNonRoot",
+                "runAsUser",
+                "seccompProfile_restricted",
+            ]
+        );
+    }
+
+    #[test]
+    fn aggregate_follows_upstream_order_and_format() {
+        let yaml = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  hostNetwork: true
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      privileged: true
+"#;
+        let r = evaluate_yaml(yaml, PssLevel::Restricted, Version::Latest);
+        assert!(!r.allowed);
+        assert_eq!(
+            r.aggregate,
+            "host namespaces (hostNetwork=true), \
+             privileged (container \"app\" must not set securityContext.privileged=true), \
+             allowPrivilegeEscalation != false (container \"app\" must set securityContext.allowPrivilegeEscalation=false), \
+             unrestricted capabilities (container \"app\" must set securityContext.capabilities.drop=[\"ALL\"]), \
+             runAsNonRoot != true (pod or container \"app\" must set securityContext.runAsNonRoot=true), \
+             seccompProfile (pod or container \"app\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
+        );
+        assert!(r.findings.iter().all(|f| f.pss && !f.check.is_empty()));
+        assert_eq!(
+            r.denied,
+            [
+                "hostNamespaces",
+                "privileged",
+                "allowPrivilegeEscalation",
+                "capabilities_restricted",
+                "runAsNonRoot",
+                "seccompProfile_restricted"
+            ]
+        );
+    }
+
+    #[test]
+    fn privileged_level_allows_everything() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: a\n    image: x\n";
+        let r = evaluate_yaml(yaml, PssLevel::Privileged, Version::Latest);
+        assert!(r.allowed);
+        assert!(r.aggregate.is_empty());
+    }
+
+    #[test]
+    fn go_quote_escapes_like_go() {
+        assert_eq!(go_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+        assert_eq!(go_quote("\u{1}"), "\"\\x01\"");
+    }
+
+    #[test]
+    fn meta_path_of_templates() {
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: []\n";
+        super::testing::with_pod(yaml, |pod| {
+            assert_eq!(meta_path(pod), "spec.template.metadata");
+        });
     }
 }

@@ -1,0 +1,185 @@
+//! `capabilities_baseline` (baseline): containers may add only capabilities from the runtime's default set.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability, Patch};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{PssCheck, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who};
+
+pub(crate) const CHECK: Check = Check {
+    id: "capabilities_baseline",
+    level: FindingLevel::Baseline,
+    summary: "a container adds a capability beyond the runtime's default set",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "\
+Checks every entry of `securityContext.capabilities.add` in every container against the classic default set of container runtimes: `AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID` and `SYS_CHROOT`.
+Names are compared exactly: `CAP_SYS_ADMIN` and `sys_admin` are not in the list, so they fail.
+`drop` is ignored.",
+        why: "\
+Capabilities are slices of root's power.
+Adding one outside the default set hands the container a power that containers normally never have: `SYS_ADMIN` is close to full root on the host (mounts, namespaces, BPF), `NET_ADMIN` rewrites the node's view of the network, `SYS_PTRACE` reads other processes' memory, `NET_RAW` forges packets and spoofs neighbours, `SYS_MODULE` loads kernel code.
+An attacker who compromises such a container inherits that power, and several of these capabilities are documented escape routes to the node.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tool
+spec:
+  containers:
+  - name: app
+    image: busybox
+    securityContext:
+      capabilities:
+        add: [\"NET_ADMIN\"]
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tool
+spec:
+  containers:
+  - name: app
+    image: busybox
+    securityContext:
+      capabilities:
+        add: [\"NET_BIND_SERVICE\"]
+",
+        fix_safety: "\
+The fix removes the offending entries from `capabilities.add`.
+It is unsafe: the capability was presumably added because the program uses it, and without it the corresponding system calls fail with `EPERM`.
+Find out what the program does with it and whether that work can move to a separate, more trusted component.",
+        policy: "\
+Baseline profile, every version from v1.0.
+At the restricted level it is replaced by `capabilities_restricted` from v1.22 on; restricted v1.0 to v1.21 run this check instead.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(0, v1_0)],
+    overrides: None,
+};
+
+/// The capabilities a baseline container may add.
+pub(crate) const ALLOWED: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn v1_0(pod: &PodView<'_>) -> Verdict {
+    let mut bad_containers = Vec::new();
+    let mut bad_caps = Vec::new();
+    let mut findings = Vec::new();
+    let mut adds = 0;
+    for c in &pod.containers {
+        let mut bad = false;
+        for (cap, n) in c.caps_add() {
+            adds += 1;
+            if ALLOWED.contains(&cap) {
+                continue;
+            }
+            bad = true;
+            bad_caps.push(cap.to_string());
+            let path = format!("{}.add", c.sc_path("capabilities"));
+            findings.push(
+                finding(
+                    format!("non-default capabilities: {} adds \"{cap}\"", who(c)),
+                    Some(c),
+                    n.span(),
+                    path.clone(),
+                )
+                .with_fix(Fix::unsafe_(
+                    format!("remove {cap} from securityContext.capabilities.add"),
+                    "the program loses whatever the capability lets it do; calls that need it fail with EPERM",
+                    vec![Patch::RemoveItem {
+                        path: fp(&path),
+                        item: cap.to_string(),
+                    }],
+                )),
+            );
+        }
+        if bad {
+            bad_containers.push(c.name.clone());
+        }
+    }
+    if bad_containers.is_empty() {
+        return Verdict::pass(
+            if adds == 0 {
+                "no container adds capabilities"
+            } else {
+                "every added capability is in the default set"
+            },
+            None,
+        );
+    }
+    Verdict::Denied {
+        reason: "non-default capabilities".to_string(),
+        detail: format!(
+            "{} must not include {} in securityContext.capabilities.add",
+            containers_phrase(&bad_containers),
+            join_quote(&sorted_set(bad_caps))
+        ),
+        findings,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::{findings, run};
+
+    fn pod(containers: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n{containers}"
+        )
+    }
+
+    #[test]
+    fn default_set_passes_and_others_fail() {
+        let y = pod(
+            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [CHOWN, NET_BIND_SERVICE]\n        drop: [SYS_ADMIN]\n",
+        );
+        assert_eq!(
+            run(&PSS, 0, &y),
+            Ok("every added capability is in the default set".into())
+        );
+        let y = pod(
+            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_TIME, NET_RAW, CAP_CHOWN]\n  - name: b\n    image: x\n    securityContext:\n      capabilities:\n        add: [NET_RAW]\n",
+        );
+        assert_eq!(
+            run(&PSS, 0, &y),
+            Err("non-default capabilities (containers \"a\", \"b\" must not include \"CAP_CHOWN\", \"NET_RAW\", \"SYS_TIME\" in securityContext.capabilities.add)".into())
+        );
+        let f = findings(&PSS, 0, &y);
+        assert_eq!(f.lines().count(), 4, "{f}");
+        assert!(f.starts_with("11:15 spec.containers[0].securityContext.capabilities.add non-default capabilities: container \"a\" adds \"SYS_TIME\" [fix: remove SYS_TIME from securityContext.capabilities.add (unsafe)]"), "{f}");
+    }
+
+    #[test]
+    fn no_adds() {
+        let y = pod("  - name: a\n    image: x\n");
+        assert_eq!(
+            run(&PSS, 37, &y),
+            Ok("no container adds capabilities".into())
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! `capabilities_restricted` (restricted): every container drops `ALL` and adds at most `NET_BIND_SERVICE`.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::FindingLevel;
+use crate::pod::{ContainerView, PodView};
+use crate::pss::{
+    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
+};
+
+pub(crate) const CHECK: Check = Check {
+    id: "capabilities_restricted",
+    level: FindingLevel::Restricted,
+    summary: "a container keeps capabilities: it does not drop ALL, or adds more than NET_BIND_SERVICE",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "\
+Checks that every container (init, regular and ephemeral) lists the exact string `ALL` in `securityContext.capabilities.drop`, and that `capabilities.add` holds nothing but `NET_BIND_SERVICE`.
+A container without `securityContext` or without `capabilities` fails, and so does one that drops every capability by name instead of `ALL`.",
+        why: "\
+Container runtimes grant a default set of about a dozen capabilities (`CHOWN`, `DAC_OVERRIDE`, `SETUID`, `NET_RAW`, ...), which a process running as root can use.
+An attacker who gets code execution uses them to read and overwrite any file regardless of permissions, switch to any user, or craft raw packets to attack neighbouring pods.
+Dropping `ALL` removes that whole toolkit, so a compromise of the process yields only what the process itself could already do.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      capabilities:
+        drop: [\"ALL\"]
+        add: [\"NET_BIND_SERVICE\"]
+",
+        fix_safety: "\
+Adding `ALL` to `drop` is graded safe when the container is declared to run as non-root (`runAsNonRoot: true` or a non-zero `runAsUser`, on the container or the pod): a non-root process has no effective capabilities anyway, so dropping the bounding set changes nothing for it.
+It is unsafe when the container may run as root: root processes routinely rely on `CHOWN`, `SETUID`, `SETGID`, `DAC_OVERRIDE` or `NET_BIND_SERVICE` (nginx binding port 80 and switching to its worker user is the classic example), and those calls then fail.
+Keep `NET_BIND_SERVICE` in `add` if the program binds a port below 1024.
+Removing any other added capability is unsafe for the reason the capability was added in the first place.",
+        policy: "\
+Restricted profile from v1.22; before that, restricted runs `capabilities_baseline` instead, which this check replaces (overrides) from v1.22 on.
+From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, because Linux capabilities do not exist there.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+            "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(22, v1_22), (25, v1_25)],
+    overrides: Some("capabilities_baseline"),
+};
+
+const REASON: &str = "unrestricted capabilities";
+
+/// Whether a container is declared to run as non-root, on itself or through the pod.
+fn runs_as_non_root(pod: &PodView<'_>, c: &ContainerView<'_>) -> bool {
+    let non_root = |n: Option<crate::yaml::Node<'_>>| n.and_then(|n| n.as_bool()) == Some(true);
+    let uid = |n: Option<crate::yaml::Node<'_>>| n.and_then(|n| n.as_i64());
+    let container_uid = uid(c.sc("runAsUser")).or_else(|| uid(pod.sc("runAsUser")));
+    let container_nr = c
+        .sc("runAsNonRoot")
+        .and_then(|n| n.as_bool())
+        .or_else(|| pod.sc("runAsNonRoot").and_then(|n| n.as_bool()));
+    match container_uid {
+        Some(0) => false,
+        Some(_) => true,
+        None => container_nr == Some(true) || (non_root(c.sc("runAsNonRoot"))),
+    }
+}
+
+fn v1_22(pod: &PodView<'_>) -> Verdict {
+    let mut missing = Vec::new();
+    let mut adding = Vec::new();
+    let mut forbidden = Vec::new();
+    let mut findings = Vec::new();
+    for c in &pod.containers {
+        let drop_path = format!("{}.drop", c.sc_path("capabilities"));
+        let add_path = format!("{}.add", c.sc_path("capabilities"));
+        let caps = c.sc("capabilities").filter(|n| n.is_map());
+        let dropped_all = caps.is_some() && c.caps_drop().iter().any(|(n, _)| *n == "ALL");
+        if !dropped_all {
+            missing.push(c.name.clone());
+            let at = match (caps, c.security_context()) {
+                (Some(_), _) => c
+                    .security_context()
+                    .and_then(|sc| sc.get_entry("capabilities"))
+                    .map_or_else(|| c.anchor(), |(k, _)| k.span()),
+                (None, Some(_)) => c
+                    .node
+                    .get_entry("securityContext")
+                    .map_or_else(|| c.anchor(), |(k, _)| k.span()),
+                (None, None) => c.anchor(),
+            };
+            let patch = vec![Patch::Ensure {
+                path: fp(&drop_path),
+                item: PatchValue::Str("ALL".to_string()),
+            }];
+            let title = "add ALL to securityContext.capabilities.drop";
+            let fix = if runs_as_non_root(pod, c) {
+                Fix::safe(title, patch)
+            } else {
+                Fix::unsafe_(
+                    title,
+                    "a process running as root loses CHOWN, SETUID, SETGID, DAC_OVERRIDE and NET_BIND_SERVICE; keep NET_BIND_SERVICE in add if it binds a port below 1024",
+                    patch,
+                )
+            };
+            findings.push(
+                finding(
+                    format!("{REASON}: {} does not drop ALL capabilities", who(c)),
+                    Some(c),
+                    at,
+                    drop_path,
+                )
+                .with_fix(fix),
+            );
+        }
+        if caps.is_none() {
+            continue;
+        }
+        let mut bad = false;
+        for (cap, n) in c.caps_add() {
+            if cap == "NET_BIND_SERVICE" {
+                continue;
+            }
+            bad = true;
+            forbidden.push(cap.to_string());
+            findings.push(
+                finding(
+                    format!("{REASON}: {} adds \"{cap}\"", who(c)),
+                    Some(c),
+                    n.span(),
+                    add_path.clone(),
+                )
+                .with_fix(Fix::unsafe_(
+                    format!("remove {cap} from securityContext.capabilities.add"),
+                    "the program loses whatever the capability lets it do; calls that need it fail with EPERM",
+                    vec![Patch::RemoveItem {
+                        path: fp(&add_path),
+                        item: cap.to_string(),
+                    }],
+                )),
+            );
+        }
+        if bad {
+            adding.push(c.name.clone());
+        }
+    }
+    let mut details = Vec::new();
+    if !missing.is_empty() {
+        details.push(format!(
+            "{} must set securityContext.capabilities.drop=[\"ALL\"]",
+            containers_phrase(&missing)
+        ));
+    }
+    if !adding.is_empty() {
+        details.push(format!(
+            "{} must not include {} in securityContext.capabilities.add",
+            containers_phrase(&adding),
+            join_quote(&sorted_set(forbidden))
+        ));
+    }
+    if details.is_empty() {
+        return Verdict::pass(
+            "every container drops ALL and adds at most NET_BIND_SERVICE",
+            None,
+        );
+    }
+    Verdict::Denied {
+        reason: REASON.to_string(),
+        detail: details.join("; "),
+        findings,
+    }
+}
+
+fn v1_25(pod: &PodView<'_>) -> Verdict {
+    if pod.is_windows() {
+        return Verdict::pass(
+            "not applicable: spec.os.name is windows (exempt from v1.25)",
+            pod.field("os").and_then(|o| o.field("name")).and_then(line),
+        );
+    }
+    v1_22(pod)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::{findings, run};
+
+    fn pod(spec: &str, containers: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
+        )
+    }
+
+    #[test]
+    fn missing_capabilities_fails() {
+        let y = pod("", "  - name: a\n    image: x\n");
+        assert_eq!(run(&PSS, 21, &y), Ok("not active".into()));
+        assert_eq!(
+            run(&PSS, 22, &y),
+            Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"])".into())
+        );
+        assert!(findings(&PSS, 22, &y).contains("(unsafe)"));
+    }
+
+    #[test]
+    fn drop_all_by_name_is_not_enough_and_case_matters() {
+        let y = pod(
+            "",
+            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [all]\n        add: [NET_BIND_SERVICE, SYS_ADMIN, CHOWN]\n",
+        );
+        assert_eq!(
+            run(&PSS, 37, &y),
+            Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"]; container \"a\" must not include \"CHOWN\", \"SYS_ADMIN\" in securityContext.capabilities.add)".into())
+        );
+    }
+
+    #[test]
+    fn drop_all_with_net_bind_passes() {
+        let y = pod(
+            "",
+            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
+        );
+        assert!(run(&PSS, 37, &y).is_ok());
+    }
+
+    #[test]
+    fn non_root_makes_the_fix_safe() {
+        let y = pod(
+            "  securityContext:\n    runAsNonRoot: true\n",
+            "  - name: a\n    image: x\n",
+        );
+        assert!(findings(&PSS, 37, &y).contains("(safe)"));
+    }
+
+    #[test]
+    fn windows_exempt_from_v1_25() {
+        let y = pod(
+            "  os:\n    name: windows\n",
+            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n",
+        );
+        assert!(run(&PSS, 24, &y).is_err());
+        assert!(run(&PSS, 25, &y).is_ok());
+    }
+}

@@ -1,0 +1,122 @@
+//! `hostNamespaces` (baseline): the pod must not share the node's network, PID or IPC namespace.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{PssCheck, Verdict, finding};
+
+pub(crate) const CHECK: Check = Check {
+    id: "hostNamespaces",
+    level: FindingLevel::Baseline,
+    summary: "the pod shares a host namespace (hostNetwork, hostPID or hostIPC)",
+    default_on: true,
+    fix: FixAvailability::None,
+    docs: Docs {
+        what: "\
+Checks that `spec.hostNetwork`, `spec.hostPID` and `spec.hostIPC` are unset or `false`.",
+        why: "\
+Each of these fields removes one wall between the pod and the node.
+With `hostNetwork` the pod sees every interface of the node, can bind any node port, sniff traffic and reach services that listen only on localhost, such as the kubelet's or a cloud metadata proxy.
+With `hostPID` it sees every process on the node, can signal them and, with enough privilege, read their memory and environment (secrets included) through `/proc`.
+With `hostIPC` it can read and write the shared memory of host processes.
+A compromise of such a pod is a compromise of the node's network identity or processes.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  hostNetwork: true
+  containers:
+  - name: app
+    image: busybox
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  containers:
+  - name: app
+    image: busybox
+",
+        fix_safety: "\
+No automatic fix: a pod that asks for a host namespace usually exists to do something on the node (a CNI plugin, a node exporter, a debugger).
+Decide whether the workload really needs it; if it does, it belongs in a namespace that is exempt from the baseline level, not in a hardened one.
+Also note that with `hostNetwork: true` the API server defaults every container port's `hostPort` to its `containerPort`, so removing `hostNetwork` may also require removing those `hostPort`s.",
+        policy: "\
+Baseline profile (and therefore restricted), every version from v1.0.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(0, v1_0)],
+    overrides: None,
+};
+
+fn v1_0(pod: &PodView<'_>) -> Verdict {
+    let mut set = Vec::new();
+    let mut findings = Vec::new();
+    for (key, what) in [
+        ("hostNetwork", "the node's network namespace"),
+        ("hostPID", "the node's process namespace"),
+        ("hostIPC", "the node's IPC namespace"),
+    ] {
+        if let Some((true, n)) = pod.bool_field(key) {
+            set.push(format!("{key}=true"));
+            findings.push(
+                finding(
+                    format!("host namespaces: the pod sets {key}=true and shares {what}"),
+                    None,
+                    n.span(),
+                    format!("{}.{key}", pod.path),
+                )
+                .with_fix(Fix::manual(
+                    format!("remove {key}"),
+                    "decide whether the workload really needs the host namespace; if it does, run it in a namespace exempt from baseline",
+                )),
+            );
+        }
+    }
+    if set.is_empty() {
+        return Verdict::pass("hostNetwork, hostPID and hostIPC are unset or false", None);
+    }
+    Verdict::Denied {
+        reason: "host namespaces".to_string(),
+        detail: set.join(", "),
+        findings,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::{findings, run};
+
+    #[test]
+    fn all_three_in_upstream_order() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostIPC: true\n  hostPID: true\n  hostNetwork: true\n  containers: []\n";
+        assert_eq!(
+            run(&PSS, 0, y),
+            Err("host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)".into())
+        );
+        assert!(
+            findings(&PSS, 0, y).starts_with(
+                "8:16 spec.hostNetwork host namespaces: the pod sets hostNetwork=true"
+            )
+        );
+    }
+
+    #[test]
+    fn false_and_strings_pass() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: false\n  hostIPC: \"true\"\n  containers: []\n";
+        assert!(run(&PSS, 37, y).is_ok());
+    }
+}

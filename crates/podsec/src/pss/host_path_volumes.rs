@@ -1,0 +1,144 @@
+//! `hostPathVolumes` (baseline): the pod must not mount directories of the node.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{PssCheck, Verdict, finding, join_quote, pluralize};
+use crate::yaml::Node;
+
+pub(crate) const CHECK: Check = Check {
+    id: "hostPathVolumes",
+    level: FindingLevel::Baseline,
+    summary: "the pod mounts a hostPath volume",
+    default_on: true,
+    fix: FixAvailability::None,
+    docs: Docs {
+        what: "\
+Checks that no entry of `spec.volumes` has a `hostPath` source.",
+        why: "\
+A `hostPath` volume mounts a file or directory of the node into the pod.
+Depending on the path, an attacker inside the pod can read other pods' secrets and logs (`/var/lib/kubelet`, `/var/log`), talk to the container runtime (`/run/containerd/containerd.sock`) and start privileged containers, or write to `/etc` and plant cron jobs or SSH keys.
+Even a read-only mount of an innocent-looking directory can leak credentials, and symlink tricks have turned read-only mounts into writes.
+The blast radius is the node and everything scheduled on it.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: logs
+spec:
+  containers:
+  - name: app
+    image: busybox
+    volumeMounts:
+    - name: varlog
+      mountPath: /var/log
+  volumes:
+  - name: varlog
+    hostPath:
+      path: /var/log
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: logs
+spec:
+  containers:
+  - name: app
+    image: busybox
+    volumeMounts:
+    - name: scratch
+      mountPath: /var/log
+  volumes:
+  - name: scratch
+    emptyDir: {}
+",
+        fix_safety: "\
+No automatic fix: which volume type should replace the host directory depends on what the workload does with it.
+Scratch space becomes an `emptyDir`, configuration a `configMap` or `secret`, durable data a `persistentVolumeClaim`.
+Agents that genuinely need node files belong in a namespace exempt from baseline.",
+        policy: "\
+Baseline profile, every version from v1.0.
+At the restricted level it is always replaced (overridden) by `restrictedVolumes`, which forbids `hostPath` along with every other non-ephemeral volume type.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(0, v1_0)],
+    overrides: None,
+};
+
+fn volume_name(v: Node<'_>) -> String {
+    v.field("name")
+        .and_then(Node::text)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn v1_0(pod: &PodView<'_>) -> Verdict {
+    let mut names = Vec::new();
+    let mut findings = Vec::new();
+    for (i, v) in pod.volumes().into_iter().enumerate() {
+        let Some(hp) = v.field("hostPath") else {
+            continue;
+        };
+        let name = volume_name(v);
+        let path = hp.field("path").and_then(Node::text).unwrap_or("");
+        let at = v
+            .get_entry("hostPath")
+            .map_or_else(|| hp.span(), |(k, _)| k.span());
+        findings.push(
+            finding(
+                format!("hostPath volumes: volume \"{name}\" mounts the node's {path:?}"),
+                None,
+                at,
+                format!("{}.volumes[{i}].hostPath", pod.path),
+            )
+            .with_fix(Fix::manual(
+                "replace the hostPath volume",
+                "use emptyDir for scratch space, configMap or secret for configuration, or a persistentVolumeClaim for data",
+            )),
+        );
+        names.push(name);
+    }
+    if names.is_empty() {
+        return Verdict::pass("no hostPath volumes", None);
+    }
+    Verdict::Denied {
+        reason: "hostPath volumes".to_string(),
+        detail: format!(
+            "{} {}",
+            pluralize("volume", "volumes", names.len()),
+            join_quote(&names)
+        ),
+        findings,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::run;
+
+    #[test]
+    fn host_path_fails() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath:\n      path: /etc\n  - name: b\n    emptyDir: {}\n  - name: c\n    hostPath: {path: /}\n";
+        assert_eq!(
+            run(&PSS, 0, y),
+            Err("hostPath volumes (volumes \"a\", \"c\")".into())
+        );
+    }
+
+    #[test]
+    fn null_host_path_is_unset() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath: null\n    emptyDir: {}\n";
+        assert!(run(&PSS, 37, y).is_ok());
+    }
+}

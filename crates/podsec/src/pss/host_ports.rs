@@ -1,0 +1,137 @@
+//! `hostPorts` (baseline): containers must not bind ports of the node.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{PssCheck, Verdict, containers_phrase, finding, pluralize, sorted_set, who};
+
+pub(crate) const CHECK: Check = Check {
+    id: "hostPorts",
+    level: FindingLevel::Baseline,
+    summary: "a container binds a port on the node (hostPort)",
+    default_on: true,
+    fix: FixAvailability::None,
+    docs: Docs {
+        what: "\
+Checks that no container port (init, regular or ephemeral containers) sets a non-zero `hostPort`.",
+        why: "\
+A `hostPort` opens a port on the node's own IP address and forwards it to the container, bypassing Services and most NetworkPolicy setups.
+It exposes the workload on every network the node is attached to, can shadow or hijack a port that a node service expects to own, and pins the pod to nodes where the port is free.
+An attacker who compromises the pod gets a listener on the node's address, which is useful for intercepting traffic meant for the node.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+    ports:
+    - containerPort: 80
+      hostPort: 80
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+    ports:
+    - containerPort: 80
+",
+        fix_safety: "\
+No automatic fix: clients that connect to the node's address would lose the workload.
+Expose it through a Service (`ClusterIP`, `NodePort` or `LoadBalancer`) or an Ingress instead, then remove `hostPort`.
+With `hostNetwork: true` the API server fills in `hostPort` from `containerPort`, so remove `hostNetwork` too.",
+        policy: "\
+Baseline profile (and therefore restricted), every version from v1.0.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://kubernetes.io/docs/concepts/configuration/overview/#services",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(0, v1_0)],
+    overrides: None,
+};
+
+fn v1_0(pod: &PodView<'_>) -> Verdict {
+    let mut bad = Vec::new();
+    let mut ports = Vec::new();
+    let mut findings = Vec::new();
+    for c in &pod.containers {
+        let mut uses = false;
+        for (i, p) in c.ports().into_iter().enumerate() {
+            let Some(n) = p.field("hostPort") else {
+                continue;
+            };
+            let Some(port) = n.as_i64() else {
+                continue;
+            };
+            if port == 0 {
+                continue;
+            }
+            uses = true;
+            ports.push(port.to_string());
+            findings.push(
+                finding(
+                    format!("hostPort: {} binds port {port} on the node", who(c)),
+                    Some(c),
+                    n.span(),
+                    format!("{}.ports[{i}].hostPort", c.path),
+                )
+                .with_fix(Fix::manual(
+                    "remove hostPort and expose the port through a Service",
+                    "clients that connect to the node's address lose the workload",
+                )),
+            );
+        }
+        if uses {
+            bad.push(c.name.clone());
+        }
+    }
+    if bad.is_empty() {
+        return Verdict::pass("no container sets a hostPort", None);
+    }
+    let ports = sorted_set(ports);
+    Verdict::Denied {
+        reason: "hostPort".to_string(),
+        detail: format!(
+            "{} {} {} {}",
+            containers_phrase(&bad),
+            pluralize("uses", "use", bad.len()),
+            pluralize("hostPort", "hostPorts", ports.len()),
+            ports.join(", ")
+        ),
+        findings,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::run;
+
+    #[test]
+    fn upstream_wording() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 1\n      hostPort: 0\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 20}\n  - name: c\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 30}\n";
+        assert_eq!(
+            run(&PSS, 0, y),
+            Err("hostPort (containers \"b\", \"c\" use hostPorts 10, 20, 30)".into())
+        );
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 20}\n";
+        assert_eq!(
+            run(&PSS, 0, y),
+            Err("hostPort (container \"b\" uses hostPort 20)".into())
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! `procMount_restricted` (restricted): containers keep the default `/proc`, user namespace or not.
+
+use crate::check::{Check, Docs};
+use crate::fix::FixAvailability;
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{PssCheck, Verdict};
+
+pub(crate) const CHECK: Check = Check {
+    id: "procMount_restricted",
+    level: FindingLevel::Restricted,
+    summary: "a container unmasks /proc (procMount other than Default), even in a user namespace",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "\
+Checks that every container's `securityContext.procMount` is unset or `Default`, with no exception for pods in a user namespace.",
+        why: "\
+An unmasked `/proc` exposes kernel interfaces that the runtime normally hides or makes read-only.
+A user namespace blunts most of that, which is why baseline tolerates it from v1.35, but the restricted profile keeps the stricter rule: the masks are defence in depth against kernel bugs reachable through `/proc`, and restricted workloads are expected not to need them lifted.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: builder
+spec:
+  hostUsers: false
+  containers:
+  - name: app
+    image: busybox
+    securityContext:
+      procMount: Unmasked
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: builder
+spec:
+  hostUsers: false
+  containers:
+  - name: app
+    image: busybox
+",
+        fix_safety: "\
+The fix removes `procMount`, restoring the default masked `/proc`.
+It is unsafe: the workloads that unmask `/proc` (nested container runtimes, image builders) need it and fail without it; run them at baseline with `hostUsers: false` instead.",
+        policy: "\
+Restricted profile from v1.35, where it replaces (overrides) the baseline `procMount` check so that the baseline user-namespace relaxation does not apply to restricted.
+Restricted v1.0 to v1.34 run the baseline `procMount` check, whose logic there is identical.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(35, v1_35)],
+    overrides: Some("procMount"),
+};
+
+fn v1_35(pod: &PodView<'_>) -> Verdict {
+    super::proc_mount::proc_mount(pod)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::run;
+
+    #[test]
+    fn no_user_namespace_relaxation() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n";
+        assert_eq!(run(&PSS, 34, y), Ok("not active".into()));
+        assert_eq!(
+            run(&PSS, 35, y),
+            Err("procMount (container \"a\" must not set securityContext.procMount to \"Unmasked\")".into())
+        );
+    }
+}

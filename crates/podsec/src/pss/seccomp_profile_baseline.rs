@@ -1,0 +1,240 @@
+//! `seccompProfile_baseline` (baseline): seccomp may not be switched off.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::{
+    PssCheck, Verdict, annotation_path, annotation_value, containers_phrase, finding, fp, go_quote,
+    join_quote, pluralize, profile_type, sorted_set, who,
+};
+
+pub(crate) const CHECK: Check = Check {
+    id: "seccompProfile_baseline",
+    level: FindingLevel::Baseline,
+    summary: "the pod or a container sets seccomp to Unconfined (or another forbidden profile)",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "\
+From v1.19, checks every `seccompProfile` object that is set, on the pod and on each container independently: its `type` must be `RuntimeDefault` or `Localhost` (`Unconfined` and `{}` fail).
+Leaving the profile unset is fine at baseline.
+Before v1.19 the fields are ignored and the legacy annotations are checked instead: `seccomp.security.alpha.kubernetes.io/pod` and `container.seccomp.security.alpha.kubernetes.io/<name>` for each container name in the pod must be `runtime/default`, `docker/default` or start with `localhost/` (an empty value fails).",
+        why: "\
+Seccomp filters the system calls a container may make.
+The runtime's default profile blocks a few dozen calls that containers do not need and that have been the entry point of many kernel exploits (`unshare`, `keyctl`, `bpf`, `ptrace` on old kernels, and more).
+Explicitly choosing `Unconfined` opens the whole kernel interface to an attacker who gets code execution, which makes a container escape through a kernel bug much easier.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    seccompProfile:
+      type: Unconfined
+  containers:
+  - name: app
+    image: nginx
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+  - name: app
+    image: nginx
+",
+        fix_safety: "\
+The fix sets the profile to `RuntimeDefault` (for annotations, `runtime/default`).
+It is unsafe: whoever chose `Unconfined` may have needed a system call the default profile blocks (debuggers, nested container runtimes, some JIT or tracing tools), and that call then fails with `EPERM`.
+If the workload needs a specific call, write a `Localhost` profile that adds just that.",
+        policy: "\
+Baseline profile from v1.0: the annotation rules up to v1.18, the field rules from v1.19 (the fields appeared in Kubernetes 1.19).
+At the restricted level it is replaced (overridden) by `seccompProfile_restricted` from v1.19; restricted v1.0 to v1.18 run the annotation rules of this check.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+            "https://kubernetes.io/docs/tutorials/security/seccomp/",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(0, v1_0), (19, v1_19)],
+    overrides: None,
+};
+
+const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const CONTAINER_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
+const NOTE: &str = "system calls the default profile blocks start failing with EPERM";
+
+/// Whether a profile type passes seccomp checks.
+pub(crate) fn valid_type(t: &str) -> bool {
+    matches!(t, "RuntimeDefault" | "Localhost")
+}
+
+fn valid_annotation(v: &str) -> bool {
+    v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/")
+}
+
+/// The fix for a seccomp profile type that is set to a bad value.
+pub(crate) fn type_fix(path: &str) -> Fix {
+    Fix::unsafe_(
+        "set seccompProfile.type: RuntimeDefault",
+        NOTE,
+        vec![Patch::Set {
+            path: fp(path),
+            value: PatchValue::Str("RuntimeDefault".to_string()),
+        }],
+    )
+}
+
+fn v1_0(pod: &PodView<'_>) -> Verdict {
+    let mut forbidden = Vec::new();
+    let mut findings = Vec::new();
+    let mut keys: Vec<String> = vec![POD_ANNOTATION.to_string()];
+    keys.extend(
+        pod.containers
+            .iter()
+            .map(|c| format!("{CONTAINER_PREFIX}{}", c.name)),
+    );
+    for key in keys {
+        let Some((_, n)) = pod.annotations().into_iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let v = annotation_value(n);
+        if valid_annotation(&v) {
+            continue;
+        }
+        forbidden.push(format!("{key}={}", go_quote(&v)));
+        let path = annotation_path(pod, &key);
+        findings.push(
+            finding(
+                format!("seccompProfile: annotation {key} is \"{v}\""),
+                None,
+                n.span(),
+                path.clone(),
+            )
+            .with_fix(Fix::unsafe_(
+                "set the seccomp annotation to runtime/default",
+                NOTE,
+                vec![Patch::Set {
+                    path: fp(&path),
+                    value: PatchValue::Str("runtime/default".to_string()),
+                }],
+            )),
+        );
+    }
+    if forbidden.is_empty() {
+        return Verdict::pass(
+            "no seccomp annotation selects a forbidden profile (fields are not checked before v1.19)",
+            None,
+        );
+    }
+    let forbidden = sorted_set(forbidden);
+    Verdict::Denied {
+        reason: "seccompProfile".to_string(),
+        detail: format!(
+            "forbidden {} {}",
+            pluralize("annotation", "annotations", forbidden.len()),
+            forbidden.join(", ")
+        ),
+        findings,
+    }
+}
+
+fn v1_19(pod: &PodView<'_>) -> Verdict {
+    let mut setters = Vec::new();
+    let mut values = Vec::new();
+    let mut findings = Vec::new();
+    if let Some((t, n)) = profile_type(pod.sc("seccompProfile"))
+        && !valid_type(&t)
+    {
+        setters.push("pod".to_string());
+        values.push(t.clone());
+        let path = format!("{}.type", pod.sc_path("seccompProfile"));
+        findings.push(
+            finding(
+                format!("seccompProfile: the pod sets seccompProfile.type to \"{t}\""),
+                None,
+                n.span(),
+                path.clone(),
+            )
+            .with_fix(type_fix(&path)),
+        );
+    }
+    let mut bad = Vec::new();
+    for c in &pod.containers {
+        let Some((t, n)) = profile_type(c.sc("seccompProfile")) else {
+            continue;
+        };
+        if valid_type(&t) {
+            continue;
+        }
+        bad.push(c.name.clone());
+        values.push(t.clone());
+        let path = format!("{}.type", c.sc_path("seccompProfile"));
+        findings.push(
+            finding(
+                format!(
+                    "seccompProfile: {} sets seccompProfile.type to \"{t}\"",
+                    who(c)
+                ),
+                Some(c),
+                n.span(),
+                path.clone(),
+            )
+            .with_fix(type_fix(&path)),
+        );
+    }
+    if !bad.is_empty() {
+        setters.push(containers_phrase(&bad));
+    }
+    if setters.is_empty() {
+        return Verdict::pass("no seccomp profile is set to a forbidden type", None);
+    }
+    Verdict::Denied {
+        reason: "seccompProfile".to_string(),
+        detail: format!(
+            "{} must not set securityContext.seccompProfile.type to {}",
+            setters.join(" and "),
+            join_quote(&sorted_set(values))
+        ),
+        findings,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::run;
+
+    #[test]
+    fn annotations_before_v1_19() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: ''\n    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n    container.seccomp.security.alpha.kubernetes.io/ghost: unconfined\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: x\n";
+        assert_eq!(
+            run(&PSS, 18, y),
+            Err("seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/a=\"unconfined\", seccomp.security.alpha.kubernetes.io/pod=\"\")".into())
+        );
+        assert_eq!(
+            run(&PSS, 19, y),
+            Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
+        );
+    }
+
+    #[test]
+    fn fields_independent_and_empty_object_is_set() {
+        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {}\n  - name: b\n    image: x\n    securityContext:\n      seccompProfile: {type: Unconfined}\n  - name: c\n    image: x\n";
+        assert_eq!(
+            run(&PSS, 37, y),
+            Err("seccompProfile (containers \"a\", \"b\" must not set securityContext.seccompProfile.type to \"\", \"Unconfined\")".into())
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! `seccompProfile_restricted` (restricted): every container must run under a seccomp profile.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::FindingLevel;
+use crate::pod::PodView;
+use crate::pss::seccomp_profile_baseline::{type_fix, valid_type};
+use crate::pss::{
+    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, line, profile_type, sorted_set,
+    who,
+};
+
+pub(crate) const CHECK: Check = Check {
+    id: "seccompProfile_restricted",
+    level: FindingLevel::Restricted,
+    summary: "a container runs without a RuntimeDefault or Localhost seccomp profile",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "\
+Checks that every container runs under a `RuntimeDefault` or `Localhost` seccomp profile: either its own `securityContext.seccompProfile.type`, or the pod's when the container sets none.
+Any profile that is set to another type (`Unconfined`, `{}`) fails, the pod's included, even when every container sets a good one.",
+        why: "\
+Without a seccomp profile, Kubernetes runs containers `Unconfined` unless the kubelet's `seccompDefault` is turned on, so the whole system-call interface of the kernel is reachable.
+Kernel exploits used for container escapes very often go through calls that the runtime's default profile blocks.
+Requiring a profile turns that protection from an optional node setting into a property of the workload.",
+        example: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+",
+        use_instead: "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+  - name: app
+    image: nginx
+",
+        fix_safety: "\
+When no profile is set, the fix sets `seccompProfile.type: RuntimeDefault` at pod level (or on the container when another container sets a bad value of its own).
+That is graded safe: the default profile is the one Docker and containerd have applied to ordinary containers for years, and it blocks only calls that ordinary workloads do not make; tracing tools, nested runtimes and some sandboxes are the exceptions.
+When a profile is explicitly `Unconfined` (or `{}`), switching it to `RuntimeDefault` is unsafe: someone chose to turn seccomp off, probably because a call was blocked.",
+        policy: "\
+Restricted profile from v1.19, where it replaces (overrides) `seccompProfile_baseline`; restricted v1.0 to v1.18 have no seccomp requirement beyond the baseline annotation rules.
+From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, because seccomp is Linux-only.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+            "https://kubernetes.io/docs/tutorials/security/seccomp/",
+        ],
+    },
+};
+
+pub(crate) const PSS: PssCheck = PssCheck {
+    check: &CHECK,
+    versions: &[(19, v1_19), (25, v1_25)],
+    overrides: Some("seccompProfile_baseline"),
+};
+
+fn set_default(path: &str) -> Fix {
+    Fix::safe(
+        "set seccompProfile.type: RuntimeDefault",
+        vec![Patch::Set {
+            path: fp(path),
+            value: PatchValue::Map(vec![(
+                "type".to_string(),
+                PatchValue::Str("RuntimeDefault".to_string()),
+            )]),
+        }],
+    )
+}
+
+fn v1_19(pod: &PodView<'_>) -> Verdict {
+    let mut setters = Vec::new();
+    let mut values = Vec::new();
+    let mut findings = Vec::new();
+    let pod_profile = profile_type(pod.sc("seccompProfile"));
+    let pod_good = pod_profile.as_ref().is_some_and(|(t, _)| valid_type(t));
+    if let Some((t, n)) = &pod_profile
+        && !valid_type(t)
+    {
+        setters.push("pod".to_string());
+        values.push(t.clone());
+        let path = format!("{}.type", pod.sc_path("seccompProfile"));
+        let mut f = finding(
+            format!("seccompProfile: the pod sets seccompProfile.type to \"{t}\""),
+            None,
+            n.span(),
+            path.clone(),
+        )
+        .with_fix(type_fix(&path));
+        for c in &pod.containers {
+            if profile_type(c.sc("seccompProfile")).is_none() {
+                f = f.related(format!("{} inherits this value", who(c)), c.anchor());
+            }
+        }
+        findings.push(f);
+    }
+    let any_container_bad = pod
+        .containers
+        .iter()
+        .any(|c| profile_type(c.sc("seccompProfile")).is_some_and(|(t, _)| !valid_type(&t)));
+    let mut explicit = Vec::new();
+    let mut implicit = Vec::new();
+    let mut covered = 0;
+    for c in &pod.containers {
+        match profile_type(c.sc("seccompProfile")) {
+            Some((t, n)) if !valid_type(&t) => {
+                explicit.push(c.name.clone());
+                values.push(t.clone());
+                let path = format!("{}.type", c.sc_path("seccompProfile"));
+                findings.push(
+                    finding(
+                        format!(
+                            "seccompProfile: {} sets seccompProfile.type to \"{t}\"",
+                            who(c)
+                        ),
+                        Some(c),
+                        n.span(),
+                        path.clone(),
+                    )
+                    .with_fix(type_fix(&path)),
+                );
+            }
+            Some(_) => {}
+            None if pod_good => covered += 1,
+            None => {
+                implicit.push(c.name.clone());
+                if pod_profile.is_none() {
+                    let target = if any_container_bad {
+                        c.sc_path("seccompProfile")
+                    } else {
+                        pod.sc_path("seccompProfile")
+                    };
+                    findings.push(
+                        finding(
+                            format!(
+                                "seccompProfile: neither the pod nor {} sets a seccomp profile (RuntimeDefault or Localhost)",
+                                who(c)
+                            ),
+                            Some(c),
+                            c.anchor(),
+                            c.sc_path("seccompProfile"),
+                        )
+                        .with_fix(set_default(&target)),
+                    );
+                }
+            }
+        }
+    }
+    if !explicit.is_empty() {
+        setters.push(containers_phrase(&explicit));
+    }
+    if !setters.is_empty() {
+        return Verdict::Denied {
+            reason: "seccompProfile".to_string(),
+            detail: format!(
+                "{} must not set securityContext.seccompProfile.type to {}",
+                setters.join(" and "),
+                join_quote(&sorted_set(values))
+            ),
+            findings,
+        };
+    }
+    if !implicit.is_empty() {
+        return Verdict::Denied {
+            reason: "seccompProfile".to_string(),
+            detail: format!(
+                "pod or {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
+                containers_phrase(&implicit)
+            ),
+            findings,
+        };
+    }
+    match &pod_profile {
+        Some((_, n)) if covered > 0 => Verdict::pass(
+            format!(
+                "seccompProfile satisfied by the pod-level value at line {}",
+                n.span().line
+            ),
+            line(*n),
+        ),
+        _ => Verdict::pass(
+            "every container sets a RuntimeDefault or Localhost seccomp profile",
+            None,
+        ),
+    }
+}
+
+fn v1_25(pod: &PodView<'_>) -> Verdict {
+    if pod.is_windows() {
+        return Verdict::pass(
+            "not applicable: spec.os.name is windows (exempt from v1.25)",
+            pod.field("os").and_then(|o| o.field("name")).and_then(line),
+        );
+    }
+    v1_19(pod)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::PSS;
+    use crate::pss::testing::{findings, run};
+
+    fn pod(spec: &str, containers: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
+        )
+    }
+
+    #[test]
+    fn unset_fails_and_pod_covers() {
+        let y = pod("", "  - name: a\n    image: x\n");
+        assert_eq!(run(&PSS, 18, &y), Ok("not active".into()));
+        assert_eq!(
+            run(&PSS, 19, &y),
+            Err("seccompProfile (pod or container \"a\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")".into())
+        );
+        assert!(
+            findings(&PSS, 19, &y)
+                .contains("[fix: set seccompProfile.type: RuntimeDefault (safe)]")
+        );
+        let y = pod(
+            "  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: p.json\n",
+            "  - name: a\n    image: x\n",
+        );
+        assert_eq!(
+            run(&PSS, 19, &y),
+            Ok("seccompProfile satisfied by the pod-level value at line 8".into())
+        );
+    }
+
+    #[test]
+    fn bad_pod_value_denies_even_if_containers_are_good() {
+        let y = pod(
+            "  securityContext:\n    seccompProfile: {type: Unconfined}\n",
+            "  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n",
+        );
+        assert_eq!(
+            run(&PSS, 37, &y),
+            Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
+        );
+    }
+
+    #[test]
+    fn windows_exempt_from_v1_25() {
+        let y = pod(
+            "  os: {name: windows}\n  securityContext:\n    seccompProfile: {type: Unconfined}\n",
+            "  - name: a\n    image: x\n",
+        );
+        assert!(run(&PSS, 24, &y).is_err());
+        assert!(run(&PSS, 25, &y).unwrap().starts_with("not applicable"));
+    }
+}
