@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod check;
 pub mod effective;
 pub mod fix;
+pub mod harden;
 pub mod hardening;
 pub mod ingest;
 pub mod manifest;
@@ -27,6 +28,7 @@ pub mod yaml;
 pub use analysis::{Analysis, ContainerReport, ObjectReport, Skipped, analyze};
 pub use check::{Check, Docs};
 pub use fix::{Applicability, Fix, FixAvailability, Patch, PatchValue};
+pub use harden::{Edit, HardenOptions, Hardened, harden};
 pub use model::{
     EffectiveValue, Finding, FindingLevel, Location, Options, ParseError, PssLevel, Related,
     Runtime, Source, Value, Version,

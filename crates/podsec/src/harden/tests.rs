@@ -1,0 +1,410 @@
+//! Tests of the edit engine (hand-written patches) and of the rewrite.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use super::*;
+use crate::fix::{FieldPath, Patch, PatchValue};
+
+fn set(path: &str, value: PatchValue) -> Patch {
+    Patch::Set {
+        path: FieldPath::parse(path),
+        value,
+    }
+}
+
+fn ensure(path: &str, item: &str) -> Patch {
+    Patch::Ensure {
+        path: FieldPath::parse(path),
+        item: PatchValue::Str(item.to_string()),
+    }
+}
+
+fn remove(path: &str) -> Patch {
+    Patch::Remove {
+        path: FieldPath::parse(path),
+    }
+}
+
+fn remove_item(path: &str, item: &str) -> Patch {
+    Patch::RemoveItem {
+        path: FieldPath::parse(path),
+        item: item.to_string(),
+    }
+}
+
+fn s(v: &str) -> PatchValue {
+    PatchValue::Str(v.to_string())
+}
+
+fn map(entries: &[(&str, PatchValue)]) -> PatchValue {
+    PatchValue::Map(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+fn seccomp() -> PatchValue {
+    map(&[("type", s("RuntimeDefault"))])
+}
+
+/// Applies patches to document 0, checks the output parses and that applying them again changes
+/// nothing.
+#[track_caller]
+fn check(before: &str, patches: &[Patch], after: &str) {
+    let out = apply_patches(before, 0, patches).unwrap();
+    assert_eq!(out, after, "\n--- got:\n{out}\n--- want:\n{after}");
+    let stream = crate::yaml::parse_stream(&out);
+    assert!(stream.errors.is_empty(), "{:?}", stream.errors);
+    let again = apply_patches(&out, 0, patches).unwrap();
+    assert_eq!(again, out, "not idempotent");
+}
+
+#[track_caller]
+fn check_err(before: &str, patches: &[Patch], reason_part: &str) {
+    let err = apply_patches(before, 0, patches).unwrap_err();
+    assert!(err.reason.contains(reason_part), "{err:?}");
+}
+
+const POD: &str = r"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: nginx # the image
+";
+
+#[test]
+fn set_creates_nested_block_map_in_sequence_item() {
+    check(
+        POD,
+        &[set(
+            "spec.containers[0].securityContext.allowPrivilegeEscalation",
+            PatchValue::Bool(false),
+        )],
+        r"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: nginx # the image
+      securityContext:
+        allowPrivilegeEscalation: false
+",
+    );
+}
+
+#[test]
+fn ensure_creates_list_with_detected_sequence_style() {
+    check(
+        POD,
+        &[ensure(
+            "spec.containers[0].securityContext.capabilities.drop",
+            "ALL",
+        )],
+        r"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: nginx # the image
+      securityContext:
+        capabilities:
+          drop:
+            - ALL
+",
+    );
+    // Unindented sequences stay unindented.
+    check(
+        "spec:\n  containers:\n  - name: app\n    image: x\n",
+        &[ensure(
+            "spec.containers[0].securityContext.capabilities.drop",
+            "ALL",
+        )],
+        "spec:\n  containers:\n  - name: app\n    image: x\n    securityContext:\n      capabilities:\n        drop:\n        - ALL\n",
+    );
+}
+
+#[test]
+fn set_map_value_at_pod_level_keeps_comments() {
+    let before = r"spec:
+  securityContext:              # Pod-level: applies to all containers by default
+    runAsNonRoot: true
+    fsGroup: 2000
+  containers:
+    - name: app
+";
+    check(
+        before,
+        &[set("spec.securityContext.seccompProfile", seccomp())],
+        r"spec:
+  securityContext:              # Pod-level: applies to all containers by default
+    runAsNonRoot: true
+    fsGroup: 2000
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+",
+    );
+}
+
+#[test]
+fn set_replaces_scalars_keeping_quotes() {
+    check(
+        "a:\n  b: true # why\n  c: 'Unconfined'\n  d: \"x\"\n",
+        &[
+            set("a.b", PatchValue::Bool(false)),
+            set("a.c", s("RuntimeDefault")),
+            set("a.d", s("y")),
+        ],
+        "a:\n  b: false # why\n  c: 'RuntimeDefault'\n  d: \"y\"\n",
+    );
+}
+
+#[test]
+fn set_into_empty_and_null_values() {
+    for v in ["", " null", " ~", " {}"] {
+        check(
+            &format!("c:\n  securityContext:{v}  # later\n  image: x\n"),
+            &[set(
+                "c.securityContext.seccompProfile.type",
+                s("RuntimeDefault"),
+            )],
+            "c:\n  securityContext:  # later\n    seccompProfile:\n      type: RuntimeDefault\n  image: x\n",
+        );
+    }
+    check(
+        "c:\n  securityContext:\n",
+        &[set(
+            "c.securityContext.runAsNonRoot",
+            PatchValue::Bool(true),
+        )],
+        "c:\n  securityContext:\n    runAsNonRoot: true\n",
+    );
+    // A scalar set on an empty value stays on the key's line.
+    check(
+        "c:\n  securityContext:\n  x: 1\n",
+        &[set("c.securityContext", map(&[]))],
+        "c:\n  securityContext: {}\n  x: 1\n",
+    );
+}
+
+#[test]
+fn flow_maps_and_lists() {
+    check(
+        "c: {name: app, image: x}\n",
+        &[set(
+            "c.securityContext.capabilities.drop",
+            PatchValue::List(vec![s("ALL")]),
+        )],
+        "c: {name: app, image: x, securityContext: {capabilities: {drop: [ALL]}}}\n",
+    );
+    check(
+        "c:\n  securityContext: {}\n",
+        &[set("c.securityContext.privileged", PatchValue::Bool(false))],
+        "c:\n  securityContext:\n    privileged: false\n",
+    );
+    check(
+        "c: {securityContext: {}}\n",
+        &[set("c.securityContext.privileged", PatchValue::Bool(false))],
+        "c: {securityContext: {privileged: false}}\n",
+    );
+    check(
+        "drop: [NET_RAW]\n",
+        &[ensure("drop", "ALL")],
+        "drop: [NET_RAW, ALL]\n",
+    );
+    check("drop: []\n", &[ensure("drop", "ALL")], "drop: [ALL]\n");
+    check(
+        "add: [NET_RAW, SYS_ADMIN, CHOWN]\n",
+        &[remove_item("add", "SYS_ADMIN")],
+        "add: [NET_RAW, CHOWN]\n",
+    );
+    check(
+        "add: [NET_RAW, SYS_ADMIN]\n",
+        &[remove_item("add", "SYS_ADMIN")],
+        "add: [NET_RAW]\n",
+    );
+    check(
+        "c: {a: 1, privileged: true, b: 2}\n",
+        &[remove("c.privileged")],
+        "c: {a: 1, b: 2}\n",
+    );
+}
+
+#[test]
+fn block_lists() {
+    check(
+        "caps:\n  drop:\n    - NET_RAW   # raw sockets\n  add: []\n",
+        &[ensure("caps.drop", "ALL")],
+        "caps:\n  drop:\n    - NET_RAW   # raw sockets\n    - ALL\n  add: []\n",
+    );
+    check(
+        "caps:\n  add:\n  - SYS_ADMIN  # remove me\n  - NET_BIND_SERVICE\n  - SYS_ADMIN\n",
+        &[remove_item("caps.add", "SYS_ADMIN")],
+        "caps:\n  add:\n  - NET_BIND_SERVICE\n",
+    );
+    check(
+        "caps:\n  add:\n  - SYS_ADMIN\n  x: 1\n",
+        &[remove_item("caps.add", "SYS_ADMIN")],
+        "caps:\n  add: []\n  x: 1\n",
+    );
+}
+
+#[test]
+fn remove_keys() {
+    check(
+        "sc:\n  # keep this comment\n  privileged: true # gone with its line\n  runAsUser: 1\n",
+        &[remove("sc.privileged")],
+        "sc:\n  # keep this comment\n  runAsUser: 1\n",
+    );
+    check(
+        "sc:\n  privileged: true\nx: 1\n",
+        &[remove("sc.privileged")],
+        "sc:\n  {}\nx: 1\n",
+    );
+    check(
+        "containers:\n- hostPort: 80\n  name: a\n",
+        &[remove("containers[0].hostPort")],
+        "containers:\n- name: a\n",
+    );
+    check(
+        "sc:\n  seLinuxOptions:\n    type: spc_t\n    level: s0\n  runAsUser: 1\n",
+        &[remove("sc.seLinuxOptions")],
+        "sc:\n  runAsUser: 1\n",
+    );
+    // Removing by index is not idempotent by nature: the next element takes the index.
+    let out = apply_patches(
+        "volumes:\n- name: a\n  hostPath: {path: /}\n- name: b\n  emptyDir: {}\n- name: c\n",
+        0,
+        &[remove("volumes[0]"), remove("volumes[2]")],
+    )
+    .unwrap();
+    assert_eq!(out, "volumes:\n- name: b\n  emptyDir: {}\n");
+}
+
+#[test]
+fn json_documents_stay_json() {
+    check(
+        r#"{"spec": {"containers": [{"name": "app", "image": "x"}]}}"#,
+        &[
+            set(
+                "spec.containers[0].securityContext.runAsNonRoot",
+                PatchValue::Bool(true),
+            ),
+            ensure(
+                "spec.containers[0].securityContext.capabilities.drop",
+                "ALL",
+            ),
+        ],
+        r#"{"spec": {"containers": [{"name": "app", "image": "x", "securityContext": {"runAsNonRoot": true, "capabilities": {"drop": ["ALL"]}}}]}}"#,
+    );
+    check(
+        "{\n  \"spec\": {\n    \"hostPID\": true,\n    \"containers\": []\n  }\n}\n",
+        &[
+            set("spec.securityContext.seccompProfile", seccomp()),
+            remove("spec.hostPID"),
+        ],
+        "{\n  \"spec\": {\n    \"containers\": [],\n    \"securityContext\": {\"seccompProfile\": {\"type\": \"RuntimeDefault\"}}\n  }\n}\n",
+    );
+}
+
+#[test]
+fn crlf_and_no_trailing_newline() {
+    check(
+        "spec:\r\n  containers:\r\n  - name: a\r\n    image: x",
+        &[set(
+            "spec.containers[0].securityContext.privileged",
+            PatchValue::Bool(false),
+        )],
+        "spec:\r\n  containers:\r\n  - name: a\r\n    image: x\r\n    securityContext:\r\n      privileged: false",
+    );
+}
+
+#[test]
+fn four_space_indentation() {
+    check(
+        "spec:\n    containers:\n        -   name: a\n            image: x\n",
+        &[set(
+            "spec.securityContext.runAsNonRoot",
+            PatchValue::Bool(true),
+        )],
+        "spec:\n    containers:\n        -   name: a\n            image: x\n    securityContext:\n        runAsNonRoot: true\n",
+    );
+}
+
+#[test]
+fn multi_document_stream_edits_only_its_document() {
+    let text = "# head\na: 1\n---\nb: {}\n...\n---\nc: 3\n";
+    let out = apply_patches(text, 1, &[set("b.x", PatchValue::Int(1))]).unwrap();
+    assert_eq!(out, "# head\na: 1\n---\nb:\n  x: 1\n...\n---\nc: 3\n");
+}
+
+#[test]
+fn anchors_and_aliases_are_refused() {
+    check_err(
+        "base: &b\n  privileged: true\nc:\n  securityContext: *b\n",
+        &[set("c.securityContext.privileged", PatchValue::Bool(false))],
+        "anchor",
+    );
+    check_err(
+        "base: &b\n  privileged: true\n",
+        &[set("base.privileged", PatchValue::Bool(false))],
+        "anchor",
+    );
+    // A merged key is overridden by writing it explicitly.
+    check(
+        "base: &b {privileged: true}\nc:\n  <<: *b\n  name: x\n",
+        &[set("c.privileged", PatchValue::Bool(false))],
+        "base: &b {privileged: true}\nc:\n  <<: *b\n  name: x\n  privileged: false\n",
+    );
+    // Satisfied patches through aliases are fine.
+    check(
+        "base: &b {privileged: false}\nc: *b\n",
+        &[set("c.privileged", PatchValue::Bool(false))],
+        "base: &b {privileged: false}\nc: *b\n",
+    );
+}
+
+#[test]
+fn set_map_merges_into_existing_map() {
+    check(
+        "sc:\n  seccompProfile:\n    type: Unconfined # was\n",
+        &[set("sc.seccompProfile", seccomp())],
+        "sc:\n  seccompProfile:\n    type: RuntimeDefault # was\n",
+    );
+}
+
+#[test]
+fn lists_of_maps_render_as_block() {
+    check(
+        "spec:\n  containers:\n  - name: a\n",
+        &[set(
+            "spec.volumes",
+            PatchValue::List(vec![map(&[("name", s("tmp")), ("emptyDir", map(&[]))])]),
+        )],
+        "spec:\n  containers:\n  - name: a\n  volumes:\n  - name: tmp\n    emptyDir: {}\n",
+    );
+}
+
+#[test]
+fn strings_are_quoted_when_needed() {
+    check(
+        "a: {z: 1}\n",
+        &[set("a.b", s("true")), set("a.c", s("x: y"))],
+        "a: {z: 1, b: \"true\", c: \"x: y\"}\n",
+    );
+}
