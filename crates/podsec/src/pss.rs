@@ -387,7 +387,12 @@ pub(crate) fn line(n: Node<'_>) -> Option<usize> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 pub(crate) mod testing {
     //! Test helpers: parse a manifest, run one check's variant, or the whole evaluation.
 
@@ -445,7 +450,12 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::testing::evaluate_yaml;
     use super::*;
@@ -477,6 +487,64 @@ mod tests {
             .flat_map(|r| r.versions.iter().map(|(v, _)| *v))
             .max();
         assert_eq!(max, Some(crate::model::MAX_KNOWN_MINOR));
+    }
+
+    #[test]
+    fn docs_examples_trigger_and_use_instead_does_not() {
+        for c in CHECKS {
+            let level = if c.level == FindingLevel::Baseline {
+                PssLevel::Baseline
+            } else {
+                PssLevel::Restricted
+            };
+            let r = evaluate_yaml(c.docs.example, level, Version::Latest);
+            assert!(
+                r.findings.iter().any(|f| f.check == c.id),
+                "{}: example does not trigger: {}",
+                c.id,
+                r.aggregate
+            );
+            let r = evaluate_yaml(c.docs.use_instead, level, Version::Latest);
+            assert!(
+                !r.findings.iter().any(|f| f.check == c.id),
+                "{}: use_instead triggers: {}",
+                c.id,
+                r.aggregate
+            );
+        }
+    }
+
+    #[test]
+    fn findings_have_fixes_as_declared() {
+        use crate::fix::{Applicability, FixAvailability};
+        for c in CHECKS {
+            let level = if c.level == FindingLevel::Baseline {
+                PssLevel::Baseline
+            } else {
+                PssLevel::Restricted
+            };
+            let r = evaluate_yaml(c.docs.example, level, Version::Latest);
+            for f in r.findings.iter().filter(|f| f.check == c.id) {
+                let fix = f
+                    .fix
+                    .as_ref()
+                    .expect("every PSS finding carries a fix or guidance");
+                assert!(!fix.title.is_empty());
+                let applicable = fix.applicability != Applicability::Manual;
+                match c.fix {
+                    FixAvailability::Always => assert!(applicable, "{}", c.id),
+                    FixAvailability::None => assert!(!applicable, "{}", c.id),
+                    FixAvailability::Sometimes => {}
+                }
+                assert!(
+                    f.message
+                        .chars()
+                        .next()
+                        .is_some_and(|ch| !ch.is_uppercase())
+                );
+                assert!(!f.message.ends_with('.'), "{}", f.message);
+            }
+        }
     }
 
     #[test]

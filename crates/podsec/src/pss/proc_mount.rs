@@ -125,7 +125,12 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::PSS;
     use crate::pss::testing::run;

@@ -206,7 +206,12 @@ fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::PSS;
     use crate::pss::testing::run;

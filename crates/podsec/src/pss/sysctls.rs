@@ -149,7 +149,12 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::PSS;
     use crate::pss::testing::run;
