@@ -19,7 +19,7 @@ Checks that no entry of `spec.volumes` has a `hostPath` source.",
         why: "\
 A `hostPath` volume mounts a file or directory of the node into the pod.
 Depending on the path, an attacker inside the pod can read other pods' secrets and logs (`/var/lib/kubelet`, `/var/log`), talk to the container runtime (`/run/containerd/containerd.sock`) and start privileged containers, or write to `/etc` and plant cron jobs or SSH keys.
-Even a read-only mount of an innocent-looking directory can leak credentials, and symlink tricks have turned read-only mounts into writes.
+Even a read-only mount of an innocent-looking directory can leak credentials, and symlink races in volume handling have let containers reach host files outside the mounted path (CVE-2021-25741).
 The blast radius is the node and everything scheduled on it.",
         example: "\
 apiVersion: v1

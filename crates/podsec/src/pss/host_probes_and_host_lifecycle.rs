@@ -60,7 +60,7 @@ Baseline profile (and therefore restricted) from v1.34; earlier versions do not 
 Init containers are checked too (a restartable sidecar init container may have probes).",
         references: &[
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
-            "https://github.com/kubernetes/kubernetes/issues/99425",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
         ],
     },
 };
