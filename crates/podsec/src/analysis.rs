@@ -97,7 +97,7 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
     let mut analysis = Analysis {
         level: options.level,
         requested_version: options.version,
-        version: options.version.evaluated_label(),
+        version: policy_version(options).evaluated_label(),
         errors: stream
             .errors
             .iter()
@@ -142,7 +142,7 @@ fn analyze_object(
     crate::ingest::duplicates(doc, obj, &mut findings);
     let effective = crate::effective::resolve(pod, options);
     crate::validation::check(pod, &effective, options, &mut findings);
-    let pss = crate::pss::evaluate(pod, options.level, options.version);
+    let pss = crate::pss::evaluate(pod, options.level, policy_version(options));
     findings.extend(pss.findings);
     crate::hardening::check(pod, &effective, options, &mut findings);
     findings.sort_by(|a, b| (a.level, a.line, a.column).cmp(&(b.level, b.line, b.column)));
@@ -189,6 +189,16 @@ fn analyze_object(
         containers,
         passes: pss.passes,
         pod_path: pod.path.clone(),
+    }
+}
+
+/// The policy version evaluated: `latest` on a cluster of a known minor means the newest policy that
+/// cluster's library knows, which is at most its own minor (pss-checks.md §1.3).
+#[must_use]
+pub fn policy_version(options: &Options) -> Version {
+    match (options.version, options.kube_minor) {
+        (Version::Latest, Some(kube)) => Version::Minor(kube.min(crate::model::MAX_KNOWN_MINOR)),
+        (v, _) => v,
     }
 }
 
