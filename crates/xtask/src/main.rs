@@ -5,6 +5,7 @@
 
 mod conformance;
 mod csp;
+mod fuzz;
 mod setup;
 mod test;
 mod util;
@@ -20,6 +21,8 @@ commands:
   serve [--port N]   setup, then serve the web app on http://127.0.0.1:N/ (default 8080), rebuilding on change
   dist               setup, then build the release site into dist/ and print the bundle sizes
   test [STEP...]     setup, then run every check CI runs (or only the named steps)
+  fuzz [SECONDS] [TARGET...]
+                     seed from ../shared and run each cargo-fuzz target (default 60 s each)
   help               print this message
 ";
 
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         "serve" => web::serve(rest),
         "dist" => web::dist(rest),
         "test" => test::run_command(rest),
+        "fuzz" => fuzz::run_command(rest),
         // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
         "trunk-hook" => csp::trunk_hook(rest),
         // Filled by other modules as they land: `"bench" => bench::run(rest),`,

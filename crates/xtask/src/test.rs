@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::util::{Result, cmd, human, root, run, timed};
-use crate::{conformance, setup, web};
+use crate::{conformance, fuzz, setup, web};
 
 /// Headless Chromium's WebDriver, from Debian's `chromium-driver`.
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -68,6 +68,12 @@ const STEPS: &[Step] = &[
         what: "end-to-end tests of dist/ in Chromium",
         run: e2e,
         needs: Some("trunk"),
+    },
+    Step {
+        name: "fuzz-build",
+        what: "cargo-fuzz targets build (installs cargo-fuzz once)",
+        run: fuzz::build_step,
+        needs: None,
     },
     Step {
         name: "conformance",
