@@ -1,0 +1,107 @@
+//! `capability-added-and-dropped`: the same capability in both `add` and `drop`.
+
+use crate::check::{Check, Docs};
+use crate::effective::caps;
+use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
+use crate::model::{Finding, FindingLevel};
+
+use super::{Ctx, finding};
+
+pub(super) const CHECK: Check = Check {
+    id: "capability-added-and-dropped",
+    level: FindingLevel::Warning,
+    summary: "a capability listed in both capabilities.add and capabilities.drop",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags an entry of `capabilities.add` whose capability (compared upper-case, without `CAP_`) is also in `capabilities.drop` of the same container.
+`ALL` in `drop` does not count: `drop: [ALL]` with a few adds is the recommended pattern.",
+        why: "containerd and CRI-O apply adds first and drops second, so the capability ends up absent; Docker (dockershim, up to 1.23) did the reverse and granted it.
+Either way one of the two lines does not mean what it says.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          add: [NET_ADMIN]
+          drop: [NET_ADMIN]
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          drop: [NET_ADMIN]
+",
+        fix_safety: "The fix removes the entry from `add`: on containerd and CRI-O the drop already wins, so the container gets the same set and the fix is safe.",
+        policy: "Not validated by the API server in any version; the runtime behaviour is that of containerd and CRI-O (Kubernetes 1.24 and later).",
+        references: &[
+            "https://github.com/containerd/containerd/blob/main/internal/cri/opts/spec_opts.go",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container",
+        ],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    for (_, c) in ctx.containers() {
+        let drops: Vec<String> = c
+            .caps_drop()
+            .into_iter()
+            .map(|(s, _)| caps::display(s))
+            .collect();
+        for (name, node) in c.caps_add() {
+            let norm = caps::display(name);
+            if norm == "ALL" || !drops.contains(&norm) {
+                continue;
+            }
+            let add_path = c.sc_path("capabilities.add");
+            out.push(
+                finding(
+                    &CHECK,
+                    format!(
+                        "container \"{}\" adds and drops {norm}: containerd and CRI-O drop it",
+                        c.name
+                    ),
+                    Some(&c.name),
+                    node.span(),
+                    add_path.clone(),
+                )
+                .with_fix(Fix::safe(
+                    format!("remove {name} from capabilities.add"),
+                    vec![Patch::RemoveItem {
+                        path: FieldPath::parse(&add_path),
+                        item: name.to_string(),
+                    }],
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Options;
+    use crate::validation::tests::check;
+
+    #[test]
+    fn same_capability() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext:\n      capabilities: {add: [NET_ADMIN, CAP_SYS_TIME, KILL], drop: [ALL, cap_net_admin, SYS_TIME]}\n";
+        assert_eq!(
+            check("capability-added-and-dropped", yaml, &Options::default()),
+            [
+                "8:28 container \"a\" adds and drops NET_ADMIN: containerd and CRI-O drop it",
+                "8:39 container \"a\" adds and drops SYS_TIME: containerd and CRI-O drop it",
+            ]
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! `host-process-without-host-network`: a HostProcess pod without `hostNetwork: true` (V-W6,
+//! 1.22+).
+
+use crate::check::{Check, Docs};
+use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel};
+
+use super::{Ctx, api, finding};
+
+pub(super) const CHECK: Check = Check {
+    id: "host-process-without-host-network",
+    level: FindingLevel::Rejected,
+    summary: "a pod with HostProcess containers but without hostNetwork: true",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags a pod with at least one Windows HostProcess container whose `spec.hostNetwork` is not `true`.",
+        why: "HostProcess containers run in the host's network namespace whatever the spec says; Kubernetes asks the manifest to say so, so that nobody mistakes the pod for an isolated one.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: win
+spec:
+  securityContext:
+    windowsOptions:
+      hostProcess: true
+      runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"
+  containers:
+    - name: agent
+      image: example/agent:1.0
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: win
+spec:
+  hostNetwork: true
+  securityContext:
+    windowsOptions:
+      hostProcess: true
+      runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"
+  containers:
+    - name: agent
+      image: example/agent:1.0
+",
+        fix_safety: "Setting `hostNetwork: true` only states what a HostProcess pod gets anyway, so the fix is safe.",
+        policy: "From Kubernetes 1.22, when `hostProcess` appeared (GA in 1.26).",
+        references: &[
+            "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
+        ],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if ctx.kube() < 22 {
+        return;
+    }
+    let flags = super::host_process_containers(ctx.pod);
+    let Some((c, _)) = flags.iter().find(|(_, hp)| *hp) else {
+        return;
+    };
+    let host_network = ctx.pod.bool_field("hostNetwork");
+    if matches!(host_network, Some((true, _))) {
+        return;
+    }
+    let path = format!("{}.hostNetwork", ctx.pod.path);
+    let at = host_network.map_or_else(|| c.anchor(), |(_, n)| n.span());
+    out.push(
+        finding(
+            &CHECK,
+            api(
+                &path,
+                "Invalid value: false",
+                "hostNetwork must be true if pod contains any hostProcess containers",
+            ),
+            None,
+            at,
+            path.clone(),
+        )
+        .with_fix(Fix::safe(
+            "set spec.hostNetwork: true",
+            vec![Patch::Set {
+                path: FieldPath::parse(&path),
+                value: PatchValue::Bool(true),
+            }],
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validation::tests::{check, kube};
+
+    #[test]
+    fn needs_host_network() {
+        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostNetwork: false\n      containers:\n      - name: a\n        securityContext:\n          windowsOptions: {hostProcess: true}\n";
+        assert_eq!(
+            check("host-process-without-host-network", yaml, &kube(22)),
+            [
+                "7:20 spec.template.spec.hostNetwork: Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers"
+            ]
+        );
+        assert!(check("host-process-without-host-network", yaml, &kube(21)).is_empty());
+        assert!(
+            check(
+                "host-process-without-host-network",
+                &yaml.replace("hostNetwork: false", "hostNetwork: true"),
+                &kube(36)
+            )
+            .is_empty()
+        );
+    }
+}

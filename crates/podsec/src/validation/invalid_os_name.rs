@@ -1,0 +1,120 @@
+//! `invalid-os-name`: `spec.os.name` empty or not `linux` / `windows` (V-S1, 1.23+).
+
+use crate::check::{Check, Docs};
+use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel};
+use crate::yaml::Node;
+
+use super::{Ctx, api, finding, quote};
+
+pub(super) const CHECK: Check = Check {
+    id: "invalid-os-name",
+    level: FindingLevel::Rejected,
+    summary: "spec.os.name empty or other than linux or windows",
+    default_on: true,
+    fix: FixAvailability::Sometimes,
+    docs: Docs {
+        what: "Flags `spec.os` whose `name` is missing, empty, or anything but the lower-case `linux` or `windows`.",
+        why: "The API server refuses the object.
+`spec.os.name` also decides which security fields are allowed (Windows pods may not set Linux-only fields and the reverse), so a wrong spelling is not harmless.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  os:
+    name: Linux
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  os:
+    name: linux
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        fix_safety: "A name that is `linux` or `windows` in another case is lower-cased: that is the only value it can have meant, so the fix is safe.",
+        policy: "`spec.os` exists from Kubernetes 1.23 (GA in 1.25); before that the field is unknown and dropped.",
+        references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if ctx.kube() < 23 {
+        return;
+    }
+    let Some((key, os)) = ctx.pod.spec.get_entry("os").filter(|(_, v)| v.is_map()) else {
+        return;
+    };
+    let base = format!("{}.os", ctx.pod.path);
+    let name = os.field("name");
+    match name.and_then(Node::text) {
+        None | Some("") => {
+            let p = format!("{base}.name");
+            out.push(finding(
+                &CHECK,
+                api(&p, "Required value", "cannot be empty"),
+                None,
+                name.map_or_else(|| key.span(), Node::span),
+                p,
+            ));
+        }
+        Some("linux" | "windows") => {}
+        Some(other) => {
+            let mut f = finding(
+                &CHECK,
+                api(
+                    &base,
+                    &format!("Unsupported value: {}", quote(other)),
+                    "supported values: \"linux\", \"windows\"",
+                ),
+                None,
+                name.map_or_else(|| key.span(), Node::span),
+                base.clone(),
+            );
+            let lower = other.to_ascii_lowercase();
+            if lower == "linux" || lower == "windows" {
+                f = f.with_fix(Fix::safe(
+                    format!("set spec.os.name: {lower}"),
+                    vec![Patch::Set {
+                        path: FieldPath::parse(&format!("{base}.name")),
+                        value: PatchValue::Str(lower),
+                    }],
+                ));
+            }
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validation::tests::{check, kube};
+
+    #[test]
+    fn names() {
+        let pod = |name: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  os: {{name: {name}}}\n  containers: [{{name: a}}]\n"
+            )
+        };
+        assert_eq!(
+            check("invalid-os-name", &pod("Linux"), &kube(23)),
+            [
+                "5:14 spec.os: Unsupported value: \"Linux\": supported values: \"linux\", \"windows\""
+            ]
+        );
+        assert_eq!(
+            check("invalid-os-name", &pod("\"\""), &kube(36)),
+            ["5:14 spec.os.name: Required value: cannot be empty"]
+        );
+        assert!(check("invalid-os-name", &pod("Linux"), &kube(22)).is_empty());
+        assert!(check("invalid-os-name", &pod("windows"), &kube(36)).is_empty());
+    }
+}

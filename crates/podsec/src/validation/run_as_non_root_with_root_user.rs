@@ -1,0 +1,161 @@
+//! `run-as-non-root-with-root-user`: `runAsNonRoot: true` with a user the kubelet finds to be root,
+//! or cannot verify (K-1).
+
+use crate::check::{Check, Docs};
+use crate::effective::{ImageUser, image_user, inherited};
+use crate::fix::FixAvailability;
+use crate::model::{Finding, FindingLevel};
+
+use super::{Ctx, finding};
+
+pub(super) const CHECK: Check = Check {
+    id: "run-as-non-root-with-root-user",
+    level: FindingLevel::Refused,
+    summary: "runAsNonRoot: true with runAsUser 0, or with an image user that is root or not numeric",
+    default_on: true,
+    fix: FixAvailability::None,
+    docs: Docs {
+        what: "Flags a container whose effective `runAsNonRoot` is `true` (its own, or the pod's) while:
+- its effective `runAsUser` is `0`; or
+- it sets no `runAsUser` and the image user given in the options is root (no `USER`, or uid 0), not numeric, or not a valid uid.
+The API server accepts all of these; the kubelet refuses to create the container (`CreateContainerConfigError`) and retries forever.",
+        why: "`runAsNonRoot` is a promise checked at start, against the uid the container would get.
+An explicit `runAsUser: 0` breaks it outright; an image whose `USER` is a name (`nginx`) cannot be checked, because the kubelet does not read the image's `/etc/passwd`.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        runAsUser: 0
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        runAsUser: 10001
+",
+        fix_safety: "No automatic fix: pick a non-zero uid the image works with, or drop `runAsNonRoot` if the container really must run as root.",
+        policy: "Kubelet behaviour in every Kubernetes version this tool models.
+With `hostUsers: false` the uid checked is the one inside the user namespace, so 0 still fails.",
+        references: &[
+            "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+            "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/security_context_others.go",
+        ],
+    },
+};
+
+fn is_int(n: crate::yaml::Node<'_>) -> bool {
+    n.as_i64().is_some()
+}
+fn is_bool(n: crate::yaml::Node<'_>) -> bool {
+    n.as_bool().is_some()
+}
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if ctx.pod.is_windows() {
+        return;
+    }
+    for (_, c) in ctx.containers() {
+        let Some(nonroot) = inherited(ctx.pod, c, "runAsNonRoot", is_bool) else {
+            continue;
+        };
+        if nonroot.value.as_bool() != Some(true) {
+            continue;
+        }
+        let inherited_from = if nonroot.source == crate::model::Source::Pod {
+            " (from the pod)"
+        } else {
+            ""
+        };
+        let user = inherited(ctx.pod, c, "runAsUser", is_int);
+        let (message, at, path) = match user {
+            Some(u) if u.value.as_i64() == Some(0) => (
+                format!(
+                    "container \"{}\" has runAsNonRoot{inherited_from} and runAsUser 0: the kubelet refuses to start it with \"container's runAsUser breaks non-root policy\"",
+                    c.name
+                ),
+                u.value.span(),
+                match u.source {
+                    crate::model::Source::Pod => ctx.pod.sc_path("runAsUser"),
+                    _ => c.sc_path("runAsUser"),
+                },
+            ),
+            Some(_) => continue,
+            None => {
+                let detail = match image_user(ctx.options, &c.name) {
+                    Some(ImageUser::Unset) | Some(ImageUser::Uid(0)) => {
+                        "container has runAsNonRoot and image will run as root".to_string()
+                    }
+                    Some(ImageUser::Name(n)) => format!(
+                        "container has runAsNonRoot and image has non-numeric user ({n}), cannot verify user is non-root"
+                    ),
+                    Some(ImageUser::Uid(n)) if n > 2_147_483_647 => format!(
+                        "container has runAsNonRoot and image has an invalid user id ({n}). (Must be 1-(2147483647))"
+                    ),
+                    _ => continue,
+                };
+                (
+                    format!(
+                        "container \"{}\" has runAsNonRoot{inherited_from} and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"{detail}\"",
+                        c.name
+                    ),
+                    nonroot.value.span(),
+                    match nonroot.source {
+                        crate::model::Source::Pod => ctx.pod.sc_path("runAsNonRoot"),
+                        _ => c.sc_path("runAsNonRoot"),
+                    },
+                )
+            }
+        };
+        out.push(
+            finding(&CHECK, message, Some(&c.name), at, path)
+                .related("runAsNonRoot: true", nonroot.value.span()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Options;
+    use crate::validation::tests::check;
+
+    #[test]
+    fn root_uid_and_image_users() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 0}\n  containers:\n  - name: a\n  - name: b\n    securityContext: {runAsUser: 1000}\n  - name: c\n    securityContext: {runAsNonRoot: false}\n";
+        assert_eq!(
+            check("run-as-non-root-with-root-user", yaml, &Options::default()),
+            [
+                "5:52 container \"a\" has runAsNonRoot (from the pod) and runAsUser 0: the kubelet refuses to start it with \"container's runAsUser breaks non-root policy\""
+            ]
+        );
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers: [{name: root}, {name: named}, {name: ok}, {name: unknown}]\n";
+        let options = Options {
+            image_users: vec![
+                ("root".into(), String::new()),
+                ("named".into(), "nginx:www".into()),
+                ("ok".into(), "101".into()),
+            ],
+            ..Options::default()
+        };
+        assert_eq!(
+            check("run-as-non-root-with-root-user", yaml, &options),
+            [
+                "5:35 container \"root\" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"container has runAsNonRoot and image will run as root\"",
+                "5:35 container \"named\" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root\"",
+            ]
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! `windows-options-on-linux-pod`: `windowsOptions` in a pod with `spec.os.name: linux` (V-S2,
+//! 1.23+).
+
+use crate::check::{Check, Docs};
+use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
+use crate::model::{Finding, FindingLevel};
+
+use super::{Ctx, api, finding, key_span, scopes};
+
+pub(super) const CHECK: Check = Check {
+    id: "windows-options-on-linux-pod",
+    level: FindingLevel::Rejected,
+    summary: "windowsOptions set in a pod whose spec.os.name is linux",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what:
+            "Flags pod or container `securityContext.windowsOptions` when `spec.os.name` is `linux`.
+The API server refuses it: `windows options cannot be set for a linux pod`.",
+        why: "Once a pod says which OS it runs on, Kubernetes refuses fields that cannot apply there, so a manifest does not pretend to configure something that is silently ignored.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  os:
+    name: linux
+  securityContext:
+    windowsOptions:
+      runAsUserName: ContainerUser
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  os:
+    name: linux
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        fix_safety: "Removing `windowsOptions` is safe: a Linux node never reads it.",
+        policy: "From Kubernetes 1.23, when `spec.os` is set.",
+        references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if ctx.kube() < 23 || ctx.pod.os_name() != Some("linux") {
+        return;
+    }
+    for scope in scopes(ctx.pod) {
+        let Some(sc) = scope.sc(ctx.pod) else {
+            continue;
+        };
+        if sc.field("windowsOptions").is_none() {
+            continue;
+        }
+        let path = scope.path(ctx.pod, "windowsOptions");
+        out.push(
+            finding(
+                &CHECK,
+                api(
+                    &path,
+                    "Forbidden",
+                    "windows options cannot be set for a linux pod",
+                ),
+                scope.name(),
+                key_span(sc, "windowsOptions").unwrap_or_else(|| sc.span()),
+                path.clone(),
+            )
+            .with_fix(Fix::safe(
+                "remove securityContext.windowsOptions",
+                vec![Patch::Remove {
+                    path: FieldPath::parse(&path),
+                }],
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validation::tests::{check, kube};
+
+    #[test]
+    fn linux_pods_only() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  securityContext:\n    windowsOptions: {runAsUserName: u}\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: false}\n";
+        assert_eq!(
+            check("windows-options-on-linux-pod", yaml, &kube(23)),
+            [
+                "7:5 spec.securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
+                "11:7 spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
+            ]
+        );
+        assert!(check("windows-options-on-linux-pod", yaml, &kube(22)).is_empty());
+        assert!(
+            check(
+                "windows-options-on-linux-pod",
+                &yaml.replace("name: linux", "name: windows"),
+                &kube(36)
+            )
+            .is_empty()
+        );
+    }
+}
