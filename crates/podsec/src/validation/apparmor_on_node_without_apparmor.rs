@@ -19,8 +19,9 @@ pub(super) const CHECK: Check = Check {
 The kubelet refuses such a pod at admission: `Cannot enforce AppArmor: AppArmor is not enabled on the host`.",
         why: "Many distributions (RHEL and its derivatives, some Flatcar and kind nodes) run without AppArmor.
 A manifest written for Ubuntu nodes that asks for `RuntimeDefault` explicitly then fails on them, although leaving the field unset would have run.
-The example below triggers only with AppArmor turned off in the options.",
-        example: "apiVersion: v1
+The example below triggers only with AppArmor turned off in the options (`--no-apparmor`).",
+        example: "# podsec: --no-apparmor
+apiVersion: v1
 kind: Pod
 metadata:
   name: app
