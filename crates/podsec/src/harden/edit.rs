@@ -620,17 +620,15 @@ impl<'t> Planner<'t> {
                     if let (PatchValue::Map(entries), true) = (value, node.is_map())
                         && (!node.raw_entries().is_empty() || matches!(slot, Slot::Merged { .. }))
                     {
-                        {
-                            return Ok(Plan::Expand(
-                                entries
-                                    .iter()
-                                    .map(|(k, v)| Patch::Set {
-                                        path: path.key(k),
-                                        value: v.clone(),
-                                    })
-                                    .collect(),
-                            ));
-                        }
+                        return Ok(Plan::Expand(
+                            entries
+                                .iter()
+                                .map(|(k, v)| Patch::Set {
+                                    path: path.key(k),
+                                    value: v.clone(),
+                                })
+                                .collect(),
+                        ));
                     }
                     if let Slot::Merged { map } = slot {
                         if shared {
@@ -926,13 +924,11 @@ impl<'t> Planner<'t> {
                 if !self.flow(seq)
                     && let Some(dash) = dash_before(text, raw.span().start)
                 {
-                    {
-                        return Ok(Splice {
-                            start: dash + 1,
-                            end: dash + 1,
-                            text: format!(" {rendered}"),
-                        });
-                    }
+                    return Ok(Splice {
+                        start: dash + 1,
+                        end: dash + 1,
+                        text: format!(" {rendered}"),
+                    });
                 }
                 Err(self.err("cannot replace this list element"))
             }

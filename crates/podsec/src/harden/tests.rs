@@ -408,3 +408,51 @@ fn strings_are_quoted_when_needed() {
         "a: {z: 1, b: \"true\", c: \"x: y\"}\n",
     );
 }
+
+// ----- The rewrite over the analysis ---------------------------------------------------------------
+
+/// The hardened pod of the seed article: it sets everything restricted asks for except a seccomp
+/// profile.
+const SEED_POD: &str = r"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:              # Pod-level: applies to all containers by default
+    runAsNonRoot: true
+    runAsUser: 1000
+    fsGroup: 2000
+  containers:
+    - name: app
+      image: myapp:1.0
+      securityContext:          # container-level: can override the Pod-level settings
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop:
+            - ALL
+          add:
+            - NET_BIND_SERVICE   # only add back the specific capability actually needed
+";
+
+#[test]
+fn seed_pod_gets_pod_level_seccomp_profile() {
+    let h = harden(SEED_POD, &HardenOptions::default());
+    let want = SEED_POD.replace(
+        "    fsGroup: 2000\n",
+        "    fsGroup: 2000\n    seccompProfile:\n      type: RuntimeDefault\n",
+    );
+    assert_eq!(h.text, want, "{h:#?}");
+    assert!(h.text.contains(
+        "  securityContext:              # Pod-level: applies to all containers by default\n"
+    ));
+    let applied: Vec<&Edit> = h.edits.iter().filter(|e| e.applied).collect();
+    assert_eq!(applied.len(), 1, "{:#?}", h.edits);
+    assert_eq!(applied[0].grade, Applicability::Safe);
+    assert_eq!(applied[0].checks, ["seccompProfile_restricted"]);
+    assert_eq!(applied[0].lines, Some((10, 11)));
+    assert_eq!(h.objects.len(), 1);
+    assert!(!h.objects[0].before);
+    assert!(h.objects[0].after);
+    assert_eq!(harden(&h.text, &HardenOptions::default()).text, h.text);
+}
