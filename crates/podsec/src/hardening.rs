@@ -1,14 +1,105 @@
-//! Hardening rules beyond the Pod Security Standards.
+//! Hardening rules beyond the Pod Security Standards: one file per rule in `hardening/`.
 //!
-//! Placeholder: rules are being written.
+//! A rule runs when it is on by default and not disabled, or when it is enabled by ID
+//! ([`enabled`]).
+//! Two principles keep the output free of noise:
+//! - a rule never repeats what a Pod Security Standards finding at the evaluated level and version
+//!   already asks for on the same value (for example `seccomp-unset` is silent where restricted
+//!   requires a seccomp profile, and `writable-host-path` is silent where baseline forbids every
+//!   hostPath volume), so the rule's docs say at which levels it speaks;
+//! - a rule reasons about what the container really gets (the merged pod and container values, the
+//!   runtime's capability defaults), not about the text alone.
+//!
+//! Fields that cannot be set on a Windows pod (`spec.os.name: windows`) are not inspected there.
+
+mod cap_prefixed_capability;
+mod capabilities_not_dropped;
+mod container_runtime_socket;
+mod low_uid;
+mod lowercase_capability;
+mod os_name_case;
+mod risky_capabilities;
+mod root_group;
+mod run_as_image_user;
+mod run_as_root;
+mod seccomp_unset;
+mod service_account_token_automount;
+mod unconfined_seccomp;
+mod unneeded_capabilities;
+mod writable_host_path;
+mod writable_root_filesystem;
 
 use crate::check::Check;
 use crate::effective::ContainerEffective;
-use crate::model::{Finding, Options};
-use crate::pod::PodView;
+use crate::fix::FieldPath;
+use crate::model::{Finding, Options, PssLevel};
+use crate::pod::{ContainerView, PodView};
+use crate::yaml::{Node, Span};
 
-/// The checks of this module.
-pub const CHECKS: &[&Check] = &[];
+/// The checks of this module, in the order they are documented.
+pub const CHECKS: &[&Check] = &[
+    &writable_root_filesystem::CHECK,
+    &capabilities_not_dropped::CHECK,
+    &unneeded_capabilities::CHECK,
+    &risky_capabilities::CHECK,
+    &run_as_root::CHECK,
+    &run_as_image_user::CHECK,
+    &low_uid::CHECK,
+    &root_group::CHECK,
+    &unconfined_seccomp::CHECK,
+    &seccomp_unset::CHECK,
+    &service_account_token_automount::CHECK,
+    &writable_host_path::CHECK,
+    &container_runtime_socket::CHECK,
+    &lowercase_capability::CHECK,
+    &cap_prefixed_capability::CHECK,
+    &os_name_case::CHECK,
+];
+
+/// A rule: its registry entry and the function that finds what it flags.
+type Rule = (&'static Check, fn(&Ctx<'_, '_>, &mut Vec<Finding>));
+
+/// Every rule with its function; a test keeps it in step with [`CHECKS`].
+const RULES: &[Rule] = &[
+    (
+        &writable_root_filesystem::CHECK,
+        writable_root_filesystem::run,
+    ),
+    (
+        &capabilities_not_dropped::CHECK,
+        capabilities_not_dropped::run,
+    ),
+    (&unneeded_capabilities::CHECK, unneeded_capabilities::run),
+    (&risky_capabilities::CHECK, risky_capabilities::run),
+    (&run_as_root::CHECK, run_as_root::run),
+    (&run_as_image_user::CHECK, run_as_image_user::run),
+    (&low_uid::CHECK, low_uid::run),
+    (&root_group::CHECK, root_group::run),
+    (&unconfined_seccomp::CHECK, unconfined_seccomp::run),
+    (&seccomp_unset::CHECK, seccomp_unset::run),
+    (
+        &service_account_token_automount::CHECK,
+        service_account_token_automount::run,
+    ),
+    (&writable_host_path::CHECK, writable_host_path::run),
+    (
+        &container_runtime_socket::CHECK,
+        container_runtime_socket::run,
+    ),
+    (&lowercase_capability::CHECK, lowercase_capability::run),
+    (
+        &cap_prefixed_capability::CHECK,
+        cap_prefixed_capability::run,
+    ),
+    (&os_name_case::CHECK, os_name_case::run),
+];
+
+/// Whether a rule runs with these options: on by default and not disabled, or enabled by ID.
+#[must_use]
+pub fn enabled(check: &Check, options: &Options) -> bool {
+    let listed = |list: &[String]| list.iter().any(|id| id == check.id);
+    (check.default_on && !listed(&options.disable_rules)) || listed(&options.enable_rules)
+}
 
 /// Appends the findings of every enabled hardening rule.
 pub fn check(
@@ -17,5 +108,171 @@ pub fn check(
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
-    let _ = (pod, effective, options, out);
+    let ctx = Ctx {
+        pod,
+        effective,
+        options,
+    };
+    for (check, run) in RULES {
+        if enabled(check, options) {
+            run(&ctx, out);
+        }
+    }
+}
+
+/// What every rule sees.
+pub(crate) struct Ctx<'p, 'a> {
+    /// The pod.
+    pub(crate) pod: &'p PodView<'a>,
+    /// The effective context of each container, in the pod's container order (may be shorter).
+    #[allow(dead_code)]
+    pub(crate) effective: &'p [ContainerEffective],
+    /// The options.
+    pub(crate) options: &'p Options,
+}
+
+impl<'a> Ctx<'_, 'a> {
+    /// Whether the pod is a Windows pod, where Linux-only fields cannot be set.
+    fn windows(&self) -> bool {
+        self.pod.is_windows()
+    }
+
+    /// The containers whose Linux security settings matter (none for Windows pods).
+    fn linux_containers(&self) -> &[ContainerView<'a>] {
+        if self.windows() {
+            &[]
+        } else {
+            &self.pod.containers
+        }
+    }
+
+    /// Whether the evaluated level is at least `level`.
+    fn level_at_least(&self, level: PssLevel) -> bool {
+        self.options.level >= level
+    }
+
+    /// Whether the restricted profile is evaluated at a version that has a check from `minor` on.
+    fn restricted_from(&self, minor: u32) -> bool {
+        self.options.level == PssLevel::Restricted
+            && self.options.version.effective_minor() >= minor
+    }
+
+    /// The path of the pod (template) metadata, e.g. `spec.template.metadata`.
+    fn meta_path(&self) -> String {
+        match self.pod.path.strip_suffix("spec") {
+            Some(prefix) => format!("{prefix}metadata"),
+            None => format!("{}.metadata", self.pod.path),
+        }
+    }
+}
+
+/// Where to point at a container when the offending value is missing: its securityContext key
+/// when present, else its name.
+fn container_anchor(c: &ContainerView<'_>) -> Span {
+    c.node
+        .get_entry("securityContext")
+        .map_or_else(|| c.anchor(), |(k, _)| k.span())
+}
+
+/// A field path from its dotted text.
+fn path(s: &str) -> FieldPath {
+    FieldPath::parse(s)
+}
+
+/// A container security-context value, or the pod's when the container leaves it unset, with
+/// whether it came from the pod. Only values that `accept` takes count.
+fn inherited<'a>(
+    pod: &PodView<'a>,
+    c: &ContainerView<'a>,
+    key: &str,
+    accept: fn(Node<'a>) -> Option<i64>,
+) -> Option<(i64, Node<'a>, bool)> {
+    if let Some(n) = c.sc(key)
+        && let Some(v) = accept(n)
+    {
+        return Some((v, n, false));
+    }
+    let n = pod.sc(key)?;
+    accept(n).map(|v| (v, n, true))
+}
+
+/// An integer node.
+fn int(n: Node<'_>) -> Option<i64> {
+    n.as_i64()
+}
+
+/// A boolean node as 0 or 1.
+fn boolean(n: Node<'_>) -> Option<i64> {
+    n.as_bool().map(i64::from)
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Whether the container is privileged (explicit `privileged: true`).
+fn privileged(c: &ContainerView<'_>) -> bool {
+    c.sc("privileged").and_then(Node::as_bool) == Some(true)
+}
+
+/// An inherited integer field whose effective value `bad` flags, split by where it is written:
+/// containers that set it themselves, and the pod-level value with the containers inheriting it.
+struct Split<'p, 'a> {
+    /// Containers with their own offending value.
+    own: Vec<(&'p ContainerView<'a>, i64, Node<'a>)>,
+    /// The pod-level offending value and the names of the containers that inherit it.
+    pod: Option<(i64, Node<'a>, Vec<String>)>,
+}
+
+fn split<'p, 'a>(ctx: &'p Ctx<'p, 'a>, key: &str, bad: impl Fn(i64) -> bool) -> Split<'p, 'a> {
+    let mut s = Split {
+        own: Vec::new(),
+        pod: None,
+    };
+    for c in ctx.linux_containers() {
+        let Some((v, n, from_pod)) = inherited(ctx.pod, c, key, int) else {
+            continue;
+        };
+        if !bad(v) {
+            continue;
+        }
+        if from_pod {
+            s.pod
+                .get_or_insert_with(|| (v, n, Vec::new()))
+                .2
+                .push(c.name.clone());
+        } else {
+            s.own.push((c, v, n));
+        }
+    }
+    s
+}
+
+/// `"a"` or `"a", "b"`, for messages.
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `container "a"` or `containers "a", "b"`.
+fn containers_phrase(names: &[String]) -> String {
+    if names.len() == 1 {
+        format!("container {}", quoted(names))
+    } else {
+        format!("containers {}", quoted(names))
+    }
+}
+
+/// The string entries of `capabilities.add` or `.drop` with their index in the list.
+fn cap_entries<'a>(c: &ContainerView<'a>, which: &str) -> Vec<(usize, &'a str, Node<'a>)> {
+    c.sc("capabilities")
+        .and_then(|caps| caps.field(which))
+        .map(Node::items)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, n)| Some((i, n.as_str()?, n)))
+        .collect()
 }

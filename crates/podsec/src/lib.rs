@@ -13,8 +13,10 @@
 
 pub mod analysis;
 pub mod check;
+pub mod docs;
 pub mod effective;
 pub mod fix;
+pub mod glossary;
 pub mod harden;
 pub mod hardening;
 pub mod ingest;

@@ -1,0 +1,277 @@
+//! The registry rendered for people: `CHECKS.md`, `podsec explain <id>`, and the options an
+//! example asks for.
+//!
+//! Docs are data (see [`crate::check::Docs`]); this module only formats them, so the CLI, the web
+//! app and the generated file always say the same thing.
+
+use std::fmt::Write as _;
+
+use crate::check::{self, Check};
+use crate::fix::FixAvailability;
+use crate::model::{FindingLevel, Options, PssLevel, Runtime, Version};
+
+/// The marker of an example's first line that sets the options it is analysed with, e.g.
+/// `# podsec: --level baseline --version v1.18`.
+pub const OPTIONS_MARKER: &str = "# podsec:";
+
+/// The options an example (or any manifest) asks for in a first-line `# podsec: ...` comment;
+/// the defaults otherwise. Unknown flags are ignored, so a typo cannot make docs unreadable; the
+/// registry tests reject them.
+#[must_use]
+pub fn example_options(yaml: &str) -> Options {
+    parse_flags(example_flags(yaml)).0
+}
+
+/// The options a check's Example or Use instead is analysed with: the check's own level for Pod
+/// Security Standards checks (the newest version), then the flags of the first-line `# podsec:`
+/// comment, and the check itself enabled (hardening rules may be off by default). Returns the
+/// flags it did not understand too.
+#[must_use]
+pub fn options_for(check: &Check, yaml: &str) -> (Options, Vec<String>) {
+    let mut flags = String::new();
+    match check.level {
+        FindingLevel::Baseline => flags.push_str("--level baseline "),
+        FindingLevel::Restricted => flags.push_str("--level restricted "),
+        _ => {}
+    }
+    flags.push_str(example_flags(yaml));
+    let (mut o, unknown) = parse_flags(&flags);
+    if !o.enable_rules.iter().any(|id| id == check.id) {
+        o.enable_rules.push(check.id.to_string());
+    }
+    (o, unknown)
+}
+
+/// The flags of an example's first-line `# podsec:` comment (empty when there is none).
+#[must_use]
+pub fn example_flags(yaml: &str) -> &str {
+    yaml.lines()
+        .next()
+        .and_then(|l| l.trim().strip_prefix(OPTIONS_MARKER))
+        .map_or("", str::trim)
+}
+
+/// Parses command-line style flags into options: `--level L`, `--version V`, `--runtime R`,
+/// `--kube 1.N`, `--seccomp-default`, `--no-apparmor`, `--image-user NAME=USER`, `--min-uid N`,
+/// `--enable ID`, `--disable ID`. Returns the options and the flags it did not understand.
+#[must_use]
+pub fn parse_flags(flags: &str) -> (Options, Vec<String>) {
+    let mut o = Options::default();
+    let mut unknown = Vec::new();
+    let mut words = flags.split_whitespace();
+    while let Some(flag) = words.next() {
+        let ok = match flag {
+            "--seccomp-default" => {
+                o.seccomp_default = true;
+                true
+            }
+            "--no-apparmor" => {
+                o.apparmor_enabled = false;
+                true
+            }
+            "--level" | "--version" | "--runtime" | "--kube" | "--image-user" | "--min-uid"
+            | "--enable" | "--disable" => {
+                let value = words.next().unwrap_or("");
+                apply(&mut o, flag, value)
+            }
+            _ => false,
+        };
+        if !ok {
+            unknown.push(flag.to_string());
+        }
+    }
+    (o, unknown)
+}
+
+fn apply(o: &mut Options, flag: &str, value: &str) -> bool {
+    match flag {
+        "--level" => PssLevel::parse(value).map(|l| o.level = l).is_some(),
+        "--version" => Version::parse(value).map(|v| o.version = v).is_some(),
+        "--runtime" => Runtime::parse(value).map(|r| o.runtime = r).is_some(),
+        "--kube" => value
+            .strip_prefix("1.")
+            .and_then(|m| m.parse().ok())
+            .map(|m| o.kube_minor = Some(m))
+            .is_some(),
+        "--image-user" => value
+            .split_once('=')
+            .map(|(n, u)| o.image_users.push((n.to_string(), u.to_string())))
+            .is_some(),
+        "--min-uid" => value.parse().ok().map(|n| o.min_uid = Some(n)).is_some(),
+        "--enable" => {
+            o.enable_rules.push(value.to_string());
+            !value.is_empty()
+        }
+        "--disable" => {
+            o.disable_rules.push(value.to_string());
+            !value.is_empty()
+        }
+        _ => false,
+    }
+}
+
+fn level_title(level: FindingLevel) -> &'static str {
+    match level {
+        FindingLevel::Rejected => "Rejected by the API server",
+        FindingLevel::Refused => "Refused by the kubelet or the runtime",
+        FindingLevel::Baseline => "Pod Security Standards: baseline",
+        FindingLevel::Restricted => "Pod Security Standards: restricted",
+        FindingLevel::Hardening => "Hardening",
+        FindingLevel::Warning => "Warnings",
+    }
+}
+
+fn fix_label(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::Always => "always",
+        FixAvailability::Sometimes => "sometimes",
+        FixAvailability::None => "none",
+    }
+}
+
+/// The Markdown anchor GitHub gives a `## \`id\`` heading.
+fn anchor(id: &str) -> String {
+    id.chars()
+        .filter_map(|c| match c {
+            'A'..='Z' => Some(c.to_ascii_lowercase()),
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One check as Markdown, headed at `level` (`#` count).
+fn render(out: &mut String, c: &Check, heading: usize) {
+    let h = "#".repeat(heading);
+    let sub = "#".repeat(heading + 1);
+    let d = &c.docs;
+    let _ = writeln!(out, "{h} `{}`\n", c.id);
+    let _ = writeln!(out, "{}.\n", capitalise(c.summary));
+    let _ = writeln!(
+        out,
+        "Level: {} · On by default: {} · Fix: {}\n",
+        c.level.as_str(),
+        if c.default_on { "yes" } else { "no" },
+        fix_label(c.fix)
+    );
+    let section = |out: &mut String, title: &str, body: &str| {
+        if !body.trim().is_empty() {
+            let _ = writeln!(out, "{sub} {title}\n\n{}\n", body.trim_end());
+        }
+    };
+    section(out, "What it does", d.what);
+    section(out, "Why it matters", d.why);
+    let _ = writeln!(
+        out,
+        "{sub} Example\n\n```yaml\n{}\n```\n",
+        d.example.trim_end()
+    );
+    let _ = writeln!(
+        out,
+        "{sub} Use instead\n\n```yaml\n{}\n```\n",
+        d.use_instead.trim_end()
+    );
+    section(out, "Fix safety", d.fix_safety);
+    section(out, "Policy history", d.policy);
+    if !d.references.is_empty() {
+        let _ = writeln!(out, "{sub} References\n");
+        for r in d.references {
+            let _ = writeln!(out, "- {r}");
+        }
+        out.push('\n');
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `CHECKS.md`: every check of every level, with a table of contents.
+#[must_use]
+pub fn checks_markdown() -> String {
+    let all = check::all();
+    let mut out = String::new();
+    out.push_str("# Checks\n\n");
+    out.push_str(
+        "<!-- Generated by `cargo xtask docs` from the check registry; do not edit. -->\n\n",
+    );
+    out.push_str("Every check podsec runs, grouped by level.\n");
+    out.push_str("Pod Security Standards checks keep upstream Pod Security Admission's IDs; the others are named after the pattern they flag.\n");
+    out.push_str("An example whose first line is a `# podsec:` comment is analysed with those command-line options.\n\n");
+    let mut levels: Vec<FindingLevel> = all.iter().map(|c| c.level).collect();
+    levels.dedup();
+    for level in &levels {
+        let _ = writeln!(out, "- {}", level_title(*level));
+        for c in all.iter().filter(|c| c.level == *level) {
+            let _ = writeln!(out, "  - [`{}`](#{}): {}", c.id, anchor(c.id), c.summary);
+        }
+    }
+    out.push('\n');
+    for level in levels {
+        let _ = writeln!(out, "## {}\n", level_title(level));
+        for c in all.iter().filter(|c| c.level == level) {
+            render(&mut out, c, 3);
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// `podsec explain <id>`: one check's docs as Markdown, or `None` for an unknown ID.
+#[must_use]
+pub fn explain(id: &str) -> Option<String> {
+    let c = check::find(id)?;
+    let mut out = String::new();
+    render(&mut out, c, 1);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags() {
+        let (o, unknown) = parse_flags(
+            "--level baseline --version v1.18 --runtime cri-o --kube 1.26 --seccomp-default --image-user app=0 --min-uid 500 --enable low-uid --bogus",
+        );
+        assert_eq!(o.level, PssLevel::Baseline);
+        assert_eq!(o.version, Version::Minor(18));
+        assert_eq!(o.runtime, Runtime::CriO);
+        assert_eq!(o.kube_minor, Some(26));
+        assert!(o.seccomp_default);
+        assert_eq!(o.image_users, [("app".to_string(), "0".to_string())]);
+        assert_eq!(o.min_uid, Some(500));
+        assert_eq!(o.enable_rules, ["low-uid"]);
+        assert_eq!(unknown, ["--bogus"]);
+        assert_eq!(
+            example_flags("# podsec: --level privileged\nkind: Pod\n"),
+            "--level privileged"
+        );
+        assert_eq!(example_flags("kind: Pod\n"), "");
+    }
+
+    #[test]
+    fn explain_known_and_unknown() {
+        let text = explain("writable-root-filesystem").unwrap_or_default();
+        assert!(text.starts_with("# `writable-root-filesystem`\n"), "{text}");
+        assert!(text.contains("## Fix safety"));
+        assert!(explain("no-such-check").is_none());
+    }
+
+    #[test]
+    fn anchors() {
+        assert_eq!(anchor("capabilities_restricted"), "capabilities_restricted");
+        assert_eq!(anchor("runAsNonRoot"), "runasnonroot");
+    }
+}

@@ -1,0 +1,159 @@
+//! `cap-prefixed-capability`: a capability name written with the kernel's `CAP_` prefix.
+
+use crate::check::{Check, Docs};
+use crate::effective::caps;
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel, Runtime};
+
+use super::{Ctx, cap_entries, path};
+
+pub(super) const CHECK: Check = Check {
+    id: "cap-prefixed-capability",
+    level: FindingLevel::Hardening,
+    summary: "a capability in add or drop is written with a CAP_ prefix, which containerd ignores",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags entries of `securityContext.capabilities.add` and `.drop` that start with `CAP_` (in any case), such as `CAP_SYS_ADMIN`.
+Kubernetes names capabilities without the prefix (`SYS_ADMIN`), and what the prefix does depends on the runtime, which you choose in the options.",
+        why: "containerd always prepends `CAP_` to the names it receives, so `CAP_NET_RAW` becomes `CAP_CAP_NET_RAW`, which runc and crun do not know and ignore with a warning in the node's logs.
+A prefixed `drop` therefore removes nothing: the manifest says `NET_RAW` is dropped, the container still has it.
+A prefixed `add` grants nothing on containerd, but does grant the capability on CRI-O, which strips the prefix, so the same manifest behaves differently across clusters.
+Pod Security Admission does not strip the prefix either: `add: [CAP_CHOWN]` fails baseline, and `drop: [CAP_ALL]` does not count as dropping `ALL`.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          drop:
+            - CAP_NET_RAW
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          drop:
+            - NET_RAW
+",
+        fix_safety: "On containerd: removing a prefixed `add` entry is safe (it never granted anything), but writing a `drop` entry without the prefix is unsafe, because the capability is then really dropped for the first time and a program that used it breaks.
+On CRI-O, which already strips the prefix, writing the name without it is safe for both lists: the container gets exactly the same capabilities.",
+        policy: "Pod Security Admission compares capability names exactly at every policy version, so prefixed names never match its lists.",
+        references: &[
+            "https://github.com/opencontainers/runc/pull/2854",
+            "https://github.com/kubernetes/kubernetes/issues/119568",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container",
+        ],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let runtime = ctx.options.runtime;
+    for c in ctx.linux_containers() {
+        for (which, verb) in [("add", "adds"), ("drop", "drops")] {
+            let list_path = c.sc_path(&format!("capabilities.{which}"));
+            for (i, entry, node) in cap_entries(c, which) {
+                if !entry
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
+                {
+                    continue;
+                }
+                let name = caps::display(entry);
+                let (message, fix) = match (runtime, which) {
+                    (Runtime::Containerd, "add") => (
+                        format!(
+                            "container \"{}\" adds \"{entry}\", which containerd ignores: the container does not get {name}",
+                            c.name
+                        ),
+                        Fix::safe(
+                            format!("remove {entry} from securityContext.capabilities.add"),
+                            vec![Patch::RemoveItem {
+                                path: path(&list_path),
+                                item: entry.to_string(),
+                            }],
+                        ),
+                    ),
+                    (Runtime::Containerd, _) => (
+                        format!(
+                            "container \"{}\" drops \"{entry}\", which containerd ignores: the container keeps {name}",
+                            c.name
+                        ),
+                        Fix::unsafe_(
+                            format!("write {name} instead of {entry}"),
+                            format!("{name} is then really dropped: a program that uses it breaks"),
+                            replace(&list_path, entry, &name),
+                        ),
+                    ),
+                    (Runtime::CriO, _) => (
+                        format!(
+                            "container \"{}\" {verb} \"{entry}\": CRI-O reads it as {name}, but containerd ignores it and Pod Security Admission does not recognise it",
+                            c.name
+                        ),
+                        Fix::safe(
+                            format!("write {name} instead of {entry}"),
+                            replace(&list_path, entry, &name),
+                        ),
+                    ),
+                };
+                out.push(
+                    Finding::new(
+                        CHECK.id,
+                        CHECK.level,
+                        message,
+                        Some(&c.name),
+                        node.span(),
+                        format!("{list_path}[{i}]"),
+                    )
+                    .with_fix(fix),
+                );
+            }
+        }
+    }
+}
+
+fn replace(list_path: &str, entry: &str, name: &str) -> Vec<Patch> {
+    vec![
+        Patch::RemoveItem {
+            path: path(list_path),
+            item: entry.to_string(),
+        },
+        Patch::Ensure {
+            path: path(list_path),
+            item: PatchValue::Str(name.to_string()),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hardening::tests::{check, fixes};
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {capabilities: {add: [CAP_SYS_ADMIN], drop: [cap_net_raw]}}\n";
+
+    #[test]
+    fn per_runtime() {
+        assert_eq!(
+            check("cap-prefixed-capability", POD, ""),
+            [
+                "7:44 container \"a\" adds \"CAP_SYS_ADMIN\", which containerd ignores: the container does not get SYS_ADMIN",
+                "7:67 container \"a\" drops \"cap_net_raw\", which containerd ignores: the container keeps NET_RAW",
+            ]
+        );
+        let crio = check("cap-prefixed-capability", POD, "--runtime cri-o");
+        assert!(crio[0].ends_with("CRI-O reads it as SYS_ADMIN, but containerd ignores it and Pod Security Admission does not recognise it"));
+        let f = fixes("cap-prefixed-capability", POD, "");
+        assert_eq!(f[0].applicability, crate::fix::Applicability::Safe);
+        assert_eq!(f[1].applicability, crate::fix::Applicability::Unsafe);
+    }
+}

@@ -1,0 +1,124 @@
+//! `lowercase-capability`: a capability name not written in upper case.
+
+use crate::check::{Check, Docs};
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel};
+
+use super::{Ctx, cap_entries, path};
+
+pub(super) const CHECK: Check = Check {
+    id: "lowercase-capability",
+    level: FindingLevel::Hardening,
+    summary: "a capability in add or drop is not written in upper case, e.g. drop: [all]",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags entries of `securityContext.capabilities.add` and `.drop` that contain lower-case letters, such as `drop: [all]` or `add: [net_admin]`.
+Names with a `CAP_` prefix are left to `cap-prefixed-capability`, whose fix also fixes the case.",
+        why: "Kubernetes passes capability names to the runtime unchanged, and containerd and CRI-O upper-case them, so `drop: [all]` really drops every capability.
+Pod Security Admission, however, compares names exactly: `drop: [all]` does not satisfy the restricted profile's \"must drop ALL\", and `add: [chown]` is not on baseline's allowed list.
+Several linters (Polaris, Trivy, Kubesec) accept any case, so a manifest that passes them is then rejected by a namespace that enforces restricted, with a message that seems to contradict the manifest.",
+        example: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          drop:
+            - all
+",
+        use_instead: "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        capabilities:
+          drop:
+            - ALL
+",
+        fix_safety: "Safe.
+The fix replaces the entry by its upper-case spelling, which containerd and CRI-O already read it as, so the container gets exactly the same capabilities.",
+        policy: "Pod Security Admission compares capability names case-sensitively at every policy version: `ALL` and `NET_BIND_SERVICE` in restricted (v1.22 and later), the list of default capabilities in baseline.",
+        references: &[
+            "https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_capabilities_restricted.go",
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+        ],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    for c in ctx.linux_containers() {
+        for (which, verb) in [("add", "adds"), ("drop", "drops")] {
+            let list_path = c.sc_path(&format!("capabilities.{which}"));
+            for (i, entry, node) in cap_entries(c, which) {
+                if !entry.bytes().any(|b| b.is_ascii_lowercase())
+                    || entry
+                        .get(..4)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
+                {
+                    continue;
+                }
+                let upper = entry.to_ascii_uppercase();
+                let message = if upper == "ALL" {
+                    format!(
+                        "container \"{}\" {verb} \"{entry}\": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL",
+                        c.name
+                    )
+                } else {
+                    format!(
+                        "container \"{}\" {verb} \"{entry}\": the runtime reads it as {upper}, but Pod Security Admission compares names exactly",
+                        c.name
+                    )
+                };
+                out.push(
+                    Finding::new(
+                        CHECK.id,
+                        CHECK.level,
+                        message,
+                        Some(&c.name),
+                        node.span(),
+                        format!("{list_path}[{i}]"),
+                    )
+                    .with_fix(Fix::safe(
+                        format!("write {upper} instead of {entry}"),
+                        vec![
+                            Patch::RemoveItem {
+                                path: path(&list_path),
+                                item: entry.to_string(),
+                            },
+                            Patch::Ensure {
+                                path: path(&list_path),
+                                item: PatchValue::Str(upper),
+                            },
+                        ],
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hardening::tests::check;
+
+    #[test]
+    fn lower_and_mixed_case() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {capabilities: {add: [Net_Admin, CHOWN, cap_kill], drop: [all]}}\n";
+        assert_eq!(
+            check("lowercase-capability", yaml, ""),
+            [
+                "7:44 container \"a\" adds \"Net_Admin\": the runtime reads it as NET_ADMIN, but Pod Security Admission compares names exactly",
+                "7:80 container \"a\" drops \"all\": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL",
+            ]
+        );
+    }
+}

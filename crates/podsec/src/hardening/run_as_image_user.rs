@@ -1,0 +1,133 @@
+//! `run-as-image-user`: a container whose user is left to the image.
+
+use crate::check::{Check, Docs};
+use crate::effective::image_user;
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel, PssLevel};
+
+use super::{Ctx, boolean, container_anchor, inherited, int, path};
+
+pub(super) const CHECK: Check = Check {
+    id: "run-as-image-user",
+    level: FindingLevel::Hardening,
+    summary: "a container runs as whatever user its image says, root if the image says nothing",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags containers that set `runAsUser` nowhere (neither on the container nor on the pod) and are not protected by `runAsNonRoot: true`.
+Such a container runs as the image's `USER`, and as root when the image sets none, which is the case for most base images.
+A container whose image user you gave podsec (`--image-user`) is judged by `run-as-root` instead.
+The restricted profile's `runAsNonRoot` check already reports every such container, so this rule speaks only at the baseline and privileged levels (and at restricted v1.35 or later for pods with `hostUsers: false`, which that check exempts).",
+        why: "The manifest is where a reviewer looks to know who a container runs as.
+When it says nothing, the answer is hidden in an image build, can change with the next image tag, and is root for most images built `FROM` a distribution.
+Setting `runAsUser` states the user; setting `runAsNonRoot: true` makes the kubelet refuse to start the container if the user turns out to be root, so a bad image fails loudly instead of running as root quietly.",
+        example: "# podsec: --level baseline
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        use_instead: "# podsec: --level baseline
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        fix_safety: "Unsafe.
+The fix sets `runAsNonRoot: true` on the container.
+If the image runs as root (no `USER`, or `USER 0`) or names its user instead of giving a number (`USER nginx`), the kubelet refuses to start the container (`CreateContainerConfigError`) until you set a numeric non-root `runAsUser` the image works with.",
+        policy: "The restricted profile requires `runAsNonRoot: true` at every policy version (pod-level `true` covers containers that leave it unset), and exempts pods with `hostUsers: false` from v1.35.
+Baseline does not look at the user.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+        ],
+    },
+};
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let minor = ctx.options.version.effective_minor();
+    if ctx.options.level == PssLevel::Restricted && !(ctx.pod.host_users_false() && minor >= 35) {
+        return;
+    }
+    for c in ctx.linux_containers() {
+        if inherited(ctx.pod, c, "runAsUser", int).is_some()
+            || inherited(ctx.pod, c, "runAsNonRoot", boolean).is_some_and(|(v, _, _)| v == 1)
+            || image_user(ctx.options, &c.name).is_some()
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                CHECK.id,
+                CHECK.level,
+                format!(
+                    "container \"{}\" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset",
+                    c.name
+                ),
+                Some(&c.name),
+                container_anchor(c),
+                c.sc_path("runAsNonRoot"),
+            )
+            .with_fix(Fix::unsafe_(
+                "set securityContext.runAsNonRoot: true",
+                "the kubelet refuses to start the container if its image runs as root or names its user: then set a numeric non-root runAsUser",
+                vec![Patch::Set {
+                    path: path(&c.sc_path("runAsNonRoot")),
+                    value: PatchValue::Bool(true),
+                }],
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hardening::tests::check;
+
+    #[test]
+    fn unset_user() {
+        let yaml = r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: false}
+  containers:
+  - name: a
+  - name: b
+    securityContext: {runAsUser: 1000}
+  - name: c
+    securityContext: {runAsNonRoot: true}
+  - name: d
+"#;
+        assert_eq!(
+            check(
+                "run-as-image-user",
+                yaml,
+                "--level baseline --image-user d=1000"
+            ),
+            [
+                "8:5 container \"a\" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset"
+            ]
+        );
+        assert!(check("run-as-image-user", yaml, "").is_empty());
+    }
+
+    #[test]
+    fn user_namespaces_lift_the_restricted_check() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  containers: [{name: a}]\n";
+        assert_eq!(check("run-as-image-user", yaml, "").len(), 1);
+        assert!(check("run-as-image-user", yaml, "--version v1.34").is_empty());
+    }
+}

@@ -1,0 +1,164 @@
+//! Tests of the hardening rules as a whole: the registry, the seed example, a bare pod.
+
+use crate::analysis::analyze;
+use crate::fix::Fix;
+use crate::model::{Finding, FindingLevel, Options};
+
+use super::{CHECKS, RULES, enabled};
+
+/// The options of `flags` with rule `id` enabled.
+fn options(id: &str, flags: &str) -> Options {
+    let (mut o, unknown) = crate::docs::parse_flags(flags);
+    assert!(unknown.is_empty(), "unknown flags {unknown:?}");
+    o.enable_rules.push(id.to_string());
+    o
+}
+
+fn findings(id: &str, yaml: &str, flags: &str) -> Vec<Finding> {
+    let a = analyze(yaml, &options(id, flags));
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    a.objects
+        .into_iter()
+        .flat_map(|o| o.findings)
+        .filter(|f| f.check == id)
+        .collect()
+}
+
+/// The findings of rule `id` (enabled) as `line:column message`.
+#[track_caller]
+pub(super) fn check(id: &str, yaml: &str, flags: &str) -> Vec<String> {
+    findings(id, yaml, flags)
+        .iter()
+        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
+        .collect()
+}
+
+/// The fixes of rule `id`'s findings.
+#[track_caller]
+pub(super) fn fixes(id: &str, yaml: &str, flags: &str) -> Vec<Fix> {
+    findings(id, yaml, flags)
+        .into_iter()
+        .filter_map(|f| f.fix)
+        .collect()
+}
+
+/// The hardened pod of the seed article.
+const SEED: &str = r"apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:              # Pod-level: applies to all containers by default
+    runAsNonRoot: true
+    runAsUser: 1000
+    fsGroup: 2000
+  containers:
+    - name: app
+      image: myapp:1.0
+      securityContext:          # container-level: can override the Pod-level settings
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop:
+            - ALL
+          add:
+            - NET_BIND_SERVICE   # only add back the specific capability actually needed
+";
+
+const BARE: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\nspec:\n  containers:\n    - name: app\n      image: example/app:1.0\n";
+
+fn hardening_ids(yaml: &str, options: &Options) -> Vec<String> {
+    let a = analyze(yaml, options);
+    let mut ids: Vec<String> = a
+        .objects
+        .iter()
+        .flat_map(|o| o.findings.iter())
+        .filter(|f| f.level == FindingLevel::Hardening)
+        .map(|f| f.check.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn rules_and_checks_agree() {
+    let rules: Vec<&str> = RULES.iter().map(|(c, _)| c.id).collect();
+    let checks: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
+    assert_eq!(rules, checks);
+    assert!(CHECKS.iter().all(|c| c.level == FindingLevel::Hardening));
+}
+
+#[test]
+fn enabling_and_disabling() {
+    let on = &super::writable_root_filesystem::CHECK;
+    let off = &super::low_uid::CHECK;
+    let mut o = Options::default();
+    assert!(enabled(on, &o) && !enabled(off, &o));
+    o.disable_rules.push(on.id.to_string());
+    o.enable_rules.push(off.id.to_string());
+    assert!(!enabled(on, &o) && enabled(off, &o));
+    o.enable_rules.push(on.id.to_string());
+    assert!(enabled(on, &o), "enabling wins over disabling");
+}
+
+#[test]
+fn seed_example_passes_every_default_rule_beyond_pss() {
+    for flags in ["", "--runtime cri-o", "--version v1.25"] {
+        let (o, _) = crate::docs::parse_flags(flags);
+        assert_eq!(hardening_ids(SEED, &o), Vec::<String>::new(), "{flags}");
+    }
+    // Below restricted nothing else asks for a seccomp profile, and the seed sets none.
+    for flags in ["--level baseline", "--level privileged"] {
+        let (o, _) = crate::docs::parse_flags(flags);
+        assert_eq!(hardening_ids(SEED, &o), ["seccomp-unset"], "{flags}");
+    }
+}
+
+#[test]
+fn bare_pod_triggers_every_default_rule_that_can_apply() {
+    let (privileged, _) = crate::docs::parse_flags("--level privileged");
+    assert_eq!(
+        hardening_ids(BARE, &privileged),
+        [
+            "capabilities-not-dropped",
+            "risky-capabilities",
+            "run-as-image-user",
+            "seccomp-unset",
+            "writable-root-filesystem",
+        ]
+    );
+    // At restricted, the Pod Security Standards already ask for drop ALL, a seccomp profile and
+    // runAsNonRoot, so only what they never cover is left.
+    assert_eq!(
+        hardening_ids(BARE, &Options::default()),
+        ["writable-root-filesystem"]
+    );
+    // Rules that cannot apply to a bare pod: they need a value to be written.
+    let needs_a_value = [
+        "unneeded-capabilities",
+        "run-as-root",
+        "root-group",
+        "unconfined-seccomp",
+        "writable-host-path",
+        "container-runtime-socket",
+        "lowercase-capability",
+        "cap-prefixed-capability",
+        "os-name-case",
+    ];
+    for c in CHECKS.iter().filter(|c| c.default_on) {
+        let fired = hardening_ids(BARE, &privileged).iter().any(|id| id == c.id);
+        assert!(
+            fired || needs_a_value.contains(&c.id),
+            "{} neither fires nor is listed",
+            c.id
+        );
+    }
+}
+
+#[test]
+fn default_off_rules_fire_when_enabled_on_a_bare_pod() {
+    let (mut o, _) = crate::docs::parse_flags("--level privileged");
+    o.enable_rules = vec!["service-account-token-automount".to_string()];
+    assert!(hardening_ids(BARE, &o).contains(&"service-account-token-automount".to_string()));
+}

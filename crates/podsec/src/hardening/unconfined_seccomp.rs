@@ -1,0 +1,260 @@
+//! `unconfined-seccomp`: a container that asks to run without a seccomp filter.
+
+use crate::check::{Check, Docs};
+use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX};
+use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::yaml::Node;
+
+use super::{Ctx, containers_phrase, path};
+
+pub(super) const CHECK: Check = Check {
+    id: "unconfined-seccomp",
+    level: FindingLevel::Hardening,
+    summary: "a container explicitly runs without a seccomp filter (Unconfined)",
+    default_on: true,
+    fix: FixAvailability::Always,
+    docs: Docs {
+        what: "Flags an explicit `seccompProfile.type: Unconfined` that a non-privileged container gets: its own, or the pod's when it sets none.
+On clusters before Kubernetes 1.27 it also flags the legacy annotations `seccomp.security.alpha.kubernetes.io/pod: unconfined` and `container.seccomp.security.alpha.kubernetes.io/<name>: unconfined`, which those versions still honour.
+The Pod Security Standards baseline profile forbids the `Unconfined` field from policy version v1.19 and the annotation before it, so this rule reports the field only at the privileged level or at policy versions before v1.19, and the annotation only where the policy no longer reads it.",
+        why: "Seccomp filters the system calls a process may make.
+The runtime's default profile blocks a few dozen calls that containers almost never need but that many kernel exploits and escapes rely on (`unshare`, `mount`, `keyctl`, `bpf`, `ptrace` on older kernels and more).
+`Unconfined` removes that filter, so every kernel bug reachable through any system call is reachable from the container.",
+        example: "# podsec: --level privileged
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    seccompProfile:
+      type: Unconfined
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        use_instead: "# podsec: --level privileged
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: example/app:1.0
+",
+        fix_safety: "Unsafe.
+The fix sets `type: RuntimeDefault` (or the annotation to `runtime/default`).
+Programs that need a blocked system call fail with `Operation not permitted`: some debuggers and profilers, tools that create namespaces (nested containers, some sandboxes), and very old or very new software using calls the profile does not know.
+For those, write a `Localhost` profile that allows exactly what they need rather than dropping the filter.",
+        policy: "Baseline forbids `seccompProfile.type: Unconfined` at pod or container level from policy version v1.19; before v1.19 it checked the legacy annotations instead (`unconfined` forbidden).
+Kubernetes 1.19 to 1.26 still honour the annotations (1.25 and 1.26 by copying them into the fields when a Pod is created); from 1.27 they do nothing.",
+        references: &[
+            "https://kubernetes.io/docs/tutorials/security/seccomp/",
+            "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+            "https://docs.docker.com/engine/security/seccomp/",
+        ],
+    },
+};
+
+fn unconfined(profile: Node<'_>) -> bool {
+    profile.field("type").and_then(Node::as_str) == Some("Unconfined")
+}
+
+fn fix(profile_path: &str) -> Fix {
+    Fix::unsafe_(
+        "set seccompProfile.type: RuntimeDefault",
+        "a program that needs a system call the runtime's default profile blocks fails with operation not permitted: give it a Localhost profile instead",
+        vec![Patch::Set {
+            path: path(&format!("{profile_path}.type")),
+            value: PatchValue::Str("RuntimeDefault".to_string()),
+        }],
+    )
+}
+
+fn annotation_fix(annotation_path: String) -> Fix {
+    Fix::unsafe_(
+        "set the seccomp annotation to runtime/default",
+        "a program that needs a system call the runtime's default profile blocks fails with operation not permitted",
+        vec![Patch::Set {
+            path: path(&annotation_path),
+            value: PatchValue::Str("runtime/default".to_string()),
+        }],
+    )
+}
+
+pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let minor = ctx.options.version.effective_minor();
+    let baseline = ctx.level_at_least(PssLevel::Baseline);
+    let fields_reported = baseline && minor >= 19;
+    let annotations_read = ctx.options.kube() <= 26 && !(baseline && minor < 19);
+    let pod_field = ctx.pod.sc("seccompProfile").filter(|n| n.is_map());
+    let pod_annotation = ctx.pod.annotation(SECCOMP_POD);
+    let mut via_pod_field = Vec::new();
+    let mut via_pod_annotation = Vec::new();
+    for c in ctx.linux_containers() {
+        if super::privileged(c) {
+            continue;
+        }
+        if let Some(p) = c.sc("seccompProfile").filter(|n| n.is_map()) {
+            if unconfined(p) && !fields_reported {
+                out.push(
+                    Finding::new(
+                        CHECK.id,
+                        CHECK.level,
+                        format!(
+                            "container \"{}\" sets seccompProfile.type=Unconfined: it runs with no seccomp filter",
+                            c.name
+                        ),
+                        Some(&c.name),
+                        p.field("type").map_or_else(|| p.span(), |t| t.span()),
+                        c.sc_path("seccompProfile.type"),
+                    )
+                    .with_fix(fix(&c.sc_path("seccompProfile"))),
+                );
+            }
+            continue;
+        }
+        if ctx.options.kube() <= 26 {
+            let key = format!("{SECCOMP_PREFIX}{}", c.name);
+            if let Some((value, node)) = ctx.pod.annotation(&key) {
+                if value == "unconfined" && annotations_read {
+                    let p = format!("{}.annotations[\"{key}\"]", ctx.meta_path());
+                    out.push(
+                        Finding::new(
+                            CHECK.id,
+                            CHECK.level,
+                            format!(
+                                "container \"{}\" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter",
+                                c.name
+                            ),
+                            Some(&c.name),
+                            node.span(),
+                            p.clone(),
+                        )
+                        .with_fix(annotation_fix(p)),
+                    );
+                }
+                if crate::effective::seccomp_annotation(value).is_some() {
+                    continue;
+                }
+            }
+        }
+        match (pod_field, pod_annotation) {
+            (Some(p), _) if unconfined(p) => via_pod_field.push(c.name.clone()),
+            (None, Some(("unconfined", _))) if ctx.options.kube() <= 26 => {
+                via_pod_annotation.push(c.name.clone());
+            }
+            _ => {}
+        }
+    }
+    if let Some(p) = pod_field.filter(|_| !via_pod_field.is_empty() && !fields_reported) {
+        out.push(
+            Finding::new(
+                CHECK.id,
+                CHECK.level,
+                format!(
+                    "pod seccompProfile.type=Unconfined makes {} run with no seccomp filter",
+                    containers_phrase(&via_pod_field)
+                ),
+                None,
+                p.field("type").map_or_else(|| p.span(), |t| t.span()),
+                ctx.pod.sc_path("seccompProfile.type"),
+            )
+            .with_fix(fix(&ctx.pod.sc_path("seccompProfile"))),
+        );
+    }
+    if let Some((_, node)) =
+        pod_annotation.filter(|_| !via_pod_annotation.is_empty() && annotations_read)
+    {
+        let p = format!("{}.annotations[\"{SECCOMP_POD}\"]", ctx.meta_path());
+        out.push(
+            Finding::new(
+                CHECK.id,
+                CHECK.level,
+                format!(
+                    "the legacy pod seccomp annotation makes {} run with no seccomp filter",
+                    containers_phrase(&via_pod_annotation)
+                ),
+                None,
+                node.span(),
+                p.clone(),
+            )
+            .with_fix(annotation_fix(p)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::hardening::tests::check;
+
+    const POD: &str = r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: unconfined
+    container.seccomp.security.alpha.kubernetes.io/b: unconfined
+spec:
+  securityContext: {seccompProfile: {type: Unconfined}}
+  containers:
+  - name: a
+  - name: b
+  - name: c
+    securityContext: {seccompProfile: {type: Unconfined}}
+  - name: d
+    securityContext: {seccompProfile: {type: RuntimeDefault}}
+"#;
+
+    #[test]
+    fn fields_only_where_pss_allows_them() {
+        assert_eq!(
+            check("unconfined-seccomp", POD, "--level privileged"),
+            [
+                "10:44 pod seccompProfile.type=Unconfined makes containers \"a\", \"b\" run with no seccomp filter",
+                "15:46 container \"c\" sets seccompProfile.type=Unconfined: it runs with no seccomp filter",
+            ]
+        );
+        assert!(check("unconfined-seccomp", POD, "--level baseline").is_empty());
+        assert_eq!(
+            check(
+                "unconfined-seccomp",
+                POD,
+                "--level baseline --version v1.18"
+            )
+            .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn annotations_before_kubernetes_1_27() {
+        let yaml = POD.replacen(
+            "  securityContext: {seccompProfile: {type: Unconfined}}\n",
+            "",
+            1,
+        );
+        assert_eq!(
+            check("unconfined-seccomp", &yaml, "--level baseline --kube 1.26"),
+            [
+                "7:47 the legacy pod seccomp annotation makes container \"a\" run with no seccomp filter",
+                "8:55 container \"b\" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter",
+            ]
+        );
+        assert!(check("unconfined-seccomp", &yaml, "--level baseline").is_empty());
+        // Policy v1.18 checks the annotations itself, but not the fields.
+        let old_policy = check(
+            "unconfined-seccomp",
+            &yaml,
+            "--level baseline --kube 1.26 --version v1.18",
+        );
+        assert_eq!(old_policy.len(), 1, "{old_policy:?}");
+        assert!(old_policy[0].contains("container \"c\" sets"));
+    }
+}
