@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as PSpan};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan};
 
 /// Texts larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
@@ -852,25 +852,165 @@ struct Builder {
     duplicates: Vec<DuplicateKey>,
 }
 
+/// Spaces inserted before the first non-blank character of a line, so that the YAML 1.2 parser
+/// accepts what go-yaml (and so Kubernetes) accepts: a flow collection's closing bracket at the
+/// indentation of its key. Positions are mapped back to the user's text.
+#[derive(Clone, Copy, Debug)]
+struct Fixup {
+    /// Byte offset in the original chunk where the spaces go.
+    at: usize,
+    /// How many spaces.
+    k: usize,
+    /// 1-based line (in the whole text).
+    line: usize,
+}
+
+/// The most indentation repairs tried per document before the error stands.
+const MAX_FIXUPS: usize = 64;
+
 fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Stream) {
-    let Some(src) = text.get(chunk.start..chunk.end) else {
+    let Some(orig) = text.get(chunk.start..chunk.end) else {
         return;
     };
-    if src.lines().all(|l| {
+    if orig.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
     }) {
         return;
     }
-    let map = CharMap::new(src, chunk.start);
+    let mut fixups: Vec<Fixup> = Vec::new();
+    loop {
+        let src: Cow<'_, str> = if fixups.is_empty() {
+            Cow::Borrowed(orig)
+        } else {
+            let mut m = String::with_capacity(orig.len() + fixups.len() * 4);
+            let mut last = 0;
+            for f in &fixups {
+                m.push_str(orig.get(last..f.at).unwrap_or(""));
+                m.extend(std::iter::repeat_n(' ', f.k));
+                last = f.at;
+            }
+            m.push_str(orig.get(last..).unwrap_or(""));
+            Cow::Owned(m)
+        };
+        let mut local = Stream::default();
+        match parse_attempt(text, &src, &fixups, chunk, first_index, &mut local) {
+            None => {
+                stream.documents.append(&mut local.documents);
+                stream.errors.append(&mut local.errors);
+                return;
+            }
+            Some(err) => {
+                let mut line_start =
+                    orig_line_start(text, err.span.start).saturating_sub(chunk.start);
+                let mut line_no = err.span.line;
+                if err.message == "invalid indentation in quoted scalar" {
+                    // The parser points at the scalar's start; the culprit is the first later line
+                    // indented no deeper than the key's line.
+                    let key_line = orig
+                        .get(line_start..)
+                        .unwrap_or("")
+                        .split('\n')
+                        .next()
+                        .unwrap_or("");
+                    let key_indent = key_line.len() - key_line.trim_start_matches(' ').len();
+                    let mut at = line_start + key_line.len() + 1;
+                    let mut n = line_no + 1;
+                    while let Some(rest) = orig.get(at..).filter(|r| !r.is_empty()) {
+                        let l = rest.split('\n').next().unwrap_or("");
+                        let ind = l.len() - l.trim_start_matches(' ').len();
+                        if !l.trim().is_empty() && ind <= key_indent {
+                            line_start = at;
+                            line_no = n;
+                            break;
+                        }
+                        at += l.len() + 1;
+                        n += 1;
+                    }
+                }
+                let repairable = err.message.starts_with("invalid indentation")
+                    && fixups.len() < MAX_FIXUPS
+                    && !fixups.iter().any(|f| f.at == line_start && f.k > 32);
+                if !repairable {
+                    stream.documents.append(&mut local.documents);
+                    stream.errors.append(&mut local.errors);
+                    stream.errors.push(err);
+                    return;
+                }
+                // Indent the offending line a little more than the line before it.
+                let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+                let before = orig.get(..line_start).unwrap_or("");
+                let prev = before
+                    .trim_end_matches(['\n', '\r'])
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("");
+                let cur = orig
+                    .get(line_start..)
+                    .unwrap_or("")
+                    .split('\n')
+                    .next()
+                    .unwrap_or("");
+                let need = (indent(prev) + 2).saturating_sub(indent(cur)).max(1);
+                match fixups.iter_mut().find(|f| f.at == line_start) {
+                    Some(f) => f.k += need,
+                    None => {
+                        fixups.push(Fixup {
+                            at: line_start,
+                            k: need,
+                            line: line_no,
+                        });
+                        fixups.sort_by_key(|f| f.at);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn orig_line_start(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Maps a byte offset in the repaired chunk back to the original chunk.
+fn unfix(rel: usize, fixups: &[Fixup]) -> usize {
+    let mut shift = 0;
+    for f in fixups {
+        let mod_at = f.at + shift;
+        if rel < mod_at {
+            break;
+        }
+        if rel < mod_at + f.k {
+            return f.at;
+        }
+        shift += f.k;
+    }
+    rel - shift
+}
+
+/// Parses one (possibly repaired) chunk. Returns the error that stopped it, if any; documents
+/// before the error are in `stream`.
+fn parse_attempt(
+    text: &str,
+    src: &str,
+    fixups: &[Fixup],
+    chunk: &Chunk,
+    first_index: usize,
+    stream: &mut Stream,
+) -> Option<YamlError> {
+    let map = CharMap::new(src, 0);
     let to_span = |s: PSpan| -> Span {
-        let start = char_to_byte(src, &map, s.start.index());
-        let end = char_to_byte(src, &map, s.end.index()).max(start);
+        let start = chunk.start + unfix(char_to_byte(src, &map, s.start.index()), fixups);
+        let end = (chunk.start + unfix(char_to_byte(src, &map, s.end.index()), fixups)).max(start);
+        let line = s.start.line() + chunk.line - 1;
+        let shift: usize = fixups.iter().filter(|f| f.line == line).map(|f| f.k).sum();
         Span {
             start,
             end,
-            line: s.start.line() + chunk.line - 1,
-            col: s.start.col() + 1,
+            line,
+            col: (s.start.col() + 1).saturating_sub(shift).max(1),
         }
     };
     let mut parser = Parser::new_from_str(src);
@@ -884,8 +1024,13 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
             None => break,
             Some(Ok(x)) => x,
             Some(Err(e)) => {
-                stream.errors.push(scan_error(&e, src, &map, chunk, index));
-                return;
+                let m = e.marker();
+                let sp = to_span(PSpan::empty(*m));
+                return Some(YamlError {
+                    message: e.info().to_string(),
+                    span: sp,
+                    document: Some(index),
+                });
             }
         };
         let sp = to_span(span);
@@ -937,12 +1082,11 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
                         );
                     }
                     None => {
-                        stream.errors.push(YamlError {
+                        return Some(YamlError {
                             message: "unknown anchor".into(),
                             span: sp,
                             document: Some(index),
                         });
-                        return;
                     }
                 }
             }
@@ -972,7 +1116,7 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
                 );
             }
             Event::SequenceStart(anchor, tag) => {
-                let flow = src.as_bytes().get(sp.start - chunk.start) == Some(&b'[');
+                let flow = text.as_bytes().get(sp.start) == Some(&b'[');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
                     NodeData {
@@ -990,7 +1134,7 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
                 b.stack.push((id, None));
             }
             Event::MappingStart(anchor, tag) => {
-                let flow = src.as_bytes().get(sp.start - chunk.start) == Some(&b'{');
+                let flow = text.as_bytes().get(sp.start) == Some(&b'{');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
                     NodeData {
@@ -1014,6 +1158,7 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
             }
         }
     }
+    None
 }
 
 impl Builder {
@@ -1169,21 +1314,6 @@ fn char_to_byte(src: &str, map: &CharMap, char_index: usize) -> usize {
         }
     };
     map.base_byte + rel.min(src.len())
-}
-
-fn scan_error(e: &ScanError, src: &str, map: &CharMap, chunk: &Chunk, index: usize) -> YamlError {
-    let m = e.marker();
-    let start = char_to_byte(src, map, m.index());
-    YamlError {
-        message: e.info().to_string(),
-        span: Span {
-            start,
-            end: start,
-            line: m.line() + chunk.line - 1,
-            col: m.col() + 1,
-        },
-        document: Some(index),
-    }
 }
 
 #[cfg(test)]

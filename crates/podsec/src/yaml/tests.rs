@@ -163,3 +163,19 @@ fn block_scalar_and_flow_map_spans() {
     let root_span = r.span();
     assert_eq!(root_span.start, 0);
 }
+
+#[test]
+fn flow_closer_at_key_indentation_is_accepted_as_go_yaml_does() {
+    let text = "a:\n  args: [\n      \"x\", \"y\",\n  ]\n  env: é\n  b: 1\n";
+    let d = one(text);
+    let a = d.root().unwrap().get("a").unwrap();
+    assert_eq!(a.get("args").unwrap().items().len(), 2);
+    let b = a.get("b").unwrap();
+    assert_eq!(&text[b.span().start..b.span().end], "1");
+    assert_eq!((b.span().line, b.span().col), (6, 6));
+    let args = a.get("args").unwrap();
+    assert_eq!(
+        &text[args.span().start..args.span().end],
+        "[\n      \"x\", \"y\",\n  ]"
+    );
+}
