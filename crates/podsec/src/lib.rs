@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod diff;
 pub mod docs;
 pub mod effective;
 pub mod fix;
