@@ -1,6 +1,10 @@
 //! The podsec playground: a Yew app that runs `podsec::analyze` in the browser as the user types.
 //!
-//! `state` holds the inputs and a pure `update`; `app` derives everything else and renders it.
+//! `state` holds the inputs and a pure `update`; `app` derives everything else and renders it with
+//! `editor` and `panels`; `browser` wraps the few browser services used.
 
 pub mod app;
+pub mod browser;
+pub mod editor;
+pub mod panels;
 pub mod state;

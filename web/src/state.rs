@@ -1,39 +1,115 @@
 //! The playground's state: the user's inputs, the messages that change them, and a pure `update`.
 //!
-//! Only inputs live here. Everything derived from them (the analysis) is computed from a `Model`
-//! by the view, so it can never go stale. Nothing here touches the browser, so these tests run
+//! Only inputs live here (the text, the options, which panel is open, the theme). Everything
+//! derived from them (the analysis, the hardened text, the permalink) is computed from a `Model` by
+//! the view, so it can never go stale. Nothing here touches the browser, so these tests run
 //! natively with `cargo test -p podsec-web`.
 
 use std::rc::Rc;
 
-use podsec::{Options, PssLevel, Version};
+use podsec::permalink::Shared;
+use podsec::{Options, PssLevel, Runtime, Version};
 
 /// The manifest shown on first load.
-pub const EXAMPLE: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      initContainers:
-        - name: migrate
-          image: example/migrate:1.0
-      containers:
-        - name: app
-          image: example/app:1.0
-          securityContext:
-            allowPrivilegeEscalation: false
-";
+pub const EXAMPLE: &str = podsec::examples::SEED.yaml;
+
+/// The panel shown beside the editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// Findings and verdicts.
+    #[default]
+    Findings,
+    /// The effective security context of every container.
+    Effective,
+    /// The hardened rewrite, side by side.
+    Hardened,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Tab; 3] = [Tab::Findings, Tab::Effective, Tab::Hardened];
+
+    /// The tab's label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Findings => "Findings",
+            Tab::Effective => "Effective context",
+            Tab::Hardened => "Hardened",
+        }
+    }
+
+    /// A stable identifier for ids and tests.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Findings => "findings",
+            Tab::Effective => "effective",
+            Tab::Hardened => "hardened",
+        }
+    }
+}
+
+/// The colour scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Whatever the system prefers.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    /// Every theme, in display order.
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    /// The name used in the `data-theme` attribute and the menu.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Parses [`Theme::as_str`]'s spelling.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// A message for the user, shown until the next one or until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub error: bool,
+}
 
 /// What the user has entered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
-    /// The manifest text, as typed.
+    /// The manifest text, as last settled (typing is debounced before it lands here).
     pub text: Rc<str>,
     /// The analysis options chosen.
     pub options: Options,
+    /// Whether the hardened rewrite includes unsafe edits.
+    pub include_unsafe: bool,
+    /// The panel shown.
+    pub tab: Tab,
+    /// The colour scheme.
+    pub theme: Theme,
+    /// Bumped whenever the text is replaced from outside the editor (an example, a link), so the
+    /// view knows to write it into the editor; typing never bumps it, which keeps the editor's undo.
+    pub revision: u32,
+    /// The last message for the user.
+    pub notice: Option<Notice>,
 }
 
 impl Default for Model {
@@ -41,6 +117,23 @@ impl Default for Model {
         Model {
             text: Rc::from(EXAMPLE),
             options: Options::default(),
+            include_unsafe: false,
+            tab: Tab::default(),
+            theme: Theme::default(),
+            revision: 0,
+            notice: None,
+        }
+    }
+}
+
+impl Model {
+    /// The part of the state a permalink or a saved draft holds.
+    #[must_use]
+    pub fn shared(&self) -> Shared {
+        Shared {
+            text: self.text.to_string(),
+            options: self.options.clone(),
+            include_unsafe: self.include_unsafe,
         }
     }
 }
@@ -48,57 +141,123 @@ impl Default for Model {
 /// One user intent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
-    /// The manifest text changed.
+    /// The user typed: the editor already shows this text.
     Edit(String),
+    /// Replace the text (an example from the gallery); options stay.
+    Load(String),
+    /// Restore a shared state (a permalink or the saved draft), with a message about it.
+    Restore(Shared, Option<Notice>),
     /// A Pod Security Standards level was chosen.
     SetLevel(PssLevel),
     /// A policy version was chosen.
     SetVersion(Version),
+    /// A container runtime was chosen.
+    SetRuntime(Runtime),
+    /// Unsafe edits were switched on or off.
+    SetUnsafe(bool),
+    /// A panel was chosen.
+    SetTab(Tab),
+    /// A colour scheme was chosen.
+    SetTheme(Theme),
+    /// Tell the user something.
+    Notify(Notice),
+    /// Hide the message.
+    Dismiss,
 }
 
 /// The model after `msg`.
 #[must_use]
 pub fn update(model: &Model, msg: Msg) -> Model {
+    let mut next = model.clone();
     match msg {
-        Msg::Edit(text) => Model {
-            text: Rc::from(text),
-            ..model.clone()
-        },
-        Msg::SetLevel(level) => Model {
-            options: Options {
-                level,
-                ..model.options.clone()
-            },
-            ..model.clone()
-        },
-        Msg::SetVersion(version) => Model {
-            options: Options {
-                version,
-                ..model.options.clone()
-            },
-            ..model.clone()
-        },
+        Msg::Edit(text) => {
+            if *next.text != *text {
+                next.text = Rc::from(text);
+            }
+        }
+        Msg::Load(text) => {
+            next.text = Rc::from(text);
+            next.revision = next.revision.wrapping_add(1);
+        }
+        Msg::Restore(shared, notice) => {
+            next.text = Rc::from(shared.text);
+            next.options = shared.options;
+            next.include_unsafe = shared.include_unsafe;
+            next.revision = next.revision.wrapping_add(1);
+            next.notice = notice;
+        }
+        Msg::SetLevel(level) => next.options.level = level,
+        Msg::SetVersion(version) => next.options.version = version,
+        Msg::SetRuntime(runtime) => next.options.runtime = runtime,
+        Msg::SetUnsafe(on) => next.include_unsafe = on,
+        Msg::SetTab(tab) => next.tab = tab,
+        Msg::SetTheme(theme) => next.theme = theme,
+        Msg::Notify(notice) => next.notice = Some(notice),
+        Msg::Dismiss => next.notice = None,
     }
+    next
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn notice(text: &str) -> Notice {
+        Notice {
+            text: text.into(),
+            error: false,
+        }
+    }
+
     #[test]
-    fn starts_with_the_example_at_restricted_latest() {
+    fn starts_with_the_seed_example_at_restricted_latest() {
         let model = Model::default();
         assert_eq!(&*model.text, EXAMPLE);
         assert_eq!(model.options.level, PssLevel::Restricted);
         assert_eq!(model.options.version, Version::Latest);
+        assert_eq!(model.tab, Tab::Findings);
+        assert!(!model.include_unsafe);
+        assert_eq!(model.notice, None);
     }
 
     #[test]
-    fn edit_replaces_the_text_only() {
+    fn typing_changes_the_text_but_not_the_revision() {
         let model = update(&Model::default(), Msg::SetLevel(PssLevel::Baseline));
         let edited = update(&model, Msg::Edit("kind: Pod\n".into()));
         assert_eq!(&*edited.text, "kind: Pod\n");
         assert_eq!(edited.options, model.options);
+        assert_eq!(edited.revision, model.revision);
+    }
+
+    #[test]
+    fn loading_an_example_bumps_the_revision_and_keeps_options() {
+        let model = update(&Model::default(), Msg::SetRuntime(Runtime::CriO));
+        let loaded = update(&model, Msg::Load("kind: Job\n".into()));
+        assert_eq!(&*loaded.text, "kind: Job\n");
+        assert_eq!(loaded.revision, model.revision + 1);
+        assert_eq!(loaded.options.runtime, Runtime::CriO);
+    }
+
+    #[test]
+    fn restoring_replaces_text_options_and_the_unsafe_switch() {
+        let shared = Shared {
+            text: "kind: Pod\n".into(),
+            options: Options {
+                level: PssLevel::Baseline,
+                version: Version::Minor(20),
+                ..Options::default()
+            },
+            include_unsafe: true,
+        };
+        let model = update(&Model::default(), Msg::SetTab(Tab::Hardened));
+        let restored = update(
+            &model,
+            Msg::Restore(shared.clone(), Some(notice("opened a link"))),
+        );
+        assert_eq!(restored.shared(), shared);
+        assert_eq!(restored.revision, 1);
+        assert_eq!(restored.tab, Tab::Hardened);
+        assert_eq!(restored.notice, Some(notice("opened a link")));
     }
 
     #[test]
@@ -109,12 +268,36 @@ mod tests {
         let model = update(&model, Msg::SetLevel(PssLevel::Baseline));
         assert_eq!(model.options.level, PssLevel::Baseline);
         assert_eq!(model.options.version, Version::Minor(25));
+        let model = update(&model, Msg::SetUnsafe(true));
+        assert!(model.include_unsafe);
         assert_eq!(&*model.text, EXAMPLE);
     }
 
     #[test]
+    fn notices_come_and_go() {
+        let model = update(&Model::default(), Msg::Notify(notice("link copied")));
+        assert_eq!(model.notice, Some(notice("link copied")));
+        assert_eq!(update(&model, Msg::Dismiss).notice, None);
+    }
+
+    #[test]
     fn the_same_message_twice_changes_nothing_more() {
-        let once = update(&Model::default(), Msg::Edit("a: 1\n".into()));
-        assert_eq!(update(&once, Msg::Edit("a: 1\n".into())), once);
+        for msg in [
+            Msg::Edit("a: 1\n".into()),
+            Msg::SetTheme(Theme::Dark),
+            Msg::SetTab(Tab::Effective),
+            Msg::SetUnsafe(true),
+        ] {
+            let once = update(&Model::default(), msg.clone());
+            assert_eq!(update(&once, msg), once);
+        }
+    }
+
+    #[test]
+    fn themes_parse_their_own_names() {
+        for theme in Theme::ALL {
+            assert_eq!(Theme::parse(theme.as_str()), Some(theme));
+        }
+        assert_eq!(Theme::parse("sepia"), None);
     }
 }

@@ -1,0 +1,393 @@
+//! The playground's example gallery, and the choices and labels its controls offer.
+//!
+//! Everything the web app shows about Kubernetes comes from the core; this module holds the
+//! manifests of the gallery and the vocabulary of the toolbar and the panels (levels, versions,
+//! runtimes, headings), so that the UI has no Kubernetes knowledge of its own.
+
+use crate::model::{FindingLevel, MAX_KNOWN_MINOR, PssLevel, Runtime, Source, Version};
+
+/// One manifest of the gallery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// A stable identifier (kebab-case), used in the UI and in tests.
+    pub id: &'static str,
+    /// The title shown in the gallery.
+    pub title: &'static str,
+    /// What it shows, in one sentence.
+    pub about: &'static str,
+    /// The manifest.
+    pub yaml: &'static str,
+}
+
+/// The example shown on first load: the hardened pod of the seed article.
+pub const SEED: Example = Example {
+    id: "seed-hardened-pod",
+    title: "Hardened pod (the seed article)",
+    about: "The article's hardened pod: non-root, no privilege escalation, read-only root, capabilities dropped; restricted still wants a seccomp profile.",
+    yaml: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: secure-app
+spec:
+  # Every container runs as user 1000, never as root.
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 1000
+    fsGroup: 2000
+  containers:
+    - name: app
+      image: myapp:1.0
+      securityContext:
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: ["ALL"]
+          add: ["NET_BIND_SERVICE"] # Only to listen on a port below 1024.
+"#,
+};
+
+/// Every example, in gallery order.
+pub const EXAMPLES: &[Example] = &[
+    SEED,
+    Example {
+        id: "nothing-set",
+        title: "Pod with nothing set",
+        about: "No securityContext at all: see what the runtime and the image decide.",
+        yaml: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: plain
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    },
+    Example {
+        id: "privileged-daemonset",
+        title: "Privileged DaemonSet with host namespaces",
+        about: "A node agent: privileged, host network, PID and IPC, and the node's filesystem mounted.",
+        yaml: r#"apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels:
+      app: node-agent
+  template:
+    metadata:
+      labels:
+        app: node-agent
+    spec:
+      hostNetwork: true
+      hostPID: true
+      hostIPC: true
+      containers:
+        - name: agent
+          image: example/agent:2.3
+          securityContext:
+            privileged: true
+          volumeMounts:
+            - name: host-root
+              mountPath: /host
+      volumes:
+        - name: host-root
+          hostPath:
+            path: /
+"#,
+    },
+    Example {
+        id: "container-overrides-pod",
+        title: "Deployment: a container overrides the pod",
+        about: "The pod asks for non-root; one container switches it off and runs as root.",
+        yaml: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: front
+          image: example/front:1.4
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop: ["ALL"]
+        - name: legacy
+          image: example/legacy:0.9
+          securityContext:
+            runAsNonRoot: false
+            runAsUser: 0
+"#,
+    },
+    Example {
+        id: "cronjob",
+        title: "CronJob",
+        about: "The pod template sits three levels down, in spec.jobTemplate.spec.template.",
+        yaml: r#"apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly-report
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: example/report:3.1
+              securityContext:
+                allowPrivilegeEscalation: false
+"#,
+    },
+    Example {
+        id: "multi-document",
+        title: "Several documents with a Service",
+        about: "A Service and a ConfigMap are skipped; the Deployment between them is analysed.",
+        yaml: r#"apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: example/api:5.0
+          ports:
+            - containerPort: 8080
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-settings
+data:
+  LOG_LEVEL: info
+"#,
+    },
+    Example {
+        id: "windows-pod",
+        title: "Windows pod",
+        about: "With spec.os.name windows, Linux-only fields and checks do not apply.",
+        yaml: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: iis
+spec:
+  os:
+    name: windows
+  securityContext:
+    runAsNonRoot: true
+    windowsOptions:
+      runAsUserName: ContainerUser
+  containers:
+    - name: iis
+      image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+"#,
+    },
+    Example {
+        id: "user-namespace",
+        title: "Pod in a user namespace (hostUsers: false)",
+        about: "Root inside the pod maps to an unprivileged user on the node.",
+        yaml: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: userns
+spec:
+  hostUsers: false
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        runAsUser: 0
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: ["ALL"]
+"#,
+    },
+    Example {
+        id: "broken-yaml",
+        title: "Broken YAML",
+        about: "A syntax error: the editor underlines where it is.",
+        yaml: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: broken
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext: {runAsNonRoot: true
+"#,
+    },
+];
+
+/// Looks an example up by ID.
+#[must_use]
+pub fn find(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+/// The levels the toolbar offers, least strict first.
+pub const LEVELS: [PssLevel; 3] = [
+    PssLevel::Privileged,
+    PssLevel::Baseline,
+    PssLevel::Restricted,
+];
+
+/// The runtimes the toolbar offers.
+pub const RUNTIMES: [Runtime; 2] = [Runtime::Containerd, Runtime::CriO];
+
+/// The versions the toolbar offers: `latest`, then every known `v1.N`, newest first.
+#[must_use]
+pub fn versions() -> Vec<Version> {
+    std::iter::once(Version::Latest)
+        .chain((0..=MAX_KNOWN_MINOR).rev().map(Version::Minor))
+        .collect()
+}
+
+/// The heading of a group of findings of one level.
+#[must_use]
+pub fn level_heading(level: FindingLevel) -> &'static str {
+    match level {
+        FindingLevel::Rejected => "Rejected by the API server",
+        FindingLevel::Refused => "Refused by the kubelet or the runtime",
+        FindingLevel::Baseline => "Pod Security Standards: baseline",
+        FindingLevel::Restricted => "Pod Security Standards: restricted",
+        FindingLevel::Hardening => "Hardening",
+        FindingLevel::Warning => "Warnings",
+    }
+}
+
+/// How a container's kind (the JSON contract's `initContainer`, `container`,
+/// `ephemeralContainer`) is labelled.
+#[must_use]
+pub fn container_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "initContainer" => "init",
+        "ephemeralContainer" => "ephemeral",
+        _ => "regular",
+    }
+}
+
+/// What a source badge means, for its tooltip.
+#[must_use]
+pub fn source_description(source: Source) -> &'static str {
+    match source {
+        Source::Container => "Set in the container's securityContext.",
+        Source::Pod => "Inherited from the pod's securityContext (the container does not set it).",
+        Source::Annotation => "Set by a legacy annotation on the pod.",
+        Source::Default => "Not written anywhere: the API server's or the kubelet's default.",
+        Source::Runtime => "Not written anywhere: the container runtime's default.",
+        Source::Image => "Not written anywhere: it depends on the image, which podsec cannot see.",
+    }
+}
+
+/// Whether a value comes from nowhere in the text (a default, the runtime or the image), so the
+/// UI marks it as assumed.
+#[must_use]
+pub fn is_implicit(source: Source) -> bool {
+    matches!(source, Source::Default | Source::Runtime | Source::Image)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Options;
+
+    #[test]
+    fn ids_are_unique_and_found() {
+        for e in EXAMPLES {
+            assert_eq!(find(e.id).map(|f| f.title), Some(e.title));
+            assert_eq!(EXAMPLES.iter().filter(|f| f.id == e.id).count(), 1);
+        }
+        assert_eq!(EXAMPLES.first(), Some(&SEED));
+    }
+
+    #[test]
+    fn every_example_but_the_broken_one_parses() {
+        for e in EXAMPLES {
+            let a = crate::analyze(e.yaml, &Options::default());
+            if e.id == "broken-yaml" {
+                assert!(!a.errors.is_empty(), "{}", e.id);
+            } else {
+                assert!(a.errors.is_empty(), "{}: {:?}", e.id, a.errors);
+                assert_eq!(a.objects.len(), 1, "{}", e.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_keeps_its_settings_and_comments() {
+        let a = crate::analyze(SEED.yaml, &Options::default());
+        let o = a
+            .objects
+            .first()
+            .map(|o| (o.kind.as_str(), o.name.as_str()));
+        assert_eq!(o, Some(("Pod", "secure-app")));
+        assert_eq!(SEED.yaml.matches('#').count(), 2);
+        for s in [
+            "runAsNonRoot: true",
+            "runAsUser: 1000",
+            "fsGroup: 2000",
+            "image: myapp:1.0",
+            "allowPrivilegeEscalation: false",
+            "readOnlyRootFilesystem: true",
+            "NET_BIND_SERVICE",
+        ] {
+            assert!(SEED.yaml.contains(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_multi_document_example_skips_its_non_workloads() {
+        let e = find("multi-document").map_or("", |e| e.yaml);
+        let a = crate::analyze(e, &Options::default());
+        assert_eq!(a.skipped.len(), 2, "{:?}", a.skipped);
+    }
+
+    #[test]
+    fn versions_run_from_latest_down_to_v1_0() {
+        let v = versions();
+        assert_eq!(v.first(), Some(&Version::Latest));
+        assert_eq!(v.get(1), Some(&Version::Minor(MAX_KNOWN_MINOR)));
+        assert_eq!(v.last(), Some(&Version::Minor(0)));
+    }
+}

@@ -1,0 +1,207 @@
+//! The few browser services the playground uses: the URL fragment, local storage, the clipboard,
+//! a clock, the editor's selection, downloads and the service worker.
+//!
+//! Every function fails quietly (returns `None` or does nothing) when the service is missing, so
+//! the app keeps working in a locked-down browser.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlDocument, HtmlTextAreaElement};
+
+/// The local-storage key of the saved draft.
+const DRAFT_KEY: &str = "podsec.draft";
+/// The local-storage key of the chosen theme.
+const THEME_KEY: &str = "podsec.theme";
+
+/// Whether `object` has a property `name` that is not `undefined`.
+fn has(object: &wasm_bindgen::JsValue, name: &str) -> bool {
+    js_sys::Reflect::get(object, &wasm_bindgen::JsValue::from_str(name))
+        .is_ok_and(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Milliseconds since the page loaded.
+#[must_use]
+pub fn now() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The URL fragment without its `#`, or empty.
+#[must_use]
+pub fn fragment() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Points the address bar at `#fragment` without adding a history entry.
+pub fn replace_fragment(fragment: &str) {
+    let Some(w) = window() else { return };
+    let current = w.location().hash().unwrap_or_default();
+    if current.trim_start_matches('#') == fragment {
+        return;
+    }
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        );
+    }
+}
+
+/// The page's address, fragment included.
+#[must_use]
+pub fn href() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok()?
+}
+
+/// The saved draft (an encoded permalink), if any.
+#[must_use]
+pub fn load_draft() -> Option<String> {
+    storage()?.get_item(DRAFT_KEY).ok()?
+}
+
+/// Saves the draft (an encoded permalink).
+pub fn save_draft(encoded: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(DRAFT_KEY, encoded);
+    }
+}
+
+/// The saved theme name, if any.
+#[must_use]
+pub fn load_theme() -> Option<String> {
+    storage()?.get_item(THEME_KEY).ok()?
+}
+
+/// Saves the theme name and applies it to the page (`<html data-theme=...>`).
+pub fn apply_theme(name: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(THEME_KEY, name);
+    }
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", name);
+    }
+}
+
+/// Copies text to the clipboard; resolves to whether it worked.
+pub async fn copy(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    if !has(&w.navigator(), "clipboard") {
+        return false;
+    }
+    let promise = w.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, text: &str) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(anchor) = document.create_element("a") else {
+        return;
+    };
+    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
+    let encoded = String::from(js_sys::encode_uri_component(text));
+    anchor.set_href(&format!("data:application/yaml;charset=utf-8,{encoded}"));
+    anchor.set_download(name);
+    anchor.click();
+}
+
+/// Inserts text at the editor's caret as if typed, so that the browser's undo keeps it.
+pub fn insert_text(text: &str) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(html) = document.dyn_into::<HtmlDocument>() {
+        let _ = html.exec_command_with_show_ui_and_value("insertText", false, text);
+    }
+}
+
+/// The UTF-16 offset of 1-based `line` and `column` (in characters) in `text`.
+#[must_use]
+pub fn utf16_offset(text: &str, line: usize, column: usize) -> u32 {
+    let mut offset = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let within: usize = l
+                .trim_end_matches(['\n', '\r'])
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum();
+            return u32::try_from(offset + within).unwrap_or(u32::MAX);
+        }
+        offset += l.encode_utf16().count();
+    }
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+/// Selects from `column` to the end of `line` in the editor, and scrolls the line into view.
+pub fn select_line(area: &HtmlTextAreaElement, line: usize, column: usize) {
+    let text = area.value();
+    let start = utf16_offset(&text, line, column);
+    let end = utf16_offset(&text, line + 1, 1);
+    let line_end = text
+        .split_inclusive('\n')
+        .nth(line.saturating_sub(1))
+        .map_or(0, |l| {
+            u32::try_from(l.trim_end_matches(['\n', '\r']).encode_utf16().count()).unwrap_or(0)
+        });
+    let line_start = utf16_offset(&text, line, 1);
+    let end = end.min(line_start + line_end).max(start);
+    let _ = area.focus();
+    let _ = area.set_selection_range(start, end);
+    // Centre the line: the editor's line height is fixed by the stylesheet.
+    let line_height = area
+        .scroll_height()
+        .checked_div(i32::try_from(text.lines().count().max(1)).unwrap_or(1))
+        .unwrap_or(20);
+    let target = i32::try_from(line.saturating_sub(1)).unwrap_or(0) * line_height;
+    area.set_scroll_top((target - area.client_height() / 2).max(0));
+}
+
+/// Registers the service worker (`sw.js` next to the page), versioned by the hashed name of the
+/// wasm file so that a new deployment installs a new worker and a new cache.
+pub fn register_service_worker() {
+    let Some(w) = window() else { return };
+    let Some(document) = w.document() else { return };
+    // Only secure contexts (https, localhost) have service workers.
+    if !has(&w.navigator(), "serviceWorker") {
+        return;
+    }
+    let container = w.navigator().service_worker();
+    let version = document
+        .query_selector("link[href$='.wasm']")
+        .ok()
+        .flatten()
+        .and_then(|l| l.get_attribute("href"))
+        .map(|h| {
+            h.rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".wasm")
+                .to_string()
+        })
+        .unwrap_or_else(|| "dev".to_string());
+    let encoded = String::from(js_sys::encode_uri_component(&version));
+    let _ = container.register(&format!("sw.js?v={encoded}"));
+}
