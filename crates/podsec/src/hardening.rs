@@ -10,6 +10,10 @@
 //! - a rule reasons about what the container really gets (the merged pod and container values, the
 //!   runtime's capability defaults), not about the text alone.
 //!
+//! Privileged containers get every capability and no seccomp whatever is written: the capability
+//! and seccomp rules leave them alone at the privileged level, and judge them as they will run
+//! once the flag is gone at baseline and restricted, where the `privileged` check asks for that.
+//!
 //! Fields that cannot be set on a Windows pod (`spec.os.name: windows`) are not inspected there.
 
 mod cap_prefixed_capability;
@@ -132,9 +136,22 @@ pub(crate) struct Ctx<'p, 'a> {
 }
 
 impl<'a> Ctx<'_, 'a> {
-    /// Whether the pod is a Windows pod, where Linux-only fields cannot be set.
+    /// Whether the pod is a Windows pod, where Linux-only fields cannot be set. `Windows` in
+    /// another case counts: the API server rejects it, and its author means Windows
+    /// (`os-name-case` reports the spelling).
     fn windows(&self) -> bool {
-        self.pod.is_windows()
+        self.pod
+            .os_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("windows"))
+    }
+
+    /// Whether a privileged container is left out of the capability and seccomp rules: at the
+    /// privileged level, where it keeps the flag and gets every capability and no seccomp
+    /// whatever is written. At baseline and restricted the `privileged` check asks to remove the
+    /// flag, so the container is judged as it will run without it (and one round of fixes is
+    /// enough).
+    fn skips_privileged(&self, c: &ContainerView<'_>) -> bool {
+        privileged(c) && !self.level_at_least(PssLevel::Baseline)
     }
 
     /// The containers whose Linux security settings matter (none for Windows pods).

@@ -265,6 +265,43 @@ fn findings_of_examples_follow_the_conventions() {
     report(&problems);
 }
 
+/// Applying the fixes of an Example (unsafe ones included) yields a text that parses and in which
+/// the check no longer finds anything it could fix. (Whether a second round changes more, because
+/// one check's fix unlocks another's, is the rewrite's harness invariant, tested there.)
+#[test]
+fn fixes_of_examples_converge() {
+    use podsec::harden::{HardenOptions, harden};
+    let mut problems = Vec::new();
+    for c in check::all() {
+        let options = HardenOptions {
+            analysis: options_for(c, c.docs.example),
+            threshold: Applicability::Unsafe,
+            ..HardenOptions::default()
+        };
+        let once = harden(c.docs.example, &options);
+        let after = podsec::analyze(&once.text, &options.analysis);
+        if !after.errors.is_empty() {
+            problems.push(format!(
+                "{}: the hardened Example does not parse: {:?}\n{}",
+                c.id, after.errors, once.text
+            ));
+            continue;
+        }
+        for f in findings(&after).into_iter().filter(|f| f.check == c.id) {
+            if f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability != Applicability::Manual)
+            {
+                problems.push(format!(
+                    "{}: still fixable after hardening: {}\n{}",
+                    c.id, f.message, once.text
+                ));
+            }
+        }
+    }
+    report(&problems);
+}
+
 #[test]
 fn checks_md_is_fresh() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../CHECKS.md");

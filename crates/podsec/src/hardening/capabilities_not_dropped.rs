@@ -18,7 +18,8 @@ pub(super) const CHECK: Check = Check {
 Such a container keeps the container runtime's default capability set: 14 capabilities on containerd (including `NET_RAW`, `MKNOD`, `SETUID`, `SETGID`, `DAC_OVERRIDE`), 9 on CRI-O.
 The runtimes recognise `ALL` in any letter case, so `drop: [all]` counts here (the `lowercase-capability` rule explains why it should still be written `ALL`).
 The restricted profile requires `drop: [ALL]` from policy version v1.22, so this rule speaks only where that check does not run: at the baseline and privileged levels, and at restricted before v1.22.
-Privileged containers are left to the Pod Security Standards `privileged` check: they get every capability whatever the lists say.",
+At the privileged level, privileged containers are left alone: they get every capability whatever the lists say.
+At baseline and restricted, where the `privileged` check asks to remove the flag, a privileged container is judged as it will run without it.",
         why: "Capabilities are slices of root's power.
 Most applications need none of the defaults: a web server that listens on a port above 1024 and writes only to its own files uses no capability at all.
 Every capability left in place is something an attacker who takes over the process can use: `NET_RAW` to forge packets and poison ARP or DNS on the node's network, `SETUID` and `SETGID` to switch identities, `DAC_OVERRIDE` and `FOWNER` to ignore file permissions, `MKNOD` to create device nodes.
@@ -79,7 +80,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     for c in ctx.linux_containers() {
-        if super::privileged(c) || drops_all(c) {
+        if ctx.skips_privileged(c) || drops_all(c) {
             continue;
         }
         let add: Vec<&str> = c.caps_add().into_iter().map(|(s, _)| s).collect();
@@ -158,6 +159,8 @@ spec:
             [
                 "7:5 container \"none\" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included",
                 "9:44 container \"some\" does not drop ALL capabilities and keeps 13 of the containerd defaults",
+                // Baseline asks to remove privileged: the container is judged without it.
+                "13:5 container \"priv\" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included",
             ]
         );
         assert_eq!(
@@ -180,7 +183,7 @@ spec:
                 "--level restricted --version v1.21"
             )
             .len(),
-            2
+            3
         );
     }
 }

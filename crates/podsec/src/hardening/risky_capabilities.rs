@@ -14,11 +14,12 @@ pub(super) const CHECK: Check = Check {
     default_on: true,
     fix: FixAvailability::Always,
     docs: Docs {
-        what: "Flags dangerous capabilities a non-privileged container really gets, worked out the way its container runtime does (add, then drop; `ALL` in any case; containerd ignores `CAP_`-prefixed names).
+        what: "Flags dangerous capabilities a container really gets, worked out the way its container runtime does (add, then drop; `ALL` in any case; containerd ignores `CAP_`-prefixed names).
 Dangerous means: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH` (critical: near root on the node), `NET_ADMIN`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `AUDIT_CONTROL`, `MAC_ADMIN`, `MAC_OVERRIDE`, `SYSLOG`, `BPF`, `PERFMON` (high), and `NET_RAW`.
 It flags each such entry of `capabilities.add`, and `NET_RAW` kept from containerd's default set when the container does not drop it.
 It is silent where a Pod Security Standards check already rejects the same entry: baseline rejects every added capability outside its default-like list (all of the above, `NET_RAW` included), and restricted from v1.22 rejects every addition but `NET_BIND_SERVICE` and requires `drop: [ALL]`.
-So at baseline it reports only `NET_RAW` kept from the runtime defaults, and at restricted from v1.22 nothing.",
+So at baseline it reports only `NET_RAW` kept from the runtime defaults, and at restricted from v1.22 nothing.
+Privileged containers, which get every capability and no seccomp filter anyway, are left alone at the privileged level, and judged as they will run without the flag at baseline and restricted, where the `privileged` check asks to remove it.",
         why: "Some capabilities hand over the node.
 `SYS_ADMIN` allows mounting filesystems and creating namespaces, the usual first step of a container escape; `SYS_MODULE` loads kernel code; `DAC_READ_SEARCH` enabled the classic `open_by_handle_at` (\"shocker\") escape; `SYS_PTRACE` reads and rewrites other processes' memory; `NET_ADMIN` rewrites routing and firewall rules; `BPF` and `PERFMON` load programs into the kernel and read its memory layout.
 `NET_RAW` is in containerd's default set: with it a compromised container can forge packets, spoof ARP and DNS answers to its neighbours on the node, and it has been the entry point of several kernel CVEs.
@@ -131,7 +132,7 @@ fn pss_rejects(ctx: &Ctx<'_, '_>, entry: &str) -> bool {
 pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let runtime = ctx.options.runtime;
     for c in ctx.linux_containers() {
-        if super::privileged(c) {
+        if ctx.skips_privileged(c) {
             continue;
         }
         let add = c.caps_add();

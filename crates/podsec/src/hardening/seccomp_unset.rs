@@ -14,9 +14,10 @@ pub(super) const CHECK: Check = Check {
     default_on: true,
     fix: FixAvailability::Always,
     docs: Docs {
-        what: "Flags non-privileged containers for which nothing sets a seccomp profile: no `seccompProfile` on the container or the pod (nor, before Kubernetes 1.27, a legacy seccomp annotation).
+        what: "Flags containers for which nothing sets a seccomp profile: no `seccompProfile` on the container or the pod (nor, before Kubernetes 1.27, a legacy seccomp annotation).
 The kubelet then runs them `Unconfined`, unless it is configured with `seccompDefault: true` (the `seccomp_default` option), in which case this rule is silent.
 When the pod sets nothing for any container, one finding at pod level proposes the pod-wide fix.
+Privileged containers, which get every capability and no seccomp filter anyway, are left alone at the privileged level, and judged as they will run without the flag at baseline and restricted, where the `privileged` check asks to remove it.
 The restricted profile requires a profile from policy version v1.19, so this rule speaks only at the baseline and privileged levels, and at restricted before v1.19.",
         why: "Kubernetes' default is no seccomp filter at all, unlike Docker's, which applies its default profile to every container.
 Without a filter, every system call the kernel offers is reachable from the container, including the rarely used ones that many kernel exploits go through.
@@ -86,7 +87,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let candidates: Vec<_> = ctx
         .linux_containers()
         .iter()
-        .filter(|c| !super::privileged(c))
+        .filter(|c| !ctx.skips_privileged(c))
         .collect();
     let unset: Vec<_> = candidates
         .iter()

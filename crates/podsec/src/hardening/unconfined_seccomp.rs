@@ -15,7 +15,8 @@ pub(super) const CHECK: Check = Check {
     default_on: true,
     fix: FixAvailability::Always,
     docs: Docs {
-        what: "Flags an explicit `seccompProfile.type: Unconfined` that a non-privileged container gets: its own, or the pod's when it sets none.
+        what: "Flags an explicit `seccompProfile.type: Unconfined` that a container gets: its own, or the pod's when it sets none.
+Privileged containers, which get every capability and no seccomp filter anyway, are left alone at the privileged level, and judged as they will run without the flag at baseline and restricted, where the `privileged` check asks to remove it.
 On clusters before Kubernetes 1.27 it also flags the legacy annotations `seccomp.security.alpha.kubernetes.io/pod: unconfined` and `container.seccomp.security.alpha.kubernetes.io/<name>: unconfined`, which those versions still honour.
 The Pod Security Standards baseline profile forbids the `Unconfined` field from policy version v1.19 and the annotation before it, so this rule reports the field only at the privileged level or at policy versions before v1.19, and the annotation only where the policy no longer reads it.",
         why: "Seccomp filters the system calls a process may make.
@@ -97,7 +98,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let mut via_pod_field = Vec::new();
     let mut via_pod_annotation = Vec::new();
     for c in ctx.linux_containers() {
-        if super::privileged(c) {
+        if ctx.skips_privileged(c) {
             continue;
         }
         if let Some(p) = c.sc("seccompProfile").filter(|n| n.is_map()) {

@@ -68,7 +68,7 @@ If the program also listens on a port below 1024 that the manifest does not list
 
 pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for c in ctx.linux_containers() {
-        if super::privileged(c) {
+        if ctx.skips_privileged(c) {
             continue;
         }
         let ports: Vec<i64> = c
