@@ -145,7 +145,7 @@ fn analyze_object(
     let pss = crate::pss::evaluate(pod, options.level, policy_version(options));
     findings.extend(pss.findings);
     crate::hardening::check(pod, &effective, options, &mut findings);
-    findings.sort_by(|a, b| (a.level, a.line, a.column).cmp(&(b.level, b.line, b.column)));
+    findings.sort_by_key(|f| (f.level, f.line, f.column));
     let admission_message = (!pss.allowed).then(|| {
         let label = format!("{}:{}", options.level.as_str(), options.version.label());
         if obj.kind == "Pod" && obj.prefix.is_empty() {

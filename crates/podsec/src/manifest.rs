@@ -122,21 +122,20 @@ fn collect<'a>(
         out.push(Entry::Skipped(obj, reason));
         return;
     }
-    if obj.kind.ends_with("List") {
-        if let Some(items) = node.get("items") {
-            if depth < 4 {
-                for (i, item) in items.items().into_iter().enumerate() {
-                    collect(
-                        item,
-                        document,
-                        format!("{}items[{i}].", obj.prefix),
-                        out,
-                        depth + 1,
-                    );
-                }
-                return;
-            }
+    if obj.kind.ends_with("List")
+        && depth < 4
+        && let Some(items) = node.get("items")
+    {
+        for (i, item) in items.items().into_iter().enumerate() {
+            collect(
+                item,
+                document,
+                format!("{}items[{i}].", obj.prefix),
+                out,
+                depth + 1,
+            );
         }
+        return;
     }
     if obj.kind.is_empty() || obj.api_version.is_empty() {
         let reason = if obj.kind.is_empty() && obj.api_version.is_empty() {

@@ -562,9 +562,8 @@ pub fn decode_scalar<'t>(text: &'t str, style: Style, tag: Option<&str>) -> (Sca
     if style != Style::Plain {
         return (Scalar::Str(text), false);
     }
-    match tag {
-        Some("tag:yaml.org,2002:str" | "!!str") => return (Scalar::Str(text), false),
-        Some(_) | None => {}
+    if let Some("tag:yaml.org,2002:str" | "!!str") = tag {
+        return (Scalar::Str(text), false);
     }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return (Scalar::Null, false),

@@ -2,15 +2,29 @@
 
 use super::*;
 
-fn kinds(text: &str) -> (Vec<(String, String, Vec<String>)>, Vec<String>, Vec<String>) {
+type Objects = Vec<(String, String, Vec<String>)>;
+
+fn kinds(text: &str) -> (Objects, Vec<String>, Vec<String>) {
     let a = analyze(text, &Options::default());
     (
         a.objects
             .iter()
-            .map(|o| (o.kind.clone(), o.name.clone(), o.containers.iter().map(|c| format!("{}:{}", c.kind, c.name)).collect()))
+            .map(|o| {
+                (
+                    o.kind.clone(),
+                    o.name.clone(),
+                    o.containers
+                        .iter()
+                        .map(|c| format!("{}:{}", c.kind, c.name))
+                        .collect(),
+                )
+            })
             .collect(),
         a.skipped.iter().map(|s| s.reason.clone()).collect(),
-        a.errors.iter().map(|e| format!("{}:{} {}", e.line, e.column, e.message)).collect(),
+        a.errors
+            .iter()
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+            .collect(),
     )
 }
 
@@ -35,7 +49,11 @@ fn every_workload_kind() {
         assert!(errors.is_empty(), "{kind}: {errors:?}\n{text}");
         assert!(skipped.is_empty(), "{kind}: {skipped:?}");
         assert_eq!(objs.len(), 1, "{kind}\n{text}");
-        assert_eq!(objs[0].2, ["initContainer:i", "container:c", "ephemeralContainer:e"], "{kind}");
+        assert_eq!(
+            objs[0].2,
+            ["initContainer:i", "container:c", "ephemeralContainer:e"],
+            "{kind}"
+        );
     }
 }
 
@@ -57,5 +75,8 @@ fn broken_document_does_not_hide_others() {
     let (objs, _, errors) = kinds(text);
     assert_eq!(objs.len(), 2);
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("7:") || errors[0].starts_with("6:"), "{errors:?}");
+    assert!(
+        errors[0].starts_with("7:") || errors[0].starts_with("6:"),
+        "{errors:?}"
+    );
 }

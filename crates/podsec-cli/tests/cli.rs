@@ -1,0 +1,226 @@
+//! The command line, end to end: exit codes, the JSON contract, SARIF, harden --write.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn podsec(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_podsec"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn podsec");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+const GOOD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: good
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: app:1.0
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: [ALL]
+";
+
+const BAD: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: app:1.0
+          securityContext:
+            privileged: true
+";
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(podsec(&["check", "-"], GOOD).status.code(), Some(0));
+    assert_eq!(podsec(&["check", "-"], BAD).status.code(), Some(1));
+    assert_eq!(podsec(&["check", "-"], "a: [\n").status.code(), Some(2));
+    assert_eq!(
+        podsec(&["check", "--level", "nope", "-"], GOOD)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        podsec(&["check", "--version", "v1.05", "-"], GOOD)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        podsec(&["check", "--level", "privileged", "-"], BAD)
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn json_contract() {
+    let out = podsec(
+        &["check", "--format", "json", "--version", "v1.30", "-"],
+        BAD,
+    );
+    let v = json(&out);
+    assert_eq!(v["allowed"], false);
+    assert_eq!(v["level"], "restricted");
+    assert_eq!(v["version"], "v1.30");
+    let file = &v["files"][0];
+    assert_eq!(file["path"], "-");
+    assert!(file["errors"].as_array().is_some_and(Vec::is_empty));
+    let obj = &file["objects"][0];
+    for key in [
+        "kind",
+        "name",
+        "namespace",
+        "document",
+        "line",
+        "allowed",
+        "findings",
+        "containers",
+    ] {
+        assert!(obj.get(key).is_some(), "object lacks {key}: {obj}");
+    }
+    assert_eq!(obj["kind"], "Deployment");
+    assert_eq!(obj["name"], "web");
+    assert_eq!(obj["allowed"], false);
+    let f = obj["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "privileged")
+        .expect("privileged finding");
+    for key in [
+        "check",
+        "pss",
+        "level",
+        "message",
+        "container",
+        "line",
+        "column",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+    }
+    assert_eq!(f["pss"], true);
+    assert_eq!(f["level"], "baseline");
+    assert_eq!(f["container"], "app");
+    assert_eq!(f["line"], 12);
+    let c = &obj["containers"][0];
+    assert_eq!(c["name"], "app");
+    assert_eq!(c["type"], "container");
+    assert_eq!(c["line"], 9);
+    assert!(c["effective"].is_object(), "{c}");
+}
+
+#[test]
+fn sarif_is_2_1_0_with_regions() {
+    let out = podsec(&["check", "--format", "sarif", "-"], BAD);
+    let v = json(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "privileged")
+        .expect("privileged result");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        12
+    );
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let idx = usize::try_from(r["ruleIndex"].as_u64().expect("ruleIndex")).expect("index");
+    assert_eq!(rules[idx]["id"], "privileged");
+}
+
+#[test]
+fn text_output_and_explain() {
+    let out = podsec(&["check", "-"], BAD);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Deployment web (line 1): denied at restricted:latest"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "NO_COLOR must disable colour");
+    let out = podsec(&["explain", "privileged"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
+    assert_eq!(
+        podsec(&["explain", "no-such-check"], "").status.code(),
+        Some(2)
+    );
+    let out = podsec(&["checks"], "");
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 19);
+}
+
+#[test]
+fn directories_and_harden_write() {
+    let dir = std::env::temp_dir().join(format!("podsec-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    let file = dir.join("sub/pod.yaml");
+    std::fs::write(&file, format!("# keep me\n{GOOD}")).expect("write");
+    std::fs::write(dir.join("notes.txt"), "not yaml").expect("write");
+    let out = podsec(
+        &["check", "--format", "json", dir.to_str().expect("utf8")],
+        "",
+    );
+    let v = json(&out);
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(1), "{v}");
+    std::fs::write(
+        &file,
+        format!(
+            "# keep me\n{}",
+            GOOD.replace("    seccompProfile:\n      type: RuntimeDefault\n", "")
+        ),
+    )
+    .expect("write");
+    let out = podsec(&["harden", "--write", file.to_str().expect("utf8")], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(&file).expect("read");
+    assert!(after.starts_with("# keep me\n"), "{after}");
+    assert!(after.contains("RuntimeDefault"), "{after}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn effective_table() {
+    let out = podsec(&["effective", "-"], GOOD);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("runAsNonRoot"), "{text}");
+    assert!(text.contains("pod"), "{text}");
+}
