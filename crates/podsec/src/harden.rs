@@ -73,6 +73,9 @@ pub struct Edit {
     /// First and last 1-based line of the output that the edit wrote (`None` when nothing was
     /// written, for example because an earlier edit already made the change).
     pub lines: Option<(usize, usize)>,
+    /// Each place the edit wrote, as first and last 1-based line of the output (an edit may
+    /// write in more than one place, e.g. a container field and a pod volume).
+    pub hunks: Vec<(usize, usize)>,
     /// Whether the edit is applied to the output text.
     pub applied: bool,
     /// Why it is not applied, when it is not.
@@ -169,36 +172,179 @@ fn compatible(a: &PatchValue, b: &PatchValue) -> bool {
     }
 }
 
+/// Rounds of analyse-and-edit: a fix may reveal a finding that another fix then handles (setting
+/// `appArmorProfile.type` makes a stray `localhostProfile` invalid, say).
+const MAX_ROUNDS: usize = 4;
+
+/// How many times one round is redone after refusing edits that would introduce findings.
+const MAX_REDOS: usize = 3;
+
+/// Byte ranges of the current text written by each edit: (edit index, start, end).
+type Written = Vec<(usize, usize, usize)>;
+
 /// Hardens a text: applies the fixes of its analysis at or above `options.threshold` as text
 /// edits and reports every fix offered.
+///
+/// The rewrite runs in rounds until nothing more applies. After each round the result is analysed
+/// again, and an edit that would introduce a finding on the paths it touches (removing
+/// `capabilities` from a privileged container also removes its `drop: [ALL]`, say) is refused and
+/// the round redone without it: the rewrite does no harm, and running it twice changes nothing.
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
-    let before = analyze(text, &options.analysis);
-    let mut edits = collect_edits(&before, options.threshold);
+    let first = analyze(text, &options.analysis);
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut banned: Vec<usize> = Vec::new();
+    let mut written: Written = Vec::new();
+    let mut current = text.to_string();
+    let mut analysis = first.clone();
+    for _ in 0..MAX_ROUNDS {
+        let mut todo: Vec<usize> = Vec::new();
+        for e in collect_edits(&analysis, options.threshold) {
+            let known = edits.iter().position(|x| {
+                x.object.document == e.object.document
+                    && x.title == e.title
+                    && x.patches == e.patches
+            });
+            match known {
+                Some(i) => {
+                    let Some(x) = edits.get_mut(i) else { continue };
+                    if x.applied || banned.contains(&i) || e.skipped.is_some() {
+                        continue;
+                    }
+                    x.skipped = None;
+                    x.grade = e.grade;
+                    if !todo.contains(&i) {
+                        todo.push(i);
+                    }
+                }
+                None => {
+                    if e.skipped.is_none() {
+                        todo.push(edits.len());
+                    }
+                    edits.push(e);
+                }
+            }
+        }
+        if todo.is_empty() {
+            break;
+        }
+        let mut committed = false;
+        for _ in 0..=MAX_REDOS {
+            for &i in &todo {
+                if let Some(e) = edits.get_mut(i) {
+                    e.applied = false;
+                    e.skipped = None;
+                }
+            }
+            let (out, new_written) = apply_round(&current, &todo, &mut edits, &written);
+            if out == current {
+                break;
+            }
+            let after = analyze(&out, &options.analysis);
+            let harmful = harmful_edits(&analysis, &after, &todo, &edits);
+            if harmful.is_empty() {
+                current = out;
+                written = new_written;
+                analysis = after;
+                committed = true;
+                break;
+            }
+            for (i, why) in harmful {
+                if let Some(e) = edits.get_mut(i) {
+                    e.applied = false;
+                    e.skipped = Some(why);
+                }
+                banned.push(i);
+                todo.retain(|&t| t != i);
+            }
+        }
+        if !committed {
+            // Nothing changed (or nothing could change safely): the edits of this round stay
+            // unapplied.
+            for &i in &todo {
+                if let Some(e) = edits.get_mut(i)
+                    && e.applied
+                {
+                    e.applied = false;
+                    e.skipped = Some("refused: it would introduce new findings".to_string());
+                }
+            }
+            break;
+        }
+    }
+    let changed = current != text;
+    let line_of = LineIndex::new(&current);
+    for (i, e) in edits.iter_mut().enumerate() {
+        let mut hunks: Vec<(usize, usize)> = written
+            .iter()
+            .filter(|w| w.0 == i && e.applied)
+            .map(|w| {
+                (
+                    line_of.line(w.1),
+                    line_of.line(w.2.saturating_sub(1).max(w.1)),
+                )
+            })
+            .collect();
+        hunks.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in hunks {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        e.hunks = merged;
+        let mine = written.iter().filter(|w| w.0 == i);
+        let (a, b) = mine.fold((None::<usize>, None::<usize>), |(a, b), w| {
+            (
+                Some(a.map_or(w.1, |a| a.min(w.1))),
+                Some(b.map_or(w.2, |b| b.max(w.2))),
+            )
+        });
+        e.lines = match (a, b) {
+            (Some(a), Some(b)) if e.applied => {
+                Some((line_of.line(a), line_of.line(b.saturating_sub(1).max(a))))
+            }
+            _ => None,
+        };
+    }
+    let objects = verdicts(&first, &analysis);
+    // Applied edits first within each document, then the rest, keeping the order of application.
+    edits.sort_by_key(|e| (e.object.document, !e.applied));
+    Hardened {
+        text: current,
+        changed,
+        edits,
+        objects,
+    }
+}
+
+/// Applies the edits listed in `todo` to `text`, document by document. Marks each edit applied
+/// or skipped, and returns the new text with the ranges every edit has written so far.
+fn apply_round(
+    text: &str,
+    todo: &[usize],
+    edits: &mut [Edit],
+    written: &Written,
+) -> (String, Written) {
     let stream = yaml::parse_stream(text);
     let mut out = String::with_capacity(text.len() + 256);
+    let mut new_written: Written = Vec::new();
     let mut cursor = 0;
-    // Byte ranges of the output written by each edit.
-    let mut written: Vec<(usize, usize, usize)> = Vec::new();
+    // Ranges not yet placed in the output, in text order.
+    let mut pending: Written = written.clone();
+    pending.sort_by_key(|w| w.1);
+    let mut pending = pending.into_iter().peekable();
     for pos in 0..stream.documents.len() {
         let Some(doc) = stream.documents.get(pos) else {
             continue;
         };
-        let mut todo: Vec<usize> = edits
+        let mut mine: Vec<usize> = todo
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.object.document == doc.index && e.skipped.is_none())
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| edits.get(i).is_some_and(|e| e.object.document == doc.index))
             .collect();
-        // Edits that remove list elements by index go last, highest index first, so that earlier
-        // removals do not shift the indexes of later ones.
-        todo.sort_by_key(|&i| {
-            let last = edits
-                .get(i)
-                .and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
-            (last.is_some(), std::cmp::Reverse(last.cloned()))
-        });
-        if todo.is_empty() {
+        if mine.is_empty() {
             continue;
         }
         let (start, end) = edit::doc_bounds(&stream, pos, text.len());
@@ -209,8 +355,36 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
         else {
             continue;
         };
+        // Earlier ranges: those before this document keep their place relative to the output;
+        // those inside it are carried through the editor.
+        let delta = out.len() as isize - cursor as isize;
+        while let Some(&(owner, a, b)) = pending.peek() {
+            if a >= start {
+                break;
+            }
+            new_written.push((owner, shift(a, delta), shift(b, delta)));
+            pending.next();
+        }
+        while let Some(&(owner, a, b)) = pending.peek() {
+            if a > end || b > end {
+                break;
+            }
+            editor.ranges.push((owner, a - start, b - start));
+            pending.next();
+        }
+        // Safe before unsafe; removals of list elements by index last, highest index first, so
+        // that earlier removals do not shift the indexes of later ones.
+        mine.sort_by_key(|&i| {
+            let e = edits.get(i);
+            let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
+            (
+                last.is_some(),
+                std::cmp::Reverse(last.cloned()),
+                std::cmp::Reverse(e.map(|e| e.grade)),
+            )
+        });
         let mut accepted: Vec<(String, Patch)> = Vec::new();
-        for i in todo {
+        for i in mine {
             let Some(e) = edits.get_mut(i) else { continue };
             if let Some((title, _)) = accepted
                 .iter()
@@ -242,7 +416,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
         out.push_str(text.get(cursor..start).unwrap_or(""));
         let base = out.len();
         out.push_str(&editor.text);
-        written.extend(
+        new_written.extend(
             editor
                 .ranges
                 .iter()
@@ -251,35 +425,62 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
         cursor = end;
     }
     out.push_str(text.get(cursor..).unwrap_or(""));
-    let changed = out != text;
-    let line_of = LineIndex::new(&out);
-    for (i, e) in edits.iter_mut().enumerate() {
-        let mine: Vec<(usize, usize)> = written
-            .iter()
-            .filter(|w| w.0 == i)
-            .map(|w| (w.1, w.2))
-            .collect();
-        if let (Some(a), Some(b)) = (
-            mine.iter().map(|r| r.0).min(),
-            mine.iter().map(|r| r.1).max(),
-        ) {
-            e.lines = Some((line_of.line(a), line_of.line(b.saturating_sub(1).max(a))));
+    let delta = out.len() as isize - text.len() as isize;
+    for (owner, a, b) in pending {
+        new_written.push((owner, shift(a, delta), shift(b, delta)));
+    }
+    (out, new_written)
+}
+
+fn shift(pos: usize, delta: isize) -> usize {
+    pos.saturating_add_signed(delta)
+}
+
+/// Edits of this round that a new finding can be blamed on: a finding that was not there before,
+/// on a path the edit touches (or above or below it). Returns each edit with the reason.
+fn harmful_edits(
+    before: &Analysis,
+    after: &Analysis,
+    todo: &[usize],
+    edits: &[Edit],
+) -> Vec<(usize, String)> {
+    let key = |o: &crate::analysis::ObjectReport, f: &crate::model::Finding| {
+        (o.document, f.check.clone(), f.path.clone())
+    };
+    let old: Vec<(usize, String, String)> = before
+        .objects
+        .iter()
+        .flat_map(|o| o.findings.iter().map(move |f| key(o, f)))
+        .collect();
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for o in &after.objects {
+        for f in &o.findings {
+            if old.contains(&key(o, f)) {
+                continue;
+            }
+            let fp = FieldPath::parse(&f.path);
+            for &i in todo {
+                let Some(e) = edits.get(i) else { continue };
+                if !e.applied || e.object.document != o.document {
+                    continue;
+                }
+                let touches = e.patches.iter().any(|p| {
+                    let pp = &p.path().0;
+                    fp.0.starts_with(pp) || pp.starts_with(&fp.0)
+                });
+                if touches && !out.iter().any(|(j, _)| *j == i) {
+                    out.push((
+                        i,
+                        format!(
+                            "refused: it would introduce a finding ({} at {})",
+                            f.check, f.path
+                        ),
+                    ));
+                }
+            }
         }
     }
-    let after = if changed {
-        analyze(&out, &options.analysis)
-    } else {
-        before.clone()
-    };
-    let objects = verdicts(&before, &after);
-    // Applied edits first within each document, then the rest, keeping finding order.
-    edits.sort_by_key(|e| (e.object.document, !e.applied));
-    Hardened {
-        text: out,
-        changed,
-        edits,
-        objects,
-    }
+    out
 }
 
 /// One edit per distinct fix of every workload object, ordered for application: safe before
@@ -325,13 +526,12 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
                 container: f.container.clone(),
                 patches: fix.patches.clone(),
                 lines: None,
+                hunks: Vec::new(),
                 applied: false,
                 skipped,
             });
         }
     }
-    // Stable: documents in order, safe edits first within a document.
-    edits.sort_by_key(|e| (e.object.document, std::cmp::Reverse(e.grade)));
     edits
 }
 

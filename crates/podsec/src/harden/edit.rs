@@ -260,9 +260,25 @@ fn end_of(text: &str, node: Node<'_>) -> usize {
     sp.end
 }
 
+/// The end of a node's content for line-based edits. A block scalar's span may run on over the
+/// indentation of the line after it; that indentation is not part of it.
+fn content_end(text: &str, node: Node<'_>) -> usize {
+    let e = end_of(text, node);
+    let ls = line_start(text, e);
+    if e > ls
+        && text
+            .get(ls..e)
+            .is_some_and(|t| t.bytes().all(|b| b == b' ' || b == b'\t'))
+    {
+        ls
+    } else {
+        e
+    }
+}
+
 /// The end of a map entry: its value's end, or just past the colon when the value is empty.
 fn entry_end(text: &str, key: Node<'_>, value: Node<'_>) -> usize {
-    let ve = end_of(text, value);
+    let ve = content_end(text, value);
     let ke = key.span().end;
     if ve > ke {
         ve
@@ -356,6 +372,46 @@ fn render_inline(v: &PatchValue, json: bool) -> String {
             format!("{{{}}}", parts.join(", "))
         }
     }
+}
+
+/// A JSON value laid out one entry per line, closing brackets at column `col`.
+fn render_pretty(v: &PatchValue, col: usize, step: usize, nl: &str) -> String {
+    let inner = col + step;
+    match v {
+        PatchValue::Map(entries) if !entries.is_empty() => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}{}: {}",
+                        spaces(inner),
+                        render_str(k, true),
+                        render_pretty(v, inner, step, nl)
+                    )
+                })
+                .collect();
+            format!(
+                "{{{nl}{}{nl}{}}}",
+                parts.join(&format!(",{nl}")),
+                spaces(col)
+            )
+        }
+        PatchValue::List(items) if !items.is_empty() => {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| format!("{}{}", spaces(inner), render_pretty(i, inner, step, nl)))
+                .collect();
+            format!("[{nl}{}{nl}{}]", parts.join(&format!(",{nl}")), spaces(col))
+        }
+        other => render_inline(other, true),
+    }
+}
+
+/// The indentation of the line holding `pos`.
+fn indent_of(text: &str, pos: usize) -> usize {
+    let start = line_start(text, pos);
+    text.get(start..)
+        .map_or(0, |t| t.bytes().take_while(|&b| b == b' ').count())
 }
 
 fn is_block_worthy(v: &PatchValue) -> bool {
@@ -955,15 +1011,26 @@ impl<'t> Planner<'t> {
                 Some(&(lk, lv)) => {
                     let end = entry_end(text, lk, lv);
                     let multi_line = text
-                        .get(map.span().start..map.span().end)
+                        .get(map.span().start..end_of(text, map))
                         .is_some_and(|t| t.contains('\n'));
-                    let sep = if multi_line && only_space_before(text, lk.span().start) {
-                        let indent = text
-                            .get(line_start(text, lk.span().start)..lk.span().start)
-                            .unwrap_or("");
-                        format!(",{}{indent}", self.layout.nl)
+                    let (sep, kv) = if multi_line && only_space_before(text, lk.span().start) {
+                        // One key per line: the new key gets a line of its own, and JSON values
+                        // are laid out the way the file lays out its own.
+                        let key_col = col(text, lk.span().start);
+                        let open_indent = indent_of(text, map.span().start);
+                        let step = key_col.saturating_sub(open_indent).max(1);
+                        let kv = if self.layout.json {
+                            format!(
+                                "{}: {}",
+                                render_str(key, true),
+                                render_pretty(value, key_col, step, self.layout.nl)
+                            )
+                        } else {
+                            kv
+                        };
+                        (format!(",{}{}", self.layout.nl, spaces(key_col)), kv)
                     } else {
-                        ", ".to_string()
+                        (", ".to_string(), kv)
                     };
                     Ok(Splice {
                         start: end,
@@ -1057,7 +1124,7 @@ impl<'t> Planner<'t> {
             return Err(self.err("the list's indentation is unusual"));
         }
         let lines = render_block_seq(std::slice::from_ref(item), prefix.len(), &self.layout);
-        let pos = line_after(text, last.span().end);
+        let pos = line_after(text, content_end(text, *last));
         let body = lines.join(self.layout.nl);
         let ins = if pos >= text.len() && !text.ends_with('\n') {
             format!("{}{body}", self.layout.nl)
@@ -1086,6 +1153,7 @@ impl<'t> Planner<'t> {
         let end = entry_end(text, key, value);
         if self.flow(map) {
             return Ok(flow_removal(
+                text,
                 &entries
                     .iter()
                     .map(|&(k, v)| (k.span().start, entry_end(text, k, v)))
@@ -1132,6 +1200,7 @@ impl<'t> Planner<'t> {
         };
         if self.flow(seq) {
             return Ok(flow_removal(
+                text,
                 &items
                     .iter()
                     .map(|n| (n.span().start, end_of(text, *n)))
@@ -1158,14 +1227,14 @@ impl<'t> Planner<'t> {
         }
         Ok(Splice {
             start: line_start(text, dash),
-            end: line_after(text, item.span().end),
+            end: line_after(text, content_end(text, item)),
             text: String::new(),
         })
     }
 }
 
 /// Removes element `idx` of a flow collection whose elements span `(start, end)`, with one comma.
-fn flow_removal(spans: &[(usize, usize)], idx: usize) -> Splice {
+fn flow_removal(text: &str, spans: &[(usize, usize)], idx: usize) -> Splice {
     let this = spans.get(idx).copied().unwrap_or((0, 0));
     if let Some(&(next_start, _)) = spans.get(idx + 1) {
         return Splice {
@@ -1181,9 +1250,29 @@ fn flow_removal(spans: &[(usize, usize)], idx: usize) -> Splice {
             text: String::new(),
         };
     }
+    // The only element: a trailing comma (`[a,]`) goes with it.
+    let bytes = text.as_bytes();
+    let mut end = this.1;
+    while matches!(bytes.get(end), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        end += 1;
+    }
+    let mut end = if bytes.get(end) == Some(&b',') {
+        end + 1
+    } else {
+        this.1
+    };
+    let mut start = this.0;
+    // An element alone on its line takes the line with it.
+    let blank = |t: Option<&str>| t.is_some_and(|t| t.trim().is_empty());
+    if blank(text.get(line_start(text, start)..start))
+        && blank(text.get(end..line_break(text, end)))
+    {
+        start = line_start(text, start);
+        end = line_after(text, end);
+    }
     Splice {
-        start: this.0,
-        end: this.1,
+        start,
+        end,
         text: String::new(),
     }
 }

@@ -318,7 +318,7 @@ fn json_documents_stay_json() {
             set("spec.securityContext.seccompProfile", seccomp()),
             remove("spec.hostPID"),
         ],
-        "{\n  \"spec\": {\n    \"containers\": [],\n    \"securityContext\": {\"seccompProfile\": {\"type\": \"RuntimeDefault\"}}\n  }\n}\n",
+        "{\n  \"spec\": {\n    \"containers\": [],\n    \"securityContext\": {\n      \"seccompProfile\": {\n        \"type\": \"RuntimeDefault\"\n      }\n    }\n  }\n}\n",
     );
 }
 
@@ -455,4 +455,147 @@ fn seed_pod_gets_pod_level_seccomp_profile() {
     assert!(!h.objects[0].before);
     assert!(h.objects[0].after);
     assert_eq!(harden(&h.text, &HardenOptions::default()).text, h.text);
+}
+
+#[test]
+fn block_scalar_at_the_end_of_a_container() {
+    check(
+        "spec:\n  containers:\n    - name: a\n      command:\n        - |\n          echo hi\n  volumes: []\n",
+        &[set(
+            "spec.containers[0].securityContext.privileged",
+            PatchValue::Bool(false),
+        )],
+        "spec:\n  containers:\n    - name: a\n      command:\n        - |\n          echo hi\n      securityContext:\n        privileged: false\n  volumes: []\n",
+    );
+}
+
+#[test]
+fn flow_list_with_trailing_commas() {
+    check(
+        "{\n  add: [\n    \"NET_ADMIN\",\n  ],\n}\n",
+        &[remove_item("add", "NET_ADMIN")],
+        "{\n  add: [\n  ],\n}\n",
+    );
+}
+
+fn opts(threshold: Applicability) -> HardenOptions {
+    HardenOptions {
+        threshold,
+        ..HardenOptions::default()
+    }
+}
+
+const STREAM: &str = "# config first\r
+apiVersion: v1\r
+kind: ConfigMap\r
+metadata: {name: cfg}\r
+data:\r
+  privileged: \"true\"\r
+---\r
+apiVersion: apps/v1\r
+kind: Deployment\r
+metadata:\r
+  name: web\r
+spec:\r
+  template:\r
+    spec:\r
+      containers:\r
+      - name: web   # the app\r
+        image: nginx\r
+        securityContext:\r
+          privileged: true\r
+";
+
+#[test]
+fn stream_with_crlf_edits_only_the_workload() {
+    let h = harden(STREAM, &opts(Applicability::Unsafe));
+    let (cfg, _) = STREAM.split_once("---").unwrap();
+    assert!(h.text.starts_with(cfg));
+    assert!(h.text.contains("      - name: web   # the app\r\n"));
+    assert!(!h.text.replace("\r\n", "").contains('\n'), "{:?}", h.text);
+    assert!(!h.text.contains("privileged: true\r\n"), "{}", h.text);
+    assert!(h.objects[0].after, "{:#?}", h);
+    assert_eq!(harden(&h.text, &opts(Applicability::Unsafe)).text, h.text);
+    // At the safe threshold the unsafe fixes are listed, not applied.
+    let safe = harden(STREAM, &opts(Applicability::Safe));
+    assert!(safe.text.contains("privileged: true"));
+    assert!(safe.edits.iter().any(|e| !e.applied
+        && e.grade == Applicability::Unsafe
+        && e.skipped.as_deref() == Some("below the threshold")));
+    for e in safe.edits.iter().filter(|e| e.applied) {
+        assert_eq!(e.grade, Applicability::Safe);
+        assert!(e.lines.is_some());
+        assert!(!e.checks.is_empty());
+    }
+}
+
+#[test]
+fn json_workload_stays_valid_json() {
+    let text = r#"{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "p"},
+  "spec": {
+    "containers": [
+      {"name": "a", "image": "x"}
+    ]
+  }
+}
+"#;
+    let h = harden(text, &opts(Applicability::Unsafe));
+    assert!(h.changed);
+    let v: serde_json::Value = serde_json::from_str(&h.text).expect(&h.text);
+    assert_eq!(
+        v["spec"]["securityContext"]["seccompProfile"]["type"], "RuntimeDefault",
+        "{}",
+        h.text
+    );
+    assert_eq!(
+        v["spec"]["containers"][0]["securityContext"]["allowPrivilegeEscalation"],
+        false
+    );
+    assert_eq!(harden(&h.text, &opts(Applicability::Unsafe)).text, h.text);
+}
+
+#[test]
+fn aliased_containers_are_reported_not_edited() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  initContainers:
+  - &c
+    name: a
+    image: x
+  containers:
+  - *c
+";
+    let h = harden(text, &HardenOptions::default());
+    let refused: Vec<&Edit> = h
+        .edits
+        .iter()
+        .filter(|e| e.skipped.as_deref().is_some_and(|s| s.contains("anchor")))
+        .collect();
+    assert!(!refused.is_empty(), "{:#?}", h.edits);
+    assert!(
+        refused
+            .iter()
+            .all(|e| e.grade == Applicability::Manual && !e.applied)
+    );
+    assert!(
+        h.text
+            .contains("  - &c\n    name: a\n    image: x\n  containers:\n  - *c\n")
+    );
+}
+
+#[test]
+fn serialises_to_json() {
+    let h = harden(SEED_POD, &HardenOptions::default());
+    let v = serde_json::to_value(&h).unwrap();
+    assert_eq!(v["edits"][0]["grade"], "safe");
+    assert_eq!(v["edits"][0]["lines"], serde_json::json!([10, 11]));
+    assert_eq!(v["edits"][0]["hunks"], serde_json::json!([[10, 11]]));
+    assert_eq!(v["edits"][0]["patches"][0]["op"], "set");
+    assert_eq!(v["objects"][0]["after"], true);
 }
