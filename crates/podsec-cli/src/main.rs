@@ -49,7 +49,7 @@ fn run() -> Result<u8> {
             Ok(0)
         }
         Command::Checks => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for c in podsec::check::all() {
                 let default = if c.default_on {
                     ""
@@ -64,6 +64,7 @@ fn run() -> Result<u8> {
                     c.summary
                 )?;
             }
+            out.flush()?;
             Ok(0)
         }
         Command::Explain(id) => match podsec::docs::explain(&id) {
@@ -174,7 +175,7 @@ fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<
         .iter()
         .map(|i| (i.path.clone(), podsec::analyze(&i.text, options)))
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &render::json(options, &results))?;
@@ -186,6 +187,7 @@ fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<
         }
         Format::Text => render::text(&mut out, options, &results, color_enabled())?,
     }
+    out.flush()?;
     Ok(exit_code(&results))
 }
 
@@ -204,13 +206,14 @@ fn exit_code(results: &[(String, podsec::Analysis)]) -> u8 {
 
 fn effective(options: &podsec::Options, paths: &[String]) -> Result<u8> {
     let inputs = read_inputs(paths)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut results = Vec::new();
     for i in &inputs {
         let a = podsec::analyze(&i.text, options);
         render::effective(&mut out, &i.path, &a, color_enabled())?;
         results.push((i.path.clone(), a));
     }
+    out.flush()?;
     Ok(if results.iter().any(|(_, a)| !a.errors.is_empty()) {
         2
     } else {
@@ -236,7 +239,7 @@ fn harden(
             podsec::Applicability::Safe
         },
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut code = 0;
     for input in &inputs {
         let hardened = podsec::harden(&input.text, &hopts);
@@ -275,6 +278,7 @@ fn harden(
             );
         }
     }
+    out.flush()?;
     Ok(code)
 }
 

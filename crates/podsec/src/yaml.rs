@@ -17,6 +17,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan};
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 /// The most nodes a document may expand to through aliases (beyond its own nodes).
 pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
+/// The deepest nesting of collections accepted (go-yaml refuses beyond 10,000; real manifests stay
+/// under 30).
+pub const MAX_DEPTH: usize = 1_000;
 
 /// A region of the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -665,10 +668,7 @@ impl CharMap {
 /// broken document never hides the others.
 #[must_use]
 pub fn parse_stream(text: &str) -> Stream {
-    let mut stream = Stream {
-        crlf: text.contains("\r\n"),
-        ..Stream::default()
-    };
+    let mut stream = Stream::default();
     if text.len() > MAX_INPUT_BYTES {
         stream.errors.push(YamlError {
             message: format!(
@@ -686,6 +686,7 @@ pub fn parse_stream(text: &str) -> Stream {
         });
         return stream;
     }
+    stream.crlf = text.contains("\r\n");
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let chunks = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         split_json(text)
@@ -1115,6 +1116,15 @@ fn parse_attempt(
                 );
             }
             Event::SequenceStart(anchor, tag) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Some(YamlError {
+                        message: format!(
+                            "nesting is deeper than {MAX_DEPTH} levels; refusing to read further"
+                        ),
+                        span: sp,
+                        document: Some(index),
+                    });
+                }
                 let flow = text.as_bytes().get(sp.start) == Some(&b'[');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
@@ -1133,6 +1143,15 @@ fn parse_attempt(
                 b.stack.push((id, None));
             }
             Event::MappingStart(anchor, tag) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    return Some(YamlError {
+                        message: format!(
+                            "nesting is deeper than {MAX_DEPTH} levels; refusing to read further"
+                        ),
+                        span: sp,
+                        document: Some(index),
+                    });
+                }
                 let flow = text.as_bytes().get(sp.start) == Some(&b'{');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(

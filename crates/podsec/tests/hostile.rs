@@ -1,0 +1,137 @@
+//! Hostile input: each gets a clear, positioned error (or works, when it is legitimate), with no
+//! panic, no hang and no unbounded memory. Timings are printed, not asserted (see `cargo xtask bench`).
+
+use std::time::Instant;
+
+use podsec::{Options, analyze};
+
+fn run(name: &str, text: &str) -> podsec::Analysis {
+    let t = Instant::now();
+    let a = analyze(text, &Options::default());
+    println!(
+        "{name}: {} bytes in {:?}, {} errors, {} objects",
+        text.len(),
+        t.elapsed(),
+        a.errors.len(),
+        a.objects.len()
+    );
+    a
+}
+
+fn pod(name: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n"
+    )
+}
+
+#[test]
+fn billion_laughs_is_refused_with_a_position() {
+    let mut t = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..10 {
+        let p = i - 1;
+        t.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let a = run("alias bomb", &t);
+    assert_eq!(a.errors.len(), 1, "{:?}", a.errors);
+    assert!(
+        a.errors[0].message.contains("alias"),
+        "{}",
+        a.errors[0].message
+    );
+    assert!(a.errors[0].line > 1);
+}
+
+#[test]
+fn alias_bomb_in_one_document_does_not_hide_the_next() {
+    let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let p = i - 1;
+        t.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    t.push_str("---\n");
+    t.push_str(&pod("after"));
+    let a = run("alias bomb then pod", &t);
+    assert_eq!(a.errors.len(), 1);
+    assert_eq!(a.objects.len(), 1);
+    assert_eq!(a.objects[0].name, "after");
+}
+
+#[test]
+fn deep_nesting_is_an_error() {
+    for (name, text) in [
+        ("flow sequences", "[".repeat(100_000)),
+        ("flow mappings", "{a: ".repeat(100_000)),
+        ("block sequences", "- ".repeat(100_000) + "x\n"),
+    ] {
+        let a = run(name, &text);
+        assert!(!a.errors.is_empty(), "{name}");
+        assert!(
+            a.errors.iter().all(|e| e.line >= 1 && e.column >= 1),
+            "{name}: {:?}",
+            a.errors
+        );
+    }
+}
+
+#[test]
+fn oversized_paste_is_refused() {
+    let text = pod("big").repeat(50 * 1024 * 1024 / pod("big").len() + 1);
+    assert!(text.len() > 50 * 1024 * 1024);
+    let a = run("50 MB paste", &text);
+    assert_eq!(a.errors.len(), 1);
+    assert!(
+        a.errors[0].message.contains("too large"),
+        "{}",
+        a.errors[0].message
+    );
+    assert_eq!((a.errors[0].line, a.errors[0].column), (1, 1));
+}
+
+#[test]
+fn huge_scalar_and_sixteen_megabytes_of_real_work() {
+    // One 12 MB annotation value: legitimate, if odd.
+    let big = "x".repeat(12 * 1024 * 1024);
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  annotations:\n    note: \"{big}\"\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n"
+    );
+    let a = run("12 MB scalar", &text);
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    assert_eq!(a.objects.len(), 1);
+
+    // At least 16 MB of ordinary documents: big ConfigMaps (as CRD-heavy installs are) and pods.
+    let line = "    some configuration line that goes on for a while, as real files do\n";
+    let block = line.repeat(4 * 1024 * 1024 / line.len());
+    let mut text = String::new();
+    for i in 0..4 {
+        text.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  big: |\n{block}"));
+        text.push_str(&format!("---\n{}", pod(&format!("p{i}"))));
+    }
+    assert!(text.len() >= 16 * 1024 * 1024);
+    let a = run("16 MB manifest", &text);
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    assert_eq!(a.objects.len(), 4);
+    assert_eq!(a.skipped.len(), 4);
+}
+
+#[test]
+fn binary_and_odd_text_never_panics() {
+    for text in [
+        "\u{0}\u{1}\u{2}",
+        "\t\tkey: value",
+        "key: \"unterminated",
+        "- a\n b: c",
+        "? [a, b]\n: c",
+        "*unknown",
+        "&a a: *a",
+        "---\n...\n---\n",
+    ] {
+        let _ = run("odd", text);
+        let _ = podsec::harden(text, &podsec::HardenOptions::default());
+    }
+}
