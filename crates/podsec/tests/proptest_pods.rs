@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use podsec::permalink::{Shared, decode, encode};
 use podsec::{
     Analysis, Applicability, FindingLevel, HardenOptions, Hardened, Options, PssLevel, Runtime,
     Version, analyze, harden,
@@ -969,6 +970,28 @@ proptest! {
         options in options(),
     ) {
         check_harden(&docs, &render(&docs, style), &options)?;
+    }
+
+    /// A permalink restores exactly the text and options it was made from, with or without `#`;
+    /// a link cut short is refused (or restores the same state), never another one.
+    #[test]
+    fn permalink_round_trips(
+        docs in documents(),
+        style in style(),
+        options in options(),
+        include_unsafe in any::<bool>(),
+        raw in proptest::option::of(".*"),
+        cut in any::<usize>(),
+    ) {
+        let text = raw.unwrap_or_else(|| render(&docs, style));
+        let shared = Shared { text, options, include_unsafe };
+        let link = encode(&shared);
+        prop_assert_eq!(decode(&link), Ok(shared.clone()));
+        prop_assert_eq!(decode(&format!("#{link}")), Ok(shared.clone()));
+        let short = link.get(..cut % link.len()).unwrap_or_default();
+        if let Ok(other) = decode(short) {
+            prop_assert_eq!(&other, &shared);
+        }
     }
 
     /// Generated manifests with YAML-significant tokens spliced in never panic.
