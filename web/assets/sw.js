@@ -11,11 +11,15 @@ const PREFIX = 'podsec-';
 const CACHE = PREFIX + VERSION;
 const EXTRA = ['manifest.json', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
 
-/** Same-origin URLs the page at `./` refers to through `href` and `src` attributes. */
+/**
+ * Same-origin URLs the page at `./` refers to through `href` and `src` attributes, plus EXTRA,
+ * without duplicates (`Cache.addAll` refuses them).
+ */
 function assetsOf(html) {
   const urls = new Set();
-  for (const match of html.matchAll(/\b(?:href|src)="([^"]+)"/g)) {
-    const url = new URL(match[1], self.registration.scope);
+  const found = [...html.matchAll(/\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]);
+  for (const href of [...found, ...EXTRA]) {
+    const url = new URL(href, self.registration.scope);
     if (url.origin === self.location.origin) urls.add(url.pathname);
   }
   return [...urls];
@@ -28,7 +32,7 @@ self.addEventListener('install', (event) => {
     if (!page.ok) throw new Error(`cannot fetch the page: ${page.status}`);
     const html = await page.clone().text();
     await cache.put('./', page);
-    await cache.addAll([...assetsOf(html), ...EXTRA]);
+    await cache.addAll(assetsOf(html));
     await self.skipWaiting();
   })());
 });

@@ -44,23 +44,31 @@ fn boot() -> Model {
     if let Some(theme) = browser::load_theme().as_deref().and_then(Theme::parse) {
         model.theme = theme;
     }
+    let draft = browser::load_draft().and_then(|d| permalink::decode(&d).ok());
     let fragment = browser::fragment();
     if !fragment.is_empty() {
         match permalink::decode(&fragment) {
             Ok(shared) => return update(&model, Msg::Restore(shared, None)),
             Err(e) => {
+                let instead = if draft.is_some() {
+                    "your last draft"
+                } else {
+                    "the example"
+                };
                 model.notice = Some(Notice {
-                    text: format!("Could not open this link: {e}. You are seeing your last draft."),
+                    text: format!("Could not open this link: {e}. Showing {instead} instead."),
                     error: true,
                 });
             }
         }
     }
-    if let Some(shared) = browser::load_draft().and_then(|d| permalink::decode(&d).ok()) {
-        let notice = model.notice.clone();
-        return update(&model, Msg::Restore(shared, notice));
+    match draft {
+        Some(shared) => {
+            let notice = model.notice.clone();
+            update(&model, Msg::Restore(shared, notice))
+        }
+        None => model,
     }
-    model
 }
 
 /// The debounce before an edit is analysed: short for small texts, longer when analysis is slow.
@@ -79,6 +87,7 @@ pub fn App() -> Html {
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let last_ms: Rc<RefCell<f64>> = use_mut_ref(|| 0.0);
     let status = use_node_ref();
+    let analyses: Rc<RefCell<u32>> = use_mut_ref(|| 0);
 
     let derived = {
         let last_ms = last_ms.clone();
@@ -145,7 +154,10 @@ pub fn App() -> Html {
         use_effect_with(derived.clone(), move |d| {
             if let Some(el) = status.cast::<web_sys::Element>() {
                 let total = browser::now() - d.started;
+                let mut n = analyses.borrow_mut();
+                *n += 1;
                 let _ = el.set_attribute("data-total-ms", &format!("{total:.1}"));
+                let _ = el.set_attribute("data-analyses", &n.to_string());
             }
         });
     }

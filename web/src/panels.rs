@@ -19,7 +19,15 @@ use crate::state::{Msg, Notice};
 const CONTEXT: usize = 3;
 
 fn location(line: usize, column: usize, on_select: &Callback<(usize, usize)>) -> Html {
-    let label = format!("line {line}:{column}");
+    labelled_location(format!("line {line}:{column}"), line, column, on_select)
+}
+
+fn labelled_location(
+    label: String,
+    line: usize,
+    column: usize,
+    on_select: &Callback<(usize, usize)>,
+) -> Html {
     html! {
         <button type="button" class="loc" data-line={line.to_string()}
             aria-label={format!("Go to {label}")}
@@ -68,8 +76,8 @@ fn errors_and_skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>)
                     <ul>
                         { for analysis.errors.iter().map(|e| html! {
                             <li class="error">
-                                { location(e.line, e.column, on_select) }{ " " }
-                                <span class="message">{ &e.message }</span>
+                                { labelled_location(format!("line {}, column {}", e.line, e.column), e.line, e.column, on_select) }
+                                { ": " }<span class="message">{ &e.message }</span>
                             </li>
                         }) }
                     </ul>

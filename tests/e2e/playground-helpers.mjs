@@ -1,0 +1,45 @@
+// Helpers shared by the playground and permalink end-to-end tests.
+
+/** A fresh context (own storage, clipboard allowed) with the site open and the errors recorded. */
+export async function openFresh(env, url = env.url) {
+  const context = await env.browser.newContext({
+    permissions: ['clipboard-read', 'clipboard-write'],
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(url);
+  await page.waitForSelector('textarea#manifest');
+  return { context, page, errors };
+}
+
+/** Loads a gallery example and waits until the analysis shows it. */
+export async function loadExample(page, id) {
+  // Start from a different text, so that loading always changes something.
+  await setText(page, `# before ${id}\n`);
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await page.selectOption('#example', id);
+  await page.waitForFunction(
+    (b) => document.querySelector('.status').dataset.analyses !== b,
+    before,
+  );
+}
+
+/** Replaces the editor's text (one input event) and waits for the new analysis. */
+export async function setText(page, text) {
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await page.fill('textarea#manifest', text);
+  await page.waitForFunction(
+    (b) => document.querySelector('.status').dataset.analyses !== b,
+    before,
+  );
+}
+
+/** Resolves once the page is controlled by the service worker. */
+export async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15000 });
+}
