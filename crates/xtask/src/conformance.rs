@@ -30,7 +30,9 @@ pub(crate) fn available() -> bool {
 /// Builds the CLI and runs the corpus through it.
 pub(crate) fn conformance() -> Result {
     run(&mut cmd("cargo", &["build", "--quiet", "-p", "podsec-cli"]))?;
-    let bin = root().join("target").join("debug").join("podsec");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let bin = target.join("debug").join("podsec");
     let template = COMMAND.replace("{bin}", &bin.to_string_lossy());
     let script = script();
     let mut python = cmd(

@@ -69,11 +69,7 @@ pub(crate) fn externalize_scripts(html: &str, public_url: &str) -> (String, Vec<
             out.push_str(open);
             out.push_str(body);
         } else {
-            let kind = if open.contains("type=\"module\"") {
-                "module"
-            } else {
-                "script"
-            };
+            let kind = if is_module(open) { "module" } else { "script" };
             let file = format!("inline-{kind}-{:016x}.js", fnv1a(body.as_bytes()));
             let attrs = open.trim_end_matches('>');
             out.push_str(&format!("{attrs} src=\"{public_url}{file}\">"));
@@ -86,6 +82,13 @@ pub(crate) fn externalize_scripts(html: &str, public_url: &str) -> (String, Vec<
     }
     out.push_str(rest);
     (out, scripts)
+}
+
+/// Whether an opening `<script …>` tag is a module script (quoted or not, as minifiers leave it).
+fn is_module(open: &str) -> bool {
+    ["type=\"module\"", "type='module'", "type=module"]
+        .iter()
+        .any(|t| open.contains(t))
 }
 
 #[cfg(test)]
@@ -115,6 +118,13 @@ mod tests {
             scripts.first().map(|s| s.body.as_str()),
             Some("\nimport init from './app.js';\nawait init();\n")
         );
+    }
+
+    #[test]
+    fn recognises_module_scripts_however_quoted() {
+        assert!(is_module("<script type=\"module\">"));
+        assert!(is_module("<script type=module>"));
+        assert!(!is_module("<script>"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod conformance;
 mod csp;
+mod docs;
 mod fuzz;
 mod setup;
 mod test;
@@ -23,6 +24,7 @@ commands:
   test [STEP...]     setup, then run every check CI runs (or only the named steps)
   fuzz [SECONDS] [TARGET...]
                      seed from ../shared and run each cargo-fuzz target (default 60 s each)
+  docs [--check]     regenerate CHECKS.md from the check registry (or check it is fresh)
   help               print this message
 ";
 
@@ -40,8 +42,8 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run_command(rest),
         // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
         "trunk-hook" => csp::trunk_hook(rest),
-        // Filled by other modules as they land: `"bench" => bench::run(rest),`,
-        // `"fuzz" => fuzz::run(rest),`, `"docs" => docs::run(rest),`.
+        "docs" => docs::run(rest),
+        // Further commands are one line each, e.g. `"bench" => bench::run(rest),`.
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

@@ -25,10 +25,13 @@ pub(crate) fn serve(args: &[String]) -> Result {
     println!();
     println!("serve: http://127.0.0.1:{port}/ (rebuilds on change; Ctrl-C stops)");
     println!();
-    run(&mut cmd(
-        "trunk",
-        &["serve", "--address", "127.0.0.1", "--port", &port],
-    ))
+    run(&mut trunk(&[
+        "serve",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ]))
 }
 
 /// `cargo xtask dist`.
@@ -50,7 +53,18 @@ pub(crate) fn dist(args: &[String]) -> Result {
 
 /// `trunk build --release` into `dist/`.
 pub(crate) fn build_release() -> Result {
-    run(&mut cmd("trunk", &["build", "--release"]))
+    run(&mut trunk(&["build", "--release"]))
+}
+
+/// A Trunk command. `PODSEC_XTASK` names this very executable, so Trunk's `post_build` hook
+/// (see `Trunk.toml`) runs it directly instead of going through `cargo xtask`, which would first
+/// rebuild xtask's dependencies (the core) natively after every edit.
+fn trunk(args: &[&str]) -> Command {
+    let mut trunk = cmd("trunk", args);
+    if let Ok(exe) = std::env::current_exe() {
+        trunk.env("PODSEC_XTASK", exe);
+    }
+    trunk
 }
 
 /// Prints the size of each file in `dir`: raw, gzip -9 and brotli -q 11.
