@@ -16,7 +16,10 @@ pub(crate) fn run(args: &[String]) -> Result {
     let want = podsec::docs::checks_markdown();
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     if have == want {
-        println!("CHECKS.md is up to date ({} checks)", podsec::check::all().len());
+        println!(
+            "CHECKS.md is up to date ({} checks)",
+            podsec::check::all().len()
+        );
         return Ok(());
     }
     if check {
