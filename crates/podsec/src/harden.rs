@@ -173,11 +173,9 @@ fn compatible(a: &PatchValue, b: &PatchValue) -> bool {
 }
 
 /// Rounds of analyse-and-edit: a fix may reveal a finding that another fix then handles (setting
-/// `appArmorProfile.type` makes a stray `localhostProfile` invalid, say).
-const MAX_ROUNDS: usize = 4;
-
-/// How many times one round is redone after refusing edits that would introduce findings.
-const MAX_REDOS: usize = 3;
+/// `appArmorProfile.type` makes a stray `localhostProfile` invalid, say). Rounds stop as soon as
+/// one changes nothing.
+const MAX_ROUNDS: usize = 8;
 
 /// Byte ranges of the current text written by each edit: (edit index, start, end).
 type Written = Vec<(usize, usize, usize)>;
@@ -229,7 +227,8 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
             break;
         }
         let mut committed = false;
-        for _ in 0..=MAX_REDOS {
+        // Each redo refuses at least one more edit, so this ends.
+        while !todo.is_empty() {
             for &i in &todo {
                 if let Some(e) = edits.get_mut(i) {
                     e.applied = false;

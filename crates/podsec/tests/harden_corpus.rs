@@ -289,6 +289,11 @@ fn check_one(name: &str, text: &str, threshold: Applicability, fig: &mut Figures
         let reason = e.skipped.clone().unwrap_or_default();
         let reason = if reason.starts_with("conflicts with") {
             "conflicts with an earlier edit".to_string()
+        } else if let Some(rest) = reason.strip_prefix("refused: it would introduce a finding (") {
+            format!(
+                "refused: would introduce {}",
+                rest.split_whitespace().next().unwrap_or("")
+            )
         } else if let Some((_, why)) = reason.split_once(": ") {
             format!("cannot edit: {why}")
         } else {
@@ -299,7 +304,7 @@ fn check_one(name: &str, text: &str, threshold: Applicability, fig: &mut Figures
     for o in &h.objects {
         let mut ls: Vec<usize> = Vec::new();
         for e in applied.iter().filter(|e| e.object == o.object) {
-            if let Some((a, b)) = e.lines {
+            for &(a, b) in &e.hunks {
                 ls.extend(a..=b);
             }
         }
