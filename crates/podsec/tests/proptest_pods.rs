@@ -6,6 +6,7 @@
 //! Mutated texts (generated pods with YAML-significant tokens spliced in) must not panic either.
 //! Set `PROPTEST_CASES` to run more cases than the default.
 
+#![cfg(not(target_arch = "wasm32"))]
 // Test code: a failed expectation should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 

@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module; this file only dispatches. Adding a subcommand is one
 //! `mod` line and one match arm.
 
+mod bench;
 mod conformance;
 mod csp;
 mod docs;
@@ -22,6 +23,8 @@ commands:
   serve [--port N]   setup, then serve the web app on http://127.0.0.1:N/ (default 8080), rebuilding on change
   dist               setup, then build the release site into dist/ and print the bundle sizes
   test [STEP...]     setup, then run every check CI runs (or only the named steps)
+  bench [--skip STEP]
+                     measure native, memory, browser, bundle and a peer; write docs/benchmarks.md
   fuzz [SECONDS] [TARGET...]
                      seed from ../shared and run each cargo-fuzz target (default 60 s each)
   docs [--check]     regenerate CHECKS.md from the check registry (or check it is fresh)
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         "dist" => web::dist(rest),
         "test" => test::run_command(rest),
         "fuzz" => fuzz::run_command(rest),
+        "bench" => bench::run_command(rest),
         // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
         "trunk-hook" => csp::trunk_hook(rest),
         "docs" => docs::run(rest),
