@@ -70,18 +70,27 @@ pub(crate) fn externalize_scripts(html: &str, public_url: &str) -> (String, Vec<
             out.push_str(body);
         } else {
             let kind = if is_module(open) { "module" } else { "script" };
+            let body = resolve_serve_placeholders(body);
             let file = format!("inline-{kind}-{:016x}.js", fnv1a(body.as_bytes()));
             let attrs = open.trim_end_matches('>');
             out.push_str(&format!("{attrs} src=\"{public_url}{file}\">"));
-            scripts.push(External {
-                file,
-                body: body.to_string(),
-            });
+            scripts.push(External { file, body });
         }
         rest = after_body;
     }
     out.push_str(rest);
     (out, scripts)
+}
+
+/// `trunk serve` fills the autoreload client's placeholders in HTML responses only; once the client
+/// lives in a file of its own, it works them out itself: the host from the page's address, the base
+/// path from the script's own address (it sits next to `index.html`).
+fn resolve_serve_placeholders(body: &str) -> String {
+    body.replace("'{{__TRUNK_ADDRESS__}}'", "window.location.host")
+        .replace(
+            "'{{__TRUNK_WS_BASE__}}'",
+            "new URL('.', document.currentScript.src).pathname",
+        )
 }
 
 /// Whether an opening `<script …>` tag is a module script (quoted or not, as minifiers leave it).
@@ -125,6 +134,20 @@ mod tests {
         assert!(is_module("<script type=\"module\">"));
         assert!(is_module("<script type=module>"));
         assert!(!is_module("<script>"));
+    }
+
+    #[test]
+    fn the_autoreload_client_finds_its_server_itself() {
+        let html = "<script>const address = '{{__TRUNK_ADDRESS__}}';\n\
+                    const base = '{{__TRUNK_WS_BASE__}}';</script>";
+        let (_, scripts) = externalize_scripts(html, "./");
+        assert_eq!(
+            scripts.first().map(|s| s.body.as_str()),
+            Some(
+                "const address = window.location.host;\n\
+                 const base = new URL('.', document.currentScript.src).pathname;"
+            )
+        );
     }
 
     #[test]
