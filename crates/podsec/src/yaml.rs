@@ -968,6 +968,125 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
     }
 }
 
+/// Moves a collection's span past its anchor (`&name`) and tag (`!tag`), to its first real character.
+fn skip_properties(text: &str, sp: Span) -> Span {
+    let bytes = text.as_bytes();
+    let mut i = sp.start;
+    while matches!(bytes.get(i), Some(b'&' | b'!')) {
+        while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        while bytes.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            i += 1;
+        }
+    }
+    if i == sp.start || i >= sp.end.max(sp.start + 1) && !matches!(bytes.get(i), Some(b'[' | b'{'))
+    {
+        return sp;
+    }
+    let skipped = text.get(sp.start..i).map_or(0, |t| t.chars().count());
+    Span {
+        start: i,
+        end: sp.end.max(i),
+        line: sp.line,
+        col: sp.col + skipped,
+    }
+}
+
+/// The byte just past the bracket that closes the flow collection opening at `start`.
+fn flow_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(start), Some(b'{' | b'[')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = start;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'"' => {
+                i += 1;
+                while let Some(&d) = bytes.get(i) {
+                    if d == b'\\' {
+                        i += 1;
+                    } else if d == b'"' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                i += 1;
+                while let Some(&d) = bytes.get(i) {
+                    if d == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if matches!(bytes.get(i.wrapping_sub(1)), Some(b' ' | b'\t' | b'\n')) => {
+                while bytes.get(i).is_some_and(|&d| d != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A block scalar's span: from its `|` or `>` indicator to the end of its last content line.
+fn block_scalar_span(text: &str, sp: Span) -> Span {
+    let bytes = text.as_bytes();
+    // End: back over trailing blank lines and indentation.
+    let mut end = sp.end.min(text.len());
+    while end > sp.start && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+        end -= 1;
+    }
+    // Start: the indicator is on the last non-blank line before the content.
+    let mut line_start = orig_line_start(text, sp.start);
+    let mut line = sp.line;
+    while line_start > 0 {
+        let prev_start = orig_line_start(text, line_start - 1);
+        line -= 1;
+        let prev = text.get(prev_start..line_start).unwrap_or("");
+        line_start = prev_start;
+        if prev.trim().is_empty() {
+            continue;
+        }
+        let code = prev
+            .find(" #")
+            .map_or(prev, |c| prev.get(..c).unwrap_or(prev));
+        if let Some(pos) = code.rfind(['|', '>']) {
+            let start = prev_start + pos;
+            let col = prev.get(..pos).map_or(0, |p| p.chars().count()) + 1;
+            return Span {
+                start,
+                end: end.max(start + 1),
+                line,
+                col,
+            };
+        }
+        break;
+    }
+    Span {
+        end: end.max(sp.start),
+        ..sp
+    }
+}
+
 fn orig_line_start(text: &str, at: usize) -> usize {
     text.get(..at)
         .and_then(|t| t.rfind('\n'))
@@ -1099,14 +1218,22 @@ fn parse_attempt(
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let text = if style == Style::Plain && value == "~" && sp.start == sp.end {
+                let value_text = if style == Style::Plain && value == "~" && sp.start == sp.end {
                     String::new()
                 } else {
                     value.into_owned()
                 };
+                let sp = if matches!(style, Style::Literal | Style::Folded) {
+                    block_scalar_span(text, sp)
+                } else {
+                    sp
+                };
                 b.push(
                     NodeData {
-                        kind: Kind::Scalar { text, style },
+                        kind: Kind::Scalar {
+                            text: value_text,
+                            style,
+                        },
                         span: sp,
                         tag,
                         anchored: anchor > 0,
@@ -1125,6 +1252,7 @@ fn parse_attempt(
                         document: Some(index),
                     });
                 }
+                let sp = skip_properties(text, sp);
                 let flow = text.as_bytes().get(sp.start) == Some(&b'[');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
@@ -1152,6 +1280,7 @@ fn parse_attempt(
                         document: Some(index),
                     });
                 }
+                let sp = skip_properties(text, sp);
                 let flow = text.as_bytes().get(sp.start) == Some(&b'{');
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
@@ -1172,6 +1301,16 @@ fn parse_attempt(
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some((id, _)) = b.stack.pop() {
                     b.close(id, sp);
+                    // A flow collection ends just past its closing bracket, whatever follows it.
+                    if let Some(n) = b.nodes.get_mut(id)
+                        && matches!(
+                            n.kind,
+                            Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
+                        )
+                        && let Some(end) = flow_end(text, n.span.start)
+                    {
+                        n.span.end = end;
+                    }
                 }
             }
         }

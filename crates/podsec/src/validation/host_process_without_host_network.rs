@@ -2,7 +2,7 @@
 //! 1.22+).
 
 use crate::check::{Check, Docs};
-use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
+use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
 
 use super::{Ctx, api, finding};
@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
     level: FindingLevel::Rejected,
     summary: "a pod with HostProcess containers but without hostNetwork: true",
     default_on: true,
-    fix: FixAvailability::Always,
+    fix: FixAvailability::None,
     docs: Docs {
         what: "Flags a pod with at least one Windows HostProcess container whose `spec.hostNetwork` is not `true`.",
         why: "HostProcess containers run in the host's network namespace whatever the spec says; Kubernetes asks the manifest to say so, so that nobody mistakes the pod for an isolated one.",
@@ -43,7 +43,7 @@ spec:
     - name: agent
       image: example/agent:1.0
 ",
-        fix_safety: "Setting `hostNetwork: true` only states what a HostProcess pod gets anyway, so the fix is safe.",
+        fix_safety: "There is no automatic fix. Setting `hostNetwork: true` only states what a HostProcess pod gets anyway, but the baseline and restricted levels forbid host networking, so the rewrite would trade a rejection for a policy violation: decide whether the pod really must be a HostProcess pod.",
         policy: "From Kubernetes 1.22, when `hostProcess` appeared (GA in 1.26).",
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
@@ -77,12 +77,9 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             at,
             path.clone(),
         )
-        .with_fix(Fix::safe(
-            "set spec.hostNetwork: true",
-            vec![Patch::Set {
-                path: FieldPath::parse(&path),
-                value: PatchValue::Bool(true),
-            }],
+        .with_fix(Fix::manual(
+            "set spec.hostNetwork: true, or run the containers as ordinary Windows containers",
+            "a HostProcess pod always shares the host's network, so the API server insists on hostNetwork: true; the baseline and restricted levels forbid host networking, so decide whether the pod must be a HostProcess pod at all",
         )),
     );
 }

@@ -179,3 +179,21 @@ fn flow_closer_at_key_indentation_is_accepted_as_go_yaml_does() {
         "[\n      \"x\", \"y\",\n  ]"
     );
 }
+
+#[test]
+fn spans_of_flow_anchored_tagged_and_block_values() {
+    let text = "a: {b: 1}  # c\nd: &x [1, 2] # e\nf: !!map {g: 1}\nh: |\n  text\n\ni: 2\n";
+    let d = one(text);
+    let r = d.root().unwrap();
+    let got: Vec<(&str, usize, usize, bool)> = ["a", "d", "f", "h"]
+        .iter()
+        .map(|k| {
+            let n = r.get(k).unwrap();
+            (&text[n.span().start..n.span().end], n.span().line, n.span().col, n.is_flow())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("{b: 1}", 1, 4, true), ("[1, 2]", 2, 7, true), ("{g: 1}", 3, 10, true), ("|\n  text", 4, 4, false)]
+    );
+}
