@@ -85,6 +85,7 @@ pub fn App() -> Html {
     let model = use_reducer(boot);
     let area = use_node_ref();
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let saving: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let last_ms: Rc<RefCell<f64>> = use_mut_ref(|| 0.0);
     let status = use_node_ref();
     let analyses: Rc<RefCell<u32>> = use_mut_ref(|| 0);
@@ -140,12 +141,24 @@ pub fn App() -> Html {
             }
         });
     }
-    // The address bar and the saved draft follow the shared state.
-    use_effect_with(model.shared(), |shared| {
-        let encoded = permalink::encode(shared);
-        browser::replace_fragment(&encoded);
-        browser::save_draft(&encoded);
-    });
+    // The address bar and the saved draft follow the shared state, a moment after the last change
+    // so that compressing a large text never delays the findings.
+    {
+        let saving = saving.clone();
+        use_effect_with(model.shared(), move |shared| {
+            let shared = shared.clone();
+            let delay = if shared.text.len() > 64 * 1024 {
+                600
+            } else {
+                0
+            };
+            *saving.borrow_mut() = Some(Timeout::new(delay, move || {
+                let encoded = permalink::encode(&shared);
+                browser::replace_fragment(&encoded);
+                browser::save_draft(&encoded);
+            }));
+        });
+    }
     use_effect_with(model.theme, |theme| browser::apply_theme(theme.as_str()));
     use_effect_with((), |()| browser::register_service_worker());
     // After each render of a new analysis, record analysis + render time for measurements.
@@ -158,6 +171,7 @@ pub fn App() -> Html {
                 *n += 1;
                 let _ = el.set_attribute("data-total-ms", &format!("{total:.1}"));
                 let _ = el.set_attribute("data-analyses", &n.to_string());
+                let _ = el.set_attribute("data-started", &format!("{:.1}", d.started));
             }
         });
     }

@@ -71,7 +71,7 @@ pub fn encode(shared: &Shared) -> String {
     payload.push('\n');
     payload.push_str(&shared.text);
     let mut bytes = fnv1a(payload.as_bytes()).to_be_bytes().to_vec();
-    bytes.extend(miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 9));
+    bytes.extend(miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 8));
     let mut out = String::with_capacity(PREFIX.len() + bytes.len() * 4 / 3 + 4);
     out.push_str(PREFIX);
     base64url(&bytes, &mut out);
@@ -361,7 +361,7 @@ mod tests {
     fn unknown_header_words_are_ignored() {
         let payload = "level=baseline future=1 junk\nkind: Pod\n";
         let mut bytes = fnv1a(payload.as_bytes()).to_be_bytes().to_vec();
-        bytes.extend(miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 9));
+        bytes.extend(miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 8));
         let mut link = PREFIX.to_string();
         base64url(&bytes, &mut link);
         let s = decode(&link).unwrap_or_else(|e| panic!("{e}"));

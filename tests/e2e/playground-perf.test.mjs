@@ -1,0 +1,136 @@
+// Measurements: keystroke to updated findings for a 50-line pod and for the 1.9 MB Argo CD install,
+// and permalink lengths. Prints the figures; asserts only generous bounds.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, start } from './harness.mjs';
+import { loadExample, openFresh, setText } from './playground-helpers.mjs';
+
+const ARGO = join(ROOT, '..', 'shared', 'corpus', 'files', 'argo-cd', 'manifests__install.yaml');
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Types one character at the end of the text and times it until the new findings are painted. */
+async function keystroke(page) {
+  return page.evaluate(async () => {
+    const area = document.querySelector('textarea#manifest');
+    const status = document.querySelector('.status');
+    const before = status.dataset.analyses;
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+    const start = performance.now();
+    document.execCommand('insertText', false, '#');
+    await new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (status.dataset.analyses !== before) {
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe(status, { attributes: true });
+    });
+    // Until the frame with the new findings is painted.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return {
+      total: performance.now() - start,
+      analysis: Number(status.dataset.analysisMs),
+      analysisAndRender: Number(status.dataset.totalMs),
+    };
+  });
+}
+
+function pod(lines) {
+  let text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: fifty\nspec:\n  containers:\n';
+  let n = 0;
+  while (text.split('\n').length < lines) {
+    text += `    - name: c${n}\n      image: example/c${n}:1\n      securityContext:\n        allowPrivilegeEscalation: false\n`;
+    n += 1;
+  }
+  return text;
+}
+
+function deployment(lines) {
+  let text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  template:\n    spec:\n      containers:\n';
+  let n = 0;
+  while (text.split('\n').length < lines) {
+    text += `        - name: worker-${n}\n          image: registry.example.com/team/worker-${n}:1.${n}.0\n          env:\n            - name: QUEUE_${n}\n              value: "jobs-${n}"\n          securityContext:\n            runAsNonRoot: true\n            allowPrivilegeEscalation: false\n`;
+    n += 1;
+  }
+  return text;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+test('keystroke to updated findings for a 50-line pod', async () => {
+  const { context, page } = await openFresh(env);
+  await setText(page, pod(50));
+  const runs = [];
+  for (let i = 0; i < 7; i++) runs.push(await keystroke(page));
+  const total = median(runs.map((r) => r.total));
+  const analysis = median(runs.map((r) => r.analysis));
+  const work = median(runs.map((r) => r.analysisAndRender));
+  console.log(`50-line pod: keystroke to painted findings ${total.toFixed(1)} ms (debounce included); analysis ${analysis.toFixed(1)} ms; analysis + render ${work.toFixed(1)} ms`);
+  assert.ok(total < 1000, String(total));
+  await context.close();
+});
+
+test('keystroke to updated findings for the Argo CD install', { skip: !existsSync(ARGO) && 'corpus not found' }, async () => {
+  const { context, page } = await openFresh(env);
+  const text = readFileSync(ARGO, 'utf8');
+  // A paste: the whole text in one input event.
+  const paste = await page.evaluate(async (t) => {
+    const area = document.querySelector('textarea#manifest');
+    const status = document.querySelector('.status');
+    const before = status.dataset.analyses;
+    const start = performance.now();
+    area.focus();
+    area.select();
+    document.execCommand('insertText', false, t);
+    await new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (status.dataset.analyses !== before) {
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe(status, { attributes: true });
+    });
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return Math.round(performance.now() - start);
+  }, text);
+  const objects = await page.locator('.object').count();
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await keystroke(page));
+  const total = median(runs.map((r) => r.total));
+  const analysis = median(runs.map((r) => r.analysis));
+  const work = median(runs.map((r) => r.analysisAndRender));
+  console.log(`Argo CD install (${(text.length / 1e6).toFixed(2)} MB, ${text.split('\n').length} lines, ${objects} workloads): paste to findings ${paste} ms; keystroke to painted findings ${total.toFixed(0)} ms; analysis ${analysis.toFixed(0)} ms; analysis + render ${work.toFixed(0)} ms`);
+  assert.ok(objects > 3, String(objects));
+  assert.ok(total < 20000, String(total));
+  await context.close();
+});
+
+test('permalink lengths', async () => {
+  const { context, page } = await openFresh(env);
+  await loadExample(page, 'seed-hardened-pod');
+  await page.waitForTimeout(100);
+  const seed = new URL(page.url()).hash.length - 1;
+  const text = deployment(200);
+  await setText(page, text);
+  await page.waitForTimeout(100);
+  const big = new URL(page.url()).hash.length - 1;
+  console.log(`permalink fragment: seed hardened example ${seed} characters; 200-line Deployment (${text.length} bytes) ${big} characters`);
+  assert.ok(seed < 1000 && big < 4000, `${seed} ${big}`);
+  await context.close();
+});
