@@ -240,7 +240,11 @@ fn e2e() -> Result {
     if files.is_empty() {
         return Err(format!("no *.test.mjs files in {}", dir.display()));
     }
-    let mut node = cmd("node", &["--test", "--test-concurrency=1"]);
+    // A hung test fails after two minutes instead of stalling the whole run.
+    let mut node = cmd(
+        "node",
+        &["--test", "--test-concurrency=1", "--test-timeout=120000"],
+    );
     node.args(&files);
     run(&mut node)
 }
