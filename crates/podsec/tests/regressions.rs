@@ -1,8 +1,8 @@
 //! Regression tests: every input that fuzzing or the property tests found misbehaving, minimised.
 //!
 //! A case that is not fixed yet is `#[ignore]`d with the reason, so `cargo test -- --ignored`
-//! shows what is still open; remove the `ignore` (and the matching entry of `known_harden_issue`
-//! in `proptest_pods.rs`) once it passes.
+//! shows what is still open; remove the `ignore` once it passes. The harden cases below were found
+//! by `proptest_pods.rs` (hardening twice changed the text) and fixed by the round-based rewrite.
 
 // Test code: a failed expectation should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -29,7 +29,6 @@ fn assert_idempotent(text: &str, analysis: Options) {
 }
 
 #[test]
-#[ignore = "open: the annotation migration writes `Unconfined` into the field; the next pass makes it RuntimeDefault"]
 fn harden_legacy_seccomp_annotation_is_idempotent() {
     assert_idempotent(
         "\
@@ -51,7 +50,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: the annotation migration writes `Unconfined` into the field; the next pass makes it RuntimeDefault"]
 fn harden_legacy_apparmor_annotation_is_idempotent() {
     assert_idempotent(
         "\
@@ -74,7 +72,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: setting `type: RuntimeDefault` leaves `localhostProfile`, which the next pass removes"]
 fn harden_profile_with_only_localhost_profile_is_idempotent() {
     assert_idempotent(
         "\
@@ -94,7 +91,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: a fix sets `allowPrivilegeEscalation: false` on a Windows pod; a validation fix removes it again"]
 fn harden_windows_pod_is_idempotent() {
     assert_idempotent(
         "\
@@ -116,7 +112,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: at policy v1.24 PSS asks a Windows pod for `allowPrivilegeEscalation: false`, which validation removes"]
 fn harden_windows_pod_at_old_policy_is_idempotent() {
     assert_idempotent(
         "\
@@ -140,7 +135,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: removing `privileged` also removes the moot capabilities, `drop: [ALL]` included; the next pass adds it back"]
 fn harden_privileged_container_with_dropped_capabilities_is_idempotent() {
     assert_idempotent(
         "\
@@ -161,7 +155,6 @@ spec:
 }
 
 #[test]
-#[ignore = "open: the pod-level seccomp fix for a container whose securityContext is not a mapping comes only on the next pass"]
 fn harden_container_with_mistyped_security_context_is_idempotent() {
     assert_idempotent(
         "\
