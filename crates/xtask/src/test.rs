@@ -134,7 +134,8 @@ pub(crate) fn run_command(args: &[String]) -> Result {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("failed: {}", failed.join(", ")))
+        // The summary above already names the failures and must stay the last line.
+        Err(String::new())
     }
 }
 
