@@ -13,7 +13,11 @@ fn podsec(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("spawn podsec");
     // A usage error exits before reading standard input: a broken pipe here is expected.
-    let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
     child.wait_with_output().expect("wait")
 }
 

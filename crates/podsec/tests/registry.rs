@@ -276,7 +276,6 @@ fn fixes_of_examples_converge() {
         let options = HardenOptions {
             analysis: options_for(c, c.docs.example),
             threshold: Applicability::Unsafe,
-            ..HardenOptions::default()
         };
         let once = harden(c.docs.example, &options);
         let after = podsec::analyze(&once.text, &options.analysis);

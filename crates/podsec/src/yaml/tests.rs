@@ -189,11 +189,21 @@ fn spans_of_flow_anchored_tagged_and_block_values() {
         .iter()
         .map(|k| {
             let n = r.get(k).unwrap();
-            (&text[n.span().start..n.span().end], n.span().line, n.span().col, n.is_flow())
+            (
+                &text[n.span().start..n.span().end],
+                n.span().line,
+                n.span().col,
+                n.is_flow(),
+            )
         })
         .collect();
     assert_eq!(
         got,
-        [("{b: 1}", 1, 4, true), ("[1, 2]", 2, 7, true), ("{g: 1}", 3, 10, true), ("|\n  text", 4, 4, false)]
+        [
+            ("{b: 1}", 1, 4, true),
+            ("[1, 2]", 2, 7, true),
+            ("{g: 1}", 3, 10, true),
+            ("|\n  text", 4, 4, false)
+        ]
     );
 }
