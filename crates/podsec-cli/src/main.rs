@@ -253,8 +253,8 @@ fn harden(
             args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes())?,
             args::HardenMode::Diff => {
                 let d = podsec::diff::unified(
-                    &format!("a/{}", input.path),
-                    &format!("b/{}", input.path),
+                    &format!("a/{}", input.path.trim_start_matches('/')),
+                    &format!("b/{}", input.path.trim_start_matches('/')),
                     &input.text,
                     &hardened.text,
                 );
