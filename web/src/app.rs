@@ -17,6 +17,7 @@ use crate::browser;
 use crate::editor::Editor;
 use crate::panels::{effective_panel, findings_panel, hardened_panel};
 use crate::state::{Model, Msg, Notice, Tab, Theme, update};
+use crate::worker::{Answer, Client, Latest, SYNC_LIMIT};
 
 impl Reducible for Model {
     type Action = Msg;
@@ -90,22 +91,105 @@ pub fn App() -> Html {
     let status = use_node_ref();
     let analyses: Rc<RefCell<u32>> = use_mut_ref(|| 0);
 
-    let derived = {
+    // Small texts are analysed here, synchronously; large ones by the worker (see `worker`), while
+    // the page keeps showing the last analysis and says that a new one is coming.
+    let last_sync: Rc<RefCell<Option<Rc<Derived>>>> = use_mut_ref(|| None);
+    let sync = {
         let last_ms = last_ms.clone();
+        let last_sync = last_sync.clone();
         use_memo(
             (model.text.clone(), model.options.clone()),
             move |(text, options)| {
-                let started = browser::now();
-                let analysis = podsec::analyze(text, options);
-                let ms = browser::now() - started;
-                *last_ms.borrow_mut() = ms;
-                Derived {
-                    analysis,
-                    started,
-                    ms,
-                }
+                (text.len() <= SYNC_LIMIT).then(|| {
+                    let started = browser::now();
+                    let analysis = podsec::analyze(text, options);
+                    let ms = browser::now() - started;
+                    *last_ms.borrow_mut() = ms;
+                    let derived = Rc::new(Derived {
+                        analysis,
+                        started,
+                        ms,
+                    });
+                    *last_sync.borrow_mut() = Some(derived.clone());
+                    derived
+                })
             },
         )
+    };
+    let from_worker: UseStateHandle<Option<Rc<Derived>>> = use_state(|| None);
+    let latest: Rc<RefCell<Latest>> = use_mut_ref(Latest::default);
+    let client: Rc<RefCell<Option<Client>>> = use_mut_ref(|| None);
+    let busy = use_state_eq(|| false);
+    {
+        let from_worker = from_worker.clone();
+        let latest = latest.clone();
+        let client = client.clone();
+        let last_ms = last_ms.clone();
+        let busy = busy.clone();
+        use_effect_with(
+            (model.text.clone(), model.options.clone()),
+            move |(text, options)| {
+                // A newer request, or a synchronous analysis, makes any answer in flight stale.
+                let seq = latest.borrow_mut().send();
+                if text.len() <= SYNC_LIMIT {
+                    latest.borrow_mut().accept(seq);
+                    busy.set(false);
+                    if from_worker.is_some() {
+                        from_worker.set(None);
+                    }
+                    return;
+                }
+                if client.borrow().is_none() {
+                    let shown = from_worker.clone();
+                    let awaited = latest.clone();
+                    let busy = busy.clone();
+                    let on_answer = move |answer: Answer| {
+                        if !awaited.borrow_mut().accept(answer.seq) {
+                            return;
+                        }
+                        *last_ms.borrow_mut() = answer.ms;
+                        busy.set(false);
+                        shown.set(Some(Rc::new(Derived {
+                            analysis: answer.analysis,
+                            started: answer.started,
+                            ms: answer.ms,
+                        })));
+                    };
+                    match Client::start(on_answer) {
+                        Ok(c) => *client.borrow_mut() = Some(c),
+                        Err(_) => {
+                            // No worker (a locked-down browser): analyse here after all.
+                            let started = browser::now();
+                            let analysis = podsec::analyze(text, options);
+                            let ms = browser::now() - started;
+                            latest.borrow_mut().accept(seq);
+                            from_worker.set(Some(Rc::new(Derived {
+                                analysis,
+                                started,
+                                ms,
+                            })));
+                            return;
+                        }
+                    }
+                }
+                if let Some(c) = &*client.borrow() {
+                    busy.set(true);
+                    c.request(seq, text, options, browser::now());
+                }
+            },
+        );
+    }
+    let shown = (*sync)
+        .clone()
+        .or_else(|| (*from_worker).clone())
+        .or_else(|| last_sync.borrow().clone());
+    let derived: Rc<Derived> = match shown {
+        Some(d) => d,
+        None => Rc::new(Derived {
+            analysis: podsec::analyze("", &model.options),
+            started: browser::now(),
+            ms: 0.0,
+        }),
     };
     let hardened: Rc<Option<Hardened>> = use_memo(
         (
@@ -238,9 +322,10 @@ pub fn App() -> Html {
                 <section class="editor-pane" aria-label="Editor">
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} />
-                    <p class="status" ref={status} aria-live="polite" data-analysis-ms={format!("{:.1}", derived.ms)}>
+                    <p class="status" ref={status} aria-live="polite" aria-busy={if *busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
                         { format!("{objects} workload{} · {findings} finding{} · analysed in {} ms",
                             plural(objects), plural(findings), format_ms(derived.ms)) }
+                        if *busy { { " · analysing…" } }
                     </p>
                 </section>
                 <section class="results" aria-label="Results">

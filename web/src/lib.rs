@@ -8,3 +8,4 @@ pub mod browser;
 pub mod editor;
 pub mod panels;
 pub mod state;
+pub mod worker;

@@ -1,6 +1,6 @@
 //! The analysis of a whole text: every document, every object, every container.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::effective::ContainerEffective;
 use crate::manifest::{self, Entry};
@@ -9,7 +9,7 @@ use crate::pss::Pass;
 use crate::yaml;
 
 /// The result of analysing one text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// The level decided at.
     pub level: PssLevel,
@@ -26,7 +26,7 @@ pub struct Analysis {
 }
 
 /// One workload object.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectReport {
     /// `kind` as written.
     pub kind: String,
@@ -57,13 +57,13 @@ pub struct ObjectReport {
 }
 
 /// One container of a workload.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContainerReport {
     /// `name`.
     pub name: String,
     /// `initContainer`, `container` or `ephemeralContainer`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
+    #[serde(rename = "type", deserialize_with = "crate::wire::static_str")]
+    pub kind: crate::wire::Name,
     /// 1-based line of the container entry.
     pub line: usize,
     /// Field path of the container, e.g. `spec.containers[0]`.
@@ -73,7 +73,7 @@ pub struct ContainerReport {
 }
 
 /// An object that is not analysed, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// `kind` as written, or empty.
     pub kind: String,

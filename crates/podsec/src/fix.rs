@@ -4,11 +4,11 @@
 //! source. A patch says *what* should be true afterwards (a key has a value, a list holds an item,
 //! a key is gone), never *how* to edit text, so applying one twice changes nothing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How safe a fix is to apply without a human.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     /// Needs a human choice; shown as guidance, never applied.
@@ -148,7 +148,7 @@ impl Serialize for PatchValue {
 }
 
 /// One declarative change.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Patch {
     /// The key at `path` has `value` (intermediate mappings are created).
@@ -193,7 +193,7 @@ impl Patch {
 }
 
 /// A fix for one finding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     /// Imperative one-line title, e.g. `set securityContext.allowPrivilegeEscalation: false`.
     pub title: String,

@@ -28,6 +28,7 @@ pub mod permalink;
 pub mod pod;
 pub mod pss;
 pub mod validation;
+pub mod wire;
 pub mod yaml;
 
 pub use analysis::{Analysis, ContainerReport, ObjectReport, Skipped, analyze};

@@ -3,10 +3,12 @@
 //! Everything here is serialisable and free of borrowed data, so the CLI can print it as JSON and the
 //! web app can hold it in a component without lifetimes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A Pod Security Standards level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PssLevel {
     /// No checks.
@@ -107,7 +109,7 @@ impl Serialize for Version {
 }
 
 /// The container runtime whose defaults apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Runtime {
     /// containerd (and Docker's historical defaults): 14 default capabilities.
@@ -139,7 +141,7 @@ impl Runtime {
 }
 
 /// Everything besides the text that shapes an analysis.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Options {
     /// Pod Security Standards level to decide admission at.
@@ -194,7 +196,7 @@ impl Options {
 pub const NEWEST_KUBE_MINOR: u32 = 36;
 
 /// Where an effective value comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The container's own securityContext.
@@ -244,7 +246,7 @@ pub enum Value {
 }
 
 /// One effective field of one container.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EffectiveValue {
     /// The value (`null` when it depends on the image or is simply unset).
     pub value: Value,
@@ -258,7 +260,7 @@ pub struct EffectiveValue {
 }
 
 /// A place in the user's text. Lines and columns are 1-based; columns count characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Location {
     /// 1-based line.
     pub line: usize,
@@ -271,7 +273,7 @@ pub struct Location {
 }
 
 /// The kind of a finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingLevel {
     /// The API server would reject the object.
@@ -304,7 +306,7 @@ impl FindingLevel {
 }
 
 /// One finding about one object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Check ID: the upstream PSA ID for PSS checks, kebab-case for ours.
     pub check: String,
@@ -326,7 +328,7 @@ pub struct Finding {
     /// Field path, e.g. `spec.containers[0].securityContext.privileged`.
     pub path: String,
     /// Other places that matter, e.g. the pod-level value a container inherits.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// How to fix it, when the check knows.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,7 +386,7 @@ impl Finding {
 }
 
 /// A secondary location of a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     /// What this place is.
     pub message: String,
@@ -395,7 +397,7 @@ pub struct Related {
 }
 
 /// A parse or decode error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseError {
     /// What is wrong.
     pub message: String,

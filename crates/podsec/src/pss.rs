@@ -8,7 +8,7 @@
 //! Architecture invariant: PSA never computes an effective security context, and neither does
 //! anything here. Pod-level and container-level values are examined separately, per check.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::Check;
 use crate::fix::FieldPath;
@@ -139,10 +139,11 @@ impl Verdict {
 }
 
 /// Why a check passes, for the UI.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pass {
     /// The upstream check ID.
-    pub check: &'static str,
+    #[serde(deserialize_with = "crate::wire::static_str")]
+    pub check: crate::wire::Name,
     /// Why it passes, e.g. "runAsNonRoot satisfied by the pod-level value at line 8".
     pub reason: String,
     /// The line that makes it pass, if one does.

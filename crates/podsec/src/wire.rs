@@ -1,0 +1,249 @@
+//! Reading back what [`crate::analyze`] wrote: `Deserialize` for the types whose JSON form is
+//! written by hand, so that an [`crate::Analysis`] computed in one place (the playground's Web
+//! Worker) can be rebuilt in another. The JSON contract itself is unchanged.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::effective::ContainerEffective;
+use crate::fix::{FieldPath, PatchValue};
+use crate::model::{EffectiveValue, Value, Version};
+
+/// A name the core writes from its own tables (`&'static str`). Spelled as an alias because
+/// serde's derive would otherwise try to borrow it from the input.
+pub type Name = &'static str;
+
+/// The names the core writes as `&'static str`: container kinds, check IDs, field names.
+fn intern(s: &str) -> Option<&'static str> {
+    const KINDS: [&str; 3] = ["initContainer", "container", "ephemeralContainer"];
+    KINDS
+        .into_iter()
+        .find(|k| *k == s)
+        .or_else(|| {
+            crate::glossary::FIELDS
+                .iter()
+                .map(|f| f.name)
+                .find(|n| *n == s)
+        })
+        .or_else(|| {
+            crate::check::all()
+                .into_iter()
+                .map(|c| c.id)
+                .find(|n| *n == s)
+        })
+}
+
+/// Deserializes one of the core's static names.
+///
+/// # Errors
+/// When the name is not one the core writes.
+pub fn static_str<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let s = String::deserialize(d)?;
+    intern(&s).ok_or_else(|| de::Error::custom(format!("unknown name `{s}`")))
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Version::parse(&s).ok_or_else(|| de::Error::custom(format!("bad version `{s}`")))
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldPath {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(FieldPath::parse(&s))
+    }
+}
+
+impl<'de> Deserialize<'de> for ContainerEffective {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ContainerEffective;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of effective fields")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let name = intern(&k)
+                        .ok_or_else(|| de::Error::custom(format!("unknown field `{k}`")))?;
+                    fields.push((name, m.next_value::<EffectiveValue>()?));
+                }
+                Ok(ContainerEffective { fields })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A JSON-like value, read before it becomes a [`Value`] or a [`PatchValue`].
+enum Any {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<Any>),
+    Map(Vec<(String, Any)>),
+}
+
+impl<'de> Deserialize<'de> for Any {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Any;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Any, E> {
+                Ok(Any::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Any, E> {
+                Ok(Any::Null)
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Any, E> {
+                Ok(Any::Bool(b))
+            }
+            fn visit_i64<E: de::Error>(self, i: i64) -> Result<Any, E> {
+                Ok(Any::Int(i))
+            }
+            fn visit_u64<E: de::Error>(self, u: u64) -> Result<Any, E> {
+                i64::try_from(u)
+                    .map(Any::Int)
+                    .map_err(|_| E::custom("integer out of range"))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Any, E> {
+                Ok(Any::Str(s.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Any, E> {
+                Ok(Any::Str(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Any, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = s.next_element()? {
+                    items.push(item);
+                }
+                Ok(Any::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Any, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((k, v)) = m.next_entry()? {
+                    entries.push((k, v));
+                }
+                Ok(Any::Map(entries))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn to_value(a: Any) -> Value {
+    match a {
+        Any::Null => Value::Null,
+        Any::Bool(b) => Value::Bool(b),
+        Any::Int(i) => Value::Int(i),
+        Any::Str(s) => Value::Str(s),
+        Any::List(l) => Value::List(l.into_iter().map(to_value).collect()),
+        Any::Map(m) => Value::Object(m.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
+    }
+}
+
+fn to_patch_value(a: Any) -> Option<PatchValue> {
+    Some(match a {
+        Any::Null => return None,
+        Any::Bool(b) => PatchValue::Bool(b),
+        Any::Int(i) => PatchValue::Int(i),
+        Any::Str(s) => PatchValue::Str(s),
+        Any::List(l) => PatchValue::List(l.into_iter().map(to_patch_value).collect::<Option<_>>()?),
+        Any::Map(m) => PatchValue::Map(
+            m.into_iter()
+                .map(|(k, v)| Some((k, to_patch_value(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Any::deserialize(d).map(to_value)
+    }
+}
+
+impl<'de> Deserialize<'de> for PatchValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        to_patch_value(Any::deserialize(d)?).ok_or_else(|| de::Error::custom("null in a patch"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analysis, Options, analyze};
+
+    fn round_trip(text: &str, options: &Options) {
+        let analysis = analyze(text, options);
+        let json = serde_json::to_string(&analysis).unwrap();
+        let back: Analysis = serde_json::from_str(&json).unwrap();
+        // Byte spans are not part of the JSON form; everything shown is.
+        let strip = |mut a: Analysis| {
+            for o in &mut a.objects {
+                for f in &mut o.findings {
+                    f.location = crate::model::Location::default();
+                }
+            }
+            a
+        };
+        assert_eq!(strip(back), strip(analysis));
+    }
+
+    #[test]
+    fn every_example_survives_the_json_round_trip() {
+        for e in crate::examples::EXAMPLES {
+            round_trip(e.yaml, &Options::default());
+            for level in crate::examples::LEVELS {
+                round_trip(
+                    e.yaml,
+                    &Options {
+                        level,
+                        ..Options::default()
+                    },
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_corpus_survives_the_json_round_trip() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("corpus not found at {}: skipped", dir.display());
+            return;
+        };
+        for project in entries.flatten() {
+            for file in std::fs::read_dir(project.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if let Ok(text) = std::fs::read_to_string(file.path()) {
+                    round_trip(&text, &Options::default());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn options_survive_the_json_round_trip() {
+        let options = Options {
+            kube_minor: Some(24),
+            image_users: vec![("app".into(), "1000".into())],
+            min_uid: Some(10000),
+            ..Options::default()
+        };
+        let json = serde_json::to_string(&options).unwrap();
+        assert_eq!(serde_json::from_str::<Options>(&json).unwrap(), options);
+    }
+}
