@@ -313,6 +313,78 @@ pub(crate) fn sorted_set(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// Profiles (`seccompProfile`, `appArmorProfile`) whose type is not allowed, examined as PSA
+/// does: the pod-level object and each container's own, independently.
+pub(crate) struct BadProfiles {
+    /// `pod` and/or the containers phrase, in upstream order.
+    pub(crate) setters: Vec<String>,
+    /// The forbidden types (unsorted).
+    pub(crate) values: Vec<String>,
+    /// One finding per forbidden type.
+    pub(crate) findings: Vec<Finding>,
+}
+
+/// Collects forbidden profile types of `field` at pod level and in every container; `label` starts
+/// each message and `fix` builds the fix for a `.type` path.
+pub(crate) fn bad_profile_types(
+    pod: &PodView<'_>,
+    field: &str,
+    allowed: fn(&str) -> bool,
+    label: &str,
+    fix: fn(&str) -> crate::fix::Fix,
+) -> BadProfiles {
+    let mut bad = BadProfiles {
+        setters: Vec::new(),
+        values: Vec::new(),
+        findings: Vec::new(),
+    };
+    let mut report = |subject: String,
+                      container: Option<&ContainerView<'_>>,
+                      t: String,
+                      n: Node<'_>,
+                      path: String| {
+        bad.findings.push(
+            finding(
+                format!("{label}: {subject} sets {field}.type to \"{t}\""),
+                container,
+                n.span(),
+                path.clone(),
+            )
+            .with_fix(fix(&path)),
+        );
+        bad.values.push(t);
+    };
+    let mut pod_bad = false;
+    if let Some((t, n)) = profile_type(pod.sc(field))
+        && !allowed(&t)
+    {
+        pod_bad = true;
+        report(
+            "the pod".to_string(),
+            None,
+            t,
+            n,
+            format!("{}.type", pod.sc_path(field)),
+        );
+    }
+    let mut names = Vec::new();
+    for c in &pod.containers {
+        if let Some((t, n)) = profile_type(c.sc(field))
+            && !allowed(&t)
+        {
+            names.push(c.name.clone());
+            report(who(c), Some(c), t, n, format!("{}.type", c.sc_path(field)));
+        }
+    }
+    if pod_bad {
+        bad.setters.push("pod".to_string());
+    }
+    if !names.is_empty() {
+        bad.setters.push(containers_phrase(&names));
+    }
+    bad
+}
+
 /// A finding with the check ID and level left for the runner to stamp.
 pub(crate) fn finding(
     message: impl Into<String>,

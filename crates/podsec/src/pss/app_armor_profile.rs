@@ -5,8 +5,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    PssCheck, Verdict, annotation_path, annotation_value, containers_phrase, finding, fp, go_quote,
-    join_quote, pluralize, profile_type, sorted_set, who,
+    BadProfiles, PssCheck, Verdict, annotation_path, annotation_value, bad_profile_types, finding,
+    fp, go_quote, join_quote, pluralize, sorted_set,
 };
 
 pub(crate) const CHECK: Check = Check {
@@ -93,52 +93,17 @@ fn type_fix(path: &str) -> Fix {
 }
 
 fn v1_0(pod: &PodView<'_>) -> Verdict {
-    let mut setters = Vec::new();
-    let mut values = Vec::new();
-    let mut findings = Vec::new();
-    if let Some((t, n)) = profile_type(pod.sc("appArmorProfile"))
-        && !allowed_type(&t)
-    {
-        setters.push("pod".to_string());
-        values.push(t.clone());
-        let path = format!("{}.type", pod.sc_path("appArmorProfile"));
-        findings.push(
-            finding(
-                format!("forbidden AppArmor profile: the pod sets appArmorProfile.type to \"{t}\""),
-                None,
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(type_fix(&path)),
-        );
-    }
-    let mut bad = Vec::new();
-    for c in &pod.containers {
-        let Some((t, n)) = profile_type(c.sc("appArmorProfile")) else {
-            continue;
-        };
-        if allowed_type(&t) {
-            continue;
-        }
-        bad.push(c.name.clone());
-        values.push(t.clone());
-        let path = format!("{}.type", c.sc_path("appArmorProfile"));
-        findings.push(
-            finding(
-                format!(
-                    "forbidden AppArmor profile: {} sets appArmorProfile.type to \"{t}\"",
-                    who(c)
-                ),
-                Some(c),
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(type_fix(&path)),
-        );
-    }
-    if !bad.is_empty() {
-        setters.push(containers_phrase(&bad));
-    }
+    let BadProfiles {
+        mut setters,
+        values,
+        mut findings,
+    } = bad_profile_types(
+        pod,
+        "appArmorProfile",
+        allowed_type,
+        "forbidden AppArmor profile",
+        type_fix,
+    );
     let mut values = sorted_set(values);
     let mut annotations = Vec::new();
     for (key, n) in pod.annotations() {

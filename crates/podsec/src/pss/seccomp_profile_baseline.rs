@@ -5,8 +5,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    PssCheck, Verdict, annotation_path, annotation_value, containers_phrase, finding, fp, go_quote,
-    join_quote, pluralize, profile_type, sorted_set, who,
+    BadProfiles, PssCheck, Verdict, annotation_path, annotation_value, bad_profile_types, finding,
+    fp, go_quote, join_quote, pluralize, sorted_set,
 };
 
 pub(crate) const CHECK: Check = Check {
@@ -150,52 +150,17 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_19(pod: &PodView<'_>) -> Verdict {
-    let mut setters = Vec::new();
-    let mut values = Vec::new();
-    let mut findings = Vec::new();
-    if let Some((t, n)) = profile_type(pod.sc("seccompProfile"))
-        && !valid_type(&t)
-    {
-        setters.push("pod".to_string());
-        values.push(t.clone());
-        let path = format!("{}.type", pod.sc_path("seccompProfile"));
-        findings.push(
-            finding(
-                format!("seccompProfile: the pod sets seccompProfile.type to \"{t}\""),
-                None,
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(type_fix(&path)),
-        );
-    }
-    let mut bad = Vec::new();
-    for c in &pod.containers {
-        let Some((t, n)) = profile_type(c.sc("seccompProfile")) else {
-            continue;
-        };
-        if valid_type(&t) {
-            continue;
-        }
-        bad.push(c.name.clone());
-        values.push(t.clone());
-        let path = format!("{}.type", c.sc_path("seccompProfile"));
-        findings.push(
-            finding(
-                format!(
-                    "seccompProfile: {} sets seccompProfile.type to \"{t}\"",
-                    who(c)
-                ),
-                Some(c),
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(type_fix(&path)),
-        );
-    }
-    if !bad.is_empty() {
-        setters.push(containers_phrase(&bad));
-    }
+    let BadProfiles {
+        setters,
+        values,
+        findings,
+    } = bad_profile_types(
+        pod,
+        "seccompProfile",
+        valid_type,
+        "seccompProfile",
+        type_fix,
+    );
     if setters.is_empty() {
         return Verdict::pass("no seccomp profile is set to a forbidden type", None);
     }
