@@ -202,15 +202,5 @@ pub fn policy_version(options: &Options) -> Version {
     }
 }
 
-/// Findings of one object, for callers that only need them.
-#[must_use]
-pub fn all_findings(analysis: &Analysis) -> Vec<&Finding> {
-    analysis
-        .objects
-        .iter()
-        .flat_map(|o| o.findings.iter())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests;

@@ -1161,8 +1161,6 @@ fn parse_attempt(
                 doc_start = if produced == 0 { chunk.start } else { sp.start };
             }
             Event::DocumentEnd => {
-                let doc_end = if produced == 0 { chunk.end } else { sp.end };
-                let _ = doc_end;
                 if let Some(err) = b.finish_check(index, sp) {
                     stream.errors.push(err);
                 } else if b.root.is_some() {
