@@ -173,3 +173,34 @@ test('every request of the page and its service worker stays on the same origin'
   assert.ok(manifest.icons.length >= 2 && manifest.icons.every(Boolean));
   await context.close();
 });
+
+test('a link pasted into the address bar of the open page opens, and Back returns', async () => {
+  const { url } = await makeLink();
+  const hash = new URL(url).hash;
+  const { context, page, errors } = await openFresh(env);
+  const mine = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: mine\nspec:\n  containers:\n    - name: a\n      image: a\n';
+  await setText(page, mine);
+  // The draft reaches the address bar a moment after the edit.
+  await page.waitForFunction(() => location.hash.length > 10);
+  await page.waitForTimeout(200);
+  // What pressing Enter in the address bar does: navigate to the same page with another fragment.
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForFunction((t) => document.querySelector('textarea#manifest').value === t, CUSTOM);
+  assert.equal(await page.inputValue('#level'), 'baseline');
+  assert.match(await page.locator('.notice-text').textContent(), /Opened the link/);
+  const checks = await page.locator('.finding').evaluateAll((fs) => fs.map((f) => f.dataset.check));
+  assert.ok(checks.includes('privileged'), String(checks));
+  // Back: the text the user had.
+  await page.goBack();
+  await page.waitForFunction((t) => document.querySelector('textarea#manifest').value === t, mine);
+  assert.equal(await page.inputValue('#level'), 'restricted');
+  // A broken link changes nothing and says why.
+  await page.evaluate(() => { location.hash = 'v1:broken'; });
+  await page.waitForFunction(() => document.querySelector('.notice.error'));
+  assert.match(await page.locator('.notice-text').textContent(), /Could not open this link: .*Your text is unchanged/);
+  assert.equal(await page.inputValue('textarea#manifest'), mine);
+  // The address bar holds the text shown again.
+  assert.match(await page.evaluate(() => location.hash), /^#v1:[A-Za-z0-9_-]{20,}$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -88,6 +88,7 @@ test('the Argo CD install is analysed off the main thread', { skip: !existsSync(
   // The main thread answers within 50 ms while the worker analyses.
   assert.ok(probe.maxTimer < 50, JSON.stringify(probe));
   assert.ok(await page.locator('.object').count() > 3);
+  assert.equal(await page.locator('.status').getAttribute('data-in-worker'), 'true');
   assert.equal(await page.locator('.status').getAttribute('aria-busy'), 'false');
   assert.doesNotMatch(await page.locator('.status').textContent(), /analysing/);
   assert.deepEqual(errors, []);
@@ -151,4 +152,114 @@ test('small texts stay on the main thread', async () => {
   assert.ok(!log.requests.some((u) => u.includes('podsec-worker')), String(log.requests));
   assert.deepEqual(log.violations, []);
   await page.close();
+});
+
+/** Pastes `text` (one input event) and waits until its analysis is shown and nothing is pending. */
+async function pasteAndSettle(page, text, timeout = 30000) {
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await page.evaluate((t) => {
+    const area = document.querySelector('textarea#manifest');
+    area.value = t;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await page.waitForFunction((b) => {
+    const status = document.querySelector('.status');
+    return status.dataset.analyses !== b && status.getAttribute('aria-busy') === 'false';
+  }, before, { timeout });
+}
+
+// Each case replaces the page's `Worker` with one that fails in its own way. (The test browser's
+// request routing does not reach a worker's own requests, so the failures are staged here.)
+for (const [what, how] of [
+  ['whose script cannot be loaded', 'missing'],
+  ['that loads but never says it is ready', 'silent'],
+  ['that dies while working', 'dies'],
+]) {
+  test(`a worker ${what} hands the work back to the page`, async () => {
+    const { context, page, errors } = await openFresh(env);
+    await page.addInitScript((mode) => {
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        constructor(url, options) {
+          // `silent`: a same-origin script that runs and never answers (the service worker's).
+          super(mode === 'missing' ? 'no-such-worker.js' : mode === 'silent' ? 'sw.js' : url, options);
+        }
+
+        postMessage(message) {
+          if (mode === 'dies') {
+            setTimeout(() => this.dispatchEvent(new ErrorEvent('error', { message: 'worker died' })), 20);
+            return;
+          }
+          super.postMessage(message);
+        }
+      };
+    }, how);
+    await page.reload();
+    await page.waitForSelector('textarea#manifest');
+    const started = Date.now();
+    await pasteAndSettle(page, large('fallback'));
+    const waited = Date.now() - started;
+    const checks = await page.locator('.finding').evaluateAll((fs) => fs.map((f) => f.dataset.check));
+    assert.ok(checks.includes('privileged'), String(checks));
+    assert.doesNotMatch(await page.locator('.status').textContent(), /analysing/);
+    assert.equal(await page.locator('.status').getAttribute('data-in-worker'), 'false');
+    console.log(`worker ${what} (${how}): findings after ${waited} ms`);
+    // The hardened rewrite is computed on the page too, for the same text.
+    await page.click('#tab-hardened');
+    await page.waitForSelector('table.diff');
+    assert.equal(await page.locator('.updating').count(), 0);
+    // Later edits keep working without the worker.
+    await pasteAndSettle(page, large('second'));
+    await page.click('#tab-findings');
+    const names = await page.locator('.object .name').evaluateAll((os) => os.map((o) => o.textContent));
+    assert.ok(names.includes('second'), String(names));
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+    await context.close();
+  });
+}
+
+test('the hardened rewrite of a large text is computed off the main thread', async () => {
+  const { context, page, errors } = await openFresh(env);
+  await pasteAndSettle(page, large('rewrite'));
+  // While the worker rewrites, the page says so and the main thread keeps answering.
+  await page.evaluate(() => {
+    window.seenUpdating = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.updating')) window.seenUpdating = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await page.click('#tab-hardened');
+  const probe = await page.evaluate(async () => {
+    const timers = [];
+    const started = performance.now();
+    while (!document.querySelector('table.diff') && performance.now() - started < 20000) {
+      const t0 = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      timers.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return { seenUpdating: window.seenUpdating, maxTimer: Math.max(0, ...timers), ms: performance.now() - started };
+  });
+  console.log(`hardened rewrite of 100 KB in the worker: ${JSON.stringify(probe)}`);
+  assert.ok(probe.seenUpdating, JSON.stringify(probe));
+  assert.ok(probe.maxTimer < 50, JSON.stringify(probe));
+  await page.waitForSelector('table.diff');
+  // The privileged container loses `privileged: true` only with unsafe edits.
+  const safe = await page.locator('table.diff .new.changed').allTextContents();
+  await page.check('#include-unsafe');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('table.diff .new.changed').length !== n && !document.querySelector('.updating'),
+    safe.length,
+  );
+  const both = await page.locator('table.diff').textContent();
+  assert.match(both, /privileged: false|privileged/);
+  assert.notDeepEqual(await page.locator('table.diff .new.changed').allTextContents(), safe);
+  // The copy button copies the rewrite of this text.
+  await page.click('#copy-hardened');
+  await page.waitForSelector('.notice');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /name: rewrite/);
+  assert.match(copied, /filler-0/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

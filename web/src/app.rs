@@ -17,7 +17,7 @@ use crate::browser;
 use crate::editor::Editor;
 use crate::panels::{effective_panel, findings_panel, hardened_panel};
 use crate::state::{Model, Msg, Notice, Tab, Theme, update};
-use crate::worker::{Answer, Client, Latest, SYNC_LIMIT};
+use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output, SYNC_LIMIT};
 
 impl Reducible for Model {
     type Action = Msg;
@@ -36,6 +36,157 @@ pub struct Derived {
     pub started: f64,
     /// How long it took, in milliseconds.
     pub ms: f64,
+    /// How long the page took to read a worker's answer back, in milliseconds (0 when computed
+    /// on the page).
+    pub decode_ms: f64,
+    /// Whether the worker computed it.
+    pub in_worker: bool,
+}
+
+/// A hardened rewrite and the text it rewrote (which, while the worker works on a newer text, is
+/// not the editor's).
+#[derive(Debug, PartialEq)]
+pub struct HardenedFor {
+    /// The text it rewrote.
+    pub original: Rc<str>,
+    /// The rewrite.
+    pub hardened: Hardened,
+    /// How long it took, in milliseconds.
+    pub ms: f64,
+}
+
+/// A request's sequence number and the text it was about.
+type Requested = (u32, Rc<str>);
+
+/// The page's handles on work done by the worker: the client, the newest request per job, the
+/// latest answers, whether each job is in flight, and whether the worker still works.
+#[derive(Clone)]
+struct Offload {
+    client: Rc<RefCell<Option<Client>>>,
+    latest: Rc<RefCell<[Latest; 3]>>,
+    analysis: UseStateHandle<Option<Rc<Derived>>>,
+    hardened: UseStateHandle<Option<Rc<HardenedFor>>>,
+    busy: [UseStateHandle<bool>; 3],
+    worker_ok: UseStateHandle<bool>,
+    last_ms: Rc<RefCell<f64>>,
+    /// The last fragment written to the address bar and the saved draft.
+    written: Rc<RefCell<String>>,
+    /// The sequence number and text of the newest rewrite requested.
+    hardening: Rc<RefCell<Option<Requested>>>,
+}
+
+impl Offload {
+    /// Makes any answer in flight for `job` stale and stops waiting for it.
+    fn cancel(&self, job: Job) {
+        let i = job.index();
+        let mut latest = self.latest.borrow_mut();
+        let seq = latest[i].send();
+        latest[i].accept(seq);
+        self.busy[i].set(false);
+    }
+
+    /// Sends `job` to the worker, starting it on first use, and returns its sequence number. If
+    /// the worker cannot be started, the page does the work itself from the next render on.
+    fn request(&self, job: Job, text: &str, options: &str) -> Option<u32> {
+        if self.client.borrow().is_none() {
+            let on_answer = {
+                let this = self.clone();
+                move |answer: Answer| this.receive(answer)
+            };
+            let on_failure = {
+                let this = self.clone();
+                move || {
+                    for busy in &this.busy {
+                        busy.set(false);
+                    }
+                    this.worker_ok.set(false);
+                }
+            };
+            match Client::start(on_answer, on_failure) {
+                Ok(c) => *self.client.borrow_mut() = Some(c),
+                Err(_) => {
+                    // No worker (a locked-down browser): work here after all.
+                    self.worker_ok.set(false);
+                    return None;
+                }
+            }
+        }
+        let i = job.index();
+        let seq = self.latest.borrow_mut()[i].send();
+        let client = self.client.borrow();
+        let c = client.as_ref()?;
+        self.busy[i].set(true);
+        c.request(job, seq, text, options, browser::now());
+        Some(seq)
+    }
+
+    /// Sends the analysis of `text` to the worker.
+    fn analyze(&self, text: &str, options: &podsec::Options) {
+        let options = serde_json::to_string(options).unwrap_or_default();
+        self.request(Job::Analyze, text, &options);
+    }
+
+    /// Sends the hardening of `text` to the worker, remembering the text for the answer.
+    fn harden(&self, text: &Rc<str>, options: &HardenOptions) {
+        let json = serde_json::to_string(options).unwrap_or_default();
+        if let Some(seq) = self.request(Job::Harden, text, &json) {
+            *self.hardening.borrow_mut() = Some((seq, text.clone()));
+        }
+    }
+
+    /// Sends the encoding of the shared state to the worker.
+    fn link(&self, shared: &permalink::Shared) {
+        let options = LinkOptions {
+            options: shared.options.clone(),
+            include_unsafe: shared.include_unsafe,
+        };
+        let json = serde_json::to_string(&options).unwrap_or_default();
+        self.request(Job::Link, &shared.text, &json);
+    }
+
+    /// Shows an answer if it is the newest for its job.
+    fn receive(&self, answer: Answer) {
+        match answer.output {
+            Output::Analysis(analysis) => {
+                if !self.latest.borrow_mut()[0].accept(answer.seq) {
+                    return;
+                }
+                *self.last_ms.borrow_mut() = answer.ms;
+                self.busy[0].set(false);
+                self.analysis.set(Some(Rc::new(Derived {
+                    analysis,
+                    started: answer.started,
+                    ms: answer.ms,
+                    decode_ms: answer.decode_ms,
+                    in_worker: true,
+                })));
+            }
+            Output::Link(fragment) => {
+                if !self.latest.borrow_mut()[2].accept(answer.seq) {
+                    return;
+                }
+                self.busy[2].set(false);
+                save(&self.written, fragment);
+            }
+            Output::Hardened(hardened) => {
+                if !self.latest.borrow_mut()[1].accept(answer.seq) {
+                    return;
+                }
+                let Some((seq, original)) = self.hardening.borrow_mut().take() else {
+                    return;
+                };
+                if seq != answer.seq {
+                    return;
+                }
+                self.busy[1].set(false);
+                self.hardened.set(Some(Rc::new(HardenedFor {
+                    original,
+                    hardened,
+                    ms: answer.ms,
+                })));
+            }
+        }
+    }
 }
 
 /// The model on page load: a permalink in the fragment wins, then the saved draft, then the seed
@@ -72,6 +223,13 @@ fn boot() -> Model {
     }
 }
 
+/// Points the address bar and the saved draft at `fragment`, and remembers it as the page's own.
+fn save(written: &RefCell<String>, fragment: String) {
+    browser::replace_fragment(&fragment);
+    browser::save_draft(&fragment);
+    *written.borrow_mut() = fragment;
+}
+
 /// The debounce before an edit is analysed: short for small texts, longer when analysis is slow.
 fn debounce_ms(last_analysis_ms: f64) -> u32 {
     // Truncation is fine: the value is clamped to a few hundred milliseconds.
@@ -91,16 +249,19 @@ pub fn App() -> Html {
     let status = use_node_ref();
     let analyses: Rc<RefCell<u32>> = use_mut_ref(|| 0);
 
-    // Small texts are analysed here, synchronously; large ones by the worker (see `worker`), while
-    // the page keeps showing the last analysis and says that a new one is coming.
+    // Small texts are analysed and hardened here, synchronously; large ones by the worker (see
+    // `worker`), while the page keeps showing the last result and says that a new one is coming.
+    // If the worker fails, everything is done here.
+    let worker_ok = use_state_eq(|| true);
+    let offloaded = model.text.len() > SYNC_LIMIT && *worker_ok;
     let last_sync: Rc<RefCell<Option<Rc<Derived>>>> = use_mut_ref(|| None);
     let sync = {
         let last_ms = last_ms.clone();
         let last_sync = last_sync.clone();
         use_memo(
-            (model.text.clone(), model.options.clone()),
-            move |(text, options)| {
-                (text.len() <= SYNC_LIMIT).then(|| {
+            (model.text.clone(), model.options.clone(), offloaded),
+            move |(text, options, offloaded)| {
+                (!offloaded).then(|| {
                     let started = browser::now();
                     let analysis = podsec::analyze(text, options);
                     let ms = browser::now() - started;
@@ -109,6 +270,8 @@ pub fn App() -> Html {
                         analysis,
                         started,
                         ms,
+                        decode_ms: 0.0,
+                        in_worker: false,
                     });
                     *last_sync.borrow_mut() = Some(derived.clone());
                     derived
@@ -116,72 +279,41 @@ pub fn App() -> Html {
             },
         )
     };
-    let from_worker: UseStateHandle<Option<Rc<Derived>>> = use_state(|| None);
-    let latest: Rc<RefCell<Latest>> = use_mut_ref(Latest::default);
-    let client: Rc<RefCell<Option<Client>>> = use_mut_ref(|| None);
-    let busy = use_state_eq(|| false);
+    let written: Rc<RefCell<String>> = use_mut_ref(String::new);
+    let offload_state = Offload {
+        client: use_mut_ref(|| None),
+        latest: use_mut_ref(Default::default),
+        analysis: use_state(|| None),
+        hardened: use_state(|| None),
+        busy: [
+            use_state_eq(|| false),
+            use_state_eq(|| false),
+            use_state_eq(|| false),
+        ],
+        written: written.clone(),
+        worker_ok: worker_ok.clone(),
+        last_ms: last_ms.clone(),
+        hardening: use_mut_ref(|| None),
+    };
     {
-        let from_worker = from_worker.clone();
-        let latest = latest.clone();
-        let client = client.clone();
-        let last_ms = last_ms.clone();
-        let busy = busy.clone();
+        let offload = offload_state.clone();
         use_effect_with(
-            (model.text.clone(), model.options.clone()),
-            move |(text, options)| {
-                // A newer request, or a synchronous analysis, makes any answer in flight stale.
-                let seq = latest.borrow_mut().send();
-                if text.len() <= SYNC_LIMIT {
-                    latest.borrow_mut().accept(seq);
-                    busy.set(false);
-                    if from_worker.is_some() {
-                        from_worker.set(None);
+            (model.text.clone(), model.options.clone(), offloaded),
+            move |(text, options, offloaded)| {
+                if *offloaded {
+                    offload.analyze(text, options);
+                } else {
+                    offload.cancel(Job::Analyze);
+                    if offload.analysis.is_some() {
+                        offload.analysis.set(None);
                     }
-                    return;
-                }
-                if client.borrow().is_none() {
-                    let shown = from_worker.clone();
-                    let awaited = latest.clone();
-                    let busy = busy.clone();
-                    let on_answer = move |answer: Answer| {
-                        if !awaited.borrow_mut().accept(answer.seq) {
-                            return;
-                        }
-                        *last_ms.borrow_mut() = answer.ms;
-                        busy.set(false);
-                        shown.set(Some(Rc::new(Derived {
-                            analysis: answer.analysis,
-                            started: answer.started,
-                            ms: answer.ms,
-                        })));
-                    };
-                    match Client::start(on_answer) {
-                        Ok(c) => *client.borrow_mut() = Some(c),
-                        Err(_) => {
-                            // No worker (a locked-down browser): analyse here after all.
-                            let started = browser::now();
-                            let analysis = podsec::analyze(text, options);
-                            let ms = browser::now() - started;
-                            latest.borrow_mut().accept(seq);
-                            from_worker.set(Some(Rc::new(Derived {
-                                analysis,
-                                started,
-                                ms,
-                            })));
-                            return;
-                        }
-                    }
-                }
-                if let Some(c) = &*client.borrow() {
-                    busy.set(true);
-                    c.request(seq, text, options, browser::now());
                 }
             },
         );
     }
     let shown = (*sync)
         .clone()
-        .or_else(|| (*from_worker).clone())
+        .or_else(|| (*offload_state.analysis).clone())
         .or_else(|| last_sync.borrow().clone());
     let derived: Rc<Derived> = match shown {
         Some(d) => d,
@@ -189,31 +321,51 @@ pub fn App() -> Html {
             analysis: podsec::analyze("", &model.options),
             started: browser::now(),
             ms: 0.0,
+            decode_ms: 0.0,
+            in_worker: false,
         }),
     };
-    let hardened: Rc<Option<Hardened>> = use_memo(
-        (
-            model.text.clone(),
-            model.options.clone(),
-            model.include_unsafe,
-            model.tab == Tab::Hardened,
-        ),
-        |(text, options, include_unsafe, shown)| {
-            shown.then(|| {
-                podsec::harden(
-                    text,
-                    &HardenOptions {
-                        analysis: options.clone(),
-                        threshold: if *include_unsafe {
-                            Applicability::Unsafe
-                        } else {
-                            Applicability::Safe
-                        },
-                    },
-                )
-            })
+    let harden_options = HardenOptions {
+        analysis: model.options.clone(),
+        threshold: if model.include_unsafe {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
         },
+    };
+    let harden_key = (
+        model.text.clone(),
+        harden_options,
+        model.tab == Tab::Hardened,
+        offloaded,
     );
+    let hardened_sync: Rc<Option<Rc<HardenedFor>>> =
+        use_memo(harden_key.clone(), |(text, options, shown, offloaded)| {
+            (*shown && !offloaded).then(|| {
+                let started = browser::now();
+                let hardened = podsec::harden(text, options);
+                Rc::new(HardenedFor {
+                    original: text.clone(),
+                    hardened,
+                    ms: browser::now() - started,
+                })
+            })
+        });
+    {
+        let offload = offload_state.clone();
+        use_effect_with(harden_key, move |(text, options, shown, offloaded)| {
+            if *shown && *offloaded {
+                offload.harden(text, options);
+            } else {
+                offload.cancel(Job::Harden);
+            }
+        });
+    }
+    let hardened: Option<Rc<HardenedFor>> = (*hardened_sync)
+        .clone()
+        .or_else(|| (*offload_state.hardened).clone());
+    let busy = *offload_state.busy[0];
+    let hardening = *offload_state.busy[1];
 
     // The editor shows text set from outside (load, example, link) once per revision.
     {
@@ -225,22 +377,61 @@ pub fn App() -> Html {
             }
         });
     }
-    // The address bar and the saved draft follow the shared state, a moment after the last change
-    // so that compressing a large text never delays the findings.
+    // The address bar and the saved draft follow the shared state. Compressing a large text is
+    // the worker's job too; without a worker it waits a moment after the last change, so that it
+    // never delays the findings.
     {
         let saving = saving.clone();
-        use_effect_with(model.shared(), move |shared| {
+        let written = written.clone();
+        let offload = offload_state.clone();
+        use_effect_with((model.shared(), offloaded), move |(shared, offloaded)| {
+            if *offloaded {
+                offload.link(shared);
+                return;
+            }
+            offload.cancel(Job::Link);
             let shared = shared.clone();
-            let delay = if shared.text.len() > 64 * 1024 {
+            let delay = if shared.text.len() > SYNC_LIMIT {
                 600
             } else {
                 0
             };
             *saving.borrow_mut() = Some(Timeout::new(delay, move || {
-                let encoded = permalink::encode(&shared);
-                browser::replace_fragment(&encoded);
-                browser::save_draft(&encoded);
+                save(&written, permalink::encode(&shared));
             }));
+        });
+    }
+    // A link pasted into the address bar of the open page (or Back and Forward across such
+    // navigations) opens like a link followed from elsewhere. Fragments the page wrote itself are
+    // ignored; a link that cannot be read leaves the text as it is.
+    {
+        let model = model.clone();
+        use_effect_with((), move |()| {
+            browser::on_hash_change(move || {
+                let fragment = browser::fragment();
+                if fragment.is_empty() || *written.borrow() == fragment {
+                    return;
+                }
+                let msg = match permalink::decode(&fragment) {
+                    Ok(shared) => Msg::Restore(
+                        shared,
+                        Some(Notice {
+                            text: "Opened the link. Back returns to the text you had.".to_string(),
+                            error: false,
+                        }),
+                    ),
+                    Err(e) => {
+                        // The address bar goes back to the text shown, so that a copied link
+                        // holds what the user sees.
+                        browser::replace_fragment(&written.borrow());
+                        Msg::Notify(Notice {
+                            text: format!("Could not open this link: {e}. Your text is unchanged."),
+                            error: true,
+                        })
+                    }
+                };
+                model.dispatch(msg);
+            });
         });
     }
     use_effect_with(model.theme, |theme| browser::apply_theme(theme.as_str()));
@@ -256,6 +447,8 @@ pub fn App() -> Html {
                 let _ = el.set_attribute("data-total-ms", &format!("{total:.1}"));
                 let _ = el.set_attribute("data-analyses", &n.to_string());
                 let _ = el.set_attribute("data-started", &format!("{:.1}", d.started));
+                let _ = el.set_attribute("data-decode-ms", &format!("{:.1}", d.decode_ms));
+                let _ = el.set_attribute("data-in-worker", &d.in_worker.to_string());
             }
         });
     }
@@ -294,10 +487,24 @@ pub fn App() -> Html {
     let panel = match model.tab {
         Tab::Findings => findings_panel(analysis, &on_select),
         Tab::Effective => effective_panel(analysis, &on_select),
-        Tab::Hardened => match &*hardened {
-            Some(h) => hardened_panel(analysis, &model.text, h, model.include_unsafe, &dispatch),
-            None => html! {},
-        },
+        Tab::Hardened => {
+            let updating = hardening.then(|| {
+                html! {
+                    <p class="updating" role="status">
+                        { format!("Rewriting {} KB in the background…", model.text.len() / 1024) }
+                    </p>
+                }
+            });
+            match &hardened {
+                Some(h) => html! {
+                    <>
+                        { for updating }
+                        { hardened_panel(analysis, &h.original, &h.hardened, model.include_unsafe, &dispatch) }
+                    </>
+                },
+                None => html! { <>{ for updating }</> },
+            }
+        }
     };
     let objects = analysis.objects.len();
     let findings: usize = analysis.objects.iter().map(|o| o.findings.len()).sum();
@@ -322,10 +529,10 @@ pub fn App() -> Html {
                 <section class="editor-pane" aria-label="Editor">
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} />
-                    <p class="status" ref={status} aria-live="polite" aria-busy={if *busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
+                    <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
                         { format!("{objects} workload{} · {findings} finding{} · analysed in {} ms",
                             plural(objects), plural(findings), format_ms(derived.ms)) }
-                        if *busy { { " · analysing…" } }
+                        if busy { { " · analysing…" } }
                     </p>
                 </section>
                 <section class="results" aria-label="Results">

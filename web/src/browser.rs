@@ -205,3 +205,13 @@ pub fn register_service_worker() {
     let encoded = String::from(js_sys::encode_uri_component(&version));
     let _ = container.register(&format!("sw.js?v={encoded}"));
 }
+
+/// Calls `f` whenever the page's fragment changes by navigation: a link pasted into the address
+/// bar of the open page, Back or Forward. (`replace_fragment` does not trigger it.) For listeners
+/// that live as long as the page.
+pub fn on_hash_change(f: impl Fn() + 'static) {
+    let Some(w) = window() else { return };
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(f);
+    let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

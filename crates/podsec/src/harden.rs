@@ -8,7 +8,7 @@
 //! document separators, anchors and line endings stay as written, and lines no edit touches stay
 //! byte-identical. Objects that are not workloads are never touched.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, analyze};
 use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg};
@@ -20,7 +20,7 @@ mod edit;
 pub use edit::{EditError, apply_patches};
 
 /// What to harden and how far to go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HardenOptions {
     /// The analysis options (level, version, hardening rules, ...).
@@ -41,7 +41,7 @@ impl Default for HardenOptions {
 }
 
 /// The object an edit belongs to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectRef {
     /// 0-based index of the document in the stream.
     pub document: usize,
@@ -52,7 +52,7 @@ pub struct ObjectRef {
 }
 
 /// One fix of the rewrite, applied or not.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     /// Imperative title of the fix.
     pub title: String,
@@ -84,7 +84,7 @@ pub struct Edit {
 }
 
 /// The verdict for one workload object before and after the rewrite.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectVerdict {
     /// The object.
     pub object: ObjectRef,
@@ -101,7 +101,7 @@ pub struct ObjectVerdict {
 }
 
 /// The hardened rewrite of a text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hardened {
     /// The rewritten text (equal to the input when nothing applies).
     pub text: String,

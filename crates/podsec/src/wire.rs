@@ -236,6 +236,27 @@ mod tests {
     }
 
     #[test]
+    fn hardened_rewrites_survive_the_json_round_trip() {
+        use crate::{Applicability, HardenOptions, Hardened, harden};
+        for e in crate::examples::EXAMPLES {
+            for threshold in [Applicability::Safe, Applicability::Unsafe] {
+                let options = HardenOptions {
+                    threshold,
+                    ..HardenOptions::default()
+                };
+                let json = serde_json::to_string(&options).unwrap();
+                assert_eq!(
+                    serde_json::from_str::<HardenOptions>(&json).unwrap(),
+                    options
+                );
+                let hardened = harden(e.yaml, &options);
+                let json = serde_json::to_string(&hardened).unwrap();
+                assert_eq!(serde_json::from_str::<Hardened>(&json).unwrap(), hardened);
+            }
+        }
+    }
+
+    #[test]
     fn options_survive_the_json_round_trip() {
         let options = Options {
             kube_minor: Some(24),
