@@ -203,6 +203,7 @@ for (const [what, how] of [
     assert.ok(checks.includes('privileged'), String(checks));
     assert.doesNotMatch(await page.locator('.status').textContent(), /analysing/);
     assert.equal(await page.locator('.status').getAttribute('data-in-worker'), 'false');
+    assert.match(await page.locator('.status').textContent(), /background worker is unavailable/);
     console.log(`worker ${what} (${how}): findings after ${waited} ms`);
     // The hardened rewrite is computed on the page too, for the same text.
     await page.click('#tab-hardened');

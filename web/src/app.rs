@@ -483,6 +483,17 @@ pub fn App() -> Html {
         Callback::from(move |msg: Msg| model.dispatch(msg))
     };
 
+    // The tab list is one stop for Tab; the arrow keys, Home and End choose within it.
+    let on_tab_key = {
+        let model = model.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(next) = model.tab.step(&e.key()) {
+                e.prevent_default();
+                model.dispatch(Msg::SetTab(next));
+                browser::focus(&format!("tab-{}", next.id()));
+            }
+        })
+    };
     let analysis = &derived.analysis;
     let panel = match model.tab {
         Tab::Findings => findings_panel(analysis, &on_select),
@@ -533,15 +544,19 @@ pub fn App() -> Html {
                         { format!("{objects} workload{} · {findings} finding{} · analysed in {} ms",
                             plural(objects), plural(findings), format_ms(derived.ms)) }
                         if busy { { " · analysing…" } }
+                        if !*worker_ok && model.text.len() > SYNC_LIMIT {
+                            { " · on this page (the background worker is unavailable)" }
+                        }
                     </p>
                 </section>
                 <section class="results" aria-label="Results">
-                    <div class="tabs" role="tablist" aria-label="Panels">
+                    <div class="tabs" role="tablist" aria-label="Panels" onkeydown={on_tab_key}>
                         { for Tab::ALL.into_iter().map(|tab| {
                             let selected = tab == model.tab;
                             html! {
                                 <button type="button" role="tab" id={format!("tab-{}", tab.id())}
                                     aria-selected={if selected { "true" } else { "false" }}
+                                    tabindex={if selected { "0" } else { "-1" }}
                                     aria-controls="panel"
                                     class={classes!("tab", selected.then_some("selected"))}
                                     onclick={dispatch.reform(move |_| Msg::SetTab(tab))}>
@@ -550,7 +565,7 @@ pub fn App() -> Html {
                             }
                         }) }
                     </div>
-                    <div id="panel" role="tabpanel" class={classes!("panel", model.tab.id())}
+                    <div id="panel" role="tabpanel" tabindex="0" class={classes!("panel", model.tab.id())}
                         aria-labelledby={format!("tab-{}", model.tab.id())}>
                         { panel }
                     </div>
@@ -579,13 +594,8 @@ fn select_value(e: &Event) -> String {
 
 fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
     let on_example = dispatch.reform(|e: Event| {
-        let id = select_value(&e);
-        let select: HtmlSelectElement = e.target_unchecked_into();
-        select.set_value("");
-        match podsec::examples::find(&id) {
-            Some(example) => Msg::Load(example.yaml.to_string()),
-            None => Msg::Dismiss,
-        }
+        podsec::examples::find(&select_value(&e))
+            .map_or(Msg::Dismiss, |example| Msg::Load(example.id))
     });
     let on_level = dispatch
         .reform(|e: Event| PssLevel::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetLevel));
@@ -622,9 +632,9 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
         <div class="toolbar" role="toolbar" aria-label="Options">
             <label>{ "Example " }
                 <select id="example" onchange={on_example}>
-                    <option value="" selected=true>{ "Load an example…" }</option>
+                    <option value="" selected={model.example.is_none()} disabled=true>{ "Load an example…" }</option>
                     { for podsec::examples::EXAMPLES.iter().map(|e| html! {
-                        <option value={e.id} title={e.about}>{ e.title }</option>
+                        <option value={e.id} title={e.about} selected={model.example == Some(e.id)}>{ e.title }</option>
                     }) }
                 </select>
             </label>

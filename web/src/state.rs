@@ -39,6 +39,23 @@ impl Tab {
         }
     }
 
+    /// The tab a key moves to from this one in the tab list, as the WAI-ARIA tabs pattern has it:
+    /// the arrows move to the neighbour (wrapping around), Home and End to the first and last.
+    #[must_use]
+    pub fn step(self, key: &str) -> Option<Tab> {
+        let all = Tab::ALL;
+        let i = all.iter().position(|t| *t == self)?;
+        let n = all.len();
+        let to = match key {
+            "ArrowRight" => (i + 1) % n,
+            "ArrowLeft" => (i + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return None,
+        };
+        all.get(to).copied()
+    }
+
     /// A stable identifier for ids and tests.
     #[must_use]
     pub fn id(self) -> &'static str {
@@ -110,6 +127,9 @@ pub struct Model {
     pub revision: u32,
     /// The last message for the user.
     pub notice: Option<Notice>,
+    /// The gallery example the text is, until the user changes it (the gallery shows it, so that
+    /// the arrow keys step through the examples from there).
+    pub example: Option<&'static str>,
 }
 
 impl Default for Model {
@@ -122,6 +142,7 @@ impl Default for Model {
             theme: Theme::default(),
             revision: 0,
             notice: None,
+            example: Some(podsec::examples::SEED.id),
         }
     }
 }
@@ -143,8 +164,8 @@ impl Model {
 pub enum Msg {
     /// The user typed: the editor already shows this text.
     Edit(String),
-    /// Replace the text (an example from the gallery); options stay.
-    Load(String),
+    /// Replace the text with a gallery example (by id); options stay.
+    Load(&'static str),
     /// Restore a shared state (a permalink or the saved draft), with a message about it.
     Restore(Shared, Option<Notice>),
     /// A Pod Security Standards level was chosen.
@@ -173,13 +194,21 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         Msg::Edit(text) => {
             if *next.text != *text {
                 next.text = Rc::from(text);
+                next.example = None;
             }
         }
-        Msg::Load(text) => {
-            next.text = Rc::from(text);
-            next.revision = next.revision.wrapping_add(1);
+        Msg::Load(id) => {
+            if let Some(example) = podsec::examples::find(id) {
+                next.text = Rc::from(example.yaml);
+                next.example = Some(example.id);
+                next.revision = next.revision.wrapping_add(1);
+            }
         }
         Msg::Restore(shared, notice) => {
+            next.example = podsec::examples::EXAMPLES
+                .iter()
+                .find(|e| e.yaml == shared.text)
+                .map(|e| e.id);
             next.text = Rc::from(shared.text);
             next.options = shared.options;
             next.include_unsafe = shared.include_unsafe;
@@ -232,10 +261,30 @@ mod tests {
     #[test]
     fn loading_an_example_bumps_the_revision_and_keeps_options() {
         let model = update(&Model::default(), Msg::SetRuntime(Runtime::CriO));
-        let loaded = update(&model, Msg::Load("kind: Job\n".into()));
-        assert_eq!(&*loaded.text, "kind: Job\n");
+        let cronjob = podsec::examples::find("cronjob").unwrap();
+        let loaded = update(&model, Msg::Load(cronjob.id));
+        assert_eq!(&*loaded.text, cronjob.yaml);
+        assert_eq!(loaded.example, Some("cronjob"));
         assert_eq!(loaded.revision, model.revision + 1);
         assert_eq!(loaded.options.runtime, Runtime::CriO);
+        // An unknown id changes nothing.
+        assert_eq!(update(&loaded, Msg::Load("no-such-example")), loaded);
+    }
+
+    #[test]
+    fn the_gallery_shows_the_example_until_the_text_changes() {
+        let model = Model::default();
+        assert_eq!(model.example, Some(podsec::examples::SEED.id));
+        let same = update(&model, Msg::Edit(EXAMPLE.to_string()));
+        assert_eq!(same.example, model.example);
+        let edited = update(&model, Msg::Edit("kind: Pod\n".into()));
+        assert_eq!(edited.example, None);
+        let mut shared = edited.shared();
+        shared.text = podsec::examples::find("cronjob").unwrap().yaml.to_string();
+        assert_eq!(
+            update(&edited, Msg::Restore(shared, None)).example,
+            Some("cronjob")
+        );
     }
 
     #[test]
@@ -291,6 +340,17 @@ mod tests {
             let once = update(&Model::default(), msg.clone());
             assert_eq!(update(&once, msg), once);
         }
+    }
+
+    #[test]
+    fn arrow_keys_walk_the_tabs_and_wrap() {
+        assert_eq!(Tab::Findings.step("ArrowRight"), Some(Tab::Effective));
+        assert_eq!(Tab::Effective.step("ArrowRight"), Some(Tab::Hardened));
+        assert_eq!(Tab::Hardened.step("ArrowRight"), Some(Tab::Findings));
+        assert_eq!(Tab::Findings.step("ArrowLeft"), Some(Tab::Hardened));
+        assert_eq!(Tab::Hardened.step("Home"), Some(Tab::Findings));
+        assert_eq!(Tab::Findings.step("End"), Some(Tab::Hardened));
+        assert_eq!(Tab::Findings.step("Enter"), None);
     }
 
     #[test]
