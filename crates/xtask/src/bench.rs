@@ -711,9 +711,11 @@ impl Report {
                 if let Some((pod50, argocd)) = b.speed {
                     let _ = writeln!(
                         s,
-                        "The shipped release profile optimises for size (`opt-level = \"z\"`). The same \
-                         test with the core built at `opt-level = 3`: 50-line pod {pod50:.3} ms \
-                         ({}), Argo CD install {argocd:.1} ms ({}, {} native).\n",
+                        "The page's release profile optimises for size (`opt-level = \"z\"`). The same \
+                         test with the core built at `opt-level = 3`, the profile of the Web Worker \
+                         that analyses texts over 64 KiB (so the Argo CD install, in the \
+                         playground): 50-line pod {pod50:.3} ms ({}), Argo CD install {argocd:.1} ms \
+                         ({}, {} native).\n",
                         met(pod50 < 2.0),
                         met(argocd < 150.0),
                         ratio(argocd, native.and_then(|n| n.argocd_ns))
@@ -733,11 +735,19 @@ impl Report {
                     s,
                     "| file | raw | gzip -9 | brotli -q 11 |\n|---|---|---|---|"
                 );
-                let (mut r, mut g, mut br) = (0, 0, 0);
+                // The worker's files are fetched only when a text over 64 KiB is analysed (and
+                // cached by the service worker); the page's first load is everything else.
+                let mut initial = (0, 0, 0);
+                let mut worker = (0, 0, 0);
                 for (name, raw, gzip, brotli) in &b.files {
-                    r += raw;
-                    g += gzip;
-                    br += brotli;
+                    let sum = if name.starts_with("podsec-worker") {
+                        &mut worker
+                    } else {
+                        &mut initial
+                    };
+                    sum.0 += raw;
+                    sum.1 += gzip;
+                    sum.2 += brotli;
                     let _ = writeln!(
                         s,
                         "| {name} | {:.1} KiB | {:.1} KiB | {:.1} KiB |",
@@ -748,11 +758,18 @@ impl Report {
                 }
                 let _ = writeln!(
                     s,
-                    "| **total** | {:.1} KiB | {:.1} KiB | **{:.1} KiB** (goal < 250 KB: {}) |\n",
-                    kib(r),
-                    kib(g),
-                    kib(br),
-                    met(br < 250_000)
+                    "| **first load** (all but `podsec-worker*`) | {:.1} KiB | {:.1} KiB | **{:.1} KiB** (goal < 250 KB: {}) |",
+                    kib(initial.0),
+                    kib(initial.1),
+                    kib(initial.2),
+                    met(initial.2 < 250_000)
+                );
+                let _ = writeln!(
+                    s,
+                    "| the Web Worker, fetched for texts over 64 KiB (built at `opt-level = 3`, see `[profile.worker]`) | {:.1} KiB | {:.1} KiB | {:.1} KiB |\n",
+                    kib(worker.0),
+                    kib(worker.1),
+                    kib(worker.2)
                 );
                 match &b.first_result_ms {
                     Ok(times) => {
