@@ -17,7 +17,9 @@ use crate::browser;
 use crate::editor::Editor;
 use crate::panels::{effective_panel, findings_panel, hardened_panel};
 use crate::state::{Model, Msg, Notice, Tab, Theme, update};
-use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output, SYNC_LIMIT};
+use crate::worker::{
+    Answer, Client, HARDEN_SYNC_LIMIT, Job, Latest, LinkOptions, Output, SYNC_LIMIT,
+};
 
 impl Reducible for Model {
     type Action = Msg;
@@ -337,7 +339,7 @@ pub fn App() -> Html {
         model.text.clone(),
         harden_options,
         model.tab == Tab::Hardened,
-        offloaded,
+        model.text.len() > HARDEN_SYNC_LIMIT && *worker_ok,
     );
     let hardened_sync: Rc<Option<Rc<HardenedFor>>> =
         use_memo(harden_key.clone(), |(text, options, shown, offloaded)| {

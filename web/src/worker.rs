@@ -19,9 +19,14 @@ use podsec::{Analysis, HardenOptions, Hardened, Options};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-/// Texts up to this size are analysed and hardened on the main thread: for them, the work plus
-/// render stays well under a frame and a round trip through the worker would only add latency.
+/// Texts up to this size are analysed on the main thread: for them, analysis plus render stays
+/// well under a frame and a round trip through the worker would only add latency.
 pub const SYNC_LIMIT: usize = 64 * 1024;
+
+/// Texts up to this size are hardened on the main thread. Hardening re-reads the text after every
+/// edit, so its cost grows with size times edits: a 39 KB manifest that sets every field takes
+/// 0.25 s natively and several times that in the page's size-optimised build.
+pub const HARDEN_SYNC_LIMIT: usize = 16 * 1024;
 
 /// The script the page starts the worker from (Trunk's loader shim for `podsec-worker`).
 const SCRIPT: &str = "podsec-worker_loader.js";

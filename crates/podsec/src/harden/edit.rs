@@ -1288,6 +1288,9 @@ pub(crate) struct DocEditor {
     errors: usize,
     /// Changed byte ranges of the current text, each with the index of the fix that made it.
     pub(crate) ranges: Vec<(usize, usize, usize)>,
+    /// The parse of `text`, kept until the next splice: a patch that expands into several, or is
+    /// already satisfied, does not need the text parsed again.
+    parsed: Option<yaml::Stream>,
 }
 
 /// How many times one patch may splice before it must be satisfied (removing every copy of an
@@ -1310,6 +1313,7 @@ impl DocEditor {
             layout,
             errors,
             ranges: Vec::new(),
+            parsed: Some(stream),
         })
     }
 
@@ -1324,7 +1328,10 @@ impl DocEditor {
             if budget == 0 {
                 return Err(EditError::new(p.path(), "the patch does not converge"));
             }
-            let stream = yaml::parse_stream(&self.text);
+            let stream = self
+                .parsed
+                .take()
+                .unwrap_or_else(|| yaml::parse_stream(&self.text));
             if stream.errors.len() > self.errors {
                 return Err(EditError::new(
                     p.path(),
@@ -1339,9 +1346,11 @@ impl DocEditor {
                 layout: self.layout,
                 path: p.path(),
             };
-            match planner.plan(root, &p)? {
-                Plan::Done => {}
+            let plan = planner.plan(root, &p)?;
+            match plan {
+                Plan::Done => self.parsed = Some(stream),
                 Plan::Expand(ps) => {
+                    self.parsed = Some(stream);
                     for q in ps.into_iter().rev() {
                         queue.push_front((q, 0));
                     }
