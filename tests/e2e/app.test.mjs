@@ -85,7 +85,7 @@ test('every request stays on the same origin and the CSP holds', async () => {
 });
 
 test('the built page, styles and scripts name no other host', () => {
-  // The wasm holds reference links of the checks' documentation, shown as text and never fetched;
+  // The wasm holds reference links of the checks' documentation, followed only on a click, never fetched;
   // what could be fetched is named by the HTML, CSS, JS and JSON files.
   const offenders = [];
   for (const name of readdirSync(DIST)) {

@@ -1,11 +1,12 @@
 //! The podsec playground: a Yew app that runs `podsec::analyze` in the browser as the user types.
 //!
 //! `state` holds the inputs and a pure `update`; `app` derives everything else and renders it with
-//! `editor` and `panels`; `browser` wraps the few browser services used.
+//! `editor` and `panels` (docs through `markdown`); `browser` wraps the few browser services used.
 
 pub mod app;
 pub mod browser;
 pub mod editor;
+pub mod markdown;
 pub mod panels;
 pub mod state;
 pub mod worker;

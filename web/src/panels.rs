@@ -13,6 +13,7 @@ use podsec::{
 use yew::prelude::*;
 
 use crate::browser;
+use crate::markdown;
 use crate::state::{Msg, Notice};
 
 /// Lines of context kept around each change in the hardened diff.
@@ -113,26 +114,26 @@ fn check_docs(id: &str) -> Html {
     html! {
         <details class="docs">
             <summary>{ format!("About {id}") }</summary>
-            <p class="summary">{ check.summary }</p>
+            <p class="summary">{ markdown::render_inline(check.summary) }</p>
             <h4>{ "What it looks for" }</h4>
-            <p>{ d.what }</p>
+            { markdown::render(d.what) }
             <h4>{ "Why it matters" }</h4>
-            <p>{ d.why }</p>
+            { markdown::render(d.why) }
             if !d.use_instead.is_empty() {
                 <h4>{ "Write instead" }</h4>
                 <pre class="yaml">{ d.use_instead }</pre>
             }
             if !d.fix_safety.is_empty() {
                 <h4>{ "Is the fix safe?" }</h4>
-                <p>{ d.fix_safety }</p>
+                { markdown::render(d.fix_safety) }
             }
             if !d.policy.is_empty() {
                 <h4>{ "Policy" }</h4>
-                <p>{ d.policy }</p>
+                { markdown::render(d.policy) }
             }
             if !d.references.is_empty() {
                 <h4>{ "References" }</h4>
-                <ul class="refs">{ for d.references.iter().map(|r| html! { <li>{ *r }</li> }) }</ul>
+                <ul class="refs">{ for d.references.iter().map(|r| html! { <li>{ markdown::reference(r) }</li> }) }</ul>
             }
         </details>
     }
@@ -257,10 +258,15 @@ fn effective_row(
                 if let Some(doc) = glossary {
                     <details class="glossary">
                         <summary><code>{ name }</code></summary>
-                        <p>{ doc.what }</p>
-                        <p><strong>{ "When unset: " }</strong>{ doc.default }</p>
-                        <p><strong>{ "Interactions: " }</strong>{ doc.interactions }</p>
-                        <p class="scope">{ format!("Written in: {}", doc.scope.describe()) }</p>
+                        { markdown::render(doc.what) }
+                        <dl>
+                            <dt>{ "When unset" }</dt>
+                            <dd>{ markdown::render(doc.default) }</dd>
+                            <dt>{ "Interactions" }</dt>
+                            <dd>{ markdown::render(doc.interactions) }</dd>
+                            <dt>{ "Written in" }</dt>
+                            <dd class="scope">{ doc.scope.describe() }</dd>
+                        </dl>
                     </details>
                 } else {
                     <code>{ name }</code>

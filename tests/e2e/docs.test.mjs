@@ -1,0 +1,104 @@
+// End-to-end tests of the check docs and glossary entries in the playground: their Markdown is
+// rendered (paragraphs, lists, code spans), references are links that open only on a click, and
+// showing them fetches nothing.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, start } from './harness.mjs';
+import { loadExample, setText } from './playground-helpers.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+// A pod the API server refuses for its seccomp type: the check's docs hold a list.
+const BAD_SECCOMP = `apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    seccompProfile:
+      type: runtimeDefault
+  containers:
+    - name: app
+      image: app:1
+`;
+
+test('check docs show code spans, paragraphs and lists, not raw Markdown', async () => {
+  const { page, log } = await open(env);
+  await loadExample(page, 'privileged-daemonset');
+  const docs = page.locator('.finding[data-check="privileged"] .docs').first();
+  await docs.locator('summary').click();
+  // "What it looks for" names `securityContext.privileged: true` as code.
+  assert.ok(await docs.locator('p code').count() >= 1);
+  const codes = await docs.locator('p code').allTextContents();
+  assert.ok(codes.includes('securityContext.privileged: true'), String(codes));
+  // Nothing outside the YAML samples shows a backtick, in any check's docs.
+  const stray = await page.locator('.docs').evaluateAll((ds) => ds.flatMap((d) => {
+    const clone = d.cloneNode(true);
+    for (const pre of clone.querySelectorAll('pre')) pre.remove();
+    return clone.textContent.includes('`') ? [d.querySelector('summary').textContent] : [];
+  }));
+  assert.deepEqual(stray, []);
+  // "Why it matters" is three sentences on three lines: one paragraph.
+  const why = await docs.evaluate((d) => {
+    const h = [...d.querySelectorAll('h4')].find((e) => e.textContent === 'Why it matters');
+    const out = [];
+    for (let n = h.nextElementSibling; n && n.tagName !== 'H4'; n = n.nextElementSibling) out.push(n.tagName);
+    return out;
+  });
+  assert.deepEqual(why, ['P']);
+
+  await setText(page, BAD_SECCOMP);
+  const seccomp = page.locator('.finding[data-check="invalid-seccomp-profile"] .docs').first();
+  await seccomp.locator('summary').click();
+  const items = seccomp.locator('ul.md-list > li');
+  assert.equal(await items.count(), 4);
+  assert.equal(await items.first().locator('code').first().textContent(), 'type');
+  assert.equal(await seccomp.locator('ul.md-list').evaluate((ul) => getComputedStyle(ul).listStyleType), 'disc');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('references are links that open in a new tab without a referrer; showing them fetches nothing', async () => {
+  const { page, log } = await open(env);
+  await loadExample(page, 'privileged-daemonset');
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('.docs')) d.open = true;
+  });
+  const links = await page.locator('.docs .refs a').evaluateAll((as) => as.map((a) => ({
+    href: a.getAttribute('href'), text: a.textContent, rel: a.rel, target: a.target,
+  })));
+  assert.ok(links.length >= 3, JSON.stringify(links));
+  for (const l of links) {
+    assert.match(l.href, /^https:\/\//);
+    assert.equal(l.text, l.href);
+    assert.equal(l.rel, 'noopener noreferrer');
+    assert.equal(l.target, '_blank');
+  }
+  // References that are not addresses stay text.
+  const plain = await page.locator('.docs .refs li:not(:has(a))').allTextContents();
+  assert.ok(plain.every((t) => !/^https?:/.test(t)), String(plain));
+  await page.waitForLoadState('networkidle');
+  const origin = new URL(env.url).origin;
+  for (const url of log.requests) assert.equal(new URL(url).origin, origin, `request to another origin: ${url}`);
+  assert.deepEqual(log.violations, []);
+  await page.close();
+});
+
+test('glossary entries render as a definition list', async () => {
+  const { page } = await open(env);
+  await loadExample(page, 'nothing-set');
+  await page.click('#tab-effective');
+  const entry = page.locator('tr[data-field="runAsNonRoot"] .glossary').first();
+  await entry.locator('summary').click();
+  assert.deepEqual(await entry.locator('dt').allTextContents(), ['When unset', 'Interactions', 'Written in']);
+  assert.ok((await entry.locator('dd').nth(1).textContent()).includes('kubelet'));
+  assert.equal(await entry.locator('dd').first().evaluate((dd) => getComputedStyle(dd).fontWeight), '400');
+  await page.close();
+});
