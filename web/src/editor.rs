@@ -1,6 +1,9 @@
 //! The editor: a plain textarea with a line-number gutter, a marker on every line with a finding,
 //! and the parse error underlined.
 //!
+//! Markers are buttons named after their findings, with a popup on hover or focus; F8 and Shift+F8
+//! in the textarea go to the next and previous marked line and say its findings in a live region.
+//!
 //! The textarea is uncontrolled: the app writes its value only when the text is replaced from
 //! outside (see `Model::revision`), so typing keeps the browser's undo history. The gutter and the
 //! error overlay follow its scrolling through their `scrollTop`, which the stylesheet's fixed
@@ -10,7 +13,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use podsec::{Analysis, FindingLevel};
-use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, Node};
 use yew::prelude::*;
 
 use crate::app::Derived;
@@ -33,59 +37,81 @@ pub struct EditorProps {
 struct Mark {
     /// The most severe level on the line (`None` for a parse error).
     level: Option<FindingLevel>,
-    /// One line per finding.
-    title: String,
+    /// The first column anything on the line points at.
+    column: usize,
+    /// Each finding (or parse error) on the line: its level's name and its message.
+    items: Vec<(&'static str, String)>,
 }
 
-fn marks(analysis: &Analysis) -> BTreeMap<usize, Mark> {
-    let mut marks: BTreeMap<usize, Mark> = BTreeMap::new();
-    for e in &analysis.errors {
-        let m = marks.entry(e.line).or_insert(Mark {
-            level: None,
-            title: String::new(),
+impl Mark {
+    /// Every item, `level: message`, separated by semicolons.
+    fn summary(&self) -> String {
+        let items: Vec<String> = self
+            .items
+            .iter()
+            .map(|(level, message)| format!("{level}: {message}"))
+            .collect();
+        items.join("; ")
+    }
+}
+
+/// The marked lines, by line number.
+type Marks = BTreeMap<usize, Mark>;
+
+fn marks(analysis: &Analysis) -> Marks {
+    let mut marks = Marks::new();
+    let mut add = |line: usize, column: usize, level: Option<FindingLevel>, item| {
+        let m = marks.entry(line).or_insert(Mark {
+            level,
+            column,
+            items: Vec::new(),
         });
-        m.level = None;
-        push_line(&mut m.title, &format!("error: {}", e.message));
+        // A parse error outranks every finding; otherwise the most severe level shows.
+        m.level = m.level.zip(level).map(|(a, b)| a.min(b));
+        m.column = m.column.min(column);
+        m.items.push(item);
+    };
+    for e in &analysis.errors {
+        add(e.line, e.column, None, ("error", e.message.clone()));
     }
     for o in &analysis.objects {
         for f in &o.findings {
-            let m = marks.entry(f.line).or_insert(Mark {
-                level: Some(f.level),
-                title: String::new(),
-            });
-            if let Some(level) = m.level {
-                m.level = Some(level.min(f.level));
-            }
-            push_line(
-                &mut m.title,
-                &format!("{}: {}", f.level.as_str(), f.message),
+            add(
+                f.line,
+                f.column,
+                Some(f.level),
+                (f.level.as_str(), f.message.clone()),
             );
         }
     }
     marks
 }
 
-fn push_line(s: &mut String, line: &str) {
-    if !s.is_empty() {
-        s.push('\n');
-    }
-    s.push_str(line);
-}
-
-fn gutter(lines: usize, marks: &BTreeMap<usize, Mark>) -> Html {
+/// The line numbers, each marked line a button named after its findings. Only `stop` (or the
+/// first marker) is in the tab order; the arrow keys move between markers.
+fn gutter(lines: usize, marks: &Marks, stop: Option<usize>) -> Html {
+    let stop = stop
+        .filter(|l| marks.contains_key(l))
+        .or_else(|| marks.keys().next().copied());
     let mut out: Vec<Html> = Vec::new();
     let mut run = String::new();
+    let flush = |out: &mut Vec<Html>, run: &mut String| {
+        if !run.is_empty() {
+            let text = std::mem::take(run);
+            out.push(html! { <span aria-hidden="true">{ text }</span> });
+        }
+    };
     for n in 1..=lines {
         match marks.get(&n) {
             Some(m) => {
-                if !run.is_empty() {
-                    out.push(html! { { std::mem::take(&mut run) } });
-                }
+                flush(&mut out, &mut run);
                 let class = m.level.map_or("error", FindingLevel::as_str);
                 out.push(html! {
-                    <span class={classes!("mark", class)} title={m.title.clone()} data-line={n.to_string()}>
+                    <button type="button" class={classes!("mark", class)} data-line={n.to_string()}
+                        tabindex={if stop == Some(n) { "0" } else { "-1" }}
+                        aria-label={format!("Line {n}: {}", m.summary())}>
                         { n }
-                    </span>
+                    </button>
                 });
                 run.push('\n');
             }
@@ -95,10 +121,131 @@ fn gutter(lines: usize, marks: &BTreeMap<usize, Mark>) -> Html {
             }
         }
     }
-    if !run.is_empty() {
-        out.push(html! { { run } });
-    }
+    flush(&mut out, &mut run);
     html! { <>{ for out }</> }
+}
+
+/// The popup listing a marker's findings, shown while the marker is hovered or focused. Screen
+/// readers get the same list from the marker's name, so the popup is hidden from them.
+fn tip(line: usize, mark: &Mark, tip_ref: &NodeRef, onmouseleave: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="mark-tip" ref={tip_ref.clone()} aria-hidden="true" data-line={line.to_string()}
+            {onmouseleave}>
+            <p class="mark-tip-line">{ format!("Line {line}") }</p>
+            <ul>
+                { for mark.items.iter().map(|(level, message)| html! {
+                    <li><span class={classes!("badge", *level)}>{ *level }</span>{ " " }{ message }</li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// Puts the popup beside `line`'s marker (the popup and the gutter share an offset parent, the
+/// editor), or hides it when the marker is scrolled out of view.
+fn place_tip(gutter: &NodeRef, tip: &NodeRef, line: usize) {
+    let (Some(gutter), Some(tip)) = (gutter.cast::<HtmlElement>(), tip.cast::<HtmlElement>())
+    else {
+        return;
+    };
+    let Some(mark) = gutter
+        .query_selector(&format!(".mark[data-line=\"{line}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|m| m.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let top = mark.offset_top() - gutter.scroll_top();
+    let inside = top + mark.offset_height() > gutter.offset_top()
+        && top < gutter.offset_top() + gutter.client_height();
+    let left = gutter.offset_left() + gutter.offset_width();
+    let style = tip.style();
+    let _ = style.set_property("top", &format!("{top}px"));
+    let _ = style.set_property("left", &format!("{left}px"));
+    let _ = style.set_property("visibility", if inside { "visible" } else { "hidden" });
+}
+
+/// The 1-based line of UTF-16 offset `offset` in `text`.
+fn caret_line(text: &str, offset: u32) -> usize {
+    let mut left = offset as usize;
+    let mut line = 1;
+    for c in text.chars() {
+        let units = c.len_utf16();
+        if units > left {
+            break;
+        }
+        left -= units;
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    line
+}
+
+/// The marked line after `from` (before it when `forward` is false), wrapping around.
+fn step(marks: &Marks, from: usize, forward: bool) -> Option<usize> {
+    if forward {
+        marks
+            .range(from + 1..)
+            .next()
+            .or_else(|| marks.iter().next())
+            .map(|(l, _)| *l)
+    } else {
+        marks
+            .range(..from)
+            .next_back()
+            .or_else(|| marks.iter().next_back())
+            .map(|(l, _)| *l)
+    }
+}
+
+/// What the live region says about a marked line.
+fn announcement(marks: &Marks, line: usize) -> String {
+    let Some(mark) = marks.get(&line) else {
+        return String::new();
+    };
+    let index = marks.range(..=line).count();
+    format!(
+        "Line {line} ({index} of {} marked): {}",
+        marks.len(),
+        mark.summary()
+    )
+}
+
+/// Scrolls the gutter and the error overlay to where the textarea is scrolled.
+fn follow(area: &HtmlTextAreaElement, gutter: &NodeRef, overlay: &NodeRef) {
+    if let Some(g) = gutter.cast::<Element>() {
+        g.set_scroll_top(area.scroll_top());
+    }
+    if let Some(o) = overlay.cast::<Element>() {
+        o.set_scroll_top(area.scroll_top());
+        o.set_scroll_left(area.scroll_left());
+    }
+}
+
+/// The element that has the focus.
+fn active_element() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Whether `node` is `within` or inside it.
+fn inside(within: &NodeRef, node: Option<&Node>) -> bool {
+    within
+        .cast::<Node>()
+        .is_some_and(|w| node.is_some_and(|n| w.contains(Some(n))))
+}
+
+/// The line of the marker at or around an event's target.
+fn marker_line(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    target?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(".mark")
+        .ok()??
+        .get_attribute("data-line")?
+        .parse()
+        .ok()
 }
 
 /// The overlay that underlines the first parse error at its line and column.
@@ -129,37 +276,93 @@ fn error_overlay(text: &str, analysis: &Analysis) -> Html {
     }
 }
 
+/// An analysis compared by identity, as a memo key: comparing two large analyses field by field
+/// on every render (a hover re-renders the editor) costs more than recomputing from a new one.
+struct Same(Rc<Derived>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The editor.
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let gutter_ref = use_node_ref();
     let overlay_ref = use_node_ref();
+    let tip_ref = use_node_ref();
     // After Escape, the next Tab leaves the editor instead of indenting.
     let escaped = use_mut_ref(|| false);
+    // The marker in the tab order, and the markers hovered and focused (their popup shows).
+    let stop = use_state_eq(|| None::<usize>);
+    let hovered = use_state_eq(|| None::<usize>);
+    let focused = use_state_eq(|| None::<usize>);
+    // What the live region last said.
+    let said = use_state_eq(String::new);
 
     let analysis = &props.derived.analysis;
     let lines = props.text.split('\n').count();
-    let gutter_html = use_memo(props.derived.clone(), move |d| {
-        gutter(lines.max(1), &marks(&d.analysis))
-    });
+    let marks = use_memo(Same(props.derived.clone()), |d| marks(&d.0.analysis));
+    let gutter_html = {
+        let marks = marks.clone();
+        use_memo((Same(props.derived.clone()), *stop), move |(_, stop)| {
+            gutter(lines.max(1), &marks, *stop)
+        })
+    };
+    let shown = (*hovered).or(*focused).filter(|l| marks.contains_key(l));
+    {
+        let area = props.area.clone();
+        let gutter_ref = gutter_ref.clone();
+        let overlay_ref = overlay_ref.clone();
+        let tip_ref = tip_ref.clone();
+        use_effect(move || {
+            // A text pasted or loaded scrolls the textarea before the gutter has its lines; catch
+            // up, unless a focused marker is what scrolled the gutter.
+            if let Some(area) = area.cast::<HtmlTextAreaElement>()
+                && !inside(&gutter_ref, active_element().as_deref())
+            {
+                follow(&area, &gutter_ref, &overlay_ref);
+            }
+            if let Some(line) = shown {
+                place_tip(&gutter_ref, &tip_ref, line);
+            }
+        });
+    }
 
-    let oninput = props.on_input.reform(|_: InputEvent| ());
+    // Selects a marked line in the textarea and says what is on it.
+    let go_to = {
+        let area = props.area.clone();
+        let marks = marks.clone();
+        let said = said.clone();
+        move |line: usize| {
+            if let (Some(area), Some(mark)) = (area.cast::<HtmlTextAreaElement>(), marks.get(&line))
+            {
+                browser::select_line(&area, line, mark.column);
+                said.set(announcement(&marks, line));
+            }
+        }
+    };
+
+    let oninput = {
+        let said = said.clone();
+        props
+            .on_input
+            .reform(move |_: InputEvent| said.set(String::new()))
+    };
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
         let overlay_ref = overlay_ref.clone();
         Callback::from(move |e: Event| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            if let Some(g) = gutter_ref.cast::<Element>() {
-                g.set_scroll_top(area.scroll_top());
-            }
-            if let Some(o) = overlay_ref.cast::<Element>() {
-                o.set_scroll_top(area.scroll_top());
-                o.set_scroll_left(area.scroll_left());
-            }
+            follow(&area, &gutter_ref, &overlay_ref);
         })
     };
     let onkeydown = {
         let escaped = escaped.clone();
+        let marks = marks.clone();
+        let said = said.clone();
+        let go_to = go_to.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             if key == "Escape" {
@@ -167,12 +370,125 @@ pub fn Editor(props: &EditorProps) -> Html {
                 return;
             }
             let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), false);
-            if key == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            if key == "Tab" && !e.shift_key() && plain {
                 if was_escaped {
                     return;
                 }
                 e.prevent_default();
                 browser::insert_text("  ");
+            } else if key == "F8" && plain {
+                e.prevent_default();
+                let area: HtmlTextAreaElement = e.target_unchecked_into();
+                let caret = area.selection_start().ok().flatten().unwrap_or(0);
+                let line = caret_line(&area.value(), caret);
+                match step(&marks, line, !e.shift_key()) {
+                    Some(target) => go_to(target),
+                    None => said.set("No findings in the text.".to_string()),
+                }
+            }
+        })
+    };
+
+    // The gutter: markers are buttons; Enter (or a click) selects the line in the editor.
+    let on_gutter_click = {
+        let go_to = go_to.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(line) = marker_line(e.target()) {
+                go_to(line);
+            }
+        })
+    };
+    let on_gutter_key = {
+        let marks = marks.clone();
+        let gutter_ref = gutter_ref.clone();
+        let hovered = hovered.clone();
+        let focused = focused.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(line) = marker_line(e.target()) else {
+                return;
+            };
+            let next = match e.key().as_str() {
+                "ArrowDown" => marks.range(line + 1..).next(),
+                "ArrowUp" => marks.range(..line).next_back(),
+                "Home" => marks.iter().next(),
+                "End" => marks.iter().next_back(),
+                "Escape" => {
+                    hovered.set(None);
+                    focused.set(None);
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            let Some((next, _)) = next else { return };
+            if let Some(mark) = gutter_ref
+                .cast::<Element>()
+                .and_then(|g| {
+                    g.query_selector(&format!(".mark[data-line=\"{next}\"]"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|m| m.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = mark.focus();
+            }
+        })
+    };
+    let on_gutter_focusin = {
+        let stop = stop.clone();
+        let focused = focused.clone();
+        Callback::from(move |e: FocusEvent| {
+            if let Some(line) = marker_line(e.target()) {
+                stop.set(Some(line));
+                focused.set(Some(line));
+            }
+        })
+    };
+    let on_gutter_focusout = {
+        let focused = focused.clone();
+        Callback::from(move |_: FocusEvent| focused.set(None))
+    };
+    // Focusing a marker scrolls the gutter to it; the textarea follows.
+    let on_gutter_scroll = {
+        let area = props.area.clone();
+        let gutter_ref = gutter_ref.clone();
+        let tip_ref = tip_ref.clone();
+        Callback::from(move |_: Event| {
+            let Some(gutter) = gutter_ref.cast::<Element>() else {
+                return;
+            };
+            if inside(&gutter_ref, active_element().as_deref())
+                && let Some(area) = area.cast::<HtmlTextAreaElement>()
+            {
+                area.set_scroll_top(gutter.scroll_top());
+            }
+            if let Some(line) = shown {
+                place_tip(&gutter_ref, &tip_ref, line);
+            }
+        })
+    };
+    let on_gutter_over = {
+        let hovered = hovered.clone();
+        Callback::from(move |e: MouseEvent| hovered.set(marker_line(e.target())))
+    };
+    // The pointer may move from a marker onto its popup, and back, without closing it.
+    let on_gutter_leave = {
+        let hovered = hovered.clone();
+        let tip_ref = tip_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            let to = e.related_target().and_then(|t| t.dyn_into::<Node>().ok());
+            if !inside(&tip_ref, to.as_ref()) {
+                hovered.set(None);
+            }
+        })
+    };
+    let on_tip_leave = {
+        let hovered = hovered.clone();
+        Callback::from(move |e: MouseEvent| {
+            // Back onto a marker, the gutter's mouseover says which.
+            if marker_line(e.related_target()).is_none() {
+                hovered.set(None);
             }
         })
     };
@@ -181,20 +497,93 @@ pub fn Editor(props: &EditorProps) -> Html {
         <div class="editor">
             <label for="manifest" class="editor-label">{ "Manifest (YAML or JSON)" }</label>
             <p id="editor-help" class="hint">
-                { "Tab indents with two spaces; press Esc then Tab to leave the editor." }
+                { "Tab indents with two spaces; press Esc then Tab to leave the editor. " }
+                { "F8 and Shift+F8 go to the next and previous line with a finding." }
             </p>
             <div class="code">
-                <pre class="gutter" ref={gutter_ref} aria-hidden="true">{ (*gutter_html).clone() }</pre>
+                <pre class="gutter" ref={gutter_ref} role="group" aria-label="Lines with findings"
+                    onclick={on_gutter_click} onkeydown={on_gutter_key}
+                    onfocusin={on_gutter_focusin} onfocusout={on_gutter_focusout}
+                    onscroll={on_gutter_scroll} onmouseover={on_gutter_over}
+                    onmouseleave={on_gutter_leave}>
+                    { (*gutter_html).clone() }
+                </pre>
                 <div class="field">
                     <pre class="overlay" ref={overlay_ref} aria-hidden="true">
                         { error_overlay(&props.text, analysis) }
                     </pre>
                     <textarea id="manifest" ref={props.area.clone()} spellcheck="false"
                         autocomplete="off" autocapitalize="off" wrap="off"
-                        aria-describedby="editor-help" aria-invalid={(!analysis.errors.is_empty()).to_string()}
+                        aria-describedby="editor-help" aria-keyshortcuts="F8 Shift+F8"
+                        aria-invalid={(!analysis.errors.is_empty()).to_string()}
                         {oninput} {onscroll} {onkeydown} />
                 </div>
             </div>
+            if let Some((line, mark)) = shown.and_then(|l| marks.get(&l).map(|m| (l, m))) {
+                { tip(line, mark, &tip_ref, on_tip_leave) }
+            }
+            <p class="problem" id="editor-problem" role="status" aria-live="polite" aria-atomic="true">
+                { (*said).clone() }
+            </p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(lines: &[usize]) -> Marks {
+        lines
+            .iter()
+            .map(|&l| {
+                (
+                    l,
+                    Mark {
+                        level: None,
+                        column: 1,
+                        items: vec![("error", format!("at {l}"))],
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_goes_to_the_next_and_previous_marked_line_and_wraps() {
+        let marks = marked(&[3, 7, 12]);
+        assert_eq!(step(&marks, 1, true), Some(3));
+        assert_eq!(step(&marks, 3, true), Some(7));
+        assert_eq!(step(&marks, 12, true), Some(3));
+        assert_eq!(step(&marks, 40, true), Some(3));
+        assert_eq!(step(&marks, 7, false), Some(3));
+        assert_eq!(step(&marks, 3, false), Some(12));
+        assert_eq!(step(&marks, 1, false), Some(12));
+        assert_eq!(step(&Marks::new(), 1, true), None);
+    }
+
+    #[test]
+    fn caret_line_counts_utf16_units() {
+        let text = "a\n\u{1F600}b\nc";
+        assert_eq!(caret_line(text, 0), 1);
+        assert_eq!(caret_line(text, 1), 1);
+        assert_eq!(caret_line(text, 2), 2);
+        // The emoji is two UTF-16 units: offset 5 is after "b", still on line 2.
+        assert_eq!(caret_line(text, 5), 2);
+        assert_eq!(caret_line(text, 6), 3);
+        assert_eq!(caret_line(text, 99), 3);
+    }
+
+    #[test]
+    fn announcement_names_the_line_its_rank_and_every_item() {
+        let mut marks = marked(&[3, 7]);
+        if let Some(m) = marks.get_mut(&7) {
+            m.items.push(("hardening", "more".to_string()));
+        }
+        assert_eq!(
+            announcement(&marks, 7),
+            "Line 7 (2 of 2 marked): error: at 7; hardening: more"
+        );
+        assert_eq!(announcement(&marks, 5), "");
     }
 }
