@@ -125,7 +125,7 @@ function audit() {
   }
 
   // Non-text contrast (WCAG 1.4.11): marks whose colour carries meaning.
-  const side = (el, prop) => parse(getComputedStyle(el)[prop]);
+  const side = (el, prop, pseudo) => parse(getComputedStyle(el, pseudo ?? null)[prop]);
   const marks = [
     // Gutter markers: the coloured bar beside the line number.
     ['.gutter .mark', 'borderRightColor'],
@@ -133,12 +133,19 @@ function audit() {
     ['.badge, .grade, .src, .ctype', 'borderTopColor'],
     // The parse error's underline.
     ['.overlay .parse-error', 'borderBottomColor'],
+    // The outlines that show where a control or the editor is.
+    ['select, .toolbar button, .hardened-controls button, .tab, .editor .code', 'borderTopColor'],
+    // The signs that mark changed lines in the hardened diff (besides their background).
+    ['.diff td.old.changed, .diff td.new.changed', 'color', '::before'],
   ];
-  for (const [selector, prop] of marks) {
+  for (const [selector, prop, pseudo] of marks) {
     for (const el of document.querySelectorAll(selector)) {
       if (!visible(el)) continue;
-      const bg = background(el.parentElement);
-      record('non-text', el, `${prop} of ${el.textContent.trim() || selector}`, over(side(el, prop), bg), bg, 3);
+      // A border is seen against what is around the element; a pseudo-element's sign against the
+      // element itself.
+      const bg = background(pseudo ? el : el.parentElement);
+      const what = `${pseudo ?? ''}${prop} of ${el.textContent.trim().slice(0, 40) || selector}`;
+      record('non-text', el, what, over(side(el, prop, pseudo), bg), bg, 3);
     }
   }
 

@@ -34,6 +34,7 @@ pub struct EditorProps {
 }
 
 /// What a gutter marker shows.
+#[derive(Clone, PartialEq)]
 struct Mark {
     /// The most severe level on the line (`None` for a parse error).
     level: Option<FindingLevel>,
@@ -304,12 +305,12 @@ pub fn Editor(props: &EditorProps) -> Html {
     let analysis = &props.derived.analysis;
     let lines = props.text.split('\n').count();
     let marks = use_memo(Same(props.derived.clone()), |d| marks(&d.0.analysis));
-    let gutter_html = {
-        let marks = marks.clone();
-        use_memo((Same(props.derived.clone()), *stop), move |(_, stop)| {
-            gutter(lines.max(1), &marks, *stop)
-        })
-    };
+    // Rebuilt only when the line count, the markers or the tab stop change: typing within a line
+    // of a long text leaves the gutter's tens of thousands of lines alone.
+    let gutter_html = use_memo(
+        (lines.max(1), (*marks).clone(), *stop),
+        |(lines, marks, stop)| gutter(*lines, marks, *stop),
+    );
     let shown = (*hovered).or(*focused).filter(|l| marks.contains_key(l));
     {
         let area = props.area.clone();
