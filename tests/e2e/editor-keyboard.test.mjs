@@ -253,3 +253,34 @@ test('markers stay on their lines when the gutter scrolls to a focused marker', 
   assert.deepEqual(state.off, [], 'aligned after scrolling');
   await context.close();
 });
+
+test('a marker at the bottom of the editor opens its popup upwards, inside the editor', async () => {
+  const { context, page, errors } = await openFresh(env);
+  const pad = '# padding\n'.repeat(40);
+  const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: low\n${pad}spec:\n  hostNetwork: true\n  containers:\n    - name: a\n      image: a\n${pad}`;
+  await setText(page, text);
+  const line = text.split('\n').findIndex((l) => l.includes('hostNetwork')) + 1;
+  assert.ok((await markedLines(page)).includes(line));
+  // Scroll so that the marked line is the last one the editor shows.
+  await page.evaluate((l) => {
+    const area = document.querySelector('textarea#manifest');
+    const gutter = document.querySelector('.gutter');
+    const mark = gutter.querySelector(`.mark[data-line="${l}"]`);
+    area.scrollTop = mark.offsetTop + mark.offsetHeight - gutter.offsetTop - gutter.clientHeight;
+    area.dispatchEvent(new Event('scroll'));
+  }, line);
+  await page.focus(`.gutter .mark[data-line="${line}"]`);
+  await page.locator('.mark-tip').waitFor({ state: 'visible' });
+  const b = await page.evaluate((l) => {
+    const m = document.querySelector(`.gutter .mark[data-line="${l}"]`).getBoundingClientRect();
+    const g = document.querySelector('.gutter').getBoundingClientRect();
+    const t = document.querySelector('.mark-tip').getBoundingClientRect();
+    return { markTop: m.top, markBottom: m.bottom, gutterBottom: g.bottom, tipTop: t.top, tipBottom: t.bottom };
+  }, line);
+  // Opening downwards would have run past the editor's bottom edge.
+  assert.ok(b.markTop + (b.tipBottom - b.tipTop) > b.gutterBottom + 1, JSON.stringify(b));
+  assert.ok(Math.abs(b.tipBottom - b.markBottom) <= 1, JSON.stringify(b));
+  assert.ok(b.tipBottom <= b.gutterBottom + 1, JSON.stringify(b));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -143,7 +143,8 @@ fn tip(line: usize, mark: &Mark, tip_ref: &NodeRef, onmouseleave: Callback<Mouse
 }
 
 /// Puts the popup beside `line`'s marker (the popup and the gutter share an offset parent, the
-/// editor), or hides it when the marker is scrolled out of view.
+/// editor), or hides it when the marker is scrolled out of view. The popup must already hold the
+/// marker's findings, so that its height is known.
 fn place_tip(gutter: &NodeRef, tip: &NodeRef, line: usize) {
     let (Some(gutter), Some(tip)) = (gutter.cast::<HtmlElement>(), tip.cast::<HtmlElement>())
     else {
@@ -160,6 +161,13 @@ fn place_tip(gutter: &NodeRef, tip: &NodeRef, line: usize) {
     let top = mark.offset_top() - gutter.scroll_top();
     let inside = top + mark.offset_height() > gutter.offset_top()
         && top < gutter.offset_top() + gutter.client_height();
+    // Near the bottom of the editor the popup opens upwards, its bottom level with the marker's.
+    let bottom = gutter.offset_top() + gutter.client_height();
+    let top = if top + tip.offset_height() > bottom {
+        (top + mark.offset_height() - tip.offset_height()).max(gutter.offset_top())
+    } else {
+        top
+    };
     let left = gutter.offset_left() + gutter.offset_width();
     let style = tip.style();
     let _ = style.set_property("top", &format!("{top}px"));
