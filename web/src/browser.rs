@@ -226,3 +226,61 @@ pub fn focus(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// Installs the page's panic hook (see [`rescue`]). A panic is a bug; the release build aborts
+/// after the hook, so the hook is the last chance to keep the user's text.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| rescue(&info.to_string())));
+}
+
+/// What the panic hook does: the editor's text (as typed, even if not yet analysed) goes into the
+/// saved draft and the address bar, so a reload brings it back, and a banner says what happened
+/// and shows the text in a read-only box to copy from, in case it is what trips the bug.
+pub fn rescue(message: &str) {
+    let editor = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("manifest"))
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+    rescue_from(editor.as_ref(), message);
+}
+
+/// [`rescue`] with the editor given.
+pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let text = editor.map(HtmlTextAreaElement::value);
+    if let Some(text) = &text {
+        let mut shared = load_draft()
+            .and_then(|d| podsec::permalink::decode(&d).ok())
+            .unwrap_or(podsec::permalink::Shared {
+                text: String::new(),
+                options: podsec::Options::default(),
+                include_unsafe: false,
+            });
+        shared.text.clone_from(text);
+        let encoded = podsec::permalink::encode(&shared);
+        save_draft(&encoded);
+        replace_fragment(&encoded);
+    }
+    let (Some(body), Ok(banner)) = (document.body(), document.create_element("div")) else {
+        return;
+    };
+    let _ = banner.set_attribute("class", "notice error crash");
+    let _ = banner.set_attribute("role", "alert");
+    let saved = if text.is_some() {
+        " Your text is saved: reload the page to continue, or copy it from below."
+    } else {
+        " Reload the page to continue."
+    };
+    banner.set_text_content(Some(&format!(
+        "podsec stopped on an internal error: {message}.{saved} Please report the error with the text that caused it."
+    )));
+    if let (Some(text), Ok(copy)) = (text, document.create_element("textarea")) {
+        let _ = copy.set_attribute("readonly", "");
+        let _ = copy.set_attribute("aria-label", "Your text");
+        copy.set_text_content(Some(&text));
+        let _ = banner.append_child(&copy);
+    }
+    let _ = body.prepend_with_node_1(&banner);
+}

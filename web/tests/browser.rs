@@ -133,3 +133,48 @@ async fn the_app_follows_the_text() {
     let error = text(&root, ".errors .error");
     assert!(error.contains(&format!("line {line}")), "{error:?}");
 }
+
+#[wasm_bindgen_test]
+fn an_internal_error_keeps_the_text_and_says_so() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    // A stand-in for the editor (other tests' apps have the real one).
+    let area: HtmlTextAreaElement = document
+        .create_element("textarea")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let typed = "kind: Pod\n# typed just before the error\n";
+    area.set_value(typed);
+    podsec_web::browser::rescue_from(Some(&area), "index out of bounds");
+
+    let banner = document
+        .query_selector(".notice.crash")
+        .unwrap()
+        .expect("a banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let said = banner.text_content().unwrap();
+    assert!(said.contains("index out of bounds"), "{said}");
+    assert!(said.contains("Your text is saved"), "{said}");
+    let copy: HtmlTextAreaElement = banner
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(copy.value(), typed);
+    // A reload finds the text in the address bar and in the saved draft.
+    let draft = podsec_web::browser::load_draft().unwrap();
+    assert_eq!(podsec::permalink::decode(&draft).unwrap().text, typed);
+    let fragment = podsec_web::browser::fragment();
+    assert_eq!(podsec::permalink::decode(&fragment).unwrap().text, typed);
+    // Leave no draft behind for the other tests' apps.
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item("podsec.draft")
+        .unwrap();
+    podsec_web::browser::replace_fragment("");
+    banner.remove();
+}
