@@ -282,5 +282,23 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
         copy.set_text_content(Some(&text));
         let _ = banner.append_child(&copy);
     }
+    // If the saved text is what trips the bug, reloading trips it again: offer a clean start.
+    if let Ok(button) = document.create_element("button") {
+        let _ = button.set_attribute("type", "button");
+        button.set_text_content(Some("Start over with the example"));
+        let start_over = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+            if let Some(s) = storage() {
+                let _ = s.remove_item(DRAFT_KEY);
+            }
+            replace_fragment("");
+            if let Some(w) = window() {
+                let _ = w.location().reload();
+            }
+        });
+        let _ =
+            button.add_event_listener_with_callback("click", start_over.as_ref().unchecked_ref());
+        start_over.forget();
+        let _ = banner.append_child(&button);
+    }
     let _ = body.prepend_with_node_1(&banner);
 }

@@ -162,6 +162,11 @@ fn an_internal_error_keeps_the_text_and_says_so() {
         .dyn_into()
         .unwrap();
     assert_eq!(copy.value(), typed);
+    let start_over = banner.query_selector("button").unwrap().expect("a button");
+    assert_eq!(
+        start_over.text_content().as_deref(),
+        Some("Start over with the example")
+    );
     // A reload finds the text in the address bar and in the saved draft.
     let draft = podsec_web::browser::load_draft().unwrap();
     assert_eq!(podsec::permalink::decode(&draft).unwrap().text, typed);
