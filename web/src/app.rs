@@ -438,6 +438,13 @@ pub fn App() -> Html {
     }
     use_effect_with(model.theme, |theme| browser::apply_theme(theme.as_str()));
     use_effect_with((), |()| browser::register_service_worker());
+    // A file dropped anywhere on the page opens in the editor.
+    {
+        let dispatch = model.dispatcher();
+        use_effect_with((), move |()| {
+            browser::on_file_drop(move |opened| dispatch.dispatch(opened_msg(opened)));
+        });
+    }
     // After each render of a new analysis, record analysis + render time for measurements.
     {
         let status = status.clone();
@@ -594,7 +601,34 @@ fn select_value(e: &Event) -> String {
     select.value()
 }
 
+/// The message for a file the user opened or dropped.
+fn opened_msg(opened: browser::Opened) -> Msg {
+    match opened {
+        Ok((name, text)) => Msg::Open(name, text),
+        Err(why) => Msg::Notify(Notice {
+            text: format!("Could not open the file: {why}. Your text is unchanged."),
+            error: true,
+        }),
+    }
+}
+
 fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
+    let on_file = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let file = input.files().and_then(|files| files.get(0));
+            // Choosing the same file again should open it again.
+            input.set_value("");
+            if let Some(file) = file {
+                let dispatch = dispatch.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    dispatch.emit(opened_msg(browser::read_file(file).await));
+                });
+            }
+        })
+    };
+    let on_open = Callback::from(|_: MouseEvent| browser::click("open-file"));
     let on_example = dispatch.reform(|e: Event| {
         podsec::examples::find(&select_value(&e))
             .map_or(Msg::Dismiss, |example| Msg::Load(example.id))
@@ -668,6 +702,13 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
                     }) }
                 </select>
             </label>
+            <button type="button" id="open" onclick={on_open}
+                title="Open a YAML or JSON file from your computer (or drop it on the page); it is read here, never uploaded">
+                { "Open file…" }
+            </button>
+            <input type="file" id="open-file" class="hidden" tabindex="-1" aria-hidden="true"
+                accept=".yaml,.yml,.json,.txt,application/json,application/yaml,text/yaml,text/plain"
+                onchange={on_file} />
             <button type="button" id="share" onclick={on_share}>{ "Copy link" }</button>
         </div>
     }

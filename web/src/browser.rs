@@ -302,3 +302,81 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
     }
     let _ = body.prepend_with_node_1(&banner);
 }
+
+/// A file the user chose or dropped: its name and text, or why it cannot be opened.
+pub type Opened = Result<(String, String), String>;
+
+/// Reads a file as UTF-8 text (invalid bytes become U+FFFD, which the analysis then reports);
+/// files larger than the analysis accepts are refused unread.
+pub async fn read_file(file: web_sys::File) -> Opened {
+    let name = file.name();
+    // Precision is irrelevant: the comparison is against tens of megabytes.
+    #[allow(clippy::cast_precision_loss)]
+    let limit = podsec::yaml::MAX_INPUT_BYTES as f64;
+    if file.size() > limit {
+        return Err(format!(
+            "{name} is {:.0} MB; the playground reads files up to {:.0} MB",
+            file.size() / 1e6,
+            limit / 1e6
+        ));
+    }
+    match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+        Ok(text) => Ok((name, text.as_string().unwrap_or_default())),
+        Err(_) => Err(format!("{name} could not be read")),
+    }
+}
+
+/// Whether a drag carries files (not text being dragged within the page).
+fn carries_files(e: &web_sys::DragEvent) -> bool {
+    e.data_transfer().is_some_and(|dt| {
+        dt.types()
+            .iter()
+            .any(|t| t.as_string().as_deref() == Some("Files"))
+    })
+}
+
+/// Calls `f` with the first file dropped anywhere on the page. Without this, dropping a file
+/// would make the browser leave the page to show the file. For listeners that live as long as the
+/// page.
+pub fn on_file_drop(f: impl Fn(Opened) + 'static) {
+    let Some(w) = window() else { return };
+    let over = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::DragEvent)>::new(
+        |e: web_sys::DragEvent| {
+            if carries_files(&e) {
+                e.prevent_default();
+            }
+        },
+    );
+    let f = std::rc::Rc::new(f);
+    let drop = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::DragEvent)>::new(
+        move |e: web_sys::DragEvent| {
+            if !carries_files(&e) {
+                return;
+            }
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|dt| dt.files())
+                .and_then(|files| files.get(0));
+            if let Some(file) = file {
+                let f = f.clone();
+                wasm_bindgen_futures::spawn_local(async move { f(read_file(file).await) });
+            }
+        },
+    );
+    let _ = w.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+    let _ = w.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+    over.forget();
+    drop.forget();
+}
+
+/// Clicks the element with this id, if there is one (opens a hidden file input's dialog).
+pub fn click(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        el.click();
+    }
+}

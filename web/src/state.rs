@@ -166,6 +166,9 @@ pub enum Msg {
     Edit(String),
     /// Replace the text with a gallery example (by id); options stay.
     Load(&'static str),
+    /// Replace the text with a file the user opened or dropped (its name and its text); options
+    /// stay.
+    Open(String, String),
     /// Restore a shared state (a permalink or the saved draft), with a message about it.
     Restore(Shared, Option<Notice>),
     /// A Pod Security Standards level was chosen.
@@ -186,6 +189,21 @@ pub enum Msg {
     Dismiss,
 }
 
+/// A size in bytes as people read it: `812 bytes`, `14.2 KB`, `1.9 MB`.
+#[must_use]
+pub fn human_size(bytes: usize) -> String {
+    // Precision is irrelevant at these magnitudes.
+    #[allow(clippy::cast_precision_loss)]
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} bytes")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
 /// The model after `msg`.
 #[must_use]
 pub fn update(model: &Model, msg: Msg) -> Model {
@@ -203,6 +221,19 @@ pub fn update(model: &Model, msg: Msg) -> Model {
                 next.example = Some(example.id);
                 next.revision = next.revision.wrapping_add(1);
             }
+        }
+        Msg::Open(name, text) => {
+            let size = text.len();
+            next.text = Rc::from(text);
+            next.example = None;
+            next.revision = next.revision.wrapping_add(1);
+            next.notice = Some(Notice {
+                text: format!(
+                    "Opened {name} ({}). It stays in this browser.",
+                    human_size(size)
+                ),
+                error: false,
+            });
         }
         Msg::Restore(shared, notice) => {
             next.example = podsec::examples::EXAMPLES
@@ -269,6 +300,32 @@ mod tests {
         assert_eq!(loaded.options.runtime, Runtime::CriO);
         // An unknown id changes nothing.
         assert_eq!(update(&loaded, Msg::Load("no-such-example")), loaded);
+    }
+
+    #[test]
+    fn opening_a_file_replaces_the_text_and_says_so() {
+        let model = update(&Model::default(), Msg::SetLevel(PssLevel::Baseline));
+        let opened = update(
+            &model,
+            Msg::Open("deploy.yaml".into(), "kind: Deployment\n".into()),
+        );
+        assert_eq!(&*opened.text, "kind: Deployment\n");
+        assert_eq!(opened.example, None);
+        assert_eq!(opened.revision, model.revision + 1);
+        assert_eq!(opened.options.level, PssLevel::Baseline);
+        let notice = opened.notice.unwrap();
+        assert!(!notice.error);
+        assert_eq!(
+            notice.text,
+            "Opened deploy.yaml (17 bytes). It stays in this browser."
+        );
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(812), "812 bytes");
+        assert_eq!(human_size(14_200), "14.2 KB");
+        assert_eq!(human_size(1_941_627), "1.9 MB");
     }
 
     #[test]
