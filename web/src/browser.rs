@@ -216,13 +216,18 @@ pub fn on_hash_change(f: impl Fn() + 'static) {
     listener.forget();
 }
 
+/// The HTML element with this id, if there is one.
+fn element(id: &str) -> Option<web_sys::HtmlElement> {
+    window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
 /// Moves the keyboard focus to the element with this id, if there is one.
 pub fn focus(id: &str) {
-    if let Some(el) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(el) = element(id) {
         let _ = el.focus();
     }
 }
@@ -372,11 +377,7 @@ pub fn on_file_drop(f: impl Fn(Opened) + 'static) {
 
 /// Clicks the element with this id, if there is one (opens a hidden file input's dialog).
 pub fn click(id: &str) {
-    if let Some(el) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(el) = element(id) {
         el.click();
     }
 }
