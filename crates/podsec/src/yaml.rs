@@ -994,7 +994,7 @@ fn skip_properties(text: &str, sp: Span) -> Span {
 }
 
 /// The byte just past the bracket that closes the flow collection opening at `start`.
-fn flow_end(text: &str, start: usize) -> Option<usize> {
+pub(crate) fn flow_end(text: &str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     if !matches!(bytes.get(start), Some(b'{' | b'[')) {
         return None;

@@ -205,59 +205,7 @@ fn end_of(text: &str, node: Node<'_>) -> usize {
     if !node.is_flow() {
         return sp.end;
     }
-    let bytes = text.as_bytes();
-    if !matches!(bytes.get(sp.start), Some(b'{' | b'[')) {
-        return sp.end;
-    }
-    let mut depth = 0usize;
-    let mut i = sp.start;
-    while let Some(&c) = bytes.get(i) {
-        match c {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while let Some(&d) = bytes.get(i) {
-                    if d == b'\\' {
-                        i += 1;
-                    } else if d == b'"' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' => {
-                i += 1;
-                while let Some(&d) = bytes.get(i) {
-                    if d == b'\'' {
-                        if bytes.get(i + 1) == Some(&b'\'') {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            }
-            b'#' if i > 0 && matches!(bytes.get(i - 1), Some(b' ' | b'\t' | b'\n')) => {
-                while let Some(&d) = bytes.get(i) {
-                    if d == b'\n' {
-                        break;
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    sp.end
+    yaml::flow_end(text, sp.start).unwrap_or(sp.end)
 }
 
 /// The end of a node's content for line-based edits. A block scalar's span may run on over the
