@@ -110,17 +110,6 @@ fn apply(o: &mut Options, flag: &str, value: &str) -> bool {
     }
 }
 
-fn level_title(level: FindingLevel) -> &'static str {
-    match level {
-        FindingLevel::Rejected => "Rejected by the API server",
-        FindingLevel::Refused => "Refused by the kubelet or the runtime",
-        FindingLevel::Baseline => "Pod Security Standards: baseline",
-        FindingLevel::Restricted => "Pod Security Standards: restricted",
-        FindingLevel::Hardening => "Hardening",
-        FindingLevel::Warning => "Warnings",
-    }
-}
-
 fn fix_label(fix: FixAvailability) -> &'static str {
     match fix {
         FixAvailability::Always => "always",
@@ -206,14 +195,14 @@ pub fn checks_markdown() -> String {
     let mut levels: Vec<FindingLevel> = all.iter().map(|c| c.level).collect();
     levels.dedup();
     for level in &levels {
-        let _ = writeln!(out, "- {}", level_title(*level));
+        let _ = writeln!(out, "- {}", crate::examples::level_heading(*level));
         for c in all.iter().filter(|c| c.level == *level) {
             let _ = writeln!(out, "  - [`{}`](#{}): {}", c.id, anchor(c.id), c.summary);
         }
     }
     out.push('\n');
     for level in levels {
-        let _ = writeln!(out, "## {}\n", level_title(level));
+        let _ = writeln!(out, "## {}\n", crate::examples::level_heading(level));
         for c in all.iter().filter(|c| c.level == level) {
             render(&mut out, c, 3);
         }
