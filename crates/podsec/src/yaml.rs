@@ -1153,6 +1153,7 @@ fn parse_attempt(
             }
         };
         let sp = to_span(span);
+        let sequence = matches!(ev, Event::SequenceStart(..));
         match ev {
             Event::StreamStart | Event::Nothing => {}
             Event::StreamEnd => break,
@@ -1240,7 +1241,7 @@ fn parse_attempt(
                     (anchor > 0).then_some(anchor),
                 );
             }
-            Event::SequenceStart(anchor, tag) => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if b.stack.len() >= MAX_DEPTH {
                     return Some(YamlError {
                         message: format!(
@@ -1251,42 +1252,22 @@ fn parse_attempt(
                     });
                 }
                 let sp = skip_properties(text, sp);
-                let flow = text.as_bytes().get(sp.start) == Some(&b'[');
+                let opener = text.as_bytes().get(sp.start).copied();
+                let kind = if sequence {
+                    Kind::Seq {
+                        items: Vec::new(),
+                        flow: opener == Some(b'['),
+                    }
+                } else {
+                    Kind::Map {
+                        entries: Vec::new(),
+                        flow: opener == Some(b'{'),
+                    }
+                };
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let id = b.push(
                     NodeData {
-                        kind: Kind::Seq {
-                            items: Vec::new(),
-                            flow,
-                        },
-                        span: sp,
-                        tag,
-                        anchored: anchor > 0,
-                        size: 1,
-                    },
-                    (anchor > 0).then_some(anchor),
-                );
-                b.stack.push((id, None));
-            }
-            Event::MappingStart(anchor, tag) => {
-                if b.stack.len() >= MAX_DEPTH {
-                    return Some(YamlError {
-                        message: format!(
-                            "nesting is deeper than {MAX_DEPTH} levels; refusing to read further"
-                        ),
-                        span: sp,
-                        document: Some(index),
-                    });
-                }
-                let sp = skip_properties(text, sp);
-                let flow = text.as_bytes().get(sp.start) == Some(&b'{');
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let id = b.push(
-                    NodeData {
-                        kind: Kind::Map {
-                            entries: Vec::new(),
-                            flow,
-                        },
+                        kind,
                         span: sp,
                         tag,
                         anchored: anchor > 0,
