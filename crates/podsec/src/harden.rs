@@ -186,7 +186,8 @@ type Written = Vec<(usize, usize, usize)>;
 /// The rewrite runs in rounds until nothing more applies. After each round the result is analysed
 /// again, and an edit that would introduce a finding on the paths it touches (removing
 /// `capabilities` from a privileged container also removes its `drop: [ALL]`, say) is refused and
-/// the round redone without it: the rewrite does no harm, and running it twice changes nothing.
+/// the round redone without it; the next round, on the new text, may try it again. The rewrite
+/// does no harm, and running it twice changes nothing.
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     let first = analyze(text, &options.analysis);
@@ -246,6 +247,10 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                 written = new_written;
                 analysis = after;
                 committed = true;
+                // A refusal holds for the text it was judged on. On the new text an edit refused
+                // before may do no harm (its neighbour is gone, a list index moved), and leaving
+                // it refused would make a second run apply it: the rewrite would not be idempotent.
+                banned.clear();
                 break;
             }
             for (i, why) in harmful {

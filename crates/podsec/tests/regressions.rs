@@ -175,3 +175,41 @@ spec:
         Options::default(),
     );
 }
+
+/// Found by `proptest_pods.rs` in a CI run: the first round refused `drop: [ALL]` (removing `all`
+/// moved the invalid `[]` to index 0, which looked like a new finding), the refusal outlived the
+/// round, and a second run then added `drop: [ALL]` to a text where it harms nothing.
+#[test]
+fn harden_retries_an_edit_refused_in_an_earlier_round() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: generated
+spec:
+  containers:
+    - securityContext:
+        capabilities:
+          drop:
+            - all
+            - []
+        privileged: true
+";
+    let analysis = Options {
+        image_users: vec![("c0".into(), "1000".into())],
+        ..Options::default()
+    };
+    assert_idempotent(text, analysis.clone());
+    let once = harden(
+        text,
+        &HardenOptions {
+            analysis,
+            threshold: Applicability::Unsafe,
+        },
+    );
+    assert!(
+        once.text.contains("drop:\n            - ALL\n"),
+        "{}",
+        once.text
+    );
+}
