@@ -11,11 +11,13 @@ podsec: the effective security context of Kubernetes workloads, Pod Security Sta
 USAGE:
     podsec check     [OPTIONS] [--format text|json|sarif] PATH...
     podsec effective [OPTIONS] PATH...
-    podsec harden    [OPTIONS] [--unsafe] [--diff | --write] PATH...
+    podsec harden    [OPTIONS] [--unsafe] [--diff | --write [--force]] PATH...
     podsec explain   CHECK-ID
     podsec checks
 
-PATH is a file, a directory (searched for .yaml, .yml and .json) or - for standard input.
+PATH is a file, a directory or - for standard input. A directory is searched for .yaml, .yml
+and .json files, in name order; symbolic links are followed, each directory once (loops end).
+An input larger than 32 MiB, or not UTF-8, is reported with its name and the others still run.
 
 OPTIONS:
     -l, --level LEVEL          privileged | baseline | restricted (default restricted)
@@ -29,7 +31,25 @@ OPTIONS:
         --disable RULE         turn off a hardening rule (repeatable)
         --min-uid N            minimum UID for the low-uid rule (turns it on)
 
-EXIT STATUS: 0 all admitted, 1 some object denied, 2 usage error or unparseable input.
+HARDEN:
+        --unsafe               also apply fixes that may stop a working app
+        --diff                 print a unified diff instead of the hardened text
+        --write                replace each file with its hardened text: a new file with the
+                               same mode and owner is written beside it, synced and renamed
+                               over it, so a file is never half-written. A symbolic link is
+                               written through to its target. Refused, with a message:
+                               files with several hard links, files changed meanwhile,
+                               read-only files (unless --force)
+        --force                with --write, also replace read-only files
+
+EXIT STATUS (check, effective, harden; harden judges the hardened text):
+    1  Kubernetes would not run some object: Pod Security Admission denies it at the chosen
+       level, the API server rejects it (findings marked rejected), or the kubelet or runtime
+       refuses it (findings marked refused). This wins over 2: a definite failure is reported
+       even when another input could not be read.
+    2  otherwise, some input could not be read, decoded or parsed, or --write refused or
+       failed to write a file; also usage errors
+    0  every input was read and every object would run
 ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +84,8 @@ pub(crate) enum Command {
         options: podsec::Options,
         unsafe_: bool,
         mode: HardenMode,
+        /// `--force`: `--write` replaces read-only files too.
+        force: bool,
         paths: Vec<String>,
     },
 }
@@ -80,6 +102,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let mut format = Format::Text;
     let mut unsafe_ = false;
     let mut mode = HardenMode::Stdout;
+    let mut force = false;
     let mut paths = Vec::new();
     let mut explain = None;
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
@@ -141,6 +164,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("unsafe") if sub == "harden" => unsafe_ = true,
             Long("diff") if sub == "harden" => mode = HardenMode::Diff,
             Long("write") if sub == "harden" => mode = HardenMode::Write,
+            Long("force") if sub == "harden" => force = true,
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(v) => {
                 let v = v.string().map_err(|e| e.to_string())?;
@@ -153,6 +177,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Short('-') => {}
             other => return Err(other.unexpected().to_string()),
         }
+    }
+    if force && mode != HardenMode::Write {
+        return Err("--force only applies with --write".into());
     }
     let needs_paths = |paths: &Vec<String>| {
         if paths.is_empty() {
@@ -180,6 +207,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 options,
                 unsafe_,
                 mode,
+                force,
                 paths,
             })
         }

@@ -1,19 +1,24 @@
 //! The podsec command line: a thin shell over the `podsec` core.
 //!
-//! Exit codes (ripgrep's convention): 0 when every object is admitted and everything parsed, 1 when
-//! any object is denied, 2 for usage errors and unreadable or unparseable input.
+//! Exit codes (see `Status` and the help text): 0 when every input was read and Kubernetes would run
+//! every object, 1 when it would not run some object (denied by Pod Security Admission, rejected by
+//! the API server, refused by the kubelet or runtime), otherwise 2 for usage errors and unreadable
+//! or unparseable input.
 
 mod args;
+mod input;
 mod render;
 mod sarif;
+mod write;
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+use podsec::Analysis;
 
 use args::{Command, Format};
+use input::Input;
 
 fn main() -> ExitCode {
     match run() {
@@ -25,7 +30,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("podsec: {e:#}");
+            warn(format_args!("{}", render::clean(&format!("{e:#}"))));
             ExitCode::from(2)
         }
     }
@@ -35,17 +40,21 @@ fn run() -> Result<u8> {
     let cmd = match args::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("podsec: {e}\n\n{}", args::USAGE);
+            warn(format_args!("{e}\n\n{}", args::USAGE));
             return Ok(2);
         }
     };
     match cmd {
         Command::Help => {
-            print!("{}", args::USAGE);
+            std::io::stdout().lock().write_all(args::USAGE.as_bytes())?;
             Ok(0)
         }
         Command::Version => {
-            println!("podsec {}", env!("CARGO_PKG_VERSION"));
+            writeln!(
+                std::io::stdout().lock(),
+                "podsec {}",
+                env!("CARGO_PKG_VERSION")
+            )?;
             Ok(0)
         }
         Command::Checks => {
@@ -69,11 +78,13 @@ fn run() -> Result<u8> {
         }
         Command::Explain(id) => match podsec::docs::explain(&id) {
             Some(text) => {
-                print!("{text}");
+                std::io::stdout().lock().write_all(text.as_bytes())?;
                 Ok(0)
             }
             None => {
-                eprintln!("podsec: no check named {id:?}; `podsec checks` lists them");
+                warn(format_args!(
+                    "no check named {id:?}; `podsec checks` lists them"
+                ));
                 Ok(2)
             }
         },
@@ -87,82 +98,16 @@ fn run() -> Result<u8> {
             options,
             unsafe_,
             mode,
+            force,
             paths,
-        } => harden(&options, unsafe_, mode, &paths),
+        } => harden(&options, unsafe_, mode, force, &paths),
     }
 }
 
-/// One input: a display path and its text.
-struct Input {
-    path: String,
-    file: Option<PathBuf>,
-    text: String,
-}
-
-fn read_inputs(paths: &[String]) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    for p in paths {
-        if p == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading standard input")?;
-            inputs.push(Input {
-                path: "-".into(),
-                file: None,
-                text,
-            });
-            continue;
-        }
-        let path = Path::new(p);
-        if path.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files).with_context(|| format!("reading directory {p}"))?;
-            files.sort();
-            for f in files {
-                let text = read_text(&f)?;
-                inputs.push(Input {
-                    path: f.display().to_string(),
-                    file: Some(f),
-                    text,
-                });
-            }
-        } else {
-            let text = read_text(path)?;
-            inputs.push(Input {
-                path: p.clone(),
-                file: Some(path.to_path_buf()),
-                text,
-            });
-        }
-    }
-    Ok(inputs)
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// Writes `podsec: MESSAGE` to standard error, ignoring a failure (a closed pipe there must not
+/// panic as `eprintln!` would).
+fn warn(message: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "podsec: {message}");
 }
 
 fn color_enabled() -> bool {
@@ -170,10 +115,12 @@ fn color_enabled() -> bool {
 }
 
 fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<u8> {
-    let inputs = read_inputs(paths)?;
-    let results: Vec<(String, podsec::Analysis)> = inputs
-        .iter()
-        .map(|i| (i.path.clone(), podsec::analyze(&i.text, options)))
+    let results: Vec<(String, Analysis)> = input::read_all(paths)
+        .into_iter()
+        .map(|i| {
+            let a = analyze(&i, options);
+            (i.path, a)
+        })
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
@@ -188,47 +135,77 @@ fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<
         Format::Text => render::text(&mut out, options, &results, color_enabled())?,
     }
     out.flush()?;
-    Ok(exit_code(&results))
+    let mut status = Status::default();
+    for (_, a) in &results {
+        status.add(a);
+    }
+    Ok(status.code())
 }
 
-fn exit_code(results: &[(String, podsec::Analysis)]) -> u8 {
-    if results.iter().any(|(_, a)| !a.errors.is_empty()) {
-        2
-    } else if results
-        .iter()
-        .any(|(_, a)| a.objects.iter().any(|o| !o.allowed))
-    {
-        1
-    } else {
-        0
+/// Analyses one input; one that could not be read is an analysis with that error, so that every
+/// output format reports it with its file name like a parse error.
+fn analyze(input: &Input, options: &podsec::Options) -> Analysis {
+    match &input.text {
+        Ok(text) => podsec::analyze(text, options),
+        Err(e) => {
+            let mut a = podsec::analyze("", options);
+            a.errors.push(podsec::ParseError {
+                message: e.message.clone(),
+                line: e.line,
+                column: e.column,
+                document: None,
+            });
+            a
+        }
+    }
+}
+
+/// The exit status: 1 when Kubernetes would not run some object, else 2 when some input could not
+/// be read or parsed, else 0 (usage errors exit with 2 before any of this).
+#[derive(Default)]
+struct Status {
+    stopped: bool,
+    errors: bool,
+}
+
+impl Status {
+    fn add(&mut self, a: &Analysis) {
+        self.errors |= !a.errors.is_empty();
+        self.stopped |= a
+            .objects
+            .iter()
+            .any(|o| !o.allowed || render::stopped_by(o).is_some());
+    }
+
+    fn code(&self) -> u8 {
+        if self.stopped {
+            1
+        } else {
+            u8::from(self.errors) * 2
+        }
     }
 }
 
 fn effective(options: &podsec::Options, paths: &[String]) -> Result<u8> {
-    let inputs = read_inputs(paths)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut results = Vec::new();
-    for i in &inputs {
-        let a = podsec::analyze(&i.text, options);
+    let mut errors = false;
+    for i in input::read_all(paths) {
+        let a = analyze(&i, options);
         render::effective(&mut out, &i.path, &a, color_enabled())?;
-        results.push((i.path.clone(), a));
+        errors |= !a.errors.is_empty();
     }
     out.flush()?;
-    Ok(if results.iter().any(|(_, a)| !a.errors.is_empty()) {
-        2
-    } else {
-        0
-    })
+    Ok(u8::from(errors) * 2)
 }
 
 fn harden(
     options: &podsec::Options,
     unsafe_: bool,
     mode: args::HardenMode,
+    force: bool,
     paths: &[String],
 ) -> Result<u8> {
-    let inputs = read_inputs(paths)?;
-    if mode == args::HardenMode::Write && inputs.iter().any(|i| i.file.is_none()) {
+    if mode == args::HardenMode::Write && paths.iter().any(|p| p == "-") {
         bail!("--write needs file paths, not standard input");
     }
     let hopts = podsec::HardenOptions {
@@ -240,63 +217,56 @@ fn harden(
         },
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut code = 0;
-    for input in &inputs {
-        let hardened = podsec::harden(&input.text, &hopts);
-        let analysis = podsec::analyze(&hardened.text, options);
-        if !analysis.errors.is_empty() {
-            code = 2;
-        } else if analysis.objects.iter().any(|o| !o.allowed) && code == 0 {
-            code = 1;
-        }
+    let mut status = Status::default();
+    for input in input::read_all(paths) {
+        let path = render::clean(&input.path);
+        let text = match &input.text {
+            Ok(text) => text,
+            Err(e) => {
+                warn(format_args!(
+                    "{path}:{}:{}: {}",
+                    e.line,
+                    e.column,
+                    render::clean(&e.message)
+                ));
+                status.errors = true;
+                continue;
+            }
+        };
+        let hardened = podsec::harden(text, &hopts);
+        status.add(&podsec::analyze(&hardened.text, options));
         match mode {
             args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes())?,
             args::HardenMode::Diff => {
                 let d = podsec::diff::unified(
                     &format!("a/{}", input.path.trim_start_matches('/')),
                     &format!("b/{}", input.path.trim_start_matches('/')),
-                    &input.text,
+                    text,
                     &hardened.text,
                 );
                 out.write_all(d.as_bytes())?;
             }
             args::HardenMode::Write => {
-                if let Some(file) = &input.file
-                    && hardened.text != input.text
+                if let Some((file, stamp)) = &input.file
+                    && hardened.text != *text
+                    && let Err(e) = write::replace(file, *stamp, &hardened.text, force)
                 {
-                    write_atomically(file, &hardened.text)?;
+                    warn(format_args!("{path}: {}", render::clean(&format!("{e:#}"))));
+                    status.errors = true;
+                    continue;
                 }
             }
         }
         for e in &hardened.edits {
             let mark = if e.applied { "applied" } else { "not applied" };
-            eprintln!(
-                "{}: [{}] {} ({mark})",
-                input.path,
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{path}: [{}] {} ({mark})",
                 e.grade.as_str(),
-                e.title
+                render::clean(&e.title)
             );
         }
     }
     out.flush()?;
-    Ok(code)
-}
-
-/// Writes next to the file, then renames over it: the original is never half-written.
-fn write_atomically(file: &Path, text: &str) -> Result<()> {
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.podsec.tmp"));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Ok(meta) = std::fs::metadata(file) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, file).with_context(|| format!("replacing {}", file.display()))?;
-    Ok(())
+    Ok(status.code())
 }

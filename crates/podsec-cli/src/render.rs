@@ -1,10 +1,44 @@
 //! Output for people (text, effective table) and for programs (the JSON contract).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use serde::Serialize;
 
-use podsec::{Analysis, FindingLevel, Options};
+use podsec::{Analysis, FindingLevel, ObjectReport, Options};
+
+/// Who would stop an object even when Pod Security Admission admits it: the API server
+/// ([`FindingLevel::Rejected`]) before the kubelet or runtime ([`FindingLevel::Refused`]).
+pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
+    o.findings
+        .iter()
+        .map(|f| f.level)
+        .filter(|l| matches!(l, FindingLevel::Rejected | FindingLevel::Refused))
+        .min()
+}
+
+/// Text from the input (names, paths, messages quoting values) made safe for a terminal: control
+/// characters, which could move the cursor or retitle the window, are written as `\u{..}`.
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `KIND NAME (line N)`.
+fn heading(o: &ObjectReport) -> String {
+    format!("{} {} (line {})", clean(&o.kind), clean(&o.name), o.line)
+}
 
 /// The JSON contract of `podsec check --format json`.
 #[derive(Serialize)]
@@ -77,9 +111,12 @@ pub(crate) fn text(
     let paint = Paint(color);
     let label = format!("{}:{}", options.level.as_str(), options.version.label());
     let (mut objects, mut denied, mut findings) = (0, 0, 0);
+    let (mut stopped, mut errors) = (0, 0);
     for (path, a) in results {
-        writeln!(out, "{}", paint.wrap("1", path))?;
+        let path = clean(path);
+        writeln!(out, "{}", paint.wrap("1", &path))?;
         for e in &a.errors {
+            errors += 1;
             writeln!(
                 out,
                 "  {} {}:{}:{}: {}",
@@ -87,20 +124,28 @@ pub(crate) fn text(
                 path,
                 e.line,
                 e.column,
-                e.message
+                clean(&e.message)
             )?;
         }
         for o in &a.objects {
             objects += 1;
-            let verdict = if o.allowed {
+            let mut verdict = if o.allowed {
                 paint.wrap("32", &format!("admitted at {label}"))
             } else {
                 denied += 1;
                 paint.wrap("1;31", &format!("denied at {label}"))
             };
-            writeln!(out, "  {} {} (line {}): {verdict}", o.kind, o.name, o.line)?;
+            if let Some(level) = stopped_by(o) {
+                stopped += 1;
+                let by = match level {
+                    FindingLevel::Rejected => "but the API server rejects it",
+                    _ => "but the kubelet or runtime refuses it",
+                };
+                verdict = format!("{verdict}, {}", paint.wrap("1;31", by));
+            }
+            writeln!(out, "  {}: {verdict}", heading(o))?;
             if let Some(m) = &o.admission_message {
-                writeln!(out, "    {}", paint.wrap("2", m))?;
+                writeln!(out, "    {}", paint.wrap("2", &clean(m)))?;
             }
             for f in &o.findings {
                 findings += 1;
@@ -112,17 +157,24 @@ pub(crate) fn text(
                     f.column,
                     paint.level(f.level),
                     paint.wrap("1", &f.check),
-                    f.message
+                    clean(&f.message)
                 )?;
                 for r in &f.related {
-                    writeln!(out, "      {}:{}:{} {}", path, r.line, r.column, r.message)?;
+                    writeln!(
+                        out,
+                        "      {}:{}:{} {}",
+                        path,
+                        r.line,
+                        r.column,
+                        clean(&r.message)
+                    )?;
                 }
                 if let Some(fix) = &f.fix {
                     writeln!(
                         out,
                         "      fix ({}): {}",
                         fix.applicability.as_str(),
-                        fix.title
+                        clean(&fix.title)
                     )?;
                 }
             }
@@ -132,20 +184,25 @@ pub(crate) fn text(
                 out,
                 "  {} {} (line {}): skipped: {}",
                 if s.kind.is_empty() {
-                    "document"
+                    Cow::Borrowed("document")
                 } else {
-                    &s.kind
+                    clean(&s.kind)
                 },
-                s.name,
+                clean(&s.name),
                 s.line,
-                s.reason
+                clean(&s.reason)
             )?;
         }
     }
-    writeln!(
-        out,
-        "{objects} objects, {denied} denied, {findings} findings"
-    )?;
+    let mut summary = format!("{objects} objects, {denied} denied");
+    if stopped > 0 {
+        let _ = write!(summary, ", {stopped} rejected or refused");
+    }
+    let _ = write!(summary, ", {findings} findings");
+    if errors > 0 {
+        let _ = write!(summary, ", {errors} errors");
+    }
+    writeln!(out, "{summary}")?;
     Ok(())
 }
 
@@ -156,16 +213,20 @@ pub(crate) fn effective(
     color: bool,
 ) -> std::io::Result<()> {
     let paint = Paint(color);
-    writeln!(out, "{}", paint.wrap("1", path))?;
+    let path = clean(path);
+    writeln!(out, "{}", paint.wrap("1", &path))?;
     for e in &a.errors {
         writeln!(
             out,
             "  error {}:{}:{}: {}",
-            path, e.line, e.column, e.message
+            path,
+            e.line,
+            e.column,
+            clean(&e.message)
         )?;
     }
     for o in &a.objects {
-        writeln!(out, "  {} {} (line {})", o.kind, o.name, o.line)?;
+        writeln!(out, "  {}", heading(o))?;
         for c in &o.containers {
             writeln!(out, "    {} {:?} (line {})", c.kind, c.name, c.line)?;
             for (field, v) in &c.effective.fields {
@@ -176,7 +237,7 @@ pub(crate) fn effective(
                 let note = v
                     .note
                     .as_deref()
-                    .map_or_else(String::new, |n| format!("  ({n})"));
+                    .map_or_else(String::new, |n| format!("  ({})", clean(n)));
                 writeln!(
                     out,
                     "      {field:<26} {value:<40} {:<10} {line}{}",

@@ -1,9 +1,20 @@
 //! The command line, end to end: exit codes, the JSON contract, SARIF, harden --write.
+//!
+//! `inputs.rs` covers reading (bounds, encodings, the directory walk), `write.rs` the file
+//! replacement of `harden --write`.
+
+mod inputs;
+mod write;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn podsec(args: &[&str], stdin: &str) -> Output {
+    podsec_bytes(args, stdin.as_bytes())
+}
+
+fn podsec_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_podsec"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -13,12 +24,74 @@ fn podsec(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("spawn podsec");
     // A usage error exits before reading standard input: a broken pipe here is expected.
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("wait")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts the exit status, showing both outputs when it differs.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// Asserts that `text` contains `part`, showing the text when it does not.
+fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
+/// A fresh directory of the test's own, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("podsec-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn write(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    /// The names in the directory, sorted.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
 }
 
 const GOOD: &str = "apiVersion: v1
@@ -172,7 +245,7 @@ fn text_output_and_explain() {
     );
     assert!(!text.contains('\x1b'), "NO_COLOR must disable colour");
     let out = podsec(&["explain", "privileged"], "");
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
     assert_eq!(
         podsec(&["explain", "no-such-check"], "").status.code(),
@@ -184,43 +257,31 @@ fn text_output_and_explain() {
 
 #[test]
 fn directories_and_harden_write() {
-    let dir = std::env::temp_dir().join(format!("podsec-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
-    let file = dir.join("sub/pod.yaml");
-    std::fs::write(&file, format!("# keep me\n{GOOD}")).expect("write");
-    std::fs::write(dir.join("notes.txt"), "not yaml").expect("write");
-    let out = podsec(
-        &["check", "--format", "json", dir.to_str().expect("utf8")],
-        "",
-    );
-    let v = json(&out);
+    let dir = Scratch::new("dirs");
+    std::fs::create_dir_all(dir.path("sub")).expect("mkdir");
+    let file = dir.write("sub/pod.yaml", format!("# keep me\n{GOOD}"));
+    dir.write("notes.txt", "not yaml");
+    let v = json(&podsec(&["check", "--format", "json", arg(&dir.0)], ""));
     assert_eq!(v["files"].as_array().map(Vec::len), Some(1), "{v}");
-    std::fs::write(
-        &file,
+    dir.write(
+        "sub/pod.yaml",
         format!(
             "# keep me\n{}",
             GOOD.replace("    seccompProfile:\n      type: RuntimeDefault\n", "")
         ),
-    )
-    .expect("write");
-    let out = podsec(&["harden", "--write", file.to_str().expect("utf8")], "");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
+    let out = podsec(&["harden", "--write", arg(&file)], "");
+    assert_exit(&out, 0);
     let after = std::fs::read_to_string(&file).expect("read");
     assert!(after.starts_with("# keep me\n"), "{after}");
     assert!(after.contains("RuntimeDefault"), "{after}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn effective_table() {
     let out = podsec(&["effective", "-"], GOOD);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert!(text.contains("runAsNonRoot"), "{text}");
     assert!(text.contains("pod"), "{text}");
 }
