@@ -42,7 +42,7 @@ HARDEN:
                                read-only files (unless --force)
         --force                with --write, also replace read-only files
 
-EXIT STATUS (check, effective, harden; harden judges the hardened text):
+EXIT STATUS (of check, and of harden judging the hardened text; effective exits 0 or 2):
     1  Kubernetes would not run some object: Pod Security Admission denies it at the chosen
        level, the API server rejects it (findings marked rejected), or the kubelet or runtime
        refuses it (findings marked refused). This wins over 2: a definite failure is reported
