@@ -58,35 +58,47 @@ impl Stamp {
     }
 }
 
-/// Reads every path in order: `-` is standard input, a directory is walked (see [`walk`]).
-pub(crate) fn read_all(paths: &[String]) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    for p in paths {
-        if p == "-" {
-            inputs.push(Input {
-                path: "-".into(),
-                file: None,
-                text: read_bounded(std::io::stdin().lock(), "standard input"),
-            });
-            continue;
-        }
-        let path = Path::new(p);
-        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-            walk(path, &mut inputs);
-        } else {
-            inputs.push(read_file(path, p.clone()));
-        }
-    }
-    inputs
+/// Where an input comes from, found before any is read.
+enum Source {
+    Stdin,
+    /// A path to open, and the name shown.
+    File(PathBuf, String),
+    /// A name and why it cannot be read.
+    Failed(String, String),
 }
 
-/// Walks a directory depth first, entries in byte order of their names, and reads every `.yaml`,
+/// The inputs of every path in order: `-` is standard input, a directory is walked (see
+/// [`walk`]). Each is read only when the iterator reaches it, so one text at a time is held.
+pub(crate) fn read_all(paths: &[String]) -> impl Iterator<Item = Input> {
+    let mut sources = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        if p == "-" {
+            sources.push(Source::Stdin);
+        } else if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            walk(path, &mut sources);
+        } else {
+            sources.push(Source::File(path.to_path_buf(), p.clone()));
+        }
+    }
+    sources.into_iter().map(|s| match s {
+        Source::Stdin => Input {
+            path: "-".into(),
+            file: None,
+            text: read_bounded(std::io::stdin().lock(), "standard input"),
+        },
+        Source::File(path, shown) => read_file(&path, shown),
+        Source::Failed(shown, message) => failed(shown, message),
+    })
+}
+
+/// Walks a directory depth first, entries in byte order of their names, and lists every `.yaml`,
 /// `.yml` and `.json` file in it.
 ///
 /// Symbolic links are followed, but each directory (by device and inode) is entered once, so link
 /// loops end and a directory reachable by two ways is read once.
 /// Only regular files are read: a FIFO or device named `x.yaml` is reported, never opened.
-fn walk(root: &Path, out: &mut Vec<Input>) {
+fn walk(root: &Path, out: &mut Vec<Source>) {
     let mut seen: HashSet<(u64, u64)> = HashSet::new();
     // Entries still to visit, the next one last.
     let mut stack = vec![root.to_path_buf()];
@@ -97,7 +109,7 @@ fn walk(root: &Path, out: &mut Vec<Input>) {
             Err(e) => {
                 // A dangling link or a vanished entry: worth a word only where a manifest was.
                 if is_manifest(&path) {
-                    out.push(failed(shown, e.to_string()));
+                    out.push(Source::Failed(shown, e.to_string()));
                 }
                 continue;
             }
@@ -108,13 +120,13 @@ fn walk(root: &Path, out: &mut Vec<Input>) {
             }
             match sorted_entries(&path) {
                 Ok(entries) => stack.extend(entries.into_iter().rev()),
-                Err(e) => out.push(failed(shown, format!("cannot list directory: {e}"))),
+                Err(e) => out.push(Source::Failed(shown, format!("cannot list directory: {e}"))),
             }
         } else if is_manifest(&path) {
             if meta.is_file() {
-                out.push(read_file(&path, shown));
+                out.push(Source::File(path, shown));
             } else {
-                out.push(failed(shown, "not a regular file; not read".into()));
+                out.push(Source::Failed(shown, "not a regular file; not read".into()));
             }
         }
     }
