@@ -116,7 +116,6 @@ fn color_enabled() -> bool {
 
 fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<u8> {
     let results: Vec<(String, Analysis)> = input::read_all(paths)
-        .into_iter()
         .map(|i| {
             let a = analyze(&i, options);
             (i.path, a)
