@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use podsec::fix::{FieldPath, Patch, Seg};
 use podsec::permalink::{Shared, decode, encode};
+use podsec::yaml::{Node, parse_stream};
 use podsec::{
     Analysis, Applicability, FindingLevel, HardenOptions, Hardened, Options, PssLevel, Runtime,
     Version, analyze, harden,
@@ -30,6 +32,21 @@ enum V {
     Str(String),
     Seq(Vec<V>),
     Map(Vec<(String, V)>),
+    /// A string written as a block scalar in block style: its lines, the header (`|`, `|-`, `|+`
+    /// or `>+`) and how many blank lines follow it.
+    Text(Vec<String>, &'static str, usize),
+}
+
+impl V {
+    /// The string a `Text` decodes to.
+    fn text_value(lines: &[String], header: &str, blank: usize) -> String {
+        let body = lines.join("\n");
+        match header {
+            "|-" => body,
+            "|+" | ">+" => format!("{body}\n{}", "\n".repeat(blank)),
+            _ => format!("{body}\n"),
+        }
+    }
 }
 
 fn s(text: &str) -> V {
@@ -87,6 +104,7 @@ fn scalar(v: &V) -> Option<String> {
         V::Str(t) => quoted(t),
         V::Seq(items) if items.is_empty() => "[]".to_string(),
         V::Map(entries) if entries.is_empty() => "{}".to_string(),
+        V::Text(lines, header, blank) => quoted(&V::text_value(lines, header, *blank)),
         _ => return None,
     })
 }
@@ -138,6 +156,14 @@ fn pick_flow(seed: u64, counter: &mut u32) -> bool {
 
 /// Writes `v` as the value after `key:` (or after `- `) at indentation `indent`.
 fn block_value(v: &V, indent: usize, seed: Option<u64>, counter: &mut u32, out: &mut String) {
+    if let V::Text(lines, header, blank) = v {
+        let _ = writeln!(out, " {header}");
+        for line in lines {
+            let _ = writeln!(out, "{}{line}", " ".repeat(indent));
+        }
+        out.push_str(&"\n".repeat(*blank));
+        return;
+    }
     if let Some(text) = scalar(v) {
         out.push(' ');
         out.push_str(&text);
@@ -194,6 +220,9 @@ fn to_json(v: &V) -> serde_json::Value {
         V::Bool(b) => serde_json::Value::Bool(*b),
         V::Int(i) => serde_json::Value::from(*i),
         V::Str(t) => serde_json::Value::String(t.clone()),
+        V::Text(lines, header, blank) => {
+            serde_json::Value::String(V::text_value(lines, header, *blank))
+        }
         V::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
         V::Map(entries) => serde_json::Value::Object(
             entries
@@ -286,6 +315,29 @@ fn id() -> BoxedStrategy<V> {
         ]
         .prop_map(V::Int),
     )
+}
+
+/// A multi-line string, written as a block scalar of every chomping in block style (folded only
+/// with one line, where folding changes nothing).
+fn text() -> BoxedStrategy<V> {
+    (
+        prop::collection::vec(
+            select(vec!["echo hi", "set -e", "a: b", "#x", "done  ", "x   y"]),
+            1..3,
+        ),
+        select(vec!["|", "|-", "|+", ">+"]),
+        0usize..3,
+    )
+        .prop_map(|(lines, header, blank)| {
+            let lines: Vec<String> = lines.into_iter().map(str::to_string).collect();
+            let header = if header == ">+" && lines.len() > 1 {
+                "|+"
+            } else {
+                header
+            };
+            V::Text(lines, header, blank)
+        })
+        .boxed()
 }
 
 fn one_of(values: &'static [&'static str]) -> BoxedStrategy<V> {
@@ -512,6 +564,8 @@ fn container() -> BoxedStrategy<V> {
             "lifecycle",
             or_junk(fields(vec![("postStart", probe()), ("preStop", probe())])),
         ),
+        // Last, so that keys the rewrite adds to the container come right after it.
+        ("workingDir", text()),
     ])
 }
 
@@ -783,8 +837,85 @@ fn known_harden_issue(text: &str) -> Option<&'static str> {
         .then_some("legacy seccomp annotation migrated only by a second pass")
 }
 
+/// The decoded value of every scalar of every document, by (document, path). Aliases are not
+/// followed (the rewrite never edits through them).
+fn scalars(text: &str) -> BTreeMap<(usize, Vec<Seg>), String> {
+    fn walk(
+        node: Node<'_>,
+        path: &mut Vec<Seg>,
+        doc: usize,
+        out: &mut BTreeMap<(usize, Vec<Seg>), String>,
+    ) {
+        if node.is_alias() {
+            return;
+        }
+        if node.is_scalar() {
+            out.insert((doc, path.clone()), format!("{:?}", node.scalar()));
+            return;
+        }
+        for (k, v) in node.raw_entries() {
+            let Some((key, _)) = k.raw_scalar() else {
+                continue;
+            };
+            path.push(Seg::Key(key.to_string()));
+            walk(v, path, doc, out);
+            path.pop();
+        }
+        for (i, item) in node.raw_items().into_iter().enumerate() {
+            path.push(Seg::Index(i));
+            walk(item, path, doc, out);
+            path.pop();
+        }
+    }
+    let mut out = BTreeMap::new();
+    for doc in &parse_stream(text).documents {
+        if let Some(root) = doc.root() {
+            walk(root, &mut Vec::new(), doc.index, &mut out);
+        }
+    }
+    out
+}
+
+/// Whether an applied patch may change the value at `path`: the patch writes at, above or below
+/// it, or removes a list element before it (which renumbers the rest of the list).
+fn touched(patch: &Patch, path: &[Seg]) -> bool {
+    let mut target: &[Seg] = &patch.path().0;
+    if let Patch::Remove { .. } = patch
+        && let Some((Seg::Index(_), parent)) = target.split_last()
+    {
+        target = parent;
+    }
+    path.starts_with(target) || target.starts_with(path)
+}
+
+/// Every scalar that no applied patch touches decodes to the same value after the rewrite.
+fn assert_untouched_scalars_keep_their_values(
+    text: &str,
+    hardened: &Hardened,
+) -> Result<(), TestCaseError> {
+    let after = scalars(&hardened.text);
+    for ((doc, path), value) in scalars(text) {
+        let intended = hardened.edits.iter().any(|e| {
+            e.applied && e.object.document == doc && e.patches.iter().any(|p| touched(p, &path))
+        });
+        if intended {
+            continue;
+        }
+        prop_assert_eq!(
+            after.get(&(doc, path.clone())),
+            Some(&value),
+            "document {} {} changed although no edit touches it:\n{}\n-- input --\n{}",
+            doc,
+            FieldPath(path.clone()),
+            hardened.text,
+            text
+        );
+    }
+    Ok(())
+}
+
 /// Checks the hardened rewrite of a text that parses: the output parses into the same objects,
-/// hardening it again changes nothing, and every Pod Security Standards finding left at the
+/// hardening it again changes nothing, scalars no edit touches keep their values, and every Pod Security Standards finding left at the
 /// target level is one a person must fix (manual, or an edit the rewrite explains it skipped).
 fn check_harden(text: &str, options: &Options) -> Result<(), TestCaseError> {
     let harden_options = HardenOptions {
@@ -802,6 +933,7 @@ fn check_harden(text: &str, options: &Options) -> Result<(), TestCaseError> {
     );
     prop_assert_eq!(after.objects.len(), before.objects.len());
     assert_positions_in_bounds(&hardened.text, &after);
+    assert_untouched_scalars_keep_their_values(text, &hardened)?;
     let again = harden(&hardened.text, &harden_options);
     if known_harden_issue(text).is_some() {
         return Ok(());

@@ -204,3 +204,40 @@ spec:
     let once = assert_idempotent(text, analysis);
     assert!(once.contains("drop:\n            - ALL\n"), "{once}");
 }
+
+/// Issue 15, found again by `proptest_pods.rs` once it compared untouched scalars: keys added after
+/// a keep-chomping block scalar landed between its text and its trailing blank lines, which are
+/// part of its value, so `workingDir` lost a line break.
+#[test]
+fn harden_keeps_the_trailing_lines_of_a_keep_chomping_block_scalar() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: generated
+spec:
+  containers: []
+  ephemeralContainers:
+    - workingDir: |+
+        echo hi
+
+";
+    let value = |t: &str| {
+        let stream = podsec::yaml::parse_stream(t);
+        let root = stream.documents[0].root().unwrap();
+        let c = root
+            .get("spec")
+            .unwrap()
+            .get("ephemeralContainers")
+            .unwrap();
+        c.items()[0]
+            .get("workingDir")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let once = assert_idempotent(text, Options::default());
+    assert_ne!(once, text, "the rewrite should add a securityContext");
+    assert_eq!(value(&once), "echo hi\n\n", "{once}");
+}

@@ -235,6 +235,60 @@ fn entry_end(text: &str, key: Node<'_>, value: Node<'_>) -> usize {
     }
 }
 
+/// Where text inserted after `node` goes, given `pos`, the start of the line after its content.
+/// A keep-chomping block scalar (`|+`, `>+`) at the end of `node` owns the blank lines that follow
+/// it (they are part of its value), so the insertion moves past them.
+fn after_kept_lines(text: &str, node: Node<'_>, pos: usize) -> usize {
+    let mut last = node;
+    // The last value of the last value ...: the node whose text ends `node`'s. Bounded like the
+    // parser's nesting.
+    for _ in 0..1024 {
+        if last.is_alias() || last.is_flow() {
+            return pos;
+        }
+        let next = if last.is_map() {
+            last.raw_entries().last().map(|&(_, v)| v)
+        } else {
+            last.raw_items().last().copied()
+        };
+        match next {
+            Some(n) => last = n,
+            None => break,
+        }
+    }
+    if !keeps_trailing_lines(text, last) {
+        return pos;
+    }
+    let mut at = pos;
+    while let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+        let (line, next) = match rest.find('\n') {
+            Some(i) => (rest.get(..i).unwrap_or(""), at + i + 1),
+            None => (rest, text.len()),
+        };
+        if !line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            break;
+        }
+        at = next;
+    }
+    at
+}
+
+/// Whether `node` is a block scalar with the keep chomping indicator (`|+`, `>2+`, ...).
+fn keeps_trailing_lines(text: &str, node: Node<'_>) -> bool {
+    if !matches!(node.raw_scalar(), Some((_, Style::Literal | Style::Folded))) {
+        return false;
+    }
+    let start = node.span().start;
+    let head = text.get(start..line_break(text, start)).unwrap_or("");
+    head.find(['|', '>'])
+        .and_then(|i| head.get(i + 1..))
+        .is_some_and(|h| {
+            h.bytes()
+                .take_while(|b| matches!(b, b'+' | b'-' | b'0'..=b'9'))
+                .any(|b| b == b'+')
+        })
+}
+
 fn is_single_line(text: &str, node: Node<'_>) -> bool {
     let sp = node.span();
     text.get(sp.start..end_of(text, node))
@@ -1009,7 +1063,7 @@ impl<'t> Planner<'t> {
         }
         let key_col = prefix.len();
         let lines = render_block_entry(key, value, key_col, &self.layout);
-        let pos = line_after(text, entry_end(text, lk, lv));
+        let pos = after_kept_lines(text, lv, line_after(text, entry_end(text, lk, lv)));
         let body = lines.join(self.layout.nl);
         let ins = if pos >= text.len() && !text.ends_with('\n') {
             format!("{}{body}", self.layout.nl)
@@ -1072,7 +1126,7 @@ impl<'t> Planner<'t> {
             return Err(self.err("the list's indentation is unusual"));
         }
         let lines = render_block_seq(std::slice::from_ref(item), prefix.len(), &self.layout);
-        let pos = line_after(text, content_end(text, *last));
+        let pos = after_kept_lines(text, *last, line_after(text, content_end(text, *last)));
         let body = lines.join(self.layout.nl);
         let ins = if pos >= text.len() && !text.ends_with('\n') {
             format!("{}{body}", self.layout.nl)

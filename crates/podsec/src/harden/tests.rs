@@ -469,6 +469,47 @@ fn block_scalar_at_the_end_of_a_container() {
     );
 }
 
+/// The blank lines after a keep-chomping block scalar are part of its value: keys and items added
+/// after it go after them (found with `|+`, issue 15).
+#[test]
+fn keep_chomping_block_scalar_keeps_its_trailing_lines() {
+    check(
+        "spec:\n  containers:\n    - name: a\n      command: |+\n        echo hi\n\n\n",
+        &[
+            set(
+                "spec.containers[0].securityContext.privileged",
+                PatchValue::Bool(false),
+            ),
+            set("spec.securityContext.seccompProfile", seccomp()),
+        ],
+        "spec:\n  containers:\n    - name: a\n      command: |+\n        echo hi\n\n\n      securityContext:\n        privileged: false\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n",
+    );
+    // Folded, with an indentation indicator, then a less indented key.
+    check(
+        "spec:\n  containers:\n    - name: a\n      args: >2+\n          x\n\n  volumes: []\n",
+        &[set(
+            "spec.containers[0].securityContext.privileged",
+            PatchValue::Bool(false),
+        )],
+        "spec:\n  containers:\n    - name: a\n      args: >2+\n          x\n\n      securityContext:\n        privileged: false\n  volumes: []\n",
+    );
+    // The last item of a list.
+    check(
+        "drop:\n  - |+\n    x\n\nnext: 1\n",
+        &[ensure("drop", "ALL")],
+        "drop:\n  - |+\n    x\n\n  - ALL\nnext: 1\n",
+    );
+    // Clip and strip chomping do not own the blank lines: the insertion stays before them.
+    check(
+        "spec:\n  containers:\n    - name: a\n      command: |\n        echo hi\n\n  volumes: []\n",
+        &[set(
+            "spec.containers[0].securityContext.privileged",
+            PatchValue::Bool(false),
+        )],
+        "spec:\n  containers:\n    - name: a\n      command: |\n        echo hi\n      securityContext:\n        privileged: false\n\n  volumes: []\n",
+    );
+}
+
 #[test]
 fn flow_list_with_trailing_commas() {
     check(
