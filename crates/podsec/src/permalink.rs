@@ -7,6 +7,11 @@
 //!
 //! Decoding is bounded: the fragment's length and the inflated size are capped, and a wrong checksum
 //! (a truncated or tampered link) is an error, never a panic or a half-restored state.
+//!
+//! Making a link is bounded by the same limits, so that every link made can be opened: [`link`]
+//! refuses a text whose payload the decoder would not inflate, or whose link would be longer than
+//! the decoder reads (less room for the page's own address). [`encode`] has no limit: it is for
+//! the playground's saved draft, read back with [`decode_draft`], whose limits are the analysis's.
 
 use std::fmt;
 
@@ -20,6 +25,19 @@ pub const MAX_FRAGMENT: usize = 2 * 1024 * 1024;
 
 /// The largest payload inflated, in bytes.
 pub const MAX_PAYLOAD: usize = 8 * 1024 * 1024;
+
+/// The longest fragment [`link`] makes, in characters: [`MAX_FRAGMENT`] less room for the page's
+/// own address, which Chromium counts in the same 2 MiB.
+pub const MAX_LINK: usize = MAX_FRAGMENT - 4096;
+
+/// Links longer than this, in characters, are cut by some browsers, chat tools and mail clients;
+/// the playground warns when it makes one.
+pub const LONG_LINK: usize = 100_000;
+
+/// The longest saved draft decoded, in characters, and the largest payload it inflates to: a draft
+/// holds any text the analysis accepts.
+const MAX_DRAFT: usize = 64 * 1024 * 1024;
+const MAX_DRAFT_PAYLOAD: usize = crate::yaml::MAX_INPUT_BYTES + 64 * 1024;
 
 /// What a link holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,12 +82,109 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Encodes a state as a fragment (without the leading `#`).
+/// Why no link is made for a state: it would exceed what [`decode`] opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// The text and its options take more than [`MAX_PAYLOAD`] bytes.
+    TextTooLarge {
+        /// The text's size in bytes.
+        bytes: usize,
+        /// The largest text a link holds, in bytes.
+        limit: usize,
+    },
+    /// The text compresses to a link longer than [`MAX_LINK`] characters.
+    LinkTooLong {
+        /// The link's length in characters.
+        chars: usize,
+        /// [`MAX_LINK`].
+        limit: usize,
+    },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TextTooLarge { bytes, limit } => write!(
+                f,
+                "this text is too large to share as a link ({}; the limit is {}): download it instead",
+                megabytes(*bytes),
+                megabytes(*limit)
+            ),
+            LinkError::LinkTooLong { chars, limit } => write!(
+                f,
+                "this text is too large to share as a link (it compresses to {} characters; the limit is {}): download it instead",
+                thousands(*chars),
+                thousands(*limit)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// A size in megabytes with one decimal: `9.1 MB`.
+fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+/// A count with thousands separators: `2,093,056`.
+#[must_use]
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Makes a link's fragment (without the leading `#`) for a state, if [`decode`] can open it.
+///
+/// # Errors
+///
+/// A [`LinkError`] when the text is too large for a link; nothing is compressed when the text
+/// alone exceeds the limit.
+pub fn link(shared: &Shared) -> Result<String, LinkError> {
+    let payload = payload(shared);
+    if payload.len() > MAX_PAYLOAD {
+        return Err(LinkError::TextTooLarge {
+            bytes: shared.text.len(),
+            limit: MAX_PAYLOAD.saturating_sub(payload.len() - shared.text.len()),
+        });
+    }
+    let fragment = compress(&payload);
+    if fragment.len() > MAX_LINK {
+        return Err(LinkError::LinkTooLong {
+            chars: fragment.len(),
+            limit: MAX_LINK,
+        });
+    }
+    Ok(fragment)
+}
+
+/// Encodes a state as a fragment (without the leading `#`), with no limit: for the saved draft
+/// (see [`decode_draft`]). Anything shared is made by [`link`].
 #[must_use]
 pub fn encode(shared: &Shared) -> String {
-    let mut payload = header(&shared.options, shared.include_unsafe);
+    compress(&payload(shared))
+}
+
+/// The header line, a newline and the text.
+fn payload(shared: &Shared) -> String {
+    let head = header(&shared.options, shared.include_unsafe);
+    let mut payload = String::with_capacity(head.len() + 1 + shared.text.len());
+    payload.push_str(&head);
     payload.push('\n');
     payload.push_str(&shared.text);
+    payload
+}
+
+/// The checksum and the deflated payload, in base64url behind the prefix.
+fn compress(payload: &str) -> String {
     let mut bytes = fnv1a(payload.as_bytes()).to_be_bytes().to_vec();
     bytes.extend(miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 8));
     let mut out = String::with_capacity(PREFIX.len() + bytes.len() * 4 / 3 + 4);
@@ -84,14 +199,32 @@ pub fn encode(shared: &Shared) -> String {
 ///
 /// Any [`Error`]: nothing is restored from a link that fails.
 pub fn decode(fragment: &str) -> Result<Shared, Error> {
+    decode_bounded(fragment, MAX_FRAGMENT, MAX_PAYLOAD)
+}
+
+/// Decodes a saved draft made by [`encode`]: as [`decode`], with limits that admit any text the
+/// analysis accepts.
+///
+/// # Errors
+///
+/// Any [`Error`].
+pub fn decode_draft(draft: &str) -> Result<Shared, Error> {
+    decode_bounded(draft, MAX_DRAFT, MAX_DRAFT_PAYLOAD)
+}
+
+fn decode_bounded(
+    fragment: &str,
+    max_fragment: usize,
+    max_payload: usize,
+) -> Result<Shared, Error> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    if fragment.len() > MAX_FRAGMENT {
+    if fragment.len() > max_fragment {
         return Err(Error::TooLong);
     }
     let data = fragment.strip_prefix(PREFIX).ok_or(Error::UnknownFormat)?;
     let bytes = unbase64url(data)?;
     let (sum, deflated) = bytes.split_at_checked(4).ok_or(Error::Damaged)?;
-    let payload = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_PAYLOAD)
+    let payload = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, max_payload)
         .map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => Error::TooLarge,
             _ => Error::Damaged,
@@ -367,5 +500,131 @@ mod tests {
         let s = decode(&link).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.options.level, PssLevel::Baseline);
         assert_eq!(s.text, "kind: Pod\n");
+    }
+
+    /// Text that deflate cannot shrink much: letters from a 64-symbol alphabet, chosen by a
+    /// xorshift generator (about six bits of entropy per byte).
+    fn incompressible(len: usize) -> String {
+        let mut x = 0x2545_f491_u32;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                char::from(ALPHABET.get((x % 64) as usize).copied().unwrap_or(b'a'))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_link_is_made_for_the_largest_text_the_decoder_opens_and_no_larger() {
+        // The payload is the (empty) header, a newline and the text.
+        let largest = "a".repeat(MAX_PAYLOAD - 1);
+        let link = link(&shared(&largest)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(decode(&link).map(|s| s.text.len()), Ok(largest.len()));
+
+        let over = "a".repeat(MAX_PAYLOAD);
+        let err = super::link(&shared(&over)).unwrap_err();
+        assert_eq!(
+            err,
+            LinkError::TextTooLarge {
+                bytes: MAX_PAYLOAD,
+                limit: MAX_PAYLOAD - 1
+            }
+        );
+        // The same text, encoded without the check, is what the decoder refuses.
+        assert_eq!(decode(&encode(&shared(&over))), Err(Error::TooLarge));
+        assert_eq!(
+            err.to_string(),
+            "this text is too large to share as a link (8.4 MB; the limit is 8.4 MB): download it instead"
+        );
+        let nine = LinkError::TextTooLarge {
+            bytes: 9_100_000,
+            limit: MAX_PAYLOAD - 1,
+        };
+        assert_eq!(
+            nine.to_string(),
+            "this text is too large to share as a link (9.1 MB; the limit is 8.4 MB): download it instead"
+        );
+    }
+
+    #[test]
+    fn the_options_header_counts_against_the_limit() {
+        let mut s = shared(&"a".repeat(MAX_PAYLOAD - 1));
+        s.include_unsafe = true;
+        let header = "unsafe=true".len();
+        assert_eq!(
+            link(&s),
+            Err(LinkError::TextTooLarge {
+                bytes: MAX_PAYLOAD - 1,
+                limit: MAX_PAYLOAD - 1 - header
+            })
+        );
+    }
+
+    #[test]
+    fn a_text_that_compresses_to_an_overlong_link_gets_none() {
+        // Well under the payload limit, but about as long again once encoded.
+        let text = format!("# {}\n", incompressible(MAX_LINK + 200_000));
+        let Err(LinkError::LinkTooLong { chars, limit }) = link(&shared(&text)) else {
+            panic!("a link was made for {} bytes of noise", text.len());
+        };
+        assert_eq!(limit, MAX_LINK);
+        assert!(chars > MAX_LINK, "{chars}");
+        // What `link` refuses is longer than the page's address bar and the decoder take.
+        assert!(encode(&shared(&text)).len() + 4096 > MAX_FRAGMENT);
+        let message = LinkError::LinkTooLong {
+            chars: 2_345_678,
+            limit: MAX_LINK,
+        }
+        .to_string();
+        assert_eq!(
+            message,
+            "this text is too large to share as a link (it compresses to 2,345,678 characters; the limit is 2,093,056): download it instead"
+        );
+    }
+
+    #[test]
+    fn every_link_made_opens_and_long_ones_are_longer_than_the_warning_threshold() {
+        for len in [0, 1_000, 90_000, 120_000] {
+            let text = incompressible(len);
+            let link = link(&shared(&text)).unwrap_or_else(|e| panic!("{len}: {e}"));
+            assert!(link.len() <= MAX_LINK);
+            assert_eq!(decode(&link), Ok(shared(&text)), "{len}");
+            assert_eq!(
+                link.len() > LONG_LINK,
+                len >= 120_000,
+                "{len}: {}",
+                link.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_draft_holds_texts_larger_than_a_link() {
+        let text = "a: 1\n".repeat(MAX_PAYLOAD / 4);
+        assert!(matches!(
+            link(&shared(&text)),
+            Err(LinkError::TextTooLarge { .. })
+        ));
+        let draft = encode(&shared(&text));
+        assert_eq!(decode(&draft), Err(Error::TooLarge));
+        assert_eq!(decode_draft(&draft), Ok(shared(&text)));
+        // The draft's inflater is bounded too.
+        let zeros = vec![b'a'; MAX_DRAFT_PAYLOAD + 1];
+        let mut bytes = fnv1a(&zeros).to_be_bytes().to_vec();
+        bytes.extend(miniz_oxide::deflate::compress_to_vec(&zeros, 9));
+        let mut bomb = PREFIX.to_string();
+        base64url(&bytes, &mut bomb);
+        assert_eq!(decode_draft(&bomb), Err(Error::TooLarge));
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(227_588), "227,588");
+        assert_eq!(thousands(2_093_056), "2,093,056");
     }
 }
