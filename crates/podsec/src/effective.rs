@@ -170,7 +170,7 @@ fn to_value_at(n: Node<'_>, depth: usize) -> Value {
     match n.scalar() {
         Some(Scalar::Bool(b)) => Value::Bool(b),
         Some(Scalar::Int(i)) => Value::Int(i),
-        Some(Scalar::Float(_)) => Value::Str(n.text().unwrap_or("").to_string()),
+        Some(Scalar::Float(_) | Scalar::Uint(_)) => Value::Str(n.text().unwrap_or("").to_string()),
         Some(Scalar::Str(s)) => Value::Str(s.to_string()),
         Some(Scalar::Null) | None => Value::Null,
     }

@@ -13,10 +13,17 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan};
 
+mod json;
+mod scalar;
+pub use json::{Decoded, decode_documents, to_json};
+use scalar::Resolved;
+
 /// Texts larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
-/// The most nodes a document may expand to through aliases (beyond its own nodes).
-pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
+/// The most bytes aliases may add to a whole text's decoded size, beyond the text's own length: a
+/// text may at most double through aliases, or grow by 1 MiB if it is small. (Kubernetes' own decoder
+/// stops alias bombs by node count only; this also stops a few large aliased strings.)
+pub const MAX_ALIAS_EXPANSION_BYTES: u64 = 1024 * 1024;
 /// The deepest nesting of collections accepted (go-yaml refuses beyond 10,000; real manifests stay
 /// under 30).
 pub const MAX_DEPTH: usize = 1_000;
@@ -63,7 +70,16 @@ pub struct NodeData {
     pub tag: Option<String>,
     /// Whether the node carries an anchor (`&name`).
     pub anchored: bool,
+    /// Decoded size in bytes with aliases expanded (about the size of its JSON).
     size: u64,
+    /// How many times go-yaml's decoder visits this node and everything under it.
+    decodes: u64,
+    /// A scalar's resolved value (collections: `Null`).
+    value: Resolved,
+    /// Whether the scalar reads as it does only under YAML 1.1 rules.
+    yaml11: bool,
+    /// Whether the node (with what it holds, after merges and duplicates) cannot become JSON.
+    unjsonable: bool,
 }
 
 /// The content of a node.
@@ -89,6 +105,10 @@ pub enum Kind {
         entries: Vec<(NodeId, NodeId)>,
         /// Whether written `{a: b}`.
         flow: bool,
+        /// The entries Kubernetes sees, when they differ from `entries` (merge keys applied in text
+        /// order, duplicate keys collapsed to the last): each key once, at its first position, with
+        /// the node that last set it.
+        resolved: Option<Box<[(NodeId, NodeId)]>>,
     },
     /// An alias (`*name`) of an earlier anchored node.
     Alias {
@@ -161,6 +181,8 @@ pub enum Scalar<'a> {
     Bool(bool),
     /// An integer.
     Int(i64),
+    /// An integer above `i64::MAX`.
+    Uint(u64),
     /// A float.
     Float(f64),
     /// A string.
@@ -194,7 +216,7 @@ impl Document {
 }
 
 impl<'a> Node<'a> {
-    fn data(self) -> &'a NodeData {
+    pub(crate) fn data(self) -> &'a NodeData {
         // IDs come only from the arena they index; fall back to the root slot defensively.
         match self.doc.nodes.get(self.id) {
             Some(d) => d,
@@ -285,7 +307,7 @@ impl<'a> Node<'a> {
             Kind::Scalar { .. } => match self.scalar() {
                 Some(Scalar::Null) => "null",
                 Some(Scalar::Bool(_)) => "boolean",
-                Some(Scalar::Int(_) | Scalar::Float(_)) => "number",
+                Some(Scalar::Int(_) | Scalar::Uint(_) | Scalar::Float(_)) => "number",
                 _ => "string",
             },
         }
@@ -303,18 +325,25 @@ impl<'a> Node<'a> {
     /// The scalar, decoded as Kubernetes decodes YAML (YAML 1.1 booleans, octal, and so on).
     #[must_use]
     pub fn scalar(self) -> Option<Scalar<'a>> {
-        let (text, style) = self.raw_scalar()?;
-        Some(decode_scalar(text, style, self.tag()).0)
+        let data = self.data();
+        let Kind::Scalar { text, .. } = &data.kind else {
+            return None;
+        };
+        Some(match data.value {
+            Resolved::Null => Scalar::Null,
+            Resolved::Bool(b) => Scalar::Bool(b),
+            Resolved::Int(i) => Scalar::Int(i),
+            Resolved::Uint(u) => Scalar::Uint(u),
+            Resolved::Float(f) => Scalar::Float(f),
+            Resolved::Str | Resolved::Merge => Scalar::Str(text),
+        })
     }
 
     /// Whether the scalar means what it means only because of YAML 1.1 rules (e.g. `yes`, `on`,
     /// `0755`), which a YAML 1.2 reader would read differently.
     #[must_use]
     pub fn is_yaml11_only(self) -> bool {
-        match self.raw_scalar() {
-            Some((text, style)) => decode_scalar(text, style, self.tag()).1,
-            None => false,
-        }
+        self.is_scalar() && self.data().yaml11
     }
 
     /// Whether the node is `null` (or an empty value).
@@ -361,110 +390,57 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Entries of a mapping, in text order, with merge keys (`<<`) expanded: explicit keys first,
-    /// then merged keys not already present. Later duplicates of a key win, as in Kubernetes.
+    /// Entries of a mapping as Kubernetes sees them: merge keys (`<<`) applied in text order (a later
+    /// key, merged or written, replaces an earlier one; within a merged sequence the earlier map
+    /// wins), duplicate keys collapsed to the last. Each key appears once, at its first position.
     #[must_use]
     pub fn entries(self) -> Vec<(Node<'a>, Node<'a>)> {
-        let mut out = Vec::new();
-        self.collect_entries(&mut out, 0);
-        out
+        self.effective_entries()
+            .iter()
+            .map(|&(k, v)| (self.at(k).resolve(), self.at(v).resolve()))
+            .collect()
     }
 
-    fn collect_entries(self, out: &mut Vec<(Node<'a>, Node<'a>)>, depth: usize) {
-        let Kind::Map { entries, .. } = self.kind() else {
-            return;
-        };
-        let mut merges = Vec::new();
-        for &(k, v) in entries {
-            let key = Node {
-                doc: self.doc,
-                id: k,
-            }
-            .resolve();
-            let value = Node {
-                doc: self.doc,
-                id: v,
-            }
-            .resolve();
-            if key.is_merge_key() {
-                merges.push(value);
-            } else {
-                out.push((key, value));
-            }
-        }
-        if depth > 16 {
-            return;
-        }
-        for m in merges {
-            let sources: Vec<Node<'a>> = match m.kind() {
-                Kind::Seq { items, .. } => items
-                    .iter()
-                    .map(|&i| {
-                        Node {
-                            doc: self.doc,
-                            id: i,
-                        }
-                        .resolve()
-                    })
-                    .collect(),
-                _ => vec![m],
-            };
-            for s in sources {
-                let mut merged = Vec::new();
-                s.collect_entries(&mut merged, depth + 1);
-                for (k, v) in merged {
-                    let name = k.text();
-                    if !out.iter().any(|(ek, _)| ek.text() == name) {
-                        out.push((k, v));
-                    }
-                }
-            }
+    fn effective_entries(self) -> &'a [(NodeId, NodeId)] {
+        match self.kind() {
+            Kind::Map {
+                resolved: Some(r), ..
+            } => r,
+            Kind::Map { entries, .. } => entries,
+            _ => &[],
         }
     }
 
-    fn is_merge_key(self) -> bool {
-        matches!(self.raw_scalar(), Some(("<<", Style::Plain)))
+    fn at(self, id: NodeId) -> Node<'a> {
+        Node { doc: self.doc, id }
     }
 
-    /// The value of a key in a mapping (the last one written, merge keys considered).
+    /// Whether this (resolved) key node names `key` once converted to a JSON key.
+    fn key_is(self, key: &str) -> bool {
+        let data = self.data();
+        match (&data.kind, data.value) {
+            (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => text == key,
+            (Kind::Scalar { text, .. }, value) => {
+                scalar::json_key(value, text).is_ok_and(|k| k == key)
+            }
+            _ => false,
+        }
+    }
+
+    /// The value of a key in a mapping, as Kubernetes reads it (merge keys and duplicates applied).
     #[must_use]
     pub fn get(self, key: &str) -> Option<Node<'a>> {
         self.get_entry(key).map(|(_, v)| v)
     }
 
-    /// The key and value nodes of a key in a mapping.
+    /// The key and value nodes of a key in a mapping: the key that set the value Kubernetes reads.
     #[must_use]
     pub fn get_entry(self, key: &str) -> Option<(Node<'a>, Node<'a>)> {
-        let Kind::Map { entries, .. } = self.kind() else {
-            return None;
-        };
-        let mut found = None;
-        let mut has_merge = false;
-        for &(k, v) in entries {
-            let kn = Node {
-                doc: self.doc,
-                id: k,
-            }
-            .resolve();
-            if kn.is_merge_key() {
-                has_merge = true;
-            } else if kn.raw_scalar().map(|(t, _)| t) == Some(key) {
-                found = Some((
-                    kn,
-                    Node {
-                        doc: self.doc,
-                        id: v,
-                    }
-                    .resolve(),
-                ));
-            }
-        }
-        if found.is_some() || !has_merge {
-            return found;
-        }
-        self.entries()
-            .into_iter()
-            .find(|(k, _)| k.raw_scalar().map(|(t, _)| t) == Some(key))
+        self.effective_entries()
+            .iter()
+            .rev()
+            .map(|&(k, v)| (self.at(k).resolve(), self.at(v).resolve()))
+            .find(|(k, _)| k.key_is(key))
     }
 
     /// The value of a key, treating an explicit `null` as absent.
@@ -555,90 +531,28 @@ static EMPTY_NODE: NodeData = NodeData {
     },
     tag: None,
     anchored: false,
-    size: 1,
+    size: 2,
+    decodes: 1,
+    value: Resolved::Null,
+    yaml11: false,
+    unjsonable: false,
 };
 
 /// Decodes a scalar the way Kubernetes' YAML-to-JSON conversion does (go-yaml v2 resolution, YAML 1.1
-/// style). Returns the value and whether it depends on YAML 1.1-only rules.
+/// style). Returns the value and whether it depends on YAML 1.1-only rules. A tag the text cannot
+/// satisfy (which Kubernetes refuses) and `!!binary` read as the text.
 #[must_use]
 pub fn decode_scalar<'t>(text: &'t str, style: Style, tag: Option<&str>) -> (Scalar<'t>, bool) {
-    if style != Style::Plain {
-        return (Scalar::Str(text), false);
-    }
-    if let Some("tag:yaml.org,2002:str" | "!!str") = tag {
-        return (Scalar::Str(text), false);
-    }
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return (Scalar::Null, false),
-        "true" | "True" | "TRUE" => return (Scalar::Bool(true), false),
-        "false" | "False" | "FALSE" => return (Scalar::Bool(false), false),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-            return (Scalar::Bool(true), true);
-        }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-            return (Scalar::Bool(false), true);
-        }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return (Scalar::Float(f64::INFINITY), false);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return (Scalar::Float(f64::NEG_INFINITY), false),
-        ".nan" | ".NaN" | ".NAN" => return (Scalar::Float(f64::NAN), false),
-        _ => {}
-    }
-    if let Some(v) = decode_int(text) {
-        return v;
-    }
-    let first = text.as_bytes().first().copied().unwrap_or(b'a');
-    if (first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.'))
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'_'))
-    {
-        let plain: Cow<'_, str> = if text.contains('_') {
-            Cow::Owned(text.replace('_', ""))
-        } else {
-            Cow::Borrowed(text)
-        };
-        if let Ok(f) = plain.parse::<f64>() {
-            return (Scalar::Float(f), text.contains('_'));
-        }
-    }
-    (Scalar::Str(text), false)
-}
-
-fn decode_int(text: &str) -> Option<(Scalar<'_>, bool)> {
-    let (neg, body) = match text.as_bytes().first()? {
-        b'-' => (true, text.get(1..)?),
-        b'+' => (false, text.get(1..)?),
-        _ => (false, text),
+    let r = scalar::resolve(text, style, tag);
+    let value = match r.value {
+        Resolved::Null => Scalar::Null,
+        Resolved::Bool(b) => Scalar::Bool(b),
+        Resolved::Int(i) => Scalar::Int(i),
+        Resolved::Uint(u) => Scalar::Uint(u),
+        Resolved::Float(f) => Scalar::Float(f),
+        Resolved::Str | Resolved::Merge => Scalar::Str(text),
     };
-    if body.is_empty() {
-        return None;
-    }
-    let underscores = body.contains('_');
-    let clean: Cow<'_, str> = if underscores {
-        Cow::Owned(body.replace('_', ""))
-    } else {
-        Cow::Borrowed(body)
-    };
-    let (radix, digits, yaml11) = if let Some(h) = clean.strip_prefix("0x") {
-        (16, h, false)
-    } else if let Some(b) = clean.strip_prefix("0b") {
-        (2, b, true)
-    } else if let Some(o) = clean.strip_prefix("0o") {
-        (8, o, false)
-    } else if clean.len() > 1 && clean.starts_with('0') && clean.bytes().all(|b| b.is_ascii_digit())
-    {
-        (8, clean.get(1..)?, true)
-    } else {
-        (10, clean.as_ref(), false)
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let v = i64::from_str_radix(digits, radix).ok()?;
-    let v = if neg { v.checked_neg()? } else { v };
-    Some((Scalar::Int(v), yaml11 || underscores))
+    (value, r.yaml11)
 }
 
 /// Maps character indexes of one chunk to byte offsets of the whole text.
@@ -687,6 +601,7 @@ pub fn parse_stream(text: &str) -> Stream {
         return stream;
     }
     stream.crlf = text.contains("\r\n");
+    let mut budget = (text.len() as u64).max(MAX_ALIAS_EXPANSION_BYTES);
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let chunks = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         split_json(text)
@@ -700,9 +615,25 @@ pub fn parse_stream(text: &str) -> Stream {
                 .iter()
                 .filter(|e| e.document.is_some())
                 .count();
-        parse_chunk(text, &chunk, index, &mut stream);
+        parse_chunk(text, &chunk, index, &mut stream, &mut budget);
     }
     stream
+}
+
+/// The documents of a text as kubectl splits it (`---` lines, or JSON values back to back): the
+/// byte range and first line of each.
+#[must_use]
+pub fn split_stream(text: &str) -> Vec<(usize, usize, usize)> {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let chunks = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        split_json(text)
+    } else {
+        split_yaml(text)
+    };
+    chunks
+        .into_iter()
+        .map(|c| (c.start, c.end, c.line))
+        .collect()
 }
 
 #[derive(Debug)]
@@ -843,6 +774,23 @@ fn split_json(text: &str) -> Vec<Chunk> {
     chunks
 }
 
+/// A mapping's resolved entries.
+type Entries = Box<[(NodeId, NodeId)]>;
+
+/// A key as go-yaml's `map[interface{}]interface{}` holds it: its Go type and its JSON text. Keys
+/// of different types (`1` and `'1'`) are different Go keys, even though they become one JSON key.
+type GoKey<'b> = (KeyType, Cow<'b, str>);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum KeyType {
+    Str,
+    Int,
+    Bool,
+    Float,
+    /// A null or uint64 key, which go-yaml keeps but the JSON conversion refuses.
+    Unconvertible,
+}
+
 struct Builder {
     nodes: Vec<NodeData>,
     /// Open collections: (node id, pending key for maps).
@@ -850,6 +798,17 @@ struct Builder {
     anchors: HashMap<usize, NodeId>,
     root: Option<NodeId>,
     duplicates: Vec<DuplicateKey>,
+    /// The first error Kubernetes' decoder would raise for the document (a tag its value cannot
+    /// satisfy, a bad merge, a key JSON cannot hold).
+    error: Option<(String, Span)>,
+    /// Decoded size without alias expansion.
+    raw: u64,
+    /// Whether the document has any alias.
+    aliases: bool,
+    /// The alias expansion left in the text's budget when the document started.
+    limit: u64,
+    /// Whether a collection already expands past `limit`.
+    over_budget: bool,
 }
 
 /// Spaces inserted before the first non-blank character of a line, so that the YAML 1.2 parser
@@ -868,10 +827,37 @@ struct Fixup {
 /// The most indentation repairs tried per document before the error stands.
 const MAX_FIXUPS: usize = 64;
 
-fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Stream) {
+fn parse_chunk(
+    text: &str,
+    chunk: &Chunk,
+    first_index: usize,
+    stream: &mut Stream,
+    budget: &mut u64,
+) {
     let Some(orig) = text.get(chunk.start..chunk.end) else {
         return;
     };
+    // go-yaml refuses a document end marker before any document start.
+    let first = orig.lines().enumerate().find(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    });
+    if let Some((n, l)) = first
+        && l.trim_end_matches('\r') == "..."
+    {
+        let start = chunk.start + orig_offset_of_line(orig, n);
+        stream.errors.push(YamlError {
+            message: "did not find expected node content".into(),
+            span: Span {
+                start,
+                end: start + 3,
+                line: chunk.line + n,
+                col: 1,
+            },
+            document: Some(first_index),
+        });
+        return;
+    }
     if orig.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
@@ -879,22 +865,67 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
         return;
     }
     let mut fixups: Vec<Fixup> = Vec::new();
+    // Offsets of lone `-` scalars in flow collections (`[a, -]`), which go-yaml reads as the string
+    // "-" and the YAML 1.2 parser refuses: they are parsed as `x` and read back as `-`.
+    let mut dashes: Vec<usize> = Vec::new();
     loop {
-        let src: Cow<'_, str> = if fixups.is_empty() {
+        let base: Cow<'_, str> = if dashes.is_empty() {
             Cow::Borrowed(orig)
+        } else {
+            let mut bytes = orig.as_bytes().to_vec();
+            for &d in &dashes {
+                if let Some(b) = bytes.get_mut(d) {
+                    *b = b'x';
+                }
+            }
+            Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| orig.to_string()))
+        };
+        let src: Cow<'_, str> = if fixups.is_empty() {
+            base
         } else {
             let mut m = String::with_capacity(orig.len() + fixups.len() * 4);
             let mut last = 0;
             for f in &fixups {
-                m.push_str(orig.get(last..f.at).unwrap_or(""));
+                m.push_str(base.get(last..f.at).unwrap_or(""));
                 m.extend(std::iter::repeat_n(' ', f.k));
                 last = f.at;
             }
-            m.push_str(orig.get(last..).unwrap_or(""));
+            m.push_str(base.get(last..).unwrap_or(""));
             Cow::Owned(m)
         };
         let mut local = Stream::default();
-        match parse_attempt(text, &src, &fixups, chunk, first_index, &mut local) {
+        let mut left = *budget;
+        let outcome = parse_attempt(
+            text,
+            &src,
+            &fixups,
+            &dashes,
+            chunk,
+            first_index,
+            &mut local,
+            &mut left,
+        );
+        if let Some(err) = &outcome
+            && err.message == "plain scalar cannot start with '-' followed by ,[]{}"
+            && dashes.len() < MAX_FIXUPS
+        {
+            let rel = err.span.start.saturating_sub(chunk.start);
+            let at = (rel.saturating_sub(2)..=rel)
+                .rev()
+                .find(|&i| orig.as_bytes().get(i) == Some(&b'-') && !dashes.contains(&i));
+            if let Some(at) = at {
+                dashes.push(at);
+                continue;
+            }
+        }
+        if outcome.is_none()
+            || !outcome
+                .as_ref()
+                .is_some_and(|e| e.message.starts_with("invalid indentation"))
+        {
+            *budget = left;
+        }
+        match outcome {
             None => {
                 stream.documents.append(&mut local.documents);
                 stream.errors.append(&mut local.errors);
@@ -966,6 +997,42 @@ fn parse_chunk(text: &str, chunk: &Chunk, first_index: usize, stream: &mut Strea
             }
         }
     }
+}
+
+/// Whether go-yaml's scanner, looking for the token after a document's root, meets a tab at the start
+/// of a line (which it refuses: "found character that cannot start any token"). Tabs on the root's
+/// own line are whitespace; comments and blank lines are skipped.
+fn tab_starts_next_token(text: &str, from: usize) -> bool {
+    let mut line_start = false;
+    let mut in_comment = false;
+    for b in text.as_bytes().iter().skip(from) {
+        match b {
+            b'\n' => {
+                line_start = true;
+                in_comment = false;
+            }
+            _ if in_comment => {}
+            b'#' => in_comment = true,
+            b' ' | b'\r' => {}
+            b'\t' => {
+                if line_start {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The byte offset of the `n`th (0-based) line of a text.
+fn orig_offset_of_line(text: &str, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(n - 1)
+        .map_or(text.len(), |(i, _)| i + 1)
 }
 
 /// Moves a collection's span past its anchor (`&name`) and tag (`!tag`), to its first real character.
@@ -1111,13 +1178,16 @@ fn unfix(rel: usize, fixups: &[Fixup]) -> usize {
 
 /// Parses one (possibly repaired) chunk. Returns the error that stopped it, if any; documents
 /// before the error are in `stream`.
+#[allow(clippy::too_many_arguments)]
 fn parse_attempt(
     text: &str,
     src: &str,
     fixups: &[Fixup],
+    dashes: &[usize],
     chunk: &Chunk,
     first_index: usize,
     stream: &mut Stream,
+    budget: &mut u64,
 ) -> Option<YamlError> {
     let map = CharMap::new(src, 0);
     let to_span = |s: PSpan| -> Span {
@@ -1134,6 +1204,7 @@ fn parse_attempt(
     };
     let mut parser = Parser::new_from_str(src);
     let mut b = Builder::new();
+    b.limit = *budget;
     let mut index = first_index;
     let mut doc_start = chunk.start;
     let mut produced = 0;
@@ -1145,6 +1216,16 @@ fn parse_attempt(
             Some(Err(e)) => {
                 let m = e.marker();
                 let sp = to_span(PSpan::empty(*m));
+                // go-yaml reads one document and stops once its root is complete: what follows a
+                // flow collection or quoted scalar at the root is never looked at.
+                if e.info() == "did not find expected <document start>"
+                    && b.stack.is_empty()
+                    && b.root_is_closed_flow()
+                    && !tab_starts_next_token(text, b.root_end())
+                {
+                    b.emit(stream, index, doc_start, chunk, budget, sp);
+                    return None;
+                }
                 return Some(YamlError {
                     message: e.info().to_string(),
                     span: sp,
@@ -1159,27 +1240,11 @@ fn parse_attempt(
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
                 b = Builder::new();
+                b.limit = *budget;
                 doc_start = if produced == 0 { chunk.start } else { sp.start };
             }
             Event::DocumentEnd => {
-                if let Some(err) = b.finish_check(index, sp) {
-                    stream.errors.push(err);
-                } else if b.root.is_some() {
-                    let nodes = std::mem::take(&mut b.nodes);
-                    stream.documents.push(Document {
-                        nodes,
-                        root: b.root,
-                        index,
-                        span: Span {
-                            start: doc_start,
-                            end: chunk.end,
-                            line: chunk.line,
-                            col: 1,
-                        },
-                        json: chunk.json,
-                        duplicates: std::mem::take(&mut b.duplicates),
-                    });
-                }
+                b.emit(stream, index, doc_start, chunk, budget, sp);
                 produced += 1;
                 index += 1;
             }
@@ -1187,7 +1252,12 @@ fn parse_attempt(
                 let target = b.anchors.get(&id).copied();
                 match target {
                     Some(t) => {
-                        let size = b.nodes.get(t).map_or(1, |n| n.size);
+                        let (size, decodes, unjsonable) = b
+                            .nodes
+                            .get(t)
+                            .map_or((2, 1, false), |n| (n.size, n.decodes, n.unjsonable));
+                        b.raw = b.raw.saturating_add(3);
+                        b.aliases = true;
                         b.push(
                             NodeData {
                                 kind: Kind::Alias { target: t },
@@ -1195,6 +1265,10 @@ fn parse_attempt(
                                 tag: None,
                                 anchored: false,
                                 size,
+                                decodes: decodes.saturating_add(1),
+                                value: Resolved::Null,
+                                yaml11: false,
+                                unjsonable,
                             },
                             None,
                         );
@@ -1216,12 +1290,30 @@ fn parse_attempt(
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let value_text = if style == Style::Plain && value == "~" && sp.start == sp.end {
+                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix));
+                let mut value_text = if style == Style::Plain && value == "~" && sp.start == sp.end
+                {
                     String::new()
+                } else if style == Style::Plain
+                    && value == "x"
+                    && dashes.iter().any(|&d| {
+                        (sp.start.saturating_sub(chunk.start)..sp.end.saturating_sub(chunk.start))
+                            .contains(&d)
+                    })
+                {
+                    "-".to_string()
                 } else {
                     value.into_owned()
                 };
+                let resolution = scalar::resolve(&value_text, style, tag.as_deref());
+                if let Some(message) = resolution.error {
+                    b.fail(message, sp);
+                }
+                if let Some(decoded) = resolution.binary {
+                    value_text = decoded;
+                }
+                let size = value_text.len() as u64 + 3;
+                b.raw = b.raw.saturating_add(size);
                 let sp = if matches!(style, Style::Literal | Style::Folded) {
                     block_scalar_span(text, sp)
                 } else {
@@ -1236,7 +1328,11 @@ fn parse_attempt(
                         span: sp,
                         tag,
                         anchored: anchor > 0,
-                        size: 1,
+                        size,
+                        decodes: 1,
+                        unjsonable: matches!(resolution.value, Resolved::Float(f) if !f.is_finite()),
+                        value: resolution.value,
+                        yaml11: resolution.yaml11,
                     },
                     (anchor > 0).then_some(anchor),
                 );
@@ -1262,16 +1358,22 @@ fn parse_attempt(
                     Kind::Map {
                         entries: Vec::new(),
                         flow: opener == Some(b'{'),
+                        resolved: None,
                     }
                 };
-                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix));
+                b.raw = b.raw.saturating_add(2);
                 let id = b.push(
                     NodeData {
                         kind,
                         span: sp,
                         tag,
                         anchored: anchor > 0,
-                        size: 1,
+                        size: 2,
+                        decodes: 1,
+                        value: Resolved::Null,
+                        yaml11: false,
+                        unjsonable: false,
                     },
                     (anchor > 0).then_some(anchor),
                 );
@@ -1305,6 +1407,72 @@ impl Builder {
             anchors: HashMap::new(),
             root: None,
             duplicates: Vec::new(),
+            error: None,
+            raw: 0,
+            aliases: false,
+            limit: u64::MAX,
+            over_budget: false,
+        }
+    }
+
+    /// Whether the root is complete and ends on its own closing character (a flow collection or a
+    /// quoted scalar), so that a line after it cannot continue it.
+    fn root_is_closed_flow(&self) -> bool {
+        self.root
+            .and_then(|r| self.nodes.get(r))
+            .is_some_and(|n| match &n.kind {
+                Kind::Map { flow, .. } | Kind::Seq { flow, .. } => *flow,
+                Kind::Scalar { style, .. } => {
+                    matches!(style, Style::SingleQuoted | Style::DoubleQuoted)
+                }
+                Kind::Alias { .. } => false,
+            })
+    }
+
+    /// Where the root node ends.
+    fn root_end(&self) -> usize {
+        self.root
+            .and_then(|r| self.nodes.get(r))
+            .map_or(0, |n| n.span.end)
+    }
+
+    /// Ends a document: it goes into the stream, or its error does.
+    fn emit(
+        &mut self,
+        stream: &mut Stream,
+        index: usize,
+        doc_start: usize,
+        chunk: &Chunk,
+        budget: &mut u64,
+        at: Span,
+    ) {
+        if let Some(err) = self.finish_check(index, at) {
+            stream.errors.push(err);
+        } else if self.root.is_some() && (self.over_budget || self.expansion() > *budget) {
+            stream.errors.push(self.expansion_error(index, at));
+            *budget = 0;
+        } else if self.root.is_some() {
+            *budget -= self.expansion();
+            stream.documents.push(Document {
+                nodes: std::mem::take(&mut self.nodes),
+                root: self.root,
+                index,
+                span: Span {
+                    start: doc_start,
+                    end: chunk.end,
+                    line: chunk.line,
+                    col: 1,
+                },
+                json: chunk.json,
+                duplicates: std::mem::take(&mut self.duplicates),
+            });
+        }
+    }
+
+    /// Records the decoder's first error for the document.
+    fn fail(&mut self, message: String, span: Span) {
+        if self.error.is_none() {
+            self.error = Some((message, span));
         }
     }
 
@@ -1354,8 +1522,54 @@ impl Builder {
         id
     }
 
-    /// Finishes a collection: its span grows to cover its content, its expanded size is summed, and
-    /// duplicate keys are recorded.
+    /// A node with its alias followed.
+    fn target(&self, id: NodeId) -> NodeId {
+        match self.nodes.get(id).map(|n| &n.kind) {
+            Some(Kind::Alias { target }) => *target,
+            _ => id,
+        }
+    }
+
+    /// The Go map key a key node becomes, or the decoder's error for it.
+    fn key_string(&self, key: NodeId) -> Result<GoKey<'_>, String> {
+        let Some(n) = self.nodes.get(self.target(key)) else {
+            return Err("invalid map key".into());
+        };
+        let text = match &n.kind {
+            Kind::Scalar { text, .. } => text.as_str(),
+            Kind::Map { .. } => return Err("invalid map key: map[interface {}]interface {}".into()),
+            _ => return Err("invalid map key: []interface {}".into()),
+        };
+        let json = |v| scalar::json_key(v, text).map(Cow::Owned);
+        Ok(match n.value {
+            Resolved::Str | Resolved::Merge => (KeyType::Str, Cow::Borrowed(text)),
+            Resolved::Null => (KeyType::Unconvertible, Cow::Borrowed("")),
+            Resolved::Uint(u) => (KeyType::Unconvertible, Cow::Owned(u.to_string())),
+            v @ Resolved::Int(_) => (KeyType::Int, json(v)?),
+            v @ Resolved::Bool(_) => (KeyType::Bool, json(v)?),
+            v @ Resolved::Float(_) => (KeyType::Float, json(v)?),
+        })
+    }
+
+    fn is_merge_key(&self, key: NodeId) -> bool {
+        self.nodes
+            .get(key)
+            .is_some_and(|n| matches!(n.kind, Kind::Scalar { .. }) && n.value == Resolved::Merge)
+    }
+
+    /// The entries a closed mapping contributes when merged, in order.
+    fn effective(&self, map: NodeId) -> Option<&[(NodeId, NodeId)]> {
+        match self.nodes.get(map).map(|n| &n.kind) {
+            Some(Kind::Map {
+                resolved: Some(r), ..
+            }) => Some(r),
+            Some(Kind::Map { entries, .. }) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// Finishes a collection: its span grows to cover its content, its sizes are summed, merge keys
+    /// and duplicate keys are resolved as go-yaml resolves them, and what JSON cannot hold is noted.
     fn close(&mut self, id: NodeId, end: Span) {
         let (children, is_map): (Vec<NodeId>, bool) = match self.nodes.get(id).map(|n| &n.kind) {
             Some(Kind::Map { entries, .. }) => {
@@ -1364,71 +1578,279 @@ impl Builder {
             Some(Kind::Seq { items, .. }) => (items.clone(), false),
             _ => return,
         };
-        let mut size: u64 = 1;
+        let mut size: u64 = 2;
+        let mut decodes: u64 = 1;
         let mut last_end = self.nodes.get(id).map_or(0, |n| n.span.end);
-        for &c in &children {
+        for (i, &c) in children.iter().enumerate() {
             if let Some(n) = self.nodes.get(c) {
                 size = size.saturating_add(n.size);
                 last_end = last_end.max(n.span.end);
+                // go-yaml never decodes a merge key itself, nor the sequence a merge key holds.
+                let merge_key = is_map && i % 2 == 0 && self.is_merge_key(c);
+                let merge_seq = is_map
+                    && i % 2 == 1
+                    && i.checked_sub(1)
+                        .and_then(|k| children.get(k))
+                        .is_some_and(|&k| self.is_merge_key(k));
+                let counted = match (&n.kind, merge_seq) {
+                    (Kind::Seq { items, .. }, true) => items
+                        .iter()
+                        .filter_map(|&item| self.nodes.get(item))
+                        .fold(0u64, |acc, item| acc.saturating_add(item.decodes)),
+                    _ if merge_key => 0,
+                    _ => n.decodes,
+                };
+                decodes = decodes.saturating_add(counted);
             }
         }
         let flow = matches!(
             self.nodes.get(id).map(|n| &n.kind),
             Some(Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. })
         );
+        // Past the budget, merging would cost what the budget is there to refuse.
+        let (resolved, unjsonable) = if size.saturating_sub(self.raw) > self.limit {
+            self.over_budget = true;
+            (None, false)
+        } else if is_map {
+            self.resolve_map(&children)
+        } else {
+            let bad = children.iter().any(|&c| self.unjsonable(c));
+            (None, bad)
+        };
         if let Some(n) = self.nodes.get_mut(id) {
             n.size = size;
+            n.decodes = decodes;
+            n.unjsonable = unjsonable;
             n.span.end = if flow {
                 end.end.max(last_end)
             } else {
                 last_end
             };
-        }
-        if is_map {
-            let mut seen: HashMap<&str, Span> = HashMap::new();
-            let mut dups = Vec::new();
-            for pair in children.chunks(2) {
-                let Some(&k) = pair.first() else { continue };
-                let Some(NodeData {
-                    kind: Kind::Scalar { text, .. },
-                    span,
-                    ..
-                }) = self.nodes.get(k)
-                else {
-                    continue;
-                };
-                if text == "<<" {
-                    continue;
-                }
-                if let Some(first) = seen.insert(text.as_str(), *span) {
-                    dups.push(DuplicateKey {
-                        key: text.clone(),
-                        first,
-                        second: *span,
-                    });
-                }
+            if let Kind::Map { resolved: r, .. } = &mut n.kind {
+                *r = resolved;
             }
-            self.duplicates.extend(dups);
         }
     }
 
+    fn unjsonable(&self, id: NodeId) -> bool {
+        self.nodes
+            .get(self.target(id))
+            .is_some_and(|n| n.unjsonable)
+    }
+
+    /// Applies a mapping's entries in text order as go-yaml does: a merge key's map (or each map of
+    /// its sequence, last first) writes its entries, and every key replaces an earlier one. Records
+    /// duplicate keys written in the mapping itself. Returns the resolved entries when they differ
+    /// from the written ones, and whether a value JSON cannot hold survives.
+    fn resolve_map(&mut self, children: &[NodeId]) -> (Option<Entries>, bool) {
+        let mut out: Vec<(NodeId, NodeId)> = Vec::with_capacity(children.len() / 2);
+        let mut index: HashMap<GoKey<'_>, usize> = HashMap::with_capacity(children.len() / 2);
+        let mut changed = false;
+        let mut errors: Vec<(String, Span)> = Vec::new();
+        let mut dups: Vec<DuplicateKey> = Vec::new();
+        // Whether each resolved key was last written in this mapping (not brought by a merge).
+        let mut explicit: Vec<bool> = Vec::with_capacity(children.len() / 2);
+        let mut writes: Vec<(NodeId, NodeId, bool)> = Vec::with_capacity(children.len() / 2);
+        let span_of = |b: &Builder, id: NodeId| b.nodes.get(id).map(|n| n.span).unwrap_or_default();
+        for pair in children.chunks(2) {
+            let (Some(&k), Some(&v)) = (pair.first(), pair.get(1)) else {
+                continue;
+            };
+            if self.is_merge_key(k) {
+                changed = true;
+                let value = self.target(v);
+                let sources: Vec<NodeId> = match self.nodes.get(value).map(|n| &n.kind) {
+                    Some(Kind::Map { .. }) => vec![value],
+                    // A sequence written in place, not through an alias, may hold maps to merge.
+                    Some(Kind::Seq { items, .. }) if value == v => {
+                        items.iter().rev().copied().collect()
+                    }
+                    _ => {
+                        errors.push((
+                            "map merge requires map or sequence of maps as the value".into(),
+                            span_of(self, v),
+                        ));
+                        continue;
+                    }
+                };
+                for source in sources {
+                    let source = self.target(source);
+                    let Some(entries) = self.effective(source) else {
+                        errors.push((
+                            "map merge requires map or sequence of maps as the value".into(),
+                            span_of(self, source),
+                        ));
+                        continue;
+                    };
+                    writes.extend(entries.iter().map(|&(mk, mv)| (mk, mv, false)));
+                }
+                continue;
+            }
+            writes.push((k, v, true));
+        }
+        // Every write in order, merged or explicit: a later key replaces an earlier one in place.
+        for (k, v, is_explicit) in writes {
+            match self.key_string(k) {
+                Ok(name) => match index.get(&name) {
+                    Some(&at) => {
+                        changed = true;
+                        let first = out.get(at).map(|slot| span_of(self, slot.0));
+                        // A key written twice in this mapping (not one a merge brought).
+                        if is_explicit
+                            && explicit.get(at).copied().unwrap_or(false)
+                            && let Some(first) = first
+                        {
+                            dups.push(DuplicateKey {
+                                key: name.1.to_string(),
+                                first,
+                                second: span_of(self, k),
+                            });
+                        }
+                        if let (Some(slot), Some(e)) = (out.get_mut(at), explicit.get_mut(at)) {
+                            *slot = (k, v);
+                            *e = is_explicit;
+                        }
+                    }
+                    None => {
+                        index.insert(name, out.len());
+                        out.push((k, v));
+                        explicit.push(is_explicit);
+                    }
+                },
+                Err(message) => errors.push((message, span_of(self, k))),
+            }
+        }
+        let bad_key = index.keys().any(|k| k.0 == KeyType::Unconvertible);
+        let unjsonable = bad_key || out.iter().any(|&(_, v)| self.unjsonable(v));
+        drop(index);
+        for (message, span) in errors {
+            self.fail(message, span);
+        }
+        self.duplicates.extend(dups);
+        (changed.then(|| out.into_boxed_slice()), unjsonable)
+    }
+
+    /// How many bytes aliases add to the document.
+    fn expansion(&self) -> u64 {
+        let total = self
+            .root
+            .and_then(|r| self.nodes.get(r))
+            .map_or(0, |n| n.size);
+        total.saturating_sub(self.raw)
+    }
+
+    fn expansion_error(&self, index: usize, at: Span) -> YamlError {
+        let span = self
+            .nodes
+            .iter()
+            .find(|n| matches!(n.kind, Kind::Alias { .. }))
+            .map_or(at, |n| n.span);
+        YamlError {
+            message: format!(
+                "aliases expand this text by more than its own size (or {} MiB); refusing to read \
+                 further (an alias bomb?)",
+                MAX_ALIAS_EXPANSION_BYTES / (1024 * 1024)
+            ),
+            span,
+            document: Some(index),
+        }
+    }
+
+    /// The decoder's verdict on the finished document: its first error, go-yaml's "excessive
+    /// aliasing" rule, and values JSON cannot hold (`.nan`, `.inf`).
     fn finish_check(&self, index: usize, at: Span) -> Option<YamlError> {
         let root = self.root?;
-        let total = self.nodes.get(root).map_or(0, |n| n.size);
-        let real = self.nodes.len() as u64;
-        if total.saturating_sub(real) > MAX_ALIAS_EXPANSION.max(real.saturating_mul(4)) {
-            let anchor_span = self
+        let error = |message: String, span: Span| YamlError {
+            message,
+            span,
+            document: Some(index),
+        };
+        if let Some((message, span)) = &self.error {
+            return Some(error(message.clone(), *span));
+        }
+        if self.aliases
+            && let Some(span) = self.excessive_aliasing(root)
+        {
+            return Some(error("document contains excessive aliasing".into(), span));
+        }
+        if self.unjsonable(root) {
+            let span = self
                 .nodes
                 .iter()
-                .find(|n| matches!(n.kind, Kind::Alias { .. }))
+                .find(|n| {
+                    matches!(n.value, Resolved::Float(f) if !f.is_finite())
+                        || matches!(n.value, Resolved::Null | Resolved::Uint(_))
+                            && matches!(n.kind, Kind::Scalar { .. })
+                })
                 .map_or(at, |n| n.span);
-            return Some(YamlError {
-                message: format!(
-                    "aliases expand this document to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?); refusing to read it"
-                ),
-                span: anchor_span,
-                document: Some(index),
-            });
+            return Some(error(
+                "Kubernetes cannot convert this document to JSON: a key is null or above \
+                 9223372036854775807, or a value is .nan or .inf"
+                    .into(),
+                span,
+            ));
+        }
+        None
+    }
+
+    /// go-yaml v2's alias-ratio rule (decode.go `allowedAliasRatio`): walking the document in decode
+    /// order, it fails once more than 100 of over 1,000 decodes come from aliases and their share
+    /// exceeds the allowed ratio. Within one alias expansion the share only grows, so checking at
+    /// the end of each expansion decides it; elsewhere every decode is checked. Linear in the
+    /// document's nodes: aliases count their target's decodes without walking them.
+    fn excessive_aliasing(&self, root: NodeId) -> Option<Span> {
+        const LOW: f64 = 400_000.0;
+        const HIGH: f64 = 4_000_000.0;
+        #[allow(clippy::cast_precision_loss)]
+        let exceeds = |decodes: u64, aliased: u64| {
+            let d = decodes as f64;
+            let allowed = if d <= LOW {
+                0.99
+            } else if d >= HIGH {
+                0.10
+            } else {
+                0.99 - 0.89 * ((d - LOW) / (HIGH - LOW))
+            };
+            aliased > 100 && decodes > 1000 && aliased as f64 / d > allowed
+        };
+        let mut decodes: u64 = 0;
+        let mut aliased: u64 = 0;
+        // (node, whether it is the sequence of a merge key, which is not decoded itself)
+        let mut stack: Vec<(NodeId, bool)> = vec![(root, false)];
+        while let Some((id, merge_seq)) = stack.pop() {
+            let n = self.nodes.get(id)?;
+            if !merge_seq {
+                decodes += 1;
+                if exceeds(decodes, aliased) {
+                    return Some(n.span);
+                }
+            }
+            match &n.kind {
+                Kind::Alias { target } => {
+                    let inner = self.nodes.get(*target).map_or(0, |t| t.decodes);
+                    decodes = decodes.saturating_add(inner);
+                    aliased = aliased.saturating_add(inner);
+                    if exceeds(decodes, aliased) {
+                        return Some(n.span);
+                    }
+                }
+                Kind::Seq { items, .. } => stack.extend(items.iter().rev().map(|&i| (i, false))),
+                Kind::Map { entries, .. } => {
+                    for &(k, v) in entries.iter().rev() {
+                        if self.is_merge_key(k) {
+                            let seq = matches!(
+                                self.nodes.get(v).map(|n| &n.kind),
+                                Some(Kind::Seq { .. })
+                            );
+                            stack.push((v, seq));
+                        } else {
+                            stack.push((v, false));
+                            stack.push((k, false));
+                        }
+                    }
+                }
+                Kind::Scalar { .. } => {}
+            }
         }
         None
     }

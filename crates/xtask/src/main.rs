@@ -8,6 +8,7 @@ mod conformance;
 mod csp;
 mod docs;
 mod fuzz;
+mod oracle;
 mod setup;
 mod test;
 mod util;
@@ -27,6 +28,9 @@ commands:
                      measure native, memory, browser, bundle and a peer; write docs/benchmarks.md
   fuzz [SECONDS] [TARGET...]
                      seed from ../shared and run each cargo-fuzz target (default 60 s each)
+  oracle [DOCS] [SEED]
+                     compare podsec's YAML reading with Kubernetes' decoder on DOCS generated
+                     documents (default 200,000; seed from the clock unless given)
   docs [--check]     regenerate CHECKS.md from the check registry (or check it is fresh)
   help               print this message
 ";
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         "test" => test::run_command(rest),
         "fuzz" => fuzz::run_command(rest),
         "bench" => bench::run_command(rest),
+        "oracle" => oracle::run_command(rest),
         // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
         "trunk-hook" => csp::trunk_hook(rest),
         "docs" => docs::run(rest),

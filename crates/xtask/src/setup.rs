@@ -35,12 +35,13 @@ pub(crate) fn run_command(args: &[String]) -> Result {
 /// Runs every setup step, printing what each did and how long it took.
 pub(crate) fn ensure() -> Result {
     println!("setup: checking the toolchain");
-    let steps: [(&str, SetupStep); 6] = [
+    let steps: [(&str, SetupStep); 7] = [
         ("wasm32 target", wasm_target),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
         ("trunk", trunk),
         ("chromium", chromium),
         ("npm packages", npm_packages),
+        ("yaml oracle", yaml_oracle),
         ("versions agree", versions_agree),
     ];
     let mut total = Duration::ZERO;
@@ -129,6 +130,42 @@ fn chromium() -> Result<String> {
     }
     apt_install(&["chromium", "chromium-driver"])?;
     Ok("installed chromium and chromium-driver".into())
+}
+
+/// Go's sources of Kubernetes' YAML decoder, as Debian packages them.
+const GO_YAML_SOURCES: &str = "/usr/share/gocode/src/sigs.k8s.io/yaml/yaml.go";
+
+/// Builds `target/yaml-oracle` (tests/yaml-oracle/main.go): Kubernetes' own YAML decoder, from
+/// Debian's Go packages, offline. The YAML fidelity test compares podsec with it.
+fn yaml_oracle() -> Result<String> {
+    let source = root().join("tests/yaml-oracle/main.go");
+    let binary = root().join("target/yaml-oracle");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(built), Some(src)) = (modified(&binary), modified(&source))
+        && built >= src
+    {
+        return Ok("already built".into());
+    }
+    let mut installed = "";
+    if !on_path("go") || !Path::new(GO_YAML_SOURCES).is_file() {
+        apt_install(&[
+            "golang-go",
+            "golang-k8s-sigs-yaml-dev",
+            "golang-gopkg-yaml.v2-dev",
+        ])?;
+        installed = "installed Go and the decoder's sources, ";
+    }
+    let mut build = cmd("go", &["build", "-o"]);
+    build
+        .arg(&binary)
+        .arg("./tests/yaml-oracle")
+        .current_dir(root())
+        .env("GO111MODULE", "off")
+        .env("GOPATH", "/usr/share/gocode")
+        .env("GOFLAGS", "")
+        .env("GOTOOLCHAIN", "local");
+    run(&mut build)?;
+    Ok(format!("{installed}built target/yaml-oracle"))
 }
 
 fn npm_packages() -> Result<String> {

@@ -191,7 +191,11 @@ fn clippy_wasm() -> Result {
 
 /// The default members plus the web crate, whose state tests run natively.
 fn cargo_test() -> Result {
-    run(&mut cmd("cargo", &["test", "--workspace"]))
+    let mut test = cmd("cargo", &["test", "--workspace"]);
+    // The YAML fidelity test must not skip here: setup built Kubernetes' decoder.
+    test.env("PODSEC_REQUIRE_ORACLE", "1")
+        .env("PODSEC_YAML_ORACLE", root().join("target/yaml-oracle"));
+    run(&mut test)
 }
 
 fn wasm_core() -> Result {

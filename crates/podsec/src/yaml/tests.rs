@@ -62,13 +62,74 @@ fn multi_document_and_broken_one() {
 
 #[test]
 fn anchors_aliases_merge_keys() {
-    let d = one("base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nother: *b\n");
+    let d = one("base: &b\n  x: 1\n  z: 2\nuse:\n  <<: *b\n  z: 3\nother: *b\n");
     let r = d.root().unwrap();
     let u = r.get("use").unwrap();
     assert_eq!(u.get("x").unwrap().as_i64(), Some(1));
-    assert_eq!(u.get("y").unwrap().as_i64(), Some(3));
+    assert_eq!(u.get("z").unwrap().as_i64(), Some(3));
     assert_eq!(u.entries().len(), 2);
-    assert_eq!(r.get("other").unwrap().get("y").unwrap().as_i64(), Some(2));
+    assert_eq!(r.get("other").unwrap().get("z").unwrap().as_i64(), Some(2));
+}
+
+/// go-yaml v2 applies `<<` where it is written: a merge after an explicit key overrides it, and of
+/// two merge keys the later wins; within a merged sequence the earlier map wins.
+#[test]
+fn merge_keys_apply_in_text_order() {
+    let d = one(
+        "a: {privileged: false, <<: {privileged: true}}\nb: {<<: {x: 1}, <<: {x: 2}}\nc:\n  <<: [{x: 1}, {x: 2, w: 3}]\n  w: 4\n",
+    );
+    let r = d.root().unwrap();
+    assert_eq!(
+        r.get("a").unwrap().get("privileged").unwrap().as_bool(),
+        Some(true)
+    );
+    assert_eq!(r.get("b").unwrap().get("x").unwrap().as_i64(), Some(2));
+    let c = r.get("c").unwrap();
+    assert_eq!(c.get("x").unwrap().as_i64(), Some(1));
+    assert_eq!(c.get("w").unwrap().as_i64(), Some(4));
+    // The key node returned is the one that set the value, for line numbers.
+    let (k, _) = r.get("a").unwrap().get_entry("privileged").unwrap();
+    assert_eq!(k.span().col, 29);
+}
+
+/// Keys become JSON strings as sigs.k8s.io/yaml writes them: `y` is the boolean true, `0x10` is 16.
+#[test]
+fn keys_are_read_as_kubernetes_reads_them() {
+    let d = one("y: 1\n0x10: 2\n'y': 3\n");
+    let r = d.root().unwrap();
+    assert_eq!(r.get("true").unwrap().as_i64(), Some(1));
+    assert_eq!(r.get("16").unwrap().as_i64(), Some(2));
+    assert_eq!(r.get("y").unwrap().as_i64(), Some(3));
+}
+
+#[test]
+fn decoder_errors_are_document_errors() {
+    for (text, message) in [
+        ("a: !!int 12abc\n", "cannot decode !!str `12abc` as a !!int"),
+        (
+            "a: {<<: 1}\n",
+            "map merge requires map or sequence of maps as the value",
+        ),
+        ("~: 1\n", "Kubernetes cannot convert this document to JSON"),
+        (
+            "a: .nan\n",
+            "Kubernetes cannot convert this document to JSON",
+        ),
+    ] {
+        let s = parse_stream(text);
+        assert!(s.documents.is_empty(), "{text}");
+        assert!(
+            s.errors[0].message.starts_with(message),
+            "{text}: {:?}",
+            s.errors
+        );
+    }
+    // Tagged quoted scalars resolve as the tag says.
+    let d = one("a: !!int \"0\"\nb: !!bool \"true\"\nc: !mytag true\n");
+    let r = d.root().unwrap();
+    assert_eq!(r.get("a").unwrap().as_i64(), Some(0));
+    assert_eq!(r.get("b").unwrap().as_bool(), Some(true));
+    assert_eq!(r.get("c").unwrap().as_str(), Some("true"));
 }
 
 #[test]
