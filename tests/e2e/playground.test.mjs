@@ -48,7 +48,7 @@ test('every example loads with its verdict and an expected finding', async () =>
     }
     const verdicts = await page.locator('.object .verdict').allTextContents();
     assert.equal(verdicts.length, 1, id);
-    const expected = want.admitted ? /^Would be admitted at restricted:v1\.\d+/ : /^Would not be admitted at restricted:v1\.\d+/;
+    const expected = want.admitted ? /^Would be admitted at restricted:latest \(v1\.\d+\)/ : /^Would not be admitted at restricted:latest \(v1\.\d+\)/;
     assert.match(verdicts[0], expected, id);
     if (!want.admitted) {
       assert.match(await page.locator('.admission').textContent(), /violates? PodSecurity "restricted:latest"/, id);
@@ -82,7 +82,7 @@ test('findings are grouped by level with docs, fixes and gutter markers', async 
   await page.waitForTimeout(200);
   assert.match(await page.locator('.verdict').first().textContent(), /not be admitted at baseline/);
   await loadExample(page, 'nothing-set');
-  assert.match(await page.locator('.verdict').first().textContent(), /^Would be admitted at baseline:v1\.\d+/);
+  assert.match(await page.locator('.verdict').first().textContent(), /^Would be admitted at baseline:latest \(v1\.\d+\)/);
   await page.selectOption('#version', 'v1.22');
   await page.waitForTimeout(200);
   assert.match(await page.locator('.verdict').first().textContent(), /baseline:v1\.22/);
@@ -194,7 +194,7 @@ test('the hardened view changes with unsafe edits and copies its text', async ()
   assert.notDeepEqual(unsafe, safe);
   assert.ok((await page.locator('.diff .annotation .grade.unsafe').count()) >= 1);
   const verdict = await page.locator('.hardened-verdicts .verdict').first().textContent();
-  assert.match(verdict, /^Pod plain: admitted at restricted:v1\.\d+ after the rewrite/);
+  assert.match(verdict, /^Pod plain: admitted at restricted:latest \(v1\.\d+\) after the rewrite/);
   await page.click('#copy-hardened');
   await page.locator('.notice').waitFor();
   assert.equal(await page.locator('.notice-text').textContent(), 'Hardened YAML copied.');

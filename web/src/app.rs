@@ -16,7 +16,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::editor::Editor;
 use crate::panels::{effective_panel, findings_panel, hardened_panel};
-use crate::state::{Model, Msg, Notice, Tab, Theme, update};
+use crate::state::{Model, Msg, Notice, Tab, Theme, join_fragment, split_fragment, update};
 use crate::worker::{
     Answer, Client, HARDEN_SYNC_LIMIT, Job, Latest, LinkOptions, Output, SYNC_LIMIT,
 };
@@ -60,6 +60,53 @@ pub struct HardenedFor {
 /// A request's sequence number and the text it was about.
 type Requested = (u32, Rc<str>);
 
+/// How long a notice that needs nothing from the user stays, in milliseconds.
+const NOTICE_MS: u32 = 8_000;
+
+/// The link to the text shown, as far as it is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LinkState {
+    /// Being made.
+    #[default]
+    Pending,
+    /// Made: the fragment (without the panel).
+    Ready(String),
+    /// Not made, and why.
+    Refused(String),
+}
+
+/// The page's link: its state, the panel the address bar names, and the last fragment written to
+/// the address bar (so that the page tells its own fragments from links the user opens).
+#[derive(Clone)]
+struct Link {
+    state: Rc<RefCell<LinkState>>,
+    tab: Rc<RefCell<Tab>>,
+    written: Rc<RefCell<String>>,
+}
+
+impl Link {
+    /// Records what making the link gave, and shows it in the address bar.
+    fn set(&self, made: Result<String, String>) {
+        *self.state.borrow_mut() = match made {
+            Ok(fragment) => LinkState::Ready(fragment),
+            Err(why) => LinkState::Refused(why),
+        };
+        self.show();
+    }
+
+    /// Points the address bar at the link and the panel shown; a text too large for a link leaves
+    /// the address bar bare, so that it never holds another text's link.
+    fn show(&self) {
+        let fragment = match &*self.state.borrow() {
+            LinkState::Pending => return,
+            LinkState::Ready(link) => join_fragment(link, *self.tab.borrow()),
+            LinkState::Refused(_) => String::new(),
+        };
+        browser::replace_fragment(&fragment);
+        *self.written.borrow_mut() = fragment;
+    }
+}
+
 /// The page's handles on work done by the worker: the client, the newest request per job, the
 /// latest answers, whether each job is in flight, and whether the worker still works.
 #[derive(Clone)]
@@ -70,9 +117,10 @@ struct Offload {
     hardened: UseStateHandle<Option<Rc<HardenedFor>>>,
     busy: [UseStateHandle<bool>; 3],
     worker_ok: UseStateHandle<bool>,
+    /// Why the worker stopped working, once it has.
+    worker_error: UseStateHandle<Option<String>>,
     last_ms: Rc<RefCell<f64>>,
-    /// The last fragment written to the address bar and the saved draft.
-    written: Rc<RefCell<String>>,
+    link: Link,
     /// The sequence number and text of the newest rewrite requested.
     hardening: Rc<RefCell<Option<Requested>>>,
 }
@@ -85,6 +133,9 @@ impl Offload {
         let seq = latest[i].send();
         latest[i].accept(seq);
         self.busy[i].set(false);
+        if let Some(client) = self.client.borrow().as_ref() {
+            client.cancel(job);
+        }
     }
 
     /// Sends `job` to the worker, starting it on first use, and returns its sequence number. If
@@ -97,17 +148,20 @@ impl Offload {
             };
             let on_failure = {
                 let this = self.clone();
-                move || {
+                move |why: String| {
                     for busy in &this.busy {
                         busy.set(false);
                     }
+                    this.worker_error.set(Some(why));
                     this.worker_ok.set(false);
                 }
             };
             match Client::start(on_answer, on_failure) {
                 Ok(c) => *self.client.borrow_mut() = Some(c),
-                Err(_) => {
+                Err(why) => {
                     // No worker (a locked-down browser): work here after all.
+                    self.worker_error
+                        .set(Some(format!("it could not be started ({why})")));
                     self.worker_ok.set(false);
                     return None;
                 }
@@ -163,12 +217,12 @@ impl Offload {
                     in_worker: true,
                 })));
             }
-            Output::Link(fragment) => {
+            Output::Link(made) => {
                 if !self.latest.borrow_mut()[2].accept(answer.seq) {
                     return;
                 }
                 self.busy[2].set(false);
-                save(&self.written, fragment);
+                self.link.set(made);
             }
             Output::Hardened(hardened) => {
                 if !self.latest.borrow_mut()[1].accept(answer.seq) {
@@ -192,27 +246,44 @@ impl Offload {
 }
 
 /// The model on page load: a permalink in the fragment wins, then the saved draft, then the seed
-/// example.
+/// example. A text the previous visit was still analysing on the page when it ended (a crash, a
+/// tab killed for its memory) is opened without being analysed.
 fn boot() -> Model {
+    let model = boot_text();
+    let stalled = browser::take_analysing();
+    let draft = browser::load_draft().and_then(|d| permalink::decode_draft(&d).ok());
+    if stalled && draft.is_some_and(|d| *d.text == *model.text) {
+        return update(&model, Msg::Pause);
+    }
+    model
+}
+
+fn boot_text() -> Model {
     let mut model = Model::default();
     if let Some(theme) = browser::load_theme().as_deref().and_then(Theme::parse) {
         model.theme = theme;
     }
-    let draft = browser::load_draft().and_then(|d| permalink::decode(&d).ok());
+    let draft = browser::load_draft().and_then(|d| permalink::decode_draft(&d).ok());
     let fragment = browser::fragment();
     if !fragment.is_empty() {
-        match permalink::decode(&fragment) {
-            Ok(shared) => return update(&model, Msg::Restore(shared, None)),
+        let (link, tab) = split_fragment(&fragment);
+        match permalink::decode(link) {
+            Ok(shared) => {
+                let model = update(&model, Msg::Restore(shared, None));
+                return match tab {
+                    Some(tab) => update(&model, Msg::SetTab(tab)),
+                    None => model,
+                };
+            }
             Err(e) => {
                 let instead = if draft.is_some() {
                     "your last draft"
                 } else {
                     "the example"
                 };
-                model.notice = Some(Notice {
-                    text: format!("Could not open this link: {e}. Showing {instead} instead."),
-                    error: true,
-                });
+                model.notice = Some(Notice::error(format!(
+                    "Could not open this link: {e}. Showing {instead} instead."
+                )));
             }
         }
     }
@@ -225,11 +296,19 @@ fn boot() -> Model {
     }
 }
 
-/// Points the address bar and the saved draft at `fragment`, and remembers it as the page's own.
-fn save(written: &RefCell<String>, fragment: String) {
-    browser::replace_fragment(&fragment);
-    browser::save_draft(&fragment);
-    *written.borrow_mut() = fragment;
+/// Saves the draft: the text and its options, in the browser's local storage.
+fn save_draft(shared: &permalink::Shared) {
+    browser::save_draft(&permalink::encode(shared));
+}
+
+/// Runs the page's own analysis or rewrite of a text, with a mark in local storage while it runs:
+/// if it never returns (a crash, a tab killed for its memory), the next visit sees the mark and
+/// does not run it again by itself (see [`boot`]).
+fn guarded<T>(work: impl FnOnce() -> T) -> T {
+    browser::set_analysing(true);
+    let result = work();
+    browser::set_analysing(false);
+    result
 }
 
 /// The debounce before an edit is analysed: short for small texts, longer when analysis is slow.
@@ -255,17 +334,28 @@ pub fn App() -> Html {
     // `worker`), while the page keeps showing the last result and says that a new one is coming.
     // If the worker fails, everything is done here.
     let worker_ok = use_state_eq(|| true);
-    let offloaded = model.text.len() > SYNC_LIMIT && *worker_ok;
+    let paused = model.paused;
+    let offloaded = model.text.len() > SYNC_LIMIT && *worker_ok && !paused;
     let last_sync: Rc<RefCell<Option<Rc<Derived>>>> = use_mut_ref(|| None);
     let sync = {
         let last_ms = last_ms.clone();
         let last_sync = last_sync.clone();
+        let include_unsafe = model.include_unsafe;
         use_memo(
-            (model.text.clone(), model.options.clone(), offloaded),
-            move |(text, options, offloaded)| {
-                (!offloaded).then(|| {
+            (model.text.clone(), model.options.clone(), offloaded, paused),
+            move |(text, options, offloaded, paused)| {
+                (!offloaded && !paused).then(|| {
+                    // The draft is saved before the analysis, so that a text that stops the page
+                    // is not lost, and is recognised on the next visit.
+                    if text.len() <= SYNC_LIMIT {
+                        save_draft(&permalink::Shared {
+                            text: text.to_string(),
+                            options: options.clone(),
+                            include_unsafe,
+                        });
+                    }
                     let started = browser::now();
-                    let analysis = podsec::analyze(text, options);
+                    let analysis = guarded(|| podsec::analyze(text, options));
                     let ms = browser::now() - started;
                     *last_ms.borrow_mut() = ms;
                     let derived = Rc::new(Derived {
@@ -282,6 +372,12 @@ pub fn App() -> Html {
         )
     };
     let written: Rc<RefCell<String>> = use_mut_ref(String::new);
+    let link = Link {
+        state: use_mut_ref(LinkState::default),
+        tab: use_mut_ref(|| model.tab),
+        written: written.clone(),
+    };
+    *link.tab.borrow_mut() = model.tab;
     let offload_state = Offload {
         client: use_mut_ref(|| None),
         latest: use_mut_ref(Default::default),
@@ -292,8 +388,9 @@ pub fn App() -> Html {
             use_state_eq(|| false),
             use_state_eq(|| false),
         ],
-        written: written.clone(),
+        link: link.clone(),
         worker_ok: worker_ok.clone(),
+        worker_error: use_state_eq(|| None),
         last_ms: last_ms.clone(),
         hardening: use_mut_ref(|| None),
     };
@@ -338,14 +435,14 @@ pub fn App() -> Html {
     let harden_key = (
         model.text.clone(),
         harden_options,
-        model.tab == Tab::Hardened,
+        model.tab == Tab::Hardened && !paused,
         model.text.len() > HARDEN_SYNC_LIMIT && *worker_ok,
     );
     let hardened_sync: Rc<Option<Rc<HardenedFor>>> =
         use_memo(harden_key.clone(), |(text, options, shown, offloaded)| {
             (*shown && !offloaded).then(|| {
                 let started = browser::now();
-                let hardened = podsec::harden(text, options);
+                let hardened = guarded(|| podsec::harden(text, options));
                 Rc::new(HardenedFor {
                     original: text.clone(),
                     hardened,
@@ -379,28 +476,47 @@ pub fn App() -> Html {
             }
         });
     }
-    // The address bar and the saved draft follow the shared state. Compressing a large text is
-    // the worker's job too; without a worker it waits a moment after the last change, so that it
+    // The saved draft and the address bar follow the shared state. The draft is saved here, at
+    // once for small texts (and before their analysis, above) and a moment after the last change
+    // for large ones; the link is made by the worker for large texts, so that compressing them
     // never delays the findings.
     {
         let saving = saving.clone();
-        let written = written.clone();
+        let linking: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+        let link = link.clone();
         let offload = offload_state.clone();
         use_effect_with((model.shared(), offloaded), move |(shared, offloaded)| {
+            let large = shared.text.len() > SYNC_LIMIT;
+            let draft = shared.clone();
+            *saving.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
+                save_draft(&draft);
+            }));
+            *link.state.borrow_mut() = LinkState::Pending;
             if *offloaded {
+                *linking.borrow_mut() = None;
                 offload.link(shared);
                 return;
             }
             offload.cancel(Job::Link);
             let shared = shared.clone();
-            let delay = if shared.text.len() > SYNC_LIMIT {
-                600
-            } else {
-                0
-            };
-            *saving.borrow_mut() = Some(Timeout::new(delay, move || {
-                save(&written, permalink::encode(&shared));
+            *linking.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
+                link.set(permalink::link(&shared).map_err(|e| e.to_string()));
             }));
+        });
+    }
+    // The address bar names the panel shown.
+    {
+        let link = link.clone();
+        use_effect_with(model.tab, move |_| link.show());
+    }
+    // Notices that need nothing from the user go away by themselves.
+    {
+        let dispatch = model.dispatcher();
+        let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+        use_effect_with(model.notice.clone(), move |notice| {
+            *timer.borrow_mut() = notice.clone().filter(Notice::expires).map(|notice| {
+                Timeout::new(NOTICE_MS, move || dispatch.dispatch(Msg::Expire(notice)))
+            });
         });
     }
     // A link pasted into the address bar of the open page (or Back and Forward across such
@@ -414,25 +530,28 @@ pub fn App() -> Html {
                 if fragment.is_empty() || *written.borrow() == fragment {
                     return;
                 }
-                let msg = match permalink::decode(&fragment) {
-                    Ok(shared) => Msg::Restore(
-                        shared,
-                        Some(Notice {
-                            text: "Opened the link. Back returns to the text you had.".to_string(),
-                            error: false,
-                        }),
-                    ),
+                let (link, tab) = split_fragment(&fragment);
+                match permalink::decode(link) {
+                    Ok(shared) => {
+                        model.dispatch(Msg::Restore(
+                            shared,
+                            Some(Notice::info(
+                                "Opened the link. Back returns to the text you had.",
+                            )),
+                        ));
+                        if let Some(tab) = tab {
+                            model.dispatch(Msg::SetTab(tab));
+                        }
+                    }
                     Err(e) => {
                         // The address bar goes back to the text shown, so that a copied link
                         // holds what the user sees.
                         browser::replace_fragment(&written.borrow());
-                        Msg::Notify(Notice {
-                            text: format!("Could not open this link: {e}. Your text is unchanged."),
-                            error: true,
-                        })
+                        model.dispatch(Msg::Notify(Notice::error(format!(
+                            "Could not open this link: {e}. Your text is unchanged."
+                        ))));
                     }
-                };
-                model.dispatch(msg);
+                }
             });
         });
     }
@@ -528,18 +647,42 @@ pub fn App() -> Html {
     };
     let objects = analysis.objects.len();
     let findings: usize = analysis.objects.iter().map(|o| o.findings.len()).sum();
+    let errors = analysis.errors.len();
+    let summary = if paused {
+        "Not analysed: the last visit stopped while analysing this text".to_string()
+    } else {
+        let errors = match errors {
+            0 => String::new(),
+            1 => "1 error · ".to_string(),
+            n => format!("{n} errors · "),
+        };
+        format!(
+            "{errors}{objects} workload{} · {findings} finding{} · analysed in {} ms",
+            plural(objects),
+            plural(findings),
+            format_ms(derived.ms)
+        )
+    };
+    let worker_error = (*offload_state.worker_error)
+        .clone()
+        .filter(|_| model.text.len() > HARDEN_SYNC_LIMIT);
 
     html! {
         <>
             <header class="top">
                 <h1>{ "podsec" }</h1>
                 <p class="tagline">{ "Kubernetes security contexts, checked as you type. Nothing leaves your browser." }</p>
-                { toolbar(&model, &dispatch) }
+                { toolbar(&model, &dispatch, &link.state) }
             </header>
             if let Some(notice) = &model.notice {
                 <div class={classes!("notice", notice.error.then_some("error"))}
                     role={if notice.error { "alert" } else { "status" }}>
                     <span class="notice-text">{ &notice.text }</span>
+                    if let Some(action) = notice.action {
+                        <button type="button" class="action" onclick={dispatch.reform(move |_| action.msg())}>
+                            { action.label() }
+                        </button>
+                    }
                     <button type="button" class="dismiss" onclick={dispatch.reform(|_| Msg::Dismiss)}>
                         { "Dismiss" }
                     </button>
@@ -550,11 +693,12 @@ pub fn App() -> Html {
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} />
                     <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
-                        { format!("{objects} workload{} · {findings} finding{} · analysed in {} ms",
-                            plural(objects), plural(findings), format_ms(derived.ms)) }
+                        <span class={classes!("summary", (errors > 0 || paused).then_some("has-errors"))}>{ summary }</span>
                         if busy { { " · analysing…" } }
-                        if !*worker_ok && model.text.len() > SYNC_LIMIT {
-                            { " · on this page (the background worker is unavailable)" }
+                        if let Some(why) = worker_error {
+                            <span class="worker-error">
+                                { format!(" · on this page: the background worker is unavailable ({why})") }
+                            </span>
                         }
                     </p>
                 </section>
@@ -584,6 +728,33 @@ pub fn App() -> Html {
     }
 }
 
+/// What the user is told after copying a link of `chars` characters (or failing to).
+fn shared_notice(copied: bool, chars: usize) -> Notice {
+    if !copied {
+        return Notice::error("Could not copy: copy the link from the address bar instead.");
+    }
+    let count = permalink::thousands(chars);
+    if chars > permalink::LONG_LINK {
+        Notice::error(format!(
+            "Link copied, but it is {count} characters long: some browsers, chat tools and mail \
+             clients cut links over {} characters. Check that it opens, or download the text instead.",
+            permalink::thousands(permalink::LONG_LINK)
+        ))
+    } else {
+        Notice::info(format!(
+            "Link copied ({count} characters). It holds the whole text: nothing is stored on a server."
+        ))
+    }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -605,14 +776,13 @@ fn select_value(e: &Event) -> String {
 fn opened_msg(opened: browser::Opened) -> Msg {
     match opened {
         Ok((name, text)) => Msg::Open(name, text),
-        Err(why) => Msg::Notify(Notice {
-            text: format!("Could not open the file: {why}. Your text is unchanged."),
-            error: true,
-        }),
+        Err(why) => Msg::Notify(Notice::error(format!(
+            "Could not open the file: {why}. Your text is unchanged."
+        ))),
     }
 }
 
-fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
+fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>>) -> Html {
     let on_file = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -643,25 +813,32 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
         .reform(|e: Event| Theme::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetTheme));
     let on_share = {
         let dispatch = dispatch.clone();
+        let link = link.clone();
         Callback::from(move |_: MouseEvent| {
-            let dispatch = dispatch.clone();
-            let link = browser::href();
-            wasm_bindgen_futures::spawn_local(async move {
-                let copied = browser::copy(&link).await;
-                let text = if copied {
-                    format!(
-                        "Link copied ({} characters). It holds the whole text: nothing is stored on a server.",
-                        link.len()
-                    )
-                } else {
-                    "Could not copy: copy the link from the address bar instead.".to_string()
-                };
-                dispatch.emit(Msg::Notify(Notice {
-                    text,
-                    error: !copied,
-                }));
-            });
+            let state = link.borrow().clone();
+            match state {
+                LinkState::Pending => {
+                    dispatch.emit(Msg::Notify(Notice::info(
+                        "The link is still being made: try again in a moment.",
+                    )));
+                }
+                LinkState::Refused(why) => {
+                    dispatch.emit(Msg::Notify(Notice::error(capitalise(&why))));
+                }
+                LinkState::Ready(_) => {
+                    let dispatch = dispatch.clone();
+                    let href = browser::href();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let copied = browser::copy(&href).await;
+                        dispatch.emit(Msg::Notify(shared_notice(copied, href.len())));
+                    });
+                }
+            }
         })
+    };
+    let on_download = {
+        let text = model.text.clone();
+        Callback::from(move |_: MouseEvent| browser::download("manifest.yaml", &text))
     };
     let options = &model.options;
     html! {
@@ -710,6 +887,8 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>) -> Html {
                 accept=".yaml,.yml,.json,.txt,application/json,application/yaml,text/yaml,text/plain"
                 onchange={on_file} />
             <button type="button" id="share" onclick={on_share}>{ "Copy link" }</button>
+            <button type="button" id="download" onclick={on_download}
+                title="Save the text as a file">{ "Download" }</button>
         </div>
     }
 }

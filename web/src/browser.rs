@@ -9,6 +9,8 @@ use web_sys::{HtmlDocument, HtmlTextAreaElement};
 
 /// The local-storage key of the saved draft.
 const DRAFT_KEY: &str = "podsec.draft";
+/// The local-storage key of the mark set while the page analyses or rewrites a text.
+const ANALYSING_KEY: &str = "podsec.analysing";
 /// The local-storage key of the chosen theme.
 const THEME_KEY: &str = "podsec.theme";
 
@@ -39,19 +41,26 @@ pub fn fragment() -> String {
         .unwrap_or_default()
 }
 
-/// Points the address bar at `#fragment` without adding a history entry.
+/// Points the address bar at `#fragment` (or at the bare address, for an empty fragment) without
+/// adding a history entry.
 pub fn replace_fragment(fragment: &str) {
     let Some(w) = window() else { return };
-    let current = w.location().hash().unwrap_or_default();
+    let location = w.location();
+    let current = location.hash().unwrap_or_default();
     if current.trim_start_matches('#') == fragment {
         return;
     }
+    let url = if fragment.is_empty() {
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{fragment}")
+    };
     if let Ok(history) = w.history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("#{fragment}")),
-        );
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -78,6 +87,30 @@ pub fn save_draft(encoded: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(DRAFT_KEY, encoded);
     }
+}
+
+/// Sets or clears the mark that the page is analysing (or rewriting) a text.
+pub fn set_analysing(on: bool) {
+    if let Some(s) = storage() {
+        let _ = if on {
+            s.set_item(ANALYSING_KEY, "1")
+        } else {
+            s.remove_item(ANALYSING_KEY)
+        };
+    }
+}
+
+/// Whether the mark is set (the previous visit never finished an analysis it started), clearing
+/// it.
+#[must_use]
+pub fn take_analysing() -> bool {
+    let set = storage()
+        .and_then(|s| s.get_item(ANALYSING_KEY).ok().flatten())
+        .is_some();
+    if set {
+        set_analysing(false);
+    }
+    set
 }
 
 /// The saved theme name, if any.
@@ -109,7 +142,8 @@ pub async fn copy(text: &str) -> bool {
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
-/// Offers `text` as a file download named `name`.
+/// Offers `text` as a file download named `name`, through a Blob URL (a `data:` URL fails silently
+/// past a couple of megabytes). The URL is revoked once the browser has taken the download.
 pub fn download(name: &str, text: &str) {
     let Some(document) = window().and_then(|w| w.document()) else {
         return;
@@ -120,10 +154,24 @@ pub fn download(name: &str, text: &str) {
     let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
         return;
     };
-    let encoded = String::from(js_sys::encode_uri_component(text));
-    anchor.set_href(&format!("data:application/yaml;charset=utf-8,{encoded}"));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/yaml;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
+    // The click starts the download synchronously; revoking at once can still race with it in
+    // some browsers, so the URL goes after the current task.
+    gloo_timers::callback::Timeout::new(0, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }
 
 /// Inserts text at the editor's caret as if typed, so that the browser's undo keeps it.
@@ -257,7 +305,7 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
     let text = editor.map(HtmlTextAreaElement::value);
     if let Some(text) = &text {
         let mut shared = load_draft()
-            .and_then(|d| podsec::permalink::decode(&d).ok())
+            .and_then(|d| podsec::permalink::decode_draft(&d).ok())
             .unwrap_or(podsec::permalink::Shared {
                 text: String::new(),
                 options: podsec::Options::default(),

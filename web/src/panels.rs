@@ -51,7 +51,7 @@ fn object_title(o: &ObjectReport) -> Html {
 }
 
 fn verdict(analysis: &Analysis, o: &ObjectReport) -> Html {
-    let label = format!("{}:{}", analysis.level.as_str(), analysis.version);
+    let label = policy_label(analysis);
     if o.allowed {
         html! {
             <p class="verdict admitted">{ format!("Would be admitted at {label}") }</p>
@@ -209,6 +209,18 @@ fn object_findings(
                 </details>
             }
         </article>
+    }
+}
+
+/// The level and version decided at, as the admission message names them: `restricted:latest
+/// (v1.37)` when the latest version was asked for, `baseline:v1.25` otherwise.
+pub fn policy_label(analysis: &Analysis) -> String {
+    let level = analysis.level.as_str();
+    let requested = analysis.requested_version.label();
+    if requested == analysis.version {
+        format!("{level}:{requested}")
+    } else {
+        format!("{level}:{requested} ({})", analysis.version)
     }
 }
 
@@ -452,7 +464,7 @@ pub fn hardened_panel(
             notes.entry(first).or_default().push(e);
         }
     }
-    let label = format!("{}:{}", analysis.level.as_str(), analysis.version);
+    let label = policy_label(analysis);
     let on_unsafe = dispatch.reform(|e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::SetUnsafe(input.checked())
@@ -465,13 +477,10 @@ pub fn hardened_panel(
             let text = text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let copied = browser::copy(&text).await;
-                let notice = Notice {
-                    text: if copied {
-                        "Hardened YAML copied.".to_string()
-                    } else {
-                        "Could not copy: select the text and copy it by hand.".to_string()
-                    },
-                    error: !copied,
+                let notice = if copied {
+                    Notice::info("Hardened YAML copied.")
+                } else {
+                    Notice::error("Could not copy: select the text and copy it by hand.")
                 };
                 dispatch.emit(Msg::Notify(notice));
             });

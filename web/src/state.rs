@@ -67,6 +67,31 @@ impl Tab {
     }
 }
 
+/// Separates a permalink from the panel shown in the page's fragment: `v1:…~hardened`. (The
+/// permalink itself is base64url, which never holds it.)
+const TAB_MARK: char = '~';
+
+/// The page's fragment for a permalink and the panel shown (the findings panel, the default, is
+/// left out).
+#[must_use]
+pub fn join_fragment(link: &str, tab: Tab) -> String {
+    if tab == Tab::default() || link.is_empty() {
+        link.to_string()
+    } else {
+        format!("{link}{TAB_MARK}{}", tab.id())
+    }
+}
+
+/// The permalink and the panel in a page's fragment (see [`join_fragment`]); an unknown panel is
+/// ignored.
+#[must_use]
+pub fn split_fragment(fragment: &str) -> (&str, Option<Tab>) {
+    match fragment.rsplit_once(TAB_MARK) {
+        Some((link, tab)) => (link, Tab::ALL.into_iter().find(|t| t.id() == tab)),
+        None => (fragment, None),
+    }
+}
+
 /// The colour scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -100,13 +125,73 @@ impl Theme {
     }
 }
 
-/// A message for the user, shown until the next one or until dismissed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A message for the user: one that reports a problem or offers an action stays until the next
+/// one or until dismissed; others expire after a few seconds (see [`Notice::expires`]).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Notice {
     /// The text.
     pub text: String,
     /// Whether it reports a problem.
     pub error: bool,
+    /// A button it offers.
+    pub action: Option<Action>,
+}
+
+impl Notice {
+    /// A notice that reports a problem.
+    #[must_use]
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice {
+            text: text.into(),
+            error: true,
+            action: None,
+        }
+    }
+
+    /// A notice that tells something.
+    #[must_use]
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            text: text.into(),
+            error: false,
+            action: None,
+        }
+    }
+
+    /// Whether it goes away by itself.
+    #[must_use]
+    pub fn expires(&self) -> bool {
+        !self.error && self.action.is_none()
+    }
+}
+
+/// A button a notice offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Bring back the text an example replaced ([`Msg::Undo`]).
+    Undo,
+    /// Analyse a text the page did not analyse by itself ([`Msg::Analyse`]).
+    Analyse,
+}
+
+impl Action {
+    /// The button's label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Undo => "Undo",
+            Action::Analyse => "Analyse it",
+        }
+    }
+
+    /// What the button does.
+    #[must_use]
+    pub fn msg(self) -> Msg {
+        match self {
+            Action::Undo => Msg::Undo,
+            Action::Analyse => Msg::Analyse,
+        }
+    }
 }
 
 /// What the user has entered.
@@ -130,6 +215,11 @@ pub struct Model {
     /// The gallery example the text is, until the user changes it (the gallery shows it, so that
     /// the arrow keys step through the examples from there).
     pub example: Option<&'static str>,
+    /// The text an example replaced, until the user undoes it or changes the text again.
+    pub replaced: Option<Rc<str>>,
+    /// Whether analysis waits for the user: the previous visit stopped while analysing this text,
+    /// so it may be what stopped it.
+    pub paused: bool,
 }
 
 impl Default for Model {
@@ -143,6 +233,8 @@ impl Default for Model {
             revision: 0,
             notice: None,
             example: Some(podsec::examples::SEED.id),
+            replaced: None,
+            paused: false,
         }
     }
 }
@@ -187,6 +279,14 @@ pub enum Msg {
     Notify(Notice),
     /// Hide the message.
     Dismiss,
+    /// Hide this message if it is still shown (its time is up).
+    Expire(Notice),
+    /// Bring back the text the last example replaced.
+    Undo,
+    /// Analyse the text after all (see [`Model::paused`]).
+    Analyse,
+    /// Open the text without analysing it, saying why.
+    Pause,
 }
 
 /// A size in bytes as people read it: `812 bytes`, `14.2 KB`, `1.9 MB`.
@@ -213,27 +313,77 @@ pub fn update(model: &Model, msg: Msg) -> Model {
             if *next.text != *text {
                 next.text = Rc::from(text);
                 next.example = None;
+                next.paused = false;
+                next.replaced = None;
             }
         }
         Msg::Load(id) => {
             if let Some(example) = podsec::examples::find(id) {
+                // Another example replaces nothing worth keeping; the user's own text is kept.
+                if model.example.is_none() && !model.text.trim().is_empty() {
+                    next.replaced = Some(model.text.clone());
+                    next.notice = Some(Notice {
+                        text: format!(
+                            "Loaded the example \u{201c}{}\u{201d} in place of your text ({}).",
+                            example.title,
+                            human_size(model.text.len())
+                        ),
+                        error: false,
+                        action: Some(Action::Undo),
+                    });
+                } else if model
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| n.action == Some(Action::Undo))
+                {
+                    // Stepping through the gallery keeps the way back to the user's text.
+                    if let Some(notice) = &mut next.notice {
+                        notice.text = format!(
+                            "Loaded the example \u{201c}{}\u{201d} in place of your text.",
+                            example.title
+                        );
+                    }
+                }
                 next.text = Rc::from(example.yaml);
                 next.example = Some(example.id);
                 next.revision = next.revision.wrapping_add(1);
+                next.paused = false;
             }
+        }
+        Msg::Undo => {
+            if let Some(text) = next.replaced.take() {
+                next.text = text;
+                next.example = None;
+                next.revision = next.revision.wrapping_add(1);
+                next.notice = Some(Notice::info("Your text is back."));
+            }
+        }
+        Msg::Analyse => {
+            next.paused = false;
+            next.notice = None;
+        }
+        Msg::Pause => {
+            next.paused = true;
+            next.notice = Some(Notice {
+                text:
+                    "The last visit stopped while analysing this text, so it is not analysed now. \
+                       Edit it, load an example, or analyse it anyway."
+                        .to_string(),
+                error: true,
+                action: Some(Action::Analyse),
+            });
         }
         Msg::Open(name, text) => {
             let size = text.len();
             next.text = Rc::from(text);
             next.example = None;
             next.revision = next.revision.wrapping_add(1);
-            next.notice = Some(Notice {
-                text: format!(
-                    "Opened {name} ({}). It stays in this browser.",
-                    human_size(size)
-                ),
-                error: false,
-            });
+            next.paused = false;
+            next.replaced = None;
+            next.notice = Some(Notice::info(format!(
+                "Opened {name} ({}). It stays in this browser.",
+                human_size(size)
+            )));
         }
         Msg::Restore(shared, notice) => {
             next.example = podsec::examples::EXAMPLES
@@ -245,6 +395,8 @@ pub fn update(model: &Model, msg: Msg) -> Model {
             next.include_unsafe = shared.include_unsafe;
             next.revision = next.revision.wrapping_add(1);
             next.notice = notice;
+            next.paused = false;
+            next.replaced = None;
         }
         Msg::SetLevel(level) => next.options.level = level,
         Msg::SetVersion(version) => next.options.version = version,
@@ -254,6 +406,11 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         Msg::SetTheme(theme) => next.theme = theme,
         Msg::Notify(notice) => next.notice = Some(notice),
         Msg::Dismiss => next.notice = None,
+        Msg::Expire(notice) => {
+            if next.notice.as_ref() == Some(&notice) {
+                next.notice = None;
+            }
+        }
     }
     next
 }
@@ -263,10 +420,7 @@ mod tests {
     use super::*;
 
     fn notice(text: &str) -> Notice {
-        Notice {
-            text: text.into(),
-            error: false,
-        }
+        Notice::info(text)
     }
 
     #[test]
@@ -416,5 +570,83 @@ mod tests {
             assert_eq!(Theme::parse(theme.as_str()), Some(theme));
         }
         assert_eq!(Theme::parse("sepia"), None);
+    }
+
+    #[test]
+    fn an_example_loaded_over_the_users_text_can_be_undone() {
+        let mine = update(&Model::default(), Msg::Edit("kind: Pod # mine\n".into()));
+        let loaded = update(&mine, Msg::Load("cronjob"));
+        assert_eq!(loaded.example, Some("cronjob"));
+        assert_eq!(loaded.replaced.as_deref(), Some("kind: Pod # mine\n"));
+        let notice = loaded.notice.clone().unwrap();
+        assert_eq!(notice.action, Some(Action::Undo));
+        assert!(!notice.expires());
+        assert!(
+            notice.text.contains("in place of your text (17 bytes)"),
+            "{}",
+            notice.text
+        );
+        // Stepping on through the gallery keeps the way back.
+        let stepped = update(&loaded, Msg::Load("nothing-set"));
+        assert_eq!(stepped.replaced, loaded.replaced);
+        assert_eq!(stepped.notice.as_ref().unwrap().action, Some(Action::Undo));
+        let undone = update(&stepped, Msg::Undo);
+        assert_eq!(&*undone.text, "kind: Pod # mine\n");
+        assert_eq!(undone.example, None);
+        assert_eq!(undone.replaced, None);
+        assert_eq!(undone.revision, stepped.revision + 1);
+        assert!(undone.notice.unwrap().expires());
+        // An example over an example keeps nothing and says nothing.
+        let plain = update(&Model::default(), Msg::Load("cronjob"));
+        assert_eq!(plain.replaced, None);
+        assert_eq!(plain.notice, None);
+        // Typing after loading forgets the replaced text.
+        assert_eq!(update(&loaded, Msg::Edit("x: 1\n".into())).replaced, None);
+    }
+
+    #[test]
+    fn a_notice_expires_only_while_it_is_shown() {
+        let shown = update(&Model::default(), Msg::Notify(notice("link copied")));
+        assert!(shown.notice.as_ref().unwrap().expires());
+        assert!(!Notice::error("broken").expires());
+        let newer = update(&shown, Msg::Notify(notice("opened")));
+        assert_eq!(update(&newer, Msg::Expire(notice("link copied"))), newer);
+        assert_eq!(update(&newer, Msg::Expire(notice("opened"))).notice, None);
+    }
+
+    #[test]
+    fn a_paused_text_is_analysed_once_asked_or_edited() {
+        let paused = update(&Model::default(), Msg::Pause);
+        assert!(paused.paused);
+        let notice = paused.notice.clone().unwrap();
+        assert!(notice.error);
+        assert_eq!(notice.action, Some(Action::Analyse));
+        assert_eq!(notice.action.map(Action::msg), Some(Msg::Analyse));
+        let resumed = update(&paused, Msg::Analyse);
+        assert!(!resumed.paused);
+        assert_eq!(resumed.notice, None);
+        assert!(!update(&paused, Msg::Edit("a: 1\n".into())).paused);
+        assert!(!update(&paused, Msg::Load("cronjob")).paused);
+    }
+
+    #[test]
+    fn the_fragment_holds_the_panel_after_the_link() {
+        assert_eq!(join_fragment("v1:abc", Tab::Findings), "v1:abc");
+        assert_eq!(join_fragment("v1:abc", Tab::Hardened), "v1:abc~hardened");
+        assert_eq!(join_fragment("", Tab::Hardened), "");
+        assert_eq!(
+            split_fragment("v1:abc~hardened"),
+            ("v1:abc", Some(Tab::Hardened))
+        );
+        assert_eq!(
+            split_fragment("v1:abc~effective"),
+            ("v1:abc", Some(Tab::Effective))
+        );
+        assert_eq!(split_fragment("v1:abc"), ("v1:abc", None));
+        assert_eq!(split_fragment("v1:abc~sideways"), ("v1:abc", None));
+        for tab in Tab::ALL {
+            let joined = join_fragment("v1:x_-", tab);
+            assert_eq!(split_fragment(&joined).0, "v1:x_-");
+        }
     }
 }

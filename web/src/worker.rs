@@ -8,8 +8,13 @@
 //! numbers, and the page drops answers whose `seq` is not the latest it sent for that job (see
 //! [`Latest`]).
 //!
-//! A worker that cannot start, fails to load its code, or dies is reported once through the
-//! client's `on_failure`; the page then does the work itself, so nothing waits forever.
+//! The worker runs one job at a time and cannot be interrupted, so the page feeds it through a
+//! [`Queue`]: one job at a time, at most one request per job waiting (a newer one replaces it), the
+//! analysis first, and a job whose answer is no longer wanted abandoned by restarting the worker.
+//!
+//! A worker that cannot start, fails to load its code, dies, or answers something the page cannot
+//! read is reported once, with the reason, through the client's `on_failure`; the page then does
+//! the work itself and says so, so nothing waits forever.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -103,11 +108,13 @@ pub fn run(job: Job, options: &str, text: &str) -> String {
         }
         Job::Link => {
             let link: LinkOptions = serde_json::from_str(options).unwrap_or_default();
-            podsec::permalink::encode(&podsec::permalink::Shared {
+            let made = podsec::permalink::link(&podsec::permalink::Shared {
                 text: text.to_string(),
                 options: link.options,
                 include_unsafe: link.include_unsafe,
-            })
+            });
+            // A fragment never starts with `!`: it marks why no link was made.
+            made.unwrap_or_else(|e| format!("{REFUSED}{e}"))
         }
     }
 }
@@ -190,8 +197,8 @@ pub enum Output {
     Analysis(Analysis),
     /// The answer to [`Job::Harden`].
     Hardened(Hardened),
-    /// The answer to [`Job::Link`]: the fragment.
-    Link(String),
+    /// The answer to [`Job::Link`]: the fragment, or why no link was made.
+    Link(Result<String, String>),
 }
 
 /// An answer from the worker.
@@ -209,131 +216,350 @@ pub struct Answer {
     pub started: f64,
 }
 
+/// Marks the answer to [`Job::Link`] when no link was made: the reason follows.
+const REFUSED: char = '!';
+
 /// Reads an answer's result back.
 fn decode(job: Job, json: &str) -> Option<Output> {
     match job {
         Job::Analyze => serde_json::from_str(json).ok().map(Output::Analysis),
         Job::Harden => serde_json::from_str(json).ok().map(Output::Hardened),
-        Job::Link => Some(Output::Link(json.to_string())),
+        Job::Link => Some(Output::Link(match json.strip_prefix(REFUSED) {
+            Some(why) => Err(why.to_string()),
+            None => Ok(json.to_string()),
+        })),
     }
 }
 
-/// The page's side: a worker started on first use, with at most one request per job waiting for
-/// it to be ready (newer requests replace older ones).
+/// The order in which waiting jobs go to the worker: the analysis first (the user waits for it),
+/// then the link (the address bar), then the rewrite.
+const PRIORITY: [Job; 3] = [Job::Analyze, Job::Link, Job::Harden];
+
+/// Which jobs wait for the worker and which one it runs: the page side's bookkeeping, kept apart
+/// from the browser so it is tested natively.
+///
+/// The worker runs one job at a time and cannot be interrupted, so the page hands it one job at a
+/// time: at most one request per job waits (a newer one replaces it), the analysis goes first,
+/// and a job whose answer nobody wants any more (a newer request for the same job was made, or
+/// the job was cancelled) is abandoned by restarting the worker once it has run for longer than
+/// a restart costs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Queue<R> {
+    /// The newest request per job (by [`Job::index`]), if it has not gone to the worker yet.
+    waiting: [Option<(u32, R)>; 3],
+    /// The newest sequence number per job whose answer is wanted (0: none).
+    wanted: [u32; 3],
+    /// The job the worker runs: which, its sequence number and when it was sent (milliseconds).
+    running: Option<(Job, u32, f64)>,
+}
+
+/// What the page should do next with the worker.
+#[derive(Debug, PartialEq)]
+pub enum Step<R> {
+    /// Nothing: the worker is busy with a wanted job, or there is nothing to send.
+    Wait,
+    /// Send this request now.
+    Send(Job, u32, R),
+    /// The running job is unwanted and something waits: restart the worker (after this many more
+    /// milliseconds, if it has not answered by then).
+    Restart(f64),
+}
+
+impl<R> Queue<R> {
+    /// Records a request; it replaces any request of the same job still waiting.
+    pub fn push(&mut self, job: Job, seq: u32, request: R) {
+        let i = job.index();
+        if let (Some(slot), Some(wanted)) = (self.waiting.get_mut(i), self.wanted.get_mut(i)) {
+            *slot = Some((seq, request));
+            *wanted = seq;
+        }
+    }
+
+    /// Drops a waiting request of `job` and stops wanting its answer.
+    pub fn cancel(&mut self, job: Job) {
+        let i = job.index();
+        if let (Some(slot), Some(wanted)) = (self.waiting.get_mut(i), self.wanted.get_mut(i)) {
+            *slot = None;
+            *wanted = 0;
+        }
+    }
+
+    /// The worker answered `job`'s `seq`; returns whether the answer is still wanted.
+    pub fn answered(&mut self, job: Job, seq: u32) -> bool {
+        if self.running.is_some_and(|(j, s, _)| j == job && s == seq) {
+            self.running = None;
+        }
+        self.wanted.get(job.index()) == Some(&seq)
+    }
+
+    /// The worker was restarted: whatever it ran is gone.
+    pub fn restarted(&mut self) {
+        self.running = None;
+    }
+
+    /// Whether a request waits for the worker.
+    #[must_use]
+    pub fn has_waiting(&self) -> bool {
+        self.waiting.iter().any(Option::is_some)
+    }
+
+    /// The next step at time `now`, for a worker that is `ready` and restarts in about
+    /// `restart_ms`.
+    pub fn next(&mut self, ready: bool, now: f64, restart_ms: f64) -> Step<R> {
+        if let Some((job, seq, since)) = self.running {
+            let wanted = self.wanted.get(job.index()) == Some(&seq);
+            if wanted || !self.has_waiting() {
+                return Step::Wait;
+            }
+            return Step::Restart((restart_ms - (now - since)).max(0.0));
+        }
+        if !ready {
+            return Step::Wait;
+        }
+        for job in PRIORITY {
+            if let Some((seq, request)) = self.waiting.get_mut(job.index()).and_then(Option::take) {
+                self.running = Some((job, seq, now));
+                return Step::Send(job, seq, request);
+            }
+        }
+        Step::Wait
+    }
+}
+
+/// The page's side: a worker started on first use and fed by a [`Queue`].
 pub struct Client {
-    worker: web_sys::Worker,
-    state: Rc<RefCell<ClientState>>,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    state: RefCell<ClientState>,
+    on_answer: Box<dyn Fn(Answer)>,
+    on_failure: Box<dyn Fn(String)>,
 }
 
 #[derive(Default)]
 struct ClientState {
+    worker: Option<web_sys::Worker>,
+    /// The worker's handlers, kept alive as long as it.
+    handlers: Option<Handlers>,
     ready: bool,
     failed: bool,
-    queued: [Option<js_sys::Array>; 3],
+    queue: Queue<js_sys::Array>,
+    /// When the current worker was started, and how long the last start took to say it is ready.
+    started: f64,
+    restart_ms: f64,
+    /// How many times the worker was restarted to abandon an unwanted job.
+    restarts: u32,
     /// Gives up on a worker that never says it is ready.
     watchdog: Option<Timeout>,
+    /// Looks at the running job again once a restart would pay off.
+    recheck: Option<Timeout>,
 }
 
-/// Marks the client failed and tells the page, once.
-fn fail(state: &Rc<RefCell<ClientState>>, on_failure: &Rc<dyn Fn()>) {
-    {
-        let mut state = state.borrow_mut();
-        if state.failed {
-            return;
+struct Handlers {
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// A restart is assumed to cost this much until one has been measured.
+const DEFAULT_RESTART_MS: f64 = 300.0;
+
+impl Inner {
+    /// Marks the client failed and tells the page why, once.
+    fn fail(&self, why: String) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.failed {
+                return;
+            }
+            state.failed = true;
+            state.queue = Queue::default();
+            state.watchdog = None;
+            state.recheck = None;
+            if let Some(worker) = state.worker.take() {
+                worker.terminate();
+            }
         }
-        state.failed = true;
-        state.queued = [None, None, None];
-        state.watchdog = None;
+        (self.on_failure)(why);
     }
-    on_failure();
-}
 
-impl Client {
-    /// Starts the worker. `on_answer` receives every answer (stale ones included); `on_failure` is
-    /// called once if the worker cannot do its work (it failed to load, never became ready, or
-    /// raised an error), after which requests are ignored.
-    ///
-    /// # Errors
-    /// When the browser refuses to start it.
-    pub fn start(
-        on_answer: impl Fn(Answer) + 'static,
-        on_failure: impl Fn() + 'static,
-    ) -> Result<Client, String> {
-        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
-        let state = Rc::new(RefCell::new(ClientState::default()));
-        let on_failure: Rc<dyn Fn()> = Rc::new(on_failure);
-        let on_message = {
-            let state = state.clone();
-            let worker = worker.clone();
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let data = e.data();
-                if data.as_string().as_deref() == Some("ready") {
-                    let mut state = state.borrow_mut();
-                    state.ready = true;
-                    state.watchdog = None;
-                    for request in state.queued.iter_mut().filter_map(Option::take) {
-                        let _ = worker.post_message(&request);
-                    }
-                    return;
+    /// Does what the queue says next.
+    fn pump(self: &Rc<Self>) {
+        let step = {
+            let mut state = self.state.borrow_mut();
+            if state.failed {
+                return;
+            }
+            let ready = state.ready;
+            let restart_ms = state.restart_ms;
+            state.queue.next(ready, crate::browser::now(), restart_ms)
+        };
+        match step {
+            Step::Wait => {}
+            Step::Send(_, _, request) => {
+                let state = self.state.borrow();
+                if let Some(worker) = &state.worker {
+                    let _ = worker.post_message(&request);
                 }
-                let answer = js_sys::Array::from(&data);
+            }
+            Step::Restart(after) if after <= 0.0 => {
+                self.state.borrow_mut().restarts += 1;
+                if let Err(why) = self.launch() {
+                    self.fail(why);
+                }
+            }
+            Step::Restart(after) => {
+                let weak = Rc::downgrade(self);
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let seq = answer.get(0).as_f64().unwrap_or(0.0) as u32;
-                let Some(job) = answer.get(1).as_string().as_deref().and_then(Job::parse) else {
-                    return;
-                };
-                let json = answer.get(2).as_string().unwrap_or_default();
-                let ms = answer.get(3).as_f64().unwrap_or(0.0);
-                let started = answer.get(4).as_f64().unwrap_or(0.0);
-                let decoding = crate::browser::now();
-                if let Some(output) = decode(job, &json) {
-                    on_answer(Answer {
-                        seq,
-                        output,
-                        ms,
-                        decode_ms: crate::browser::now() - decoding,
-                        started,
-                    });
+                let ms = after.ceil() as u32;
+                let timeout = Timeout::new(ms, move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.pump();
+                    }
+                });
+                self.state.borrow_mut().recheck = Some(timeout);
+            }
+        }
+    }
+
+    /// Starts a worker (terminating the previous one): requests wait until it says it is ready.
+    fn launch(self: &Rc<Self>) -> Result<(), String> {
+        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
+        let on_message = {
+            let weak = Rc::downgrade(self);
+            let me = worker.clone();
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.receive(&me, &e.data());
                 }
             })
         };
         let on_error = {
-            let state = state.clone();
-            let on_failure = on_failure.clone();
+            let weak = Rc::downgrade(self);
             Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
                 e.prevent_default();
-                fail(&state, &on_failure);
+                let why = e
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(web_sys::ErrorEvent::message)
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| format!("it raised an error ({})", e.type_()));
+                if let Some(inner) = weak.upgrade() {
+                    inner.fail(why);
+                }
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
         let watchdog = {
-            let state = state.clone();
+            let weak = Rc::downgrade(self);
             Timeout::new(READY_TIMEOUT_MS, move || {
-                if !state.borrow().ready {
-                    fail(&state, &on_failure);
+                if let Some(inner) = weak.upgrade()
+                    && !inner.state.borrow().ready
+                {
+                    inner.fail("it did not start".to_string());
                 }
             })
         };
-        state.borrow_mut().watchdog = Some(watchdog);
-        Ok(Client {
-            worker,
-            state,
+        let mut state = self.state.borrow_mut();
+        if let Some(old) = state.worker.replace(worker) {
+            old.terminate();
+        }
+        state.handlers = Some(Handlers {
             _on_message: on_message,
             _on_error: on_error,
-        })
+        });
+        state.ready = false;
+        state.started = crate::browser::now();
+        state.queue.restarted();
+        state.recheck = None;
+        state.watchdog = Some(watchdog);
+        Ok(())
+    }
+
+    /// A message from `from` (answers from a worker since replaced are ignored).
+    fn receive(self: &Rc<Self>, from: &web_sys::Worker, data: &wasm_bindgen::JsValue) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.failed || state.worker.as_ref() != Some(from) {
+                return;
+            }
+            if data.as_string().as_deref() == Some("ready") {
+                state.ready = true;
+                state.watchdog = None;
+                state.restart_ms = crate::browser::now() - state.started;
+            }
+        }
+        if data.is_array() {
+            let answer = js_sys::Array::from(data);
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let seq = answer.get(0).as_f64().unwrap_or(0.0) as u32;
+            let Some(job) = answer.get(1).as_string().as_deref().and_then(Job::parse) else {
+                self.fail("it answered something the page does not understand".to_string());
+                return;
+            };
+            let wanted = self.state.borrow_mut().queue.answered(job, seq);
+            if wanted {
+                let json = answer.get(2).as_string().unwrap_or_default();
+                let decoding = crate::browser::now();
+                let Some(output) = decode(job, &json) else {
+                    self.fail(format!(
+                        "its answer to the {} job could not be read",
+                        job.as_str()
+                    ));
+                    return;
+                };
+                (self.on_answer)(Answer {
+                    seq,
+                    output,
+                    ms: answer.get(3).as_f64().unwrap_or(0.0),
+                    decode_ms: crate::browser::now() - decoding,
+                    started: answer.get(4).as_f64().unwrap_or(0.0),
+                });
+            }
+        }
+        self.pump();
+    }
+}
+
+impl Client {
+    /// Starts the worker. `on_answer` receives the answers still wanted; `on_failure` is called
+    /// once, with the reason, if the worker cannot do its work (it failed to load, never became
+    /// ready, raised an error, or answered something unreadable), after which requests are
+    /// ignored.
+    ///
+    /// # Errors
+    /// When the browser refuses to start it.
+    pub fn start(
+        on_answer: impl Fn(Answer) + 'static,
+        on_failure: impl Fn(String) + 'static,
+    ) -> Result<Client, String> {
+        let inner = Rc::new(Inner {
+            state: RefCell::new(ClientState {
+                restart_ms: DEFAULT_RESTART_MS,
+                ..ClientState::default()
+            }),
+            on_answer: Box::new(on_answer),
+            on_failure: Box::new(on_failure),
+        });
+        inner.launch()?;
+        Ok(Client { inner })
     }
 
     /// Whether the worker has failed (see [`Client::start`]).
     #[must_use]
     pub fn failed(&self) -> bool {
-        self.state.borrow().failed
+        self.inner.state.borrow().failed
+    }
+
+    /// How many times the worker was restarted to abandon an unwanted job.
+    #[must_use]
+    pub fn restarts(&self) -> u32 {
+        self.inner.state.borrow().restarts
     }
 
     /// Asks for `job` on `text` under `options` (as JSON); `started` comes back with the answer.
+    /// A request of the same job still waiting is replaced.
     pub fn request(&self, job: Job, seq: u32, text: &str, options: &str, started: f64) {
         let request = js_sys::Array::new();
         request.push(&seq.into());
@@ -341,21 +567,32 @@ impl Client {
         request.push(&options.into());
         request.push(&text.into());
         request.push(&started.into());
-        let mut state = self.state.borrow_mut();
-        if state.failed {
-            return;
+        {
+            let mut state = self.inner.state.borrow_mut();
+            if state.failed {
+                return;
+            }
+            state.queue.push(job, seq, request);
         }
-        if state.ready {
-            let _ = self.worker.post_message(&request);
-        } else if let Some(slot) = state.queued.get_mut(job.index()) {
-            *slot = Some(request);
-        }
+        self.inner.pump();
+    }
+
+    /// Stops wanting `job`'s answer: a waiting request is dropped, and a running one may be
+    /// abandoned.
+    pub fn cancel(&self, job: Job) {
+        self.inner.state.borrow_mut().queue.cancel(job);
+        self.inner.pump();
     }
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
-        self.worker.terminate();
+        let mut state = self.inner.state.borrow_mut();
+        state.watchdog = None;
+        state.recheck = None;
+        if let Some(worker) = state.worker.take() {
+            worker.terminate();
+        }
     }
 }
 
@@ -431,7 +668,7 @@ mod tests {
         };
         let text = podsec::examples::SEED.yaml;
         let json = run(Job::Link, &serde_json::to_string(&link).unwrap(), text);
-        let Some(Output::Link(fragment)) = decode(Job::Link, &json) else {
+        let Some(Output::Link(Ok(fragment))) = decode(Job::Link, &json) else {
             panic!("not a link: {json}");
         };
         let shared = podsec::permalink::decode(&fragment).unwrap();
@@ -445,5 +682,97 @@ mod tests {
         let json = run(Job::Analyze, "{}", "kind: Pod\n");
         assert!(decode(Job::Harden, &json).is_none());
         assert!(decode(Job::Analyze, "not json").is_none());
+    }
+
+    #[test]
+    fn one_job_at_a_time_the_analysis_first_and_newer_requests_replace_waiting_ones() {
+        let mut q = Queue::default();
+        assert_eq!(q.next(false, 0.0, 100.0), Step::Wait);
+        q.push(Job::Harden, 1, "h1");
+        q.push(Job::Link, 1, "l1");
+        q.push(Job::Analyze, 1, "a1");
+        q.push(Job::Analyze, 2, "a2");
+        // Not ready: nothing goes out.
+        assert_eq!(q.next(false, 0.0, 100.0), Step::Wait);
+        assert_eq!(q.next(true, 0.0, 100.0), Step::Send(Job::Analyze, 2, "a2"));
+        // One job at a time.
+        assert_eq!(q.next(true, 1.0, 100.0), Step::Wait);
+        assert!(q.answered(Job::Analyze, 2));
+        assert_eq!(q.next(true, 2.0, 100.0), Step::Send(Job::Link, 1, "l1"));
+        assert!(q.answered(Job::Link, 1));
+        assert_eq!(q.next(true, 3.0, 100.0), Step::Send(Job::Harden, 1, "h1"));
+        assert!(q.answered(Job::Harden, 1));
+        assert_eq!(q.next(true, 4.0, 100.0), Step::Wait);
+        // The replaced request never went out, and an answer to it would not be wanted.
+        assert!(!q.answered(Job::Analyze, 1));
+    }
+
+    #[test]
+    fn a_wanted_running_job_is_waited_for() {
+        let mut q = Queue::default();
+        q.push(Job::Harden, 1, "h1");
+        assert_eq!(q.next(true, 0.0, 100.0), Step::Send(Job::Harden, 1, "h1"));
+        q.push(Job::Analyze, 1, "a1");
+        assert_eq!(q.next(true, 5_000.0, 100.0), Step::Wait);
+        assert!(q.answered(Job::Harden, 1));
+        assert_eq!(
+            q.next(true, 5_001.0, 100.0),
+            Step::Send(Job::Analyze, 1, "a1")
+        );
+    }
+
+    #[test]
+    fn an_unwanted_running_job_is_abandoned_once_a_restart_pays_off() {
+        let mut q = Queue::default();
+        q.push(Job::Harden, 1, "h1");
+        assert_eq!(q.next(true, 0.0, 100.0), Step::Send(Job::Harden, 1, "h1"));
+        // The text changed: a new analysis and a new rewrite are asked for.
+        q.push(Job::Analyze, 1, "a1");
+        q.push(Job::Harden, 2, "h2");
+        assert_eq!(q.next(true, 30.0, 100.0), Step::Restart(70.0));
+        assert_eq!(q.next(true, 100.0, 100.0), Step::Restart(0.0));
+        q.restarted();
+        // The new worker is not ready yet; once it is, the analysis goes first.
+        assert_eq!(q.next(false, 101.0, 100.0), Step::Wait);
+        assert_eq!(
+            q.next(true, 150.0, 100.0),
+            Step::Send(Job::Analyze, 1, "a1")
+        );
+        assert!(q.answered(Job::Analyze, 1));
+        assert_eq!(q.next(true, 160.0, 100.0), Step::Send(Job::Harden, 2, "h2"));
+        // An answer from the abandoned job would not be wanted.
+        assert!(!q.answered(Job::Harden, 1));
+    }
+
+    #[test]
+    fn a_cancelled_job_is_not_sent_and_its_running_answer_is_not_wanted() {
+        let mut q = Queue::default();
+        q.push(Job::Harden, 1, "h1");
+        assert_eq!(q.next(true, 0.0, 100.0), Step::Send(Job::Harden, 1, "h1"));
+        q.push(Job::Harden, 2, "h2");
+        q.cancel(Job::Harden);
+        // Nothing waits, so the unwanted job is left to finish.
+        assert!(!q.has_waiting());
+        assert_eq!(q.next(true, 1_000.0, 100.0), Step::Wait);
+        q.push(Job::Analyze, 1, "a1");
+        assert_eq!(q.next(true, 1_000.0, 100.0), Step::Restart(0.0));
+        assert!(!q.answered(Job::Harden, 1));
+        assert_eq!(
+            q.next(true, 1_001.0, 100.0),
+            Step::Send(Job::Analyze, 1, "a1")
+        );
+    }
+
+    #[test]
+    fn a_text_too_large_for_a_link_gets_the_reason_instead() {
+        let text = "a".repeat(podsec::permalink::MAX_PAYLOAD);
+        let json = run(Job::Link, "{}", &text);
+        let Some(Output::Link(Err(why))) = decode(Job::Link, &json) else {
+            panic!("a link was made: {} characters", json.len());
+        };
+        assert!(
+            why.starts_with("this text is too large to share as a link (8.4 MB; the limit is"),
+            "{why}"
+        );
     }
 }
