@@ -14,6 +14,11 @@ USAGE:
     podsec harden    [OPTIONS] [--unsafe] [--diff | --write [--force]] PATH...
     podsec explain   CHECK-ID
     podsec checks
+    podsec decode    PATH...
+
+decode prints each document as the JSON Kubernetes' YAML decoder (sigs.k8s.io/yaml over go-yaml
+v2) makes of it, one line per document: {\"line\":N,\"json\":...} or {\"line\":N,\"error\":...}.
+It is the reading every check sees (merge keys, YAML 1.1 booleans, tags, octal).
 
 PATH is a file, a directory or - for standard input. A directory is searched for .yaml, .yml
 and .json files, in name order; symbolic links are followed, each directory once (loops end).
@@ -78,6 +83,9 @@ pub(crate) enum Command {
     },
     Effective {
         options: podsec::Options,
+        paths: Vec<String>,
+    },
+    Decode {
         paths: Vec<String>,
     },
     Harden {
@@ -215,6 +223,10 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             .map(Command::Explain)
             .ok_or_else(|| "explain needs a CHECK-ID".to_string()),
         "checks" => Ok(Command::Checks),
+        "decode" => {
+            needs_paths(&paths)?;
+            Ok(Command::Decode { paths })
+        }
         "help" => Ok(Command::Help),
         other => Err(format!("unknown command {other:?}")),
     }

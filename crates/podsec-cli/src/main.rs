@@ -94,6 +94,7 @@ fn run() -> Result<u8> {
             paths,
         } => check(&options, format, &paths),
         Command::Effective { options, paths } => effective(&options, &paths),
+        Command::Decode { paths } => decode(&paths),
         Command::Harden {
             options,
             unsafe_,
@@ -183,6 +184,48 @@ impl Status {
             u8::from(self.errors) * 2
         }
     }
+}
+
+/// `podsec decode`: every document as the JSON Kubernetes sees, or its error, one line each.
+fn decode(paths: &[String]) -> Result<u8> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut errors = false;
+    for input in input::read_all(paths) {
+        let path = serde_json::to_string(&input.path)?;
+        let text = match &input.text {
+            Ok(text) => text,
+            Err(e) => {
+                errors = true;
+                let message = serde_json::to_string(&e.message)?;
+                writeln!(
+                    out,
+                    "{{\"file\":{path},\"line\":{},\"error\":{message}}}",
+                    e.line
+                )?;
+                continue;
+            }
+        };
+        for d in podsec::yaml::decode_documents(text) {
+            match d.result {
+                Ok(json) => writeln!(
+                    out,
+                    "{{\"file\":{path},\"line\":{},\"json\":{json}}}",
+                    d.line
+                )?,
+                Err((message, span)) => {
+                    errors = true;
+                    let message = serde_json::to_string(&message)?;
+                    writeln!(
+                        out,
+                        "{{\"file\":{path},\"line\":{},\"error\":{message},\"at\":[{},{}]}}",
+                        d.line, span.line, span.col
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(u8::from(errors) * 2)
 }
 
 fn effective(options: &podsec::Options, paths: &[String]) -> Result<u8> {

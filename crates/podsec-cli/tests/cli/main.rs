@@ -285,3 +285,28 @@ fn effective_table() {
     assert!(text.contains("runAsNonRoot"), "{text}");
     assert!(text.contains("pod"), "{text}");
 }
+
+/// A merge key after an explicit key overrides it, as Kubernetes' decoder applies `<<` in text
+/// order: this pod is privileged, so baseline denies it (podsec once said admitted).
+#[test]
+fn a_late_merge_key_makes_the_pod_privileged() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: i\n    securityContext: {privileged: false, <<: {privileged: true}}\n";
+    let out = podsec(&["check", "--level", "baseline", "-"], pod);
+    assert_exit(&out, 1);
+    assert_contains(&stdout(&out), "privileged");
+    let decoded = podsec(&["decode", "-"], pod);
+    assert_exit(&decoded, 0);
+    assert_contains(
+        &stdout(&decoded),
+        r#""securityContext":{"privileged":true}"#,
+    );
+}
+
+#[test]
+fn decode_reports_what_kubernetes_cannot_read() {
+    let out = podsec(&["decode", "-"], "a: !!int 12abc\n---\nb: 0X1F\n");
+    assert_exit(&out, 2);
+    let text = stdout(&out);
+    assert_contains(&text, "cannot decode !!str `12abc` as a !!int");
+    assert_contains(&text, r#""json":{"b":31}"#);
+}
