@@ -314,7 +314,10 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
         shared.text.clone_from(text);
         let encoded = podsec::permalink::encode(&shared);
         save_draft(&encoded);
-        replace_fragment(&encoded);
+        // The address bar gets it only if it is a link that opens (see `permalink::link`).
+        let fits = shared.text.len() < podsec::permalink::MAX_PAYLOAD - 1024
+            && encoded.len() <= podsec::permalink::MAX_LINK;
+        replace_fragment(if fits { encoded.as_str() } else { "" });
     }
     let (Some(body), Ok(banner)) = (document.body(), document.create_element("div")) else {
         return;
