@@ -54,6 +54,13 @@ pub struct ObjectReport {
     pub passes: Vec<Pass>,
     /// Field path of the pod spec inside the document, e.g. `spec.template.spec`.
     pub pod_path: String,
+    /// The file the object was rendered from: Helm's `# Source:` comment or Kustomize's
+    /// `config.kubernetes.io/origin` annotation (see [`crate::source`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Findings that a `# podsec:ignore=CHECK reason` comment suppresses (see [`crate::suppress`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 /// One container of a workload.
@@ -128,6 +135,8 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
             }
         }
     }
+    crate::source::annotate(text, &stream, &mut analysis.objects);
+    crate::suppress::apply(text, &mut analysis);
     analysis
 }
 
@@ -189,6 +198,8 @@ fn analyze_object(
         containers,
         passes: pss.passes,
         pod_path: pod.path.clone(),
+        source: None,
+        suppressed: Vec::new(),
     }
 }
 

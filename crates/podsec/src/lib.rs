@@ -27,6 +27,8 @@ pub mod model;
 pub mod permalink;
 pub mod pod;
 pub mod pss;
+pub mod source;
+pub mod suppress;
 pub mod validation;
 pub mod wire;
 pub mod yaml;
