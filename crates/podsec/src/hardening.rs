@@ -33,69 +33,32 @@ mod unneeded_capabilities;
 mod writable_host_path;
 mod writable_root_filesystem;
 
-use crate::check::Check;
 use crate::effective::ContainerEffective;
 use crate::fix::FieldPath;
 use crate::model::{Finding, Options, PssLevel};
 use crate::pod::{ContainerView, PodView};
+use crate::rule::{Check, Ctx, Rule};
 use crate::yaml::{Node, Span};
 
-/// The checks of this module, in the order they are documented.
-pub const CHECKS: &[&Check] = &[
-    &writable_root_filesystem::CHECK,
-    &capabilities_not_dropped::CHECK,
-    &unneeded_capabilities::CHECK,
-    &risky_capabilities::CHECK,
-    &run_as_root::CHECK,
-    &run_as_image_user::CHECK,
-    &low_uid::CHECK,
-    &root_group::CHECK,
-    &unconfined_seccomp::CHECK,
-    &seccomp_unset::CHECK,
-    &service_account_token_automount::CHECK,
-    &writable_host_path::CHECK,
-    &container_runtime_socket::CHECK,
-    &lowercase_capability::CHECK,
-    &cap_prefixed_capability::CHECK,
-    &os_name_case::CHECK,
-];
-
-/// A rule: its registry entry and the function that finds what it flags.
-type Rule = (&'static Check, fn(&Ctx<'_, '_>, &mut Vec<Finding>));
-
-/// Every rule with its function; a test keeps it in step with [`CHECKS`].
-const RULES: &[Rule] = &[
-    (
-        &writable_root_filesystem::CHECK,
-        writable_root_filesystem::run,
-    ),
-    (
-        &capabilities_not_dropped::CHECK,
-        capabilities_not_dropped::run,
-    ),
-    (&unneeded_capabilities::CHECK, unneeded_capabilities::run),
-    (&risky_capabilities::CHECK, risky_capabilities::run),
-    (&run_as_root::CHECK, run_as_root::run),
-    (&run_as_image_user::CHECK, run_as_image_user::run),
-    (&low_uid::CHECK, low_uid::run),
-    (&root_group::CHECK, root_group::run),
-    (&unconfined_seccomp::CHECK, unconfined_seccomp::run),
-    (&seccomp_unset::CHECK, seccomp_unset::run),
-    (
-        &service_account_token_automount::CHECK,
-        service_account_token_automount::run,
-    ),
-    (&writable_host_path::CHECK, writable_host_path::run),
-    (
-        &container_runtime_socket::CHECK,
-        container_runtime_socket::run,
-    ),
-    (&lowercase_capability::CHECK, lowercase_capability::run),
-    (
-        &cap_prefixed_capability::CHECK,
-        cap_prefixed_capability::run,
-    ),
-    (&os_name_case::CHECK, os_name_case::run),
+/// Every rule, in the order they are documented. The registry ([`crate::check`]) is derived
+/// from it.
+pub(crate) const RULES: &[&Rule] = &[
+    &writable_root_filesystem::RULE,
+    &capabilities_not_dropped::RULE,
+    &unneeded_capabilities::RULE,
+    &risky_capabilities::RULE,
+    &run_as_root::RULE,
+    &run_as_image_user::RULE,
+    &low_uid::RULE,
+    &root_group::RULE,
+    &unconfined_seccomp::RULE,
+    &seccomp_unset::RULE,
+    &service_account_token_automount::RULE,
+    &writable_host_path::RULE,
+    &container_runtime_socket::RULE,
+    &lowercase_capability::RULE,
+    &cap_prefixed_capability::RULE,
+    &os_name_case::RULE,
 ];
 
 /// Whether a rule runs with these options: on by default and not disabled, or enabled by ID.
@@ -117,22 +80,11 @@ pub fn check(
         effective,
         options,
     };
-    for (check, run) in RULES {
-        if enabled(check, options) {
-            run(&ctx, out);
+    for rule in RULES {
+        if enabled(rule.check, options) {
+            (rule.run)(&ctx, out);
         }
     }
-}
-
-/// What every rule sees.
-pub(crate) struct Ctx<'p, 'a> {
-    /// The pod.
-    pub(crate) pod: &'p PodView<'a>,
-    /// The effective context of each container, in the pod's container order (may be shorter).
-    #[allow(dead_code)]
-    pub(crate) effective: &'p [ContainerEffective],
-    /// The options.
-    pub(crate) options: &'p Options,
 }
 
 impl<'a> Ctx<'_, 'a> {
@@ -172,14 +124,6 @@ impl<'a> Ctx<'_, 'a> {
     fn restricted_from(&self, minor: u32) -> bool {
         self.options.level == PssLevel::Restricted
             && self.options.version.effective_minor() >= minor
-    }
-
-    /// The path of the pod (template) metadata, e.g. `spec.template.metadata`.
-    fn meta_path(&self) -> String {
-        match self.pod.path.strip_suffix("spec") {
-            Some(prefix) => format!("{prefix}metadata"),
-            None => format!("{}.metadata", self.pod.path),
-        }
     }
 }
 

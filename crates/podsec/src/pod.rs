@@ -192,6 +192,23 @@ impl<'a> PodView<'a> {
     pub fn sc_path(&self, key: &str) -> String {
         format!("{}.securityContext.{key}", self.path)
     }
+
+    /// The field path of the pod (template) metadata that goes with the spec, e.g.
+    /// `spec.template.metadata`.
+    #[must_use]
+    pub fn meta_path(&self) -> String {
+        match self.path.strip_suffix("spec") {
+            Some(prefix) => format!("{prefix}metadata"),
+            None => format!("{}.metadata", self.path),
+        }
+    }
+
+    /// The field path of an annotation of the pod (template), e.g.
+    /// `metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"]`.
+    #[must_use]
+    pub fn annotation_path(&self, key: &str) -> String {
+        format!("{}.annotations[\"{key}\"]", self.meta_path())
+    }
 }
 
 impl<'a> ContainerView<'a> {

@@ -10,10 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Check;
 use crate::fix::FieldPath;
 use crate::model::{Finding, FindingLevel, PssLevel, Version};
 use crate::pod::{ContainerView, PodView};
+use crate::rule::Check;
 use crate::yaml::{Node, Span};
 
 mod allow_privilege_escalation;
@@ -36,66 +36,44 @@ mod seccomp_profile_restricted;
 mod sysctls;
 mod windows_host_process;
 
-/// The checks of this module: baseline first, then restricted, each group in upstream's ID order.
-pub const CHECKS: &[&Check] = &[
-    &app_armor_profile::CHECK,
-    &capabilities_baseline::CHECK,
-    &host_namespaces::CHECK,
-    &host_path_volumes::CHECK,
-    &host_ports::CHECK,
-    &host_probes_and_host_lifecycle::CHECK,
-    &privileged::CHECK,
-    &proc_mount::CHECK,
-    &se_linux_options::CHECK,
-    &seccomp_profile_baseline::CHECK,
-    &sysctls::CHECK,
-    &windows_host_process::CHECK,
-    &allow_privilege_escalation::CHECK,
-    &capabilities_restricted::CHECK,
-    &proc_mount_restricted::CHECK,
-    &restricted_volumes::CHECK,
-    &run_as_non_root::CHECK,
-    &run_as_user::CHECK,
-    &seccomp_profile_restricted::CHECK,
-];
-
-/// The registry the runner walks, in the same order as [`CHECKS`].
-const REGISTRY: &[&PssCheck] = &[
-    &app_armor_profile::PSS,
-    &capabilities_baseline::PSS,
-    &host_namespaces::PSS,
-    &host_path_volumes::PSS,
-    &host_ports::PSS,
-    &host_probes_and_host_lifecycle::PSS,
-    &privileged::PSS,
-    &proc_mount::PSS,
-    &se_linux_options::PSS,
-    &seccomp_profile_baseline::PSS,
-    &sysctls::PSS,
-    &windows_host_process::PSS,
-    &allow_privilege_escalation::PSS,
-    &capabilities_restricted::PSS,
-    &proc_mount_restricted::PSS,
-    &restricted_volumes::PSS,
-    &run_as_non_root::PSS,
-    &run_as_user::PSS,
-    &seccomp_profile_restricted::PSS,
+/// Every check of this module: baseline first, then restricted, each group in upstream's ID
+/// order. The registry ([`crate::check`]) and the runner are both derived from it.
+pub(crate) const RULES: &[&Rule] = &[
+    &app_armor_profile::RULE,
+    &capabilities_baseline::RULE,
+    &host_namespaces::RULE,
+    &host_path_volumes::RULE,
+    &host_ports::RULE,
+    &host_probes_and_host_lifecycle::RULE,
+    &privileged::RULE,
+    &proc_mount::RULE,
+    &se_linux_options::RULE,
+    &seccomp_profile_baseline::RULE,
+    &sysctls::RULE,
+    &windows_host_process::RULE,
+    &allow_privilege_escalation::RULE,
+    &capabilities_restricted::RULE,
+    &proc_mount_restricted::RULE,
+    &restricted_volumes::RULE,
+    &run_as_non_root::RULE,
+    &run_as_user::RULE,
+    &seccomp_profile_restricted::RULE,
 ];
 
 /// One versioned implementation: the logic in force from policy version `v1.<since>` on.
 pub(crate) type CheckFn = fn(&PodView<'_>) -> Verdict;
 
-/// A check as the runner sees it.
-pub(crate) struct PssCheck {
+/// A Pod Security Standards check: its registry entry and its versioned logic.
+pub(crate) struct Rule {
     /// The registry entry (ID, level, docs).
     pub(crate) check: &'static Check,
     /// `(minimum minor version, logic)`, strictly increasing.
     pub(crate) versions: &'static [(u32, CheckFn)],
     /// The baseline check this restricted check replaces while it is active.
-    pub(crate) overrides: Option<&'static str>,
+    pub(crate) overrides: Option<&'static Check>,
 }
 
-impl PssCheck {
+impl Rule {
     /// The implementation in force at a minor version: the one with the greatest minimum version
     /// not above it.
     fn variant(&self, minor: u32) -> Option<CheckFn> {
@@ -176,19 +154,22 @@ pub fn active_checks(level: PssLevel, version: Version) -> Vec<&'static str> {
         .collect()
 }
 
-fn active(level: PssLevel, minor: u32) -> Vec<(&'static PssCheck, CheckFn)> {
+fn active(level: PssLevel, minor: u32) -> Vec<(&'static Rule, CheckFn)> {
     let max_level = match level {
         PssLevel::Privileged => return Vec::new(),
         PssLevel::Baseline => FindingLevel::Baseline,
         PssLevel::Restricted => FindingLevel::Restricted,
     };
-    let mut runs: Vec<(&'static PssCheck, CheckFn)> = REGISTRY
+    let mut runs: Vec<(&'static Rule, CheckFn)> = RULES
         .iter()
         .copied()
         .filter(|c| c.check.level <= max_level)
         .filter_map(|c| c.variant(minor).map(|f| (c, f)))
         .collect();
-    let overridden: Vec<&str> = runs.iter().filter_map(|(c, _)| c.overrides).collect();
+    let overridden: Vec<&str> = runs
+        .iter()
+        .filter_map(|(c, _)| c.overrides.map(|o| o.id))
+        .collect();
     runs.retain(|(c, _)| !overridden.contains(&c.check.id));
     runs.sort_by(|(a, _), (b, _)| {
         (a.check.level, a.check.id.as_bytes()).cmp(&(b.check.level, b.check.id.as_bytes()))
@@ -271,39 +252,6 @@ pub(crate) fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
         pluralize("container", "containers", names.len()),
         join_quote(names)
     )
-}
-
-/// Go's `%q` for a string: double quotes with Go escapes.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => {
-                let n = c as u32;
-                if n > 0xffff {
-                    out.push_str(&format!("\\U{n:08x}"));
-                } else {
-                    out.push_str(&format!("\\u{n:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Sorts and removes duplicates, as Go's `sets.NewString(...).List()` does.
@@ -407,19 +355,6 @@ pub(crate) fn fp(s: &str) -> FieldPath {
     FieldPath::parse(s)
 }
 
-/// The field path of the pod (template) metadata that goes with the spec.
-pub(crate) fn meta_path(pod: &PodView<'_>) -> String {
-    match pod.path.strip_suffix("spec") {
-        Some(prefix) => format!("{prefix}metadata"),
-        None => format!("{}.metadata", pod.path),
-    }
-}
-
-/// The field path of an annotation of the pod (template).
-pub(crate) fn annotation_path(pod: &PodView<'_>, key: &str) -> String {
-    format!("{}.annotations[\"{key}\"]", meta_path(pod))
-}
-
 /// `name (kind)` for messages: `container "app"`, `init container "setup"`,
 /// `ephemeral container "debug"`.
 pub(crate) fn who(c: &ContainerView<'_>) -> String {
@@ -485,7 +420,7 @@ pub(crate) mod testing {
     }
 
     /// Runs one check at a minor version: `Ok(pass reason)` or `Err("reason (detail)")`.
-    pub(crate) fn run(check: &PssCheck, minor: u32, yaml: &str) -> Result<String, String> {
+    pub(crate) fn run(check: &Rule, minor: u32, yaml: &str) -> Result<String, String> {
         with_pod(yaml, |pod| match check.variant(minor) {
             None => Ok("not active".to_string()),
             Some(f) => match f(pod) {
@@ -501,7 +436,7 @@ pub(crate) mod testing {
 
     /// Runs one check and returns its findings, rendered one per line as
     /// `line:col path message [fix: title (applicability)]`.
-    pub(crate) fn findings(check: &PssCheck, minor: u32, yaml: &str) -> String {
+    pub(crate) fn findings(check: &Rule, minor: u32, yaml: &str) -> String {
         with_pod(yaml, |pod| match check.variant(minor).map(|f| f(pod)) {
             Some(Verdict::Denied { findings, .. }) => findings
                 .iter()
@@ -533,91 +468,28 @@ mod tests {
     use super::testing::evaluate_yaml;
     use super::*;
 
+    /// What the registry meta-tests (`tests/registry.rs`) cannot see: the versioned variants.
     #[test]
-    fn registry_is_consistent() {
-        assert_eq!(CHECKS.len(), 19);
-        assert_eq!(REGISTRY.len(), 19);
-        for (c, r) in CHECKS.iter().zip(REGISTRY) {
-            assert_eq!(c.id, r.check.id);
-            assert!(!r.versions.is_empty(), "{}", c.id);
+    fn versions_increase_and_overrides_replace_baseline_checks() {
+        assert_eq!(RULES.len(), 19);
+        for r in RULES {
+            assert!(!r.versions.is_empty(), "{}", r.check.id);
             assert!(
                 r.versions.windows(2).all(|w| w[0].0 < w[1].0),
                 "{} versions must increase",
-                c.id
+                r.check.id
             );
             if let Some(o) = r.overrides {
-                assert_eq!(c.level, FindingLevel::Restricted);
-                let target = REGISTRY.iter().find(|x| x.check.id == o).expect("exists");
-                assert_eq!(target.check.level, FindingLevel::Baseline);
+                assert_eq!(r.check.level, FindingLevel::Restricted);
+                assert_eq!(o.level, FindingLevel::Baseline);
+                assert!(RULES.iter().any(|x| x.check.id == o.id));
             }
-            for s in [c.docs.what, c.docs.why, c.docs.fix_safety, c.docs.policy] {
-                assert!(!s.trim().is_empty(), "{} has empty docs", c.id);
-            }
-            assert!(!c.docs.references.is_empty(), "{}", c.id);
         }
-        let max = REGISTRY
+        let max = RULES
             .iter()
             .flat_map(|r| r.versions.iter().map(|(v, _)| *v))
             .max();
         assert_eq!(max, Some(crate::model::MAX_KNOWN_MINOR));
-    }
-
-    #[test]
-    fn docs_examples_trigger_and_use_instead_does_not() {
-        for c in CHECKS {
-            let level = if c.level == FindingLevel::Baseline {
-                PssLevel::Baseline
-            } else {
-                PssLevel::Restricted
-            };
-            let r = evaluate_yaml(c.docs.example, level, Version::Latest);
-            assert!(
-                r.findings.iter().any(|f| f.check == c.id),
-                "{}: example does not trigger: {}",
-                c.id,
-                r.aggregate
-            );
-            let r = evaluate_yaml(c.docs.use_instead, level, Version::Latest);
-            assert!(
-                !r.findings.iter().any(|f| f.check == c.id),
-                "{}: use_instead triggers: {}",
-                c.id,
-                r.aggregate
-            );
-        }
-    }
-
-    #[test]
-    fn findings_have_fixes_as_declared() {
-        use crate::fix::{Applicability, FixAvailability};
-        for c in CHECKS {
-            let level = if c.level == FindingLevel::Baseline {
-                PssLevel::Baseline
-            } else {
-                PssLevel::Restricted
-            };
-            let r = evaluate_yaml(c.docs.example, level, Version::Latest);
-            for f in r.findings.iter().filter(|f| f.check == c.id) {
-                let fix = f
-                    .fix
-                    .as_ref()
-                    .expect("every PSS finding carries a fix or guidance");
-                assert!(!fix.title.is_empty());
-                let applicable = fix.applicability != Applicability::Manual;
-                match c.fix {
-                    FixAvailability::Always => assert!(applicable, "{}", c.id),
-                    FixAvailability::None => assert!(!applicable, "{}", c.id),
-                    FixAvailability::Sometimes => {}
-                }
-                assert!(
-                    f.message
-                        .chars()
-                        .next()
-                        .is_some_and(|ch| !ch.is_uppercase())
-                );
-                assert!(!f.message.ends_with('.'), "{}", f.message);
-            }
-        }
     }
 
     #[test]
@@ -704,16 +576,10 @@ spec:
     }
 
     #[test]
-    fn go_quote_escapes_like_go() {
-        assert_eq!(go_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
-        assert_eq!(go_quote("\u{1}"), "\"\\x01\"");
-    }
-
-    #[test]
     fn meta_path_of_templates() {
         let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: []\n";
         super::testing::with_pod(yaml, |pod| {
-            assert_eq!(meta_path(pod), "spec.template.metadata");
+            assert_eq!(pod.meta_path(), "spec.template.metadata");
         });
     }
 }

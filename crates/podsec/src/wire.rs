@@ -27,12 +27,7 @@ fn intern(s: &str) -> Option<&'static str> {
                 .map(|f| f.name)
                 .find(|n| *n == s)
         })
-        .or_else(|| {
-            crate::check::all()
-                .into_iter()
-                .map(|c| c.id)
-                .find(|n| *n == s)
-        })
+        .or_else(|| crate::check::find(s).map(|c| c.id))
 }
 
 /// Deserializes one of the core's static names.

@@ -582,9 +582,27 @@ impl CharMap {
 /// broken document never hides the others.
 #[must_use]
 pub fn parse_stream(text: &str) -> Stream {
-    let mut stream = Stream::default();
-    if text.len() > MAX_INPUT_BYTES {
-        stream.errors.push(YamlError {
+    let mut stream = Stream {
+        crlf: text.contains("\r\n"),
+        ..Stream::default()
+    };
+    for item in documents(text) {
+        match item {
+            Ok(doc) => stream.documents.push(doc),
+            Err(e) => stream.errors.push(e),
+        }
+    }
+    stream
+}
+
+/// Parses a text one document at a time, in order: each document, or the error that stopped one.
+/// A caller that handles each document and drops it holds one document's tree at a time, not the
+/// whole text's (the analysis does; `parse_stream` collects them all).
+#[must_use]
+pub fn documents(text: &str) -> Documents<'_> {
+    let mut pending = std::collections::VecDeque::new();
+    let chunks = if text.len() > MAX_INPUT_BYTES {
+        pending.push_back(Err(YamlError {
             message: format!(
                 "input is too large: {} MB (the limit is {} MB)",
                 text.len() / (1024 * 1024),
@@ -597,27 +615,65 @@ pub fn parse_stream(text: &str) -> Stream {
                 col: 1,
             },
             document: None,
-        });
-        return stream;
-    }
-    stream.crlf = text.contains("\r\n");
-    let mut budget = (text.len() as u64).max(MAX_ALIAS_EXPANSION_BYTES);
-    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let chunks = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        split_json(text)
+        }));
+        Vec::new()
     } else {
-        split_yaml(text)
+        let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            split_json(text)
+        } else {
+            split_yaml(text)
+        }
     };
-    for chunk in chunks {
-        let index = stream.documents.len()
-            + stream
-                .errors
-                .iter()
-                .filter(|e| e.document.is_some())
-                .count();
-        parse_chunk(text, &chunk, index, &mut stream, &mut budget);
+    Documents {
+        text,
+        chunks: chunks.into_iter(),
+        budget: (text.len() as u64).max(MAX_ALIAS_EXPANSION_BYTES),
+        index: 0,
+        pending,
     }
-    stream
+}
+
+/// The iterator of [`documents`].
+pub struct Documents<'t> {
+    text: &'t str,
+    chunks: std::vec::IntoIter<Chunk>,
+    /// Alias expansion left for the rest of the text.
+    budget: u64,
+    /// Index of the next document.
+    index: usize,
+    pending: std::collections::VecDeque<Result<Document, YamlError>>,
+}
+
+impl Iterator for Documents<'_> {
+    type Item = Result<Document, YamlError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            let chunk = self.chunks.next()?;
+            let mut local = Stream::default();
+            parse_chunk(self.text, &chunk, self.index, &mut local, &mut self.budget);
+            let numbered = local.errors.iter().filter(|e| e.document.is_some()).count();
+            self.index += local.documents.len() + numbered;
+            // In document order: each document or its error; errors of no document last.
+            let mut items: Vec<(usize, Result<Document, YamlError>)> = local
+                .documents
+                .into_iter()
+                .map(|d| (d.index, Ok(d)))
+                .chain(
+                    local
+                        .errors
+                        .into_iter()
+                        .map(|e| (e.document.unwrap_or(usize::MAX), Err(e))),
+                )
+                .collect();
+            items.sort_by_key(|(i, _)| *i);
+            self.pending.extend(items.into_iter().map(|(_, item)| item));
+        }
+    }
 }
 
 /// The documents of a text as kubectl splits it (`---` lines, or JSON values back to back): the

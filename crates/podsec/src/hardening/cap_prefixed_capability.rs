@@ -1,9 +1,9 @@
 //! `cap-prefixed-capability`: a capability name written with the kernel's `CAP_` prefix.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, Runtime};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, cap_entries, path};
 
@@ -57,7 +57,9 @@ On CRI-O, which already strips the prefix, writing the name without it is safe f
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let runtime = ctx.options.runtime;
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {
@@ -107,9 +109,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                     ),
                 };
                 out.push(
-                    Finding::new(
-                        CHECK.id,
-                        CHECK.level,
+                    ctx.report(
+                        &CHECK,
                         message,
                         Some(&c.name),
                         node.span(),

@@ -1,9 +1,9 @@
 //! `capabilities-not-dropped`: a container that keeps the runtime's default capabilities.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, container_anchor, path};
 
@@ -68,6 +68,8 @@ Baseline does not look at `drop` at all.",
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// Whether the container drops every capability as the runtimes read it (`ALL` in any case).
 pub(super) fn drops_all(c: &crate::pod::ContainerView<'_>) -> bool {
     c.caps_drop()
@@ -75,7 +77,7 @@ pub(super) fn drops_all(c: &crate::pod::ContainerView<'_>) -> bool {
         .any(|(d, _)| d.eq_ignore_ascii_case("ALL"))
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.restricted_from(22) {
         return;
     }
@@ -120,9 +122,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }],
         );
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 message,
                 Some(&c.name),
                 at,

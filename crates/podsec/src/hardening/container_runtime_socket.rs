@@ -1,8 +1,8 @@
 //! `container-runtime-socket`: a hostPath volume that exposes the container runtime's socket.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::Ctx;
@@ -62,6 +62,8 @@ Removing the volume breaks whatever the workload does with the runtime; the repl
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// Runtime API sockets and pipes, as found on common nodes.
 const SOCKETS: &[&str] = &[
     "/var/run/docker.sock",
@@ -105,7 +107,7 @@ fn exposed(host: &str) -> Option<&'static str> {
     })
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.level_at_least(PssLevel::Baseline) {
         return;
     }
@@ -144,10 +146,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             )
         };
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                format!("volume \"{name}\" mounts host path \"{host}\", which exposes {what}{tail}"),
+            ctx.report(&CHECK, format!("volume \"{name}\" mounts host path \"{host}\", which exposes {what}{tail}"),
                 None,
                 p.span(),
                 format!("{}.volumes[{i}].hostPath.path", ctx.pod.path),

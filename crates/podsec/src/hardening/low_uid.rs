@@ -1,8 +1,8 @@
 //! `low-uid`: a container whose user ID is below a chosen minimum.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, containers_phrase, split};
 
@@ -61,6 +61,8 @@ Choose a UID at or above the minimum, set `runAsUser` to it, and check volume pe
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn manual(min: i64) -> Fix {
     Fix::manual(
         format!("run the container with a UID of {min} or more"),
@@ -68,14 +70,13 @@ fn manual(min: i64) -> Fix {
     )
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let min = ctx.options.min_uid.unwrap_or(DEFAULT_MIN_UID);
     let s = split(ctx, "runAsUser", |v| v > 0 && v < min);
     for (c, v, n) in s.own {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!("container \"{}\" runs as UID {v}, below {min}", c.name),
                 Some(&c.name),
                 n.span(),
@@ -86,9 +87,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     if let Some((v, n, names)) = s.pod {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "pod securityContext.runAsUser={v} makes {} run as a UID below {min}",
                     containers_phrase(&names)

@@ -1,8 +1,8 @@
 //! `lowercase-capability`: a capability name not written in upper case.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, cap_entries, path};
 
@@ -54,7 +54,9 @@ The fix replaces the entry by its upper-case spelling, which containerd and CRI-
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {
             let list_path = c.sc_path(&format!("capabilities.{which}"));
@@ -79,9 +81,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                     )
                 };
                 out.push(
-                    Finding::new(
-                        CHECK.id,
-                        CHECK.level,
+                    ctx.report(
+                        &CHECK,
                         message,
                         Some(&c.name),
                         node.span(),

@@ -1,8 +1,8 @@
 //! `os-name-case`: `spec.os.name` written in another case than `linux` or `windows`.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -51,7 +51,9 @@ The `spec.os` field exists from Kubernetes 1.23.",
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(node) = ctx.pod.field("os").and_then(|o| o.field("name")) else {
         return;
     };
@@ -64,10 +66,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     };
     let field = format!("{}.os.name", ctx.pod.path);
     out.push(
-        Finding::new(
-            CHECK.id,
-            CHECK.level,
-            format!(
+        ctx.report(&CHECK, format!(
                 "os.name \"{name}\" is not \"{lower}\": the API server accepts only linux and windows, and Pod Security Admission treats it as neither"
             ),
             None,

@@ -1,9 +1,9 @@
 //! `risky-capabilities`: a container that holds a capability close to root on the node.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, container_anchor, path};
 
@@ -65,6 +65,8 @@ Restricted allows adding only `NET_BIND_SERVICE` from v1.22.",
         ],
     },
 };
+
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 /// Dangerous capabilities and what they give, in kernel order.
 const RISKY: &[(&str, &str)] = &[
@@ -129,7 +131,7 @@ fn pss_rejects(ctx: &Ctx<'_, '_>, entry: &str) -> bool {
     ctx.level_at_least(PssLevel::Baseline) && !BASELINE_ADD.contains(&entry)
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let runtime = ctx.options.runtime;
     for c in ctx.linux_containers() {
         if ctx.skips_privileged(c) {
@@ -166,10 +168,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 format!("{name}: {reason}")
             };
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
-                    format!("container \"{}\" adds {reason}", c.name),
+                ctx.report(&CHECK, format!("container \"{}\" adds {reason}", c.name),
                     Some(&c.name),
                     node.span(),
                     add_path.clone(),
@@ -199,10 +198,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             .and_then(|caps| caps.field("drop"))
             .map_or_else(|| container_anchor(c), |n| n.span());
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                format!(
+            ctx.report(&CHECK, format!(
                     "container \"{}\" keeps NET_RAW from the {} defaults: it forges packets and spoofs ARP and DNS on the node's network",
                     c.name,
                     runtime.as_str()

@@ -1,8 +1,8 @@
 //! `root-group`: group 0 given to containers through runAsGroup, fsGroup or supplementalGroups.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, containers_phrase, split};
@@ -59,6 +59,8 @@ Choose a non-zero GID, set `runAsGroup` and `fsGroup` to it, and check that the 
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn manual() -> Fix {
     Fix::manual(
         "use a non-zero group",
@@ -66,16 +68,15 @@ fn manual() -> Fix {
     )
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.windows() {
         return;
     }
     let s = split(ctx, "runAsGroup", |v| v == 0);
     for (c, _, n) in s.own {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "container \"{}\" runs with the root group: securityContext.runAsGroup=0",
                     c.name
@@ -89,9 +90,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     if let Some((_, n, names)) = s.pod {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "pod securityContext.runAsGroup=0 gives {} the root group",
                     containers_phrase(&names)
@@ -108,10 +108,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     if let Some(n) = ctx.pod.sc("fsGroup").filter(|n| n.as_i64() == Some(0)) {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                "pod securityContext.fsGroup=0 gives every container and its volumes the root group",
+            ctx.report(&CHECK, "pod securityContext.fsGroup=0 gives every container and its volumes the root group",
                 None,
                 n.span(),
                 ctx.pod.sc_path("fsGroup"),
@@ -127,9 +124,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (i, n) in groups.into_iter().enumerate() {
         if n.as_i64() == Some(0) {
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
+                ctx.report(
+                    &CHECK,
                     "pod securityContext.supplementalGroups gives every container the root group",
                     None,
                     n.span(),

@@ -1,9 +1,9 @@
 //! `run-as-image-user`: a container whose user is left to the image.
 
-use crate::check::{Check, Docs};
 use crate::effective::image_user;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, boolean, container_anchor, inherited, int, path};
 
@@ -55,7 +55,9 @@ Baseline does not look at the user.",
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let minor = ctx.options.version.effective_minor();
     if ctx.options.level == PssLevel::Restricted && !(ctx.pod.host_users_false() && minor >= 35) {
         return;
@@ -68,10 +70,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                format!(
+            ctx.report(&CHECK, format!(
                     "container \"{}\" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset",
                     c.name
                 ),

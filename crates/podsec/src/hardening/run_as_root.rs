@@ -1,9 +1,9 @@
 //! `run-as-root`: a container that runs as user 0.
 
-use crate::check::{Check, Docs};
 use crate::effective::{ImageUser, image_user};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, boolean, container_anchor, containers_phrase, inherited, split};
 
@@ -59,6 +59,8 @@ Its `runAsNonRoot` check (all versions) makes the kubelet refuse a root user at 
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn manual() -> Fix {
     Fix::manual(
         "run the container as a non-root user",
@@ -66,16 +68,15 @@ fn manual() -> Fix {
     )
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let minor = ctx.options.version.effective_minor();
     let pss_covers = ctx.restricted_from(23) && !(ctx.pod.host_users_false() && minor >= 35);
     if !pss_covers {
         let s = split(ctx, "runAsUser", |v| v == 0);
         for (c, _, n) in s.own {
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
+                ctx.report(
+                    &CHECK,
                     format!(
                         "container \"{}\" runs as root: securityContext.runAsUser=0",
                         c.name
@@ -89,9 +90,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         }
         if let Some((_, n, names)) = s.pod {
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
+                ctx.report(
+                    &CHECK,
                     format!(
                         "pod securityContext.runAsUser=0 makes {} run as root",
                         containers_phrase(&names)
@@ -117,10 +117,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             _ => continue,
         };
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                format!(
+            ctx.report(&CHECK, format!(
                     "container \"{}\" runs as root: its image {root} and securityContext.runAsUser is unset",
                     c.name
                 ),

@@ -1,9 +1,9 @@
 //! `seccomp-unset`: a container that gets no seccomp filter because nothing asks for one.
 
-use crate::check::{Check, Docs};
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX, seccomp_annotation};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, container_anchor, containers_phrase, path};
 
@@ -58,6 +58,8 @@ Kubelet's `seccompDefault` option (beta and on by default as a feature gate from
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn fix(profile_path: &str) -> Fix {
     Fix::unsafe_(
         "set seccompProfile.type: RuntimeDefault",
@@ -69,7 +71,7 @@ fn fix(profile_path: &str) -> Fix {
     )
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.restricted_from(19) || ctx.options.seccomp_default {
         return;
     }
@@ -102,9 +104,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if unset.len() == candidates.len() {
         let names: Vec<String> = unset.iter().map(|c| c.name.clone()).collect();
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "no seccompProfile is set: {} run with no seccomp filter",
                     containers_phrase(&names)
@@ -119,10 +120,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     for c in unset {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
-                format!(
+            ctx.report(&CHECK, format!(
                     "container \"{}\" has no seccompProfile, nor does the pod: it runs with no seccomp filter",
                     c.name
                 ),

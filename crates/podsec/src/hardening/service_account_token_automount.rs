@@ -1,8 +1,8 @@
 //! `service-account-token-automount`: a pod that gets a Kubernetes API token mounted.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -55,7 +55,9 @@ Such a workload should keep the token and get a dedicated ServiceAccount with th
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let written = ctx.pod.field("automountServiceAccountToken");
     if written.and_then(Node::as_bool) == Some(false) {
         return;
@@ -72,16 +74,15 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     };
     let field = format!("{}.automountServiceAccountToken", ctx.pod.path);
     out.push(
-        Finding::new(CHECK.id, CHECK.level, message, None, at, field.clone()).with_fix(
-            Fix::unsafe_(
+        ctx.report(&CHECK, message, None, at, field.clone())
+            .with_fix(Fix::unsafe_(
                 "set automountServiceAccountToken: false",
                 "a program that calls the Kubernetes API can no longer authenticate",
                 vec![Patch::Set {
                     path: path(&field),
                     value: PatchValue::Bool(false),
                 }],
-            ),
-        ),
+            )),
     );
 }
 

@@ -1,9 +1,9 @@
 //! `unconfined-seccomp`: a container that asks to run without a seccomp filter.
 
-use crate::check::{Check, Docs};
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, containers_phrase, path};
@@ -62,6 +62,8 @@ Kubernetes 1.19 to 1.26 still honour the annotations (1.25 and 1.26 by copying t
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn unconfined(profile: Node<'_>) -> bool {
     profile.field("type").and_then(Node::as_str) == Some("Unconfined")
 }
@@ -88,7 +90,7 @@ fn annotation_fix(annotation_path: String) -> Fix {
     )
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let minor = ctx.options.version.effective_minor();
     let baseline = ctx.level_at_least(PssLevel::Baseline);
     let fields_reported = baseline && minor >= 19;
@@ -104,10 +106,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         if let Some(p) = c.sc("seccompProfile").filter(|n| n.is_map()) {
             if unconfined(p) && !fields_reported {
                 out.push(
-                    Finding::new(
-                        CHECK.id,
-                        CHECK.level,
-                        format!(
+                    ctx.report(&CHECK, format!(
                             "container \"{}\" sets seccompProfile.type=Unconfined: it runs with no seccomp filter",
                             c.name
                         ),
@@ -124,12 +123,9 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             let key = format!("{SECCOMP_PREFIX}{}", c.name);
             if let Some((value, node)) = ctx.pod.annotation(&key) {
                 if value == "unconfined" && annotations_read {
-                    let p = format!("{}.annotations[\"{key}\"]", ctx.meta_path());
+                    let p = ctx.pod.annotation_path(&key);
                     out.push(
-                        Finding::new(
-                            CHECK.id,
-                            CHECK.level,
-                            format!(
+                        ctx.report(&CHECK, format!(
                                 "container \"{}\" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter",
                                 c.name
                             ),
@@ -155,9 +151,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
     if let Some(p) = pod_field.filter(|_| !via_pod_field.is_empty() && !fields_reported) {
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "pod seccompProfile.type=Unconfined makes {} run with no seccomp filter",
                     containers_phrase(&via_pod_field)
@@ -172,11 +167,10 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if let Some((_, node)) =
         pod_annotation.filter(|_| !via_pod_annotation.is_empty() && annotations_read)
     {
-        let p = format!("{}.annotations[\"{SECCOMP_POD}\"]", ctx.meta_path());
+        let p = ctx.pod.annotation_path(SECCOMP_POD);
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 format!(
                     "the legacy pod seccomp annotation makes {} run with no seccomp filter",
                     containers_phrase(&via_pod_annotation)

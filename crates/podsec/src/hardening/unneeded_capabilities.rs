@@ -1,9 +1,9 @@
 //! `unneeded-capabilities`: `NET_BIND_SERVICE` added to a container whose ports are all high.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -66,7 +66,9 @@ If the program also listens on a port below 1024 that the manifest does not list
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for c in ctx.linux_containers() {
         if ctx.skips_privileged(c) {
             continue;
@@ -89,10 +91,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
             let list: Vec<String> = ports.iter().map(i64::to_string).collect();
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
-                    format!(
+                ctx.report(&CHECK, format!(
                         "container \"{}\" adds NET_BIND_SERVICE but its ports ({}) are all 1024 or above",
                         c.name,
                         list.join(", ")

@@ -1,8 +1,8 @@
 //! `writable-host-path`: a container that mounts a host directory read-write.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -66,6 +66,8 @@ Note that `readOnly` does not make a Unix socket safe: connecting to a socket is
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// The names of `hostPath` volumes, with their `hostPath.path` text.
 pub(super) fn host_path_volumes<'a>(ctx: &Ctx<'_, 'a>) -> Vec<(String, Node<'a>)> {
     ctx.pod
@@ -79,7 +81,7 @@ pub(super) fn host_path_volumes<'a>(ctx: &Ctx<'_, 'a>) -> Vec<(String, Node<'a>)
         .collect()
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.level_at_least(PssLevel::Baseline) {
         return;
     }
@@ -104,10 +106,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 .get_entry("name")
                 .map_or_else(|| m.span(), |(k, _)| k.span());
             out.push(
-                Finding::new(
-                    CHECK.id,
-                    CHECK.level,
-                    format!(
+                ctx.report(&CHECK, format!(
                         "container \"{}\" mounts host path \"{host_dir}\" (volume \"{name}\") writable",
                         c.name
                     ),

@@ -1,8 +1,8 @@
 //! `writable-root-filesystem`: a container whose root filesystem is writable.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, container_anchor, path};
@@ -61,7 +61,9 @@ Test the workload, and add an `emptyDir` mount for each directory it must write 
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let pod = ctx.pod;
     let volumes = pod.volumes();
     let volume_name = |n: Node<'_>| n.field("name").and_then(Node::text).map(str::to_string);
@@ -133,9 +135,8 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             patches,
         );
         out.push(
-            Finding::new(
-                CHECK.id,
-                CHECK.level,
+            ctx.report(
+                &CHECK,
                 message,
                 Some(&c.name),
                 at,

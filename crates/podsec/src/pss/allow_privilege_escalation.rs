@@ -1,10 +1,10 @@
 //! `allowPrivilegeEscalation` (restricted): every container must set `allowPrivilegeEscalation: false`.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, fp, line, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "allowPrivilegeEscalation",
@@ -57,7 +57,7 @@ From v1.25 the whole check is skipped when `spec.os.name` is exactly `windows`, 
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(8, v1_8), (25, v1_25)],
     overrides: None,
@@ -162,7 +162,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     fn pod(spec: &str, containers: &str) -> String {
@@ -174,13 +174,13 @@ mod tests {
     #[test]
     fn unset_fails_from_v1_8_only() {
         let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&PSS, 7, &y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 7, &y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 8, &y),
+            run(&RULE, 8, &y),
             Err("allowPrivilegeEscalation != false (container \"a\" must set securityContext.allowPrivilegeEscalation=false)".into())
         );
         assert_eq!(
-            findings(&PSS, 8, &y),
+            findings(&RULE, 8, &y),
             "7:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container \"a\" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]\n"
         );
     }
@@ -192,22 +192,22 @@ mod tests {
             "  - name: a\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: false\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("allowPrivilegeEscalation != false (containers \"i\", \"e\" must set securityContext.allowPrivilegeEscalation=false)".into())
         );
-        let f = findings(&PSS, 37, &y);
+        let f = findings(&RULE, 37, &y);
         assert!(f.contains("(unsafe)"), "{f}");
     }
 
     #[test]
     fn windows_exempt_from_v1_25() {
         let y = pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&PSS, 24, &y).is_err());
+        assert!(run(&RULE, 24, &y).is_err());
         assert_eq!(
-            run(&PSS, 25, &y),
+            run(&RULE, 25, &y),
             Ok("not applicable: spec.os.name is windows (exempt from v1.25)".into())
         );
         let y = pod("  os:\n    name: Windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&PSS, 25, &y).is_err());
+        assert!(run(&RULE, 25, &y).is_err());
     }
 }

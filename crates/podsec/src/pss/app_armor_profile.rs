@@ -1,13 +1,13 @@
 //! `appArmorProfile` (baseline): AppArmor may not be disabled or overridden with an arbitrary profile.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    BadProfiles, PssCheck, Verdict, annotation_path, annotation_value, bad_profile_types, finding,
-    fp, go_quote, join_quote, pluralize, sorted_set,
+    BadProfiles, Rule, Verdict, annotation_value, bad_profile_types, finding, fp, join_quote,
+    pluralize, sorted_set,
 };
+use crate::rule::{Check, Docs, go_quote};
 
 pub(crate) const CHECK: Check = Check {
     id: "appArmorProfile",
@@ -64,7 +64,7 @@ The annotations are checked at every version, and so are the `appArmorProfile` f
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -115,7 +115,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         }
         annotations.push(format!("{key}={}", go_quote(&v)));
-        let path = annotation_path(pod, key);
+        let path = pod.annotation_path(key);
         findings.push(
             finding(
                 format!("forbidden AppArmor profile: annotation {key} is \"{v}\""),
@@ -165,17 +165,17 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     #[test]
     fn fields_pod_and_containers() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  initContainers:\n  - name: i\n    image: x\n    securityContext:\n      appArmorProfile: {}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n    securityContext:\n      appArmorProfile: {type: Localhost, localhostProfile: x}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("forbidden AppArmor profiles (pod and container \"i\" must not set AppArmor profile type to \"\", \"Unconfined\")".into())
         );
-        let f = findings(&PSS, 0, y);
+        let f = findings(&RULE, 0, y);
         assert_eq!(f.lines().count(), 2, "{f}");
         assert!(
             f.starts_with("7:29 spec.securityContext.appArmorProfile.type"),
@@ -187,7 +187,7 @@ mod tests {
     fn container_value_does_not_rescue_pod() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n";
         assert_eq!(
-            run(&PSS, 37, y),
+            run(&RULE, 37, y),
             Err("forbidden AppArmor profile (pod must not set AppArmor profile type to \"Unconfined\")".into())
         );
     }
@@ -196,10 +196,10 @@ mod tests {
     fn annotations_any_key_with_prefix() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/: bogus\n    container.apparmor.security.beta.kubernetes.io/a: ''\n    container.apparmor.security.beta.kubernetes.io/b: runtime/default\n    container.apparmor.security.beta.kubernetes.io/c: localhost/\n    container.apparmor.security.beta.kubernetes.io/e: unconfined\nspec:\n  containers: []\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("forbidden AppArmor profiles (annotations must not set AppArmor profile type to \"container.apparmor.security.beta.kubernetes.io/=\"bogus\"\", \"container.apparmor.security.beta.kubernetes.io/e=\"unconfined\"\")".into())
         );
-        let f = findings(&PSS, 0, y);
+        let f = findings(&RULE, 0, y);
         assert!(
             f.contains(
                 "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/e\"]"

@@ -1,10 +1,10 @@
 //! `capabilities_baseline` (baseline): containers may add only capabilities from the runtime's default set.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "capabilities_baseline",
@@ -61,7 +61,7 @@ At the restricted level it is replaced by `capabilities_restricted` from v1.22 o
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -149,7 +149,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     fn pod(containers: &str) -> String {
@@ -164,17 +164,17 @@ mod tests {
             "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [CHOWN, NET_BIND_SERVICE]\n        drop: [SYS_ADMIN]\n",
         );
         assert_eq!(
-            run(&PSS, 0, &y),
+            run(&RULE, 0, &y),
             Ok("every added capability is in the default set".into())
         );
         let y = pod(
             "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_TIME, NET_RAW, CAP_CHOWN]\n  - name: b\n    image: x\n    securityContext:\n      capabilities:\n        add: [NET_RAW]\n",
         );
         assert_eq!(
-            run(&PSS, 0, &y),
+            run(&RULE, 0, &y),
             Err("non-default capabilities (containers \"a\", \"b\" must not include \"CAP_CHOWN\", \"NET_RAW\", \"SYS_TIME\" in securityContext.capabilities.add)".into())
         );
-        let f = findings(&PSS, 0, &y);
+        let f = findings(&RULE, 0, &y);
         assert_eq!(f.lines().count(), 4, "{f}");
         assert!(f.starts_with("11:15 spec.containers[0].securityContext.capabilities.add non-default capabilities: container \"a\" adds \"SYS_TIME\" [fix: remove SYS_TIME from securityContext.capabilities.add (unsafe)]"), "{f}");
     }
@@ -183,7 +183,7 @@ mod tests {
     fn no_adds() {
         let y = pod("  - name: a\n    image: x\n");
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Ok("no container adds capabilities".into())
         );
     }

@@ -1,12 +1,12 @@
 //! `capabilities_restricted` (restricted): every container drops `ALL` and adds at most `NET_BIND_SERVICE`.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
-    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
 };
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "capabilities_restricted",
@@ -61,10 +61,10 @@ From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, becaus
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(22, v1_22), (25, v1_25)],
-    overrides: Some("capabilities_baseline"),
+    overrides: Some(&super::capabilities_baseline::CHECK),
 };
 
 const REASON: &str = "unrestricted capabilities";
@@ -208,7 +208,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     fn pod(spec: &str, containers: &str) -> String {
@@ -220,12 +220,12 @@ mod tests {
     #[test]
     fn missing_capabilities_fails() {
         let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&PSS, 21, &y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 21, &y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 22, &y),
+            run(&RULE, 22, &y),
             Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"])".into())
         );
-        assert!(findings(&PSS, 22, &y).contains("(unsafe)"));
+        assert!(findings(&RULE, 22, &y).contains("(unsafe)"));
     }
 
     #[test]
@@ -235,7 +235,7 @@ mod tests {
             "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [all]\n        add: [NET_BIND_SERVICE, SYS_ADMIN, CHOWN]\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"]; container \"a\" must not include \"CHOWN\", \"SYS_ADMIN\" in securityContext.capabilities.add)".into())
         );
     }
@@ -246,7 +246,7 @@ mod tests {
             "",
             "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
         );
-        assert!(run(&PSS, 37, &y).is_ok());
+        assert!(run(&RULE, 37, &y).is_ok());
     }
 
     #[test]
@@ -255,7 +255,7 @@ mod tests {
             "  securityContext:\n    runAsNonRoot: true\n",
             "  - name: a\n    image: x\n",
         );
-        assert!(findings(&PSS, 37, &y).contains("(safe)"));
+        assert!(findings(&RULE, 37, &y).contains("(safe)"));
     }
 
     #[test]
@@ -264,7 +264,7 @@ mod tests {
             "  os:\n    name: windows\n",
             "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n",
         );
-        assert!(run(&PSS, 24, &y).is_err());
-        assert!(run(&PSS, 25, &y).is_ok());
+        assert!(run(&RULE, 24, &y).is_err());
+        assert!(run(&RULE, 25, &y).is_ok());
     }
 }

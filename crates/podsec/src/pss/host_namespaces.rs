@@ -1,10 +1,10 @@
 //! `hostNamespaces` (baseline): the pod must not share the node's network, PID or IPC namespace.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, finding};
+use crate::pss::{Rule, Verdict, finding};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "hostNamespaces",
@@ -54,7 +54,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -102,18 +102,18 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     #[test]
     fn all_three_in_upstream_order() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostIPC: true\n  hostPID: true\n  hostNetwork: true\n  containers: []\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)".into())
         );
         assert!(
-            findings(&PSS, 0, y).starts_with(
+            findings(&RULE, 0, y).starts_with(
                 "8:16 spec.hostNetwork host namespaces: the pod sets hostNetwork=true"
             )
         );
@@ -122,6 +122,6 @@ mod tests {
     #[test]
     fn false_and_strings_pass() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: false\n  hostIPC: \"true\"\n  containers: []\n";
-        assert!(run(&PSS, 37, y).is_ok());
+        assert!(run(&RULE, 37, y).is_ok());
     }
 }

@@ -1,10 +1,10 @@
 //! `hostPathVolumes` (baseline): the pod must not mount directories of the node.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, finding, join_quote, pluralize};
+use crate::pss::{Rule, Verdict, finding, join_quote, pluralize};
+use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
 pub(crate) const CHECK: Check = Check {
@@ -68,7 +68,7 @@ At the restricted level it is always replaced (overridden) by `restrictedVolumes
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -129,14 +129,14 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn host_path_fails() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath:\n      path: /etc\n  - name: b\n    emptyDir: {}\n  - name: c\n    hostPath: {path: /}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("hostPath volumes (volumes \"a\", \"c\")".into())
         );
     }
@@ -144,6 +144,6 @@ mod tests {
     #[test]
     fn null_host_path_is_unset() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath: null\n    emptyDir: {}\n";
-        assert!(run(&PSS, 37, y).is_ok());
+        assert!(run(&RULE, 37, y).is_ok());
     }
 }

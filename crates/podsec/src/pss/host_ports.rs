@@ -1,10 +1,10 @@
 //! `hostPorts` (baseline): containers must not bind ports of the node.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, pluralize, sorted_set, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, pluralize, sorted_set, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "hostPorts",
@@ -57,7 +57,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -123,19 +123,19 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn upstream_wording() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 1\n      hostPort: 0\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 20}\n  - name: c\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 30}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("hostPort (containers \"b\", \"c\" use hostPorts 10, 20, 30)".into())
         );
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 20}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("hostPort (container \"b\" uses hostPort 20)".into())
         );
     }

@@ -1,12 +1,12 @@
 //! `hostProbesAndHostLifecycle` (baseline): probes and lifecycle hooks must not name a host.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, pluralize, sorted_set, who,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, pluralize, sorted_set, who,
 };
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "hostProbesAndHostLifecycle",
@@ -65,7 +65,7 @@ Init containers are checked too (a restartable sidecar init container may have p
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(34, v1_34)],
     overrides: None,
@@ -141,15 +141,15 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn hosts_fail_from_v1_34() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n  - name: side\n    image: x\n    restartPolicy: Always\n    readinessProbe:\n      tcpSocket: {host: localhost, port: 1}\n  containers:\n  - name: a\n    image: x\n    lifecycle:\n      preStop:\n        httpGet: {host: 127.0.0.1, port: 1}\n    livenessProbe:\n      grpc: {port: 1}\n      httpGet: {host: \"\", port: 1}\n";
-        assert_eq!(run(&PSS, 33, y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 33, y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 34, y),
+            run(&RULE, 34, y),
             Err("probe or lifecycle host (containers \"a\", \"side\" use probe or lifecycle hosts \"127.0.0.1\", \"localhost\")".into())
         );
     }

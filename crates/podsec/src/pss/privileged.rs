@@ -1,10 +1,10 @@
 //! `privileged` (baseline): no container may run privileged.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, fp, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "privileged",
@@ -55,7 +55,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -105,21 +105,21 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     #[test]
     fn privileged_fails() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers:\n  - name: dbg\n    image: x\n    securityContext:\n      privileged: true\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: false\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err(
                 "privileged (container \"dbg\" must not set securityContext.privileged=true)"
                     .into()
             )
         );
         assert_eq!(
-            findings(&PSS, 0, y),
+            findings(&RULE, 0, y),
             "10:19 spec.ephemeralContainers[0].securityContext.privileged privileged: ephemeral container \"dbg\" sets securityContext.privileged=true [fix: remove securityContext.privileged (unsafe)]\n"
         );
     }

@@ -1,12 +1,12 @@
 //! `procMount` (baseline): containers must keep the default masking of `/proc`.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
 };
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "procMount",
@@ -60,7 +60,7 @@ At the restricted level, `procMount_restricted` replaces (overrides) this check 
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0), (35, v1_35)],
     overrides: None,
@@ -132,7 +132,7 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     const UNMASKED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n  - name: b\n    image: x\n    securityContext:\n      procMount: Default\n";
@@ -140,15 +140,15 @@ mod tests {
     #[test]
     fn user_namespace_relaxes_from_v1_35() {
         assert_eq!(
-            run(&PSS, 34, UNMASKED),
+            run(&RULE, 34, UNMASKED),
             Err("procMount (container \"a\" must not set securityContext.procMount to \"Unmasked\")".into())
         );
         assert!(
-            run(&PSS, 35, UNMASKED)
+            run(&RULE, 35, UNMASKED)
                 .unwrap()
                 .starts_with("not applicable")
         );
         let host = UNMASKED.replace("hostUsers: false", "hostUsers: true");
-        assert!(run(&PSS, 35, &host).is_err());
+        assert!(run(&RULE, 35, &host).is_err());
     }
 }

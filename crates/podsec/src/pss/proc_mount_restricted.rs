@@ -1,10 +1,10 @@
 //! `procMount_restricted` (restricted): containers keep the default `/proc`, user namespace or not.
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict};
+use crate::pss::{Rule, Verdict};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "procMount_restricted",
@@ -54,10 +54,10 @@ Restricted v1.0 to v1.34 run the baseline `procMount` check, whose logic there i
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(35, v1_35)],
-    overrides: Some("procMount"),
+    overrides: Some(&super::proc_mount::CHECK),
 };
 
 fn v1_35(pod: &PodView<'_>) -> Verdict {
@@ -72,15 +72,15 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn no_user_namespace_relaxation() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n";
-        assert_eq!(run(&PSS, 34, y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 34, y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 35, y),
+            run(&RULE, 35, y),
             Err("procMount (container \"a\" must not set securityContext.procMount to \"Unmasked\")".into())
         );
     }

@@ -1,10 +1,10 @@
 //! `restrictedVolumes` (restricted): only ephemeral, projected and claim-backed volume types.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, finding, join_quote, pluralize, sorted_set};
+use crate::pss::{Rule, Verdict, finding, join_quote, pluralize, sorted_set};
+use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
 pub(crate) const CHECK: Check = Check {
@@ -64,10 +64,10 @@ It replaces (overrides) the baseline `hostPathVolumes` check at every restricted
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
-    overrides: Some("hostPathVolumes"),
+    overrides: Some(&super::host_path_volumes::CHECK),
 };
 
 const ALLOWED: &[&str] = &[
@@ -216,14 +216,14 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn allowed_and_forbidden() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a1, emptyDir: {}}\n  - {name: a7, csi: {driver: x}}\n  - {name: a8, ephemeral: {}}\n  - {name: a9, image: {reference: x}}\n  - {name: b1, hostPath: {path: /}}\n  - {name: b10, nfs: {server: x, path: /}}\n  - {name: b2, hostPath: {path: /x}}\n  - {name: c1, madeUp: {}}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("restricted volume types (volumes \"b1\", \"b10\", \"b2\", \"c1\" use restricted volume types \"hostPath\", \"nfs\", \"unknown\")".into())
         );
     }
@@ -232,7 +232,7 @@ mod tests {
     fn sourceless_volume_is_defaulted_to_empty_dir() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: volume0\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Ok("every volume uses an allowed type (\"volume0\" has no source, which the API server defaults to emptyDir)".into())
         );
     }
@@ -240,14 +240,14 @@ mod tests {
     #[test]
     fn allowed_source_wins_over_forbidden() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, emptyDir: {}, hostPath: {path: /}}\n";
-        assert!(run(&PSS, 0, y).is_ok());
+        assert!(run(&RULE, 0, y).is_ok());
     }
 
     #[test]
     fn one_volume_wording() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, gitRepo: {repository: x}}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err(
                 "restricted volume types (volume \"a\" uses restricted volume type \"gitRepo\")"
                     .into()

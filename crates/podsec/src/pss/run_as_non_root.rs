@@ -1,10 +1,10 @@
 //! `runAsNonRoot` (restricted): every container must be promised to run as a non-root user.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, fp, line, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "runAsNonRoot",
@@ -61,7 +61,7 @@ Before v1.35 (as evaluated by today's Pod Security Admission) user namespaces gi
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0), (35, v1_35)],
     overrides: None,
@@ -216,7 +216,7 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     fn pod(pod_sc: &str, containers: &str) -> String {
@@ -229,11 +229,11 @@ mod tests {
     fn unset_everywhere_fails() {
         let y = pod("", "  - name: a\n    image: x\n");
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("runAsNonRoot != true (pod or container \"a\" must set securityContext.runAsNonRoot=true)".into())
         );
         assert_eq!(
-            findings(&PSS, 37, &y),
+            findings(&RULE, 37, &y),
             "7:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container \"a\" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]\n"
         );
     }
@@ -245,7 +245,7 @@ mod tests {
             "  - name: a\n    image: x\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Ok("runAsNonRoot satisfied by the pod-level value at line 7".into())
         );
     }
@@ -257,7 +257,7 @@ mod tests {
             "  - name: a\n    image: x\n  - name: b\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: c\n    image: x\n    securityContext:\n      runAsNonRoot: false\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("runAsNonRoot != true (pod and containers \"b\", \"c\" must not set securityContext.runAsNonRoot=false)".into())
         );
     }
@@ -269,7 +269,7 @@ mod tests {
             "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: true\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err(
                 "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)".into()
             )
@@ -282,23 +282,23 @@ mod tests {
             "  securityContext:\n    runAsUser: 1000\n",
             "  - name: a\n    image: x\n",
         );
-        assert!(run(&PSS, 37, &y).is_err());
+        assert!(run(&RULE, 37, &y).is_err());
     }
 
     #[test]
     fn host_users_false_relaxes_from_v1_35() {
         let y = pod("  hostUsers: false\n", "  - name: a\n    image: x\n");
-        assert!(run(&PSS, 34, &y).is_err());
-        assert!(run(&PSS, 35, &y).unwrap().starts_with("not applicable"));
+        assert!(run(&RULE, 34, &y).is_err());
+        assert!(run(&RULE, 35, &y).unwrap().starts_with("not applicable"));
         // hostUsers: true (or unset) is the host user namespace: no relief.
         let y = pod("  hostUsers: true\n", "  - name: a\n    image: x\n");
-        assert!(run(&PSS, 35, &y).is_err());
+        assert!(run(&RULE, 35, &y).is_err());
     }
 
     #[test]
     fn windows_pods_are_not_exempt() {
         let y = pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&PSS, 37, &y).is_err());
+        assert!(run(&RULE, 37, &y).is_err());
     }
 
     #[test]
@@ -307,7 +307,7 @@ mod tests {
             "",
             "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: b\n    image: x\n",
         );
-        let out = findings(&PSS, 37, &y);
+        let out = findings(&RULE, 37, &y);
         assert!(
             out.contains("spec.containers[1].securityContext.runAsNonRoot"),
             "{out}"

@@ -1,10 +1,10 @@
 //! `runAsUser` (restricted): neither the pod nor a container may ask for UID 0.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, line, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, line, who};
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "runAsUser",
@@ -57,7 +57,7 @@ From v1.35 the check is skipped for pods with `spec.hostUsers: false`, because U
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(23, v1_23), (35, v1_35)],
     overrides: None,
@@ -131,19 +131,19 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     const Y: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      runAsUser: 1000\n  - name: b\n    image: x\n    securityContext:\n      runAsUser: 0\n";
 
     #[test]
     fn versions_and_user_namespaces() {
-        assert_eq!(run(&PSS, 22, Y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 22, Y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 23, Y),
+            run(&RULE, 23, Y),
             Err("runAsUser=0 (pod and container \"b\" must not set runAsUser=0)".into())
         );
-        assert!(run(&PSS, 34, Y).is_err());
-        assert!(run(&PSS, 35, Y).unwrap().starts_with("not applicable"));
+        assert!(run(&RULE, 34, Y).is_err());
+        assert!(run(&RULE, 35, Y).unwrap().starts_with("not applicable"));
     }
 }

@@ -1,12 +1,12 @@
 //! `seLinuxOptions` (baseline): only the standard container SELinux types, and no custom user or role.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    PssCheck, Verdict, containers_phrase, finding, join_quote, pluralize, sorted_set, who,
+    Rule, Verdict, containers_phrase, finding, join_quote, pluralize, sorted_set, who,
 };
+use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
 pub(crate) const CHECK: Check = Check {
@@ -64,7 +64,7 @@ v1.31 adds `container_engine_t` to the allowed types, for workloads that run a c
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0), (31, v1_31)],
     overrides: None,
@@ -213,18 +213,18 @@ fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn upstream_wording() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {type: foo, user: bar, role: baz}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_t}\n  - name: d\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_engine_t}\n  - name: e\n    image: x\n    securityContext:\n      seLinuxOptions: {type: bar}\n  - name: f\n    image: x\n    securityContext:\n      seLinuxOptions: {user: bar}\n";
         assert_eq!(
-            run(&PSS, 31, y),
+            run(&RULE, 31, y),
             Err("seLinuxOptions (pod and containers \"e\", \"f\" set forbidden securityContext.seLinuxOptions: types \"bar\", \"foo\"; user may not be set; role may not be set)".into())
         );
         assert_eq!(
-            run(&PSS, 30, y),
+            run(&RULE, 30, y),
             Err("seLinuxOptions (pod and containers \"d\", \"e\", \"f\" set forbidden securityContext.seLinuxOptions: types \"bar\", \"container_engine_t\", \"foo\"; user may not be set; role may not be set)".into())
         );
     }
@@ -233,10 +233,10 @@ mod tests {
     fn user_only_and_level_only() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {user: bad}\n  containers: []\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set)".into())
         );
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {level: \"s0:c1\"}\n  containers: []\n";
-        assert!(run(&PSS, 0, y).is_ok());
+        assert!(run(&RULE, 0, y).is_ok());
     }
 }

@@ -1,13 +1,13 @@
 //! `seccompProfile_baseline` (baseline): seccomp may not be switched off.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    BadProfiles, PssCheck, Verdict, annotation_path, annotation_value, bad_profile_types, finding,
-    fp, go_quote, join_quote, pluralize, sorted_set,
+    BadProfiles, Rule, Verdict, annotation_value, bad_profile_types, finding, fp, join_quote,
+    pluralize, sorted_set,
 };
+use crate::rule::{Check, Docs, go_quote};
 
 pub(crate) const CHECK: Check = Check {
     id: "seccompProfile_baseline",
@@ -64,7 +64,7 @@ At the restricted level it is replaced (overridden) by `seccompProfile_restricte
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0), (19, v1_19)],
     overrides: None,
@@ -113,7 +113,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         }
         forbidden.push(format!("{key}={}", go_quote(&v)));
-        let path = annotation_path(pod, &key);
+        let path = pod.annotation_path(&key);
         findings.push(
             finding(
                 format!("seccompProfile: annotation {key} is \"{v}\""),
@@ -183,18 +183,18 @@ fn v1_19(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn annotations_before_v1_19() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: ''\n    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n    container.seccomp.security.alpha.kubernetes.io/ghost: unconfined\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: x\n";
         assert_eq!(
-            run(&PSS, 18, y),
+            run(&RULE, 18, y),
             Err("seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/a=\"unconfined\", seccomp.security.alpha.kubernetes.io/pod=\"\")".into())
         );
         assert_eq!(
-            run(&PSS, 19, y),
+            run(&RULE, 19, y),
             Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
         );
     }
@@ -203,7 +203,7 @@ mod tests {
     fn fields_independent_and_empty_object_is_set() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {}\n  - name: b\n    image: x\n    securityContext:\n      seccompProfile: {type: Unconfined}\n  - name: c\n    image: x\n";
         assert_eq!(
-            run(&PSS, 37, y),
+            run(&RULE, 37, y),
             Err("seccompProfile (containers \"a\", \"b\" must not set securityContext.seccompProfile.type to \"\", \"Unconfined\")".into())
         );
     }

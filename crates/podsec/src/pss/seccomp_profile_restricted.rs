@@ -1,14 +1,13 @@
 //! `seccompProfile_restricted` (restricted): every container must run under a seccomp profile.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::seccomp_profile_baseline::{type_fix, valid_type};
 use crate::pss::{
-    PssCheck, Verdict, containers_phrase, finding, fp, join_quote, line, profile_type, sorted_set,
-    who,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, profile_type, sorted_set, who,
 };
+use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
     id: "seccompProfile_restricted",
@@ -61,10 +60,10 @@ From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, becaus
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(19, v1_19), (25, v1_25)],
-    overrides: Some("seccompProfile_baseline"),
+    overrides: Some(&super::seccomp_profile_baseline::CHECK),
 };
 
 fn set_default(path: &str) -> Fix {
@@ -215,7 +214,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::{findings, run};
 
     fn pod(spec: &str, containers: &str) -> String {
@@ -227,13 +226,13 @@ mod tests {
     #[test]
     fn unset_fails_and_pod_covers() {
         let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&PSS, 18, &y), Ok("not active".into()));
+        assert_eq!(run(&RULE, 18, &y), Ok("not active".into()));
         assert_eq!(
-            run(&PSS, 19, &y),
+            run(&RULE, 19, &y),
             Err("seccompProfile (pod or container \"a\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")".into())
         );
         assert!(
-            findings(&PSS, 19, &y)
+            findings(&RULE, 19, &y)
                 .contains("[fix: set seccompProfile.type: RuntimeDefault (safe)]")
         );
         let y = pod(
@@ -241,7 +240,7 @@ mod tests {
             "  - name: a\n    image: x\n",
         );
         assert_eq!(
-            run(&PSS, 19, &y),
+            run(&RULE, 19, &y),
             Ok("seccompProfile satisfied by the pod-level value at line 8".into())
         );
     }
@@ -253,7 +252,7 @@ mod tests {
             "  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n",
         );
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
         );
     }
@@ -264,7 +263,7 @@ mod tests {
             "  os: {name: windows}\n  securityContext:\n    seccompProfile: {type: Unconfined}\n",
             "  - name: a\n    image: x\n",
         );
-        assert!(run(&PSS, 24, &y).is_err());
-        assert!(run(&PSS, 25, &y).unwrap().starts_with("not applicable"));
+        assert!(run(&RULE, 24, &y).is_err());
+        assert!(run(&RULE, 25, &y).unwrap().starts_with("not applicable"));
     }
 }

@@ -1,10 +1,10 @@
 //! `sysctls` (baseline): only namespaced, isolated sysctls may be set.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, finding};
+use crate::pss::{Rule, Verdict, finding};
+use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
 pub(crate) const CHECK: Check = Check {
@@ -62,7 +62,7 @@ Baseline profile (and therefore restricted) from v1.0, with the safe set growing
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[
         (0, v1_0),
@@ -156,7 +156,7 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     fn pod(names: &[&str]) -> String {
@@ -173,17 +173,17 @@ mod tests {
     #[test]
     fn version_breakpoints() {
         let y = pod(&["net.ipv4.ip_local_reserved_ports"]);
-        assert!(run(&PSS, 26, &y).is_err());
-        assert!(run(&PSS, 27, &y).is_ok());
+        assert!(run(&RULE, 26, &y).is_err());
+        assert!(run(&RULE, 27, &y).is_ok());
         let y = pod(&["net.ipv4.tcp_keepalive_time"]);
-        assert!(run(&PSS, 28, &y).is_err());
-        assert!(run(&PSS, 29, &y).is_ok());
+        assert!(run(&RULE, 28, &y).is_err());
+        assert!(run(&RULE, 29, &y).is_ok());
         let y = pod(&["net.ipv4.tcp_rmem"]);
-        assert!(run(&PSS, 31, &y).is_err());
-        assert!(run(&PSS, 32, &y).is_ok());
+        assert!(run(&RULE, 31, &y).is_err());
+        assert!(run(&RULE, 32, &y).is_ok());
         let y = pod(&["net.ipv4.tcp_notsent_lowat"]);
-        assert!(run(&PSS, 36, &y).is_err());
-        assert!(run(&PSS, 37, &y).is_ok());
+        assert!(run(&RULE, 36, &y).is_err());
+        assert!(run(&RULE, 37, &y).is_ok());
     }
 
     #[test]
@@ -195,7 +195,7 @@ mod tests {
             "a",
         ]);
         assert_eq!(
-            run(&PSS, 37, &y),
+            run(&RULE, 37, &y),
             Err("forbidden sysctls (b, net/ipv4/tcp_syncookies, a)".into())
         );
     }

@@ -1,10 +1,10 @@
 //! `windowsHostProcess` (baseline): no Windows HostProcess containers.
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{PssCheck, Verdict, containers_phrase, finding, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, who};
+use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
 pub(crate) const CHECK: Check = Check {
@@ -56,7 +56,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
     },
 };
 
-pub(crate) const PSS: PssCheck = PssCheck {
+pub(crate) const RULE: Rule = Rule {
     check: &CHECK,
     versions: &[(0, v1_0)],
     overrides: None,
@@ -128,14 +128,14 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::PSS;
+    use super::RULE;
     use crate::pss::testing::run;
 
     #[test]
     fn pod_and_containers() {
         let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    windowsOptions: {hostProcess: true}\n  containers:\n  - name: d\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: false}\n  - name: e\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n  - name: f\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n";
         assert_eq!(
-            run(&PSS, 0, y),
+            run(&RULE, 0, y),
             Err("hostProcess (pod and containers \"e\", \"f\" must not set securityContext.windowsOptions.hostProcess=true)".into())
         );
     }

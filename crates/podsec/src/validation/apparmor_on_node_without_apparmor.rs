@@ -1,12 +1,12 @@
 //! `apparmor-on-node-without-apparmor`: an AppArmor profile other than `Unconfined` for a node
 //! without AppArmor (K-3).
 
-use crate::check::{Check, Docs};
 use crate::effective::APPARMOR_PREFIX;
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel, Source, Value};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "apparmor-on-node-without-apparmor",
@@ -54,7 +54,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.options.apparmor_enabled || ctx.pod.is_windows() {
         return;
     }
@@ -94,9 +96,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         } else {
             "blocks the pod (it stays Pending)"
         };
-        out.push(finding(
-            &CHECK,
-            format!("container \"{}\" asks for AppArmor profile {kind} on a node without AppArmor: the kubelet {outcome} with \"Cannot enforce AppArmor: AppArmor is not enabled on the host\"", c.name),
+        out.push(ctx.report(&CHECK, format!("container \"{}\" asks for AppArmor profile {kind} on a node without AppArmor: the kubelet {outcome} with \"Cannot enforce AppArmor: AppArmor is not enabled on the host\"", c.name),
             Some(&c.name),
             at.span(),
             path,

@@ -1,11 +1,11 @@
 //! `cap-sys-admin-with-no-new-privs`: `allowPrivilegeEscalation: false` with the exact string
 //! `CAP_SYS_ADMIN` in `capabilities.add` (V-C13).
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "cap-sys-admin-with-no-new-privs",
@@ -54,7 +54,9 @@ Upstream has started relaxing it after 1.35 (kubernetes/kubernetes#138834), firs
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         let no_new_privs =
             c.sc("allowPrivilegeEscalation").and_then(|n| n.as_bool()) == Some(false);
@@ -67,9 +69,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
             let path = format!("{}.securityContext", c.path);
             out.push(
-                finding(
-                    &CHECK,
-                    api(
+                ctx.report(&CHECK, api(
                         &path,
                         "Invalid value: core.SecurityContext{...}",
                         "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",

@@ -1,11 +1,11 @@
 //! `capabilities-on-privileged-container`: `capabilities` on a privileged container, where the
 //! runtime ignores them.
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "capabilities-on-privileged-container",
@@ -49,7 +49,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         if c.sc("privileged").and_then(|n| n.as_bool()) != Some(true) {
             continue;
@@ -65,9 +67,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         };
         let path = c.sc_path("capabilities");
         out.push(
-            finding(
-                &CHECK,
-                format!("container \"{}\" is privileged, so its capabilities are ignored: it gets every capability", c.name),
+            ctx.report(&CHECK, format!("container \"{}\" is privileged, so its capabilities are ignored: it gets every capability", c.name),
                 Some(&c.name),
                 k.span(),
                 path.clone(),

@@ -1,11 +1,11 @@
 //! `capability-added-and-dropped`: the same capability in both `add` and `drop`.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "capability-added-and-dropped",
@@ -52,7 +52,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         let drops: Vec<String> = c
             .caps_drop()
@@ -66,7 +68,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
             let add_path = c.sc_path("capabilities.add");
             out.push(
-                finding(
+                ctx.report(
                     &CHECK,
                     format!(
                         "container \"{}\" adds and drops {norm}: containerd and CRI-O drop it",

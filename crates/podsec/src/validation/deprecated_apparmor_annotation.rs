@@ -1,11 +1,11 @@
 //! `deprecated-apparmor-annotation`: a legacy AppArmor annotation (1.30+).
 
-use crate::check::{Check, Docs};
 use crate::effective::{APPARMOR_PREFIX, apparmor_annotation};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "deprecated-apparmor-annotation",
@@ -48,7 +48,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 30 || ctx.pod.is_windows() {
         return;
     }
@@ -64,7 +66,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let path = ctx.annotation_path(key);
-        let mut f = finding(
+        let mut f = ctx.report(
             &CHECK,
             format!("{path}: deprecated since v1.30; use the \"appArmorProfile\" field instead"),
             Some(&c.name),

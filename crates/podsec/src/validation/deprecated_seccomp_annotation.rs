@@ -1,12 +1,12 @@
 //! `deprecated-seccomp-annotation`: a legacy seccomp annotation without the matching field; inert
 //! from Kubernetes 1.27.
 
-use crate::check::{Check, Docs};
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX, seccomp_annotation};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "deprecated-seccomp-annotation",
@@ -51,7 +51,9 @@ Up to 1.26 that changes nothing; from 1.27 it turns on a profile that was silent
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let warning = if ctx.kube() >= 27 {
         "non-functional in v1.27+; use the \"seccompProfile\" field instead"
     } else {
@@ -80,7 +82,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let path = ctx.annotation_path(key);
-        let mut f = finding(
+        let mut f = ctx.report(
             &CHECK,
             format!("{path}: {warning}"),
             container,

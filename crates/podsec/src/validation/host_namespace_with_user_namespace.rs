@@ -1,11 +1,11 @@
 //! `host-namespace-with-user-namespace`: `hostNetwork`, `hostPID` or `hostIPC` in a pod with
 //! `hostUsers: false` (§4.5, 1.25+).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "host-namespace-with-user-namespace",
@@ -49,7 +49,9 @@ Kubernetes 1.34 reworded these messages (kubernetes/kubernetes#132868); the word
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 25 || !ctx.pod.host_users_false() {
         return;
     }
@@ -63,7 +65,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         };
         let path = format!("{}.{printed}", ctx.pod.path);
-        let mut f = finding(
+        let mut f = ctx.report(
             &CHECK,
             api(&path, "Forbidden", "when `pod.Spec.HostUsers` is false"),
             None,

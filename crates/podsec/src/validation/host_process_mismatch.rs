@@ -1,10 +1,10 @@
 //! `host-process-mismatch`: a container `hostProcess` that differs from the pod's (V-W4, 1.22+).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding, go};
+use super::{Ctx, api, go};
 
 pub(super) const CHECK: Check = Check {
     id: "host-process-mismatch",
@@ -53,7 +53,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 22 {
         return;
     }
@@ -72,7 +74,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         }
         let path = format!("{}.hostProcess", c.sc_path("windowsOptions"));
         out.push(
-            finding(
+            ctx.report(
                 &CHECK,
                 api(
                     &path,

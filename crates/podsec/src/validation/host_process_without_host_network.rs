@@ -1,11 +1,11 @@
 //! `host-process-without-host-network`: a HostProcess pod without `hostNetwork: true` (V-W6,
 //! 1.22+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "host-process-without-host-network",
@@ -51,7 +51,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 22 {
         return;
     }
@@ -66,9 +68,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let path = format!("{}.hostNetwork", ctx.pod.path);
     let at = host_network.map_or_else(|| c.anchor(), |(_, n)| n.span());
     out.push(
-        finding(
-            &CHECK,
-            api(
+        ctx.report(&CHECK, api(
                 &path,
                 "Invalid value: false",
                 "hostNetwork must be true if pod contains any hostProcess containers",

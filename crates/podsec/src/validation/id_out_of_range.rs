@@ -1,11 +1,11 @@
 //! `id-out-of-range`: a user or group ID outside 0…2147483647 (V-C2, V-C3, V-P1…V-P4).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, go, scopes};
+use super::{Ctx, api, go, scopes};
 
 pub(super) const CHECK: Check = Check {
     id: "id-out-of-range",
@@ -49,13 +49,15 @@ spec:
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 const MAX: i64 = 2_147_483_647;
 
 fn out_of_range(n: Node<'_>) -> bool {
     n.as_i64().is_some_and(|v| !(0..=MAX).contains(&v))
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let detail = "must be between 0 and 2147483647, inclusive";
     let pod = ctx.pod;
     for scope in scopes(pod) {
@@ -67,7 +69,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         for key in keys {
             if let Some(v) = sc.field(key).filter(|v| out_of_range(*v)) {
                 let path = scope.path(pod, key);
-                out.push(finding(
+                out.push(ctx.report(
                     &CHECK,
                     api(&path, &format!("Invalid value: {}", go(v)), detail),
                     scope.name(),
@@ -84,7 +86,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             for (j, v) in groups.into_iter().enumerate() {
                 if out_of_range(v) {
                     let path = format!("{}[{j}]", scope.path(pod, "supplementalGroups"));
-                    out.push(finding(
+                    out.push(ctx.report(
                         &CHECK,
                         api(&path, &format!("Invalid value: {}", go(v)), detail),
                         None,

@@ -1,12 +1,12 @@
 //! `invalid-apparmor-annotation`: an AppArmor annotation naming no container, or with a value the
 //! API server refuses (V-A2).
 
-use crate::check::{Check, Docs};
 use crate::effective::APPARMOR_PREFIX;
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 
-use super::{Ctx, api, finding, quote};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-apparmor-annotation",
@@ -50,18 +50,20 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (key, node) in ctx.pod.annotations() {
         let Some(name) = key.strip_prefix(APPARMOR_PREFIX) else {
             continue;
         };
         let path = ctx.annotation_path(key);
         if !ctx.pod.containers.iter().any(|c| c.name == name) {
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &path,
-                    &format!("Invalid value: {}", quote(name)),
+                    &format!("Invalid value: {}", go_quote(name)),
                     "container not found",
                 ),
                 None,
@@ -73,12 +75,12 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let ok = matches!(value, "" | "runtime/default" | "unconfined")
             || value.starts_with("localhost/");
         if !ok {
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &path,
-                    &format!("Invalid value: {}", quote(value)),
-                    &format!("invalid AppArmor profile name: {}", quote(value)),
+                    &format!("Invalid value: {}", go_quote(value)),
+                    &format!("invalid AppArmor profile name: {}", go_quote(value)),
                 ),
                 None,
                 node.span(),

@@ -1,12 +1,12 @@
 //! `invalid-apparmor-profile`: an `appArmorProfile` the API server refuses (V-C15…V-C20, V-P10;
 //! 1.30+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, key_span, quote, scopes};
+use super::{Ctx, api, key_span, scopes};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-apparmor-profile",
@@ -57,9 +57,11 @@ The others need a choice of profile.",
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 const TYPES: &str = "supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"";
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 30 {
         return;
     }
@@ -80,7 +82,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         match kind_text {
             "" => {
                 let tp = format!("{base}.type");
-                out.push(finding(
+                out.push(ctx.report(
                     &CHECK,
                     api(
                         &tp,
@@ -93,7 +95,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 ));
             }
             "Localhost" => match local.and_then(Node::as_str) {
-                None | Some("") => out.push(finding(
+                None | Some("") => out.push(ctx.report(
                     &CHECK,
                     api(
                         &p,
@@ -108,11 +110,11 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                     let at = local.map_or(at_kind, Node::span);
                     if name.trim() != name {
                         out.push(
-                            finding(
+                            ctx.report(
                                 &CHECK,
                                 api(
                                     &p,
-                                    &format!("Invalid value: {}", quote(name)),
+                                    &format!("Invalid value: {}", go_quote(name)),
                                     "must not be padded with whitespace",
                                 ),
                                 container,
@@ -129,7 +131,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                         );
                     }
                     if name.len() > 4095 {
-                        out.push(finding(
+                        out.push(ctx.report(
                             &CHECK,
                             api(&p, "Too long", "may not be more than 4095 bytes"),
                             container,
@@ -142,7 +144,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             "RuntimeDefault" | "Unconfined" => {
                 if let Some(l) = local {
                     out.push(
-                        finding(
+                        ctx.report(
                             &CHECK,
                             api(
                                 &p,
@@ -164,9 +166,13 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
             other => {
                 let tp = format!("{base}.type");
-                out.push(finding(
+                out.push(ctx.report(
                     &CHECK,
-                    api(&tp, &format!("Unsupported value: {}", quote(other)), TYPES),
+                    api(
+                        &tp,
+                        &format!("Unsupported value: {}", go_quote(other)),
+                        TYPES,
+                    ),
                     container,
                     at_kind,
                     tp,

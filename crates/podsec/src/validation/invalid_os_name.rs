@@ -1,11 +1,11 @@
 //! `invalid-os-name`: `spec.os.name` empty or not `linux` / `windows` (V-S1, 1.23+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, quote};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-os-name",
@@ -45,7 +45,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 23 {
         return;
     }
@@ -57,7 +59,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     match name.and_then(Node::text) {
         None | Some("") => {
             let p = format!("{base}.name");
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(&p, "Required value", "cannot be empty"),
                 None,
@@ -67,11 +69,11 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         }
         Some("linux" | "windows") => {}
         Some(other) => {
-            let mut f = finding(
+            let mut f = ctx.report(
                 &CHECK,
                 api(
                     &base,
-                    &format!("Unsupported value: {}", quote(other)),
+                    &format!("Unsupported value: {}", go_quote(other)),
                     "supported values: \"linux\", \"windows\"",
                 ),
                 None,

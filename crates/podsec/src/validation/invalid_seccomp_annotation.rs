@@ -1,13 +1,13 @@
 //! `invalid-seccomp-annotation`: a legacy seccomp annotation with a value the API server refuses
 //! (V-A1).
 
-use crate::check::{Check, Docs};
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 
 use super::invalid_seccomp_profile::descending_path_errors;
-use super::{Ctx, api, finding, quote};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-seccomp-annotation",
@@ -50,8 +50,10 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let base = format!("{}.annotations", ctx.meta_path());
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let base = format!("{}.annotations", ctx.pod.meta_path());
     for (key, node) in ctx.pod.annotations() {
         if key != SECCOMP_POD && !key.starts_with(SECCOMP_PREFIX) {
             continue;
@@ -70,9 +72,13 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             .filter(|_| !errors.contains(&"must be a valid seccomp profile"))
             .unwrap_or(value);
         for detail in errors {
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
-                api(&path, &format!("Invalid value: {}", quote(shown)), detail),
+                api(
+                    &path,
+                    &format!("Invalid value: {}", go_quote(shown)),
+                    detail,
+                ),
                 None,
                 node.span(),
                 path.clone(),

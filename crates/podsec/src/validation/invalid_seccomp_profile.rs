@@ -1,11 +1,11 @@
 //! `invalid-seccomp-profile`: a `seccompProfile` the API server refuses (V-C6…V-C11, V-P8).
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, go, key_span, quote, scopes};
+use super::{Ctx, api, go, key_span, scopes};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-seccomp-profile",
@@ -55,9 +55,11 @@ Other errors need a choice of profile.",
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 const TYPES: &str = "supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"";
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let pod = ctx.pod;
     for scope in scopes(pod) {
         let Some(sc) = scope.sc(pod) else { continue };
@@ -72,7 +74,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         if kind_text.is_empty() {
             let p = format!("{base}.type");
             let at = kind.map_or_else(|| key.span(), Node::span);
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &p,
@@ -88,11 +90,11 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         if !matches!(kind_text, "Localhost" | "RuntimeDefault" | "Unconfined") {
             let p = format!("{base}.type");
             let at = kind.map_or_else(|| key.span(), Node::span);
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &p,
-                    &format!("Unsupported value: {}", quote(kind_text)),
+                    &format!("Unsupported value: {}", go_quote(kind_text)),
                     TYPES,
                 ),
                 container,
@@ -104,7 +106,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let p = format!("{base}.localhostProfile");
         if kind_text == "Localhost" {
             match local.and_then(Node::as_str) {
-                None => out.push(finding(
+                None => out.push(ctx.report(
                     &CHECK,
                     api(
                         &p,
@@ -118,9 +120,9 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 Some(path) => {
                     let at = local.map_or_else(|| key.span(), Node::span);
                     for detail in descending_path_errors(path) {
-                        out.push(finding(
+                        out.push(ctx.report(
                             &CHECK,
-                            api(&p, &format!("Invalid value: {}", quote(path)), detail),
+                            api(&p, &format!("Invalid value: {}", go_quote(path)), detail),
                             container,
                             at,
                             p.clone(),
@@ -130,13 +132,11 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
         } else if let Some(l) = local {
             out.push(
-                finding(
-                    &CHECK,
-                    api(
+                ctx.report(&CHECK, api(
                         &p,
                         &format!(
                             "Invalid value: core.SeccompProfile{{Type:{}, LocalhostProfile:(*string)({})}}",
-                            quote(kind_text),
+                            go_quote(kind_text),
                             go(l)
                         ),
                         "can only be set when seccomp type is Localhost",

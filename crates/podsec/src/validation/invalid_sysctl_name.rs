@@ -1,11 +1,11 @@
 //! `invalid-sysctl-name`: a pod sysctl with an empty, malformed or repeated name (§4.6).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, quote};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "invalid-sysctl-name",
@@ -51,6 +51,8 @@ spec:
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// The regular expression the API server prints.
 const REGEX: &str = "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$";
 
@@ -70,7 +72,7 @@ pub(super) fn valid(name: &str) -> bool {
     })
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let sysctls = ctx.pod.sc("sysctls").map(Node::items).unwrap_or_default();
     let mut seen: Vec<&str> = Vec::new();
     for (j, s) in sysctls.into_iter().enumerate() {
@@ -79,21 +81,15 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let name = name_node.and_then(Node::text).unwrap_or("");
         let at = name_node.map_or_else(|| s.span(), Node::span);
         if name.is_empty() {
-            out.push(finding(
-                &CHECK,
-                format!("{path}: Required value"),
-                None,
-                at,
-                path,
-            ));
+            out.push(ctx.report(&CHECK, format!("{path}: Required value"), None, at, path));
             continue;
         }
         if !valid(name) {
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &path,
-                    &format!("Invalid value: {}", quote(name)),
+                    &format!("Invalid value: {}", go_quote(name)),
                     &format!("must have at most 253 characters and match regex {REGEX}"),
                 ),
                 None,
@@ -101,9 +97,9 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 path,
             ));
         } else if seen.contains(&name) {
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
-                format!("{path}: Duplicate value: {}", quote(name)),
+                format!("{path}: Duplicate value: {}", go_quote(name)),
                 None,
                 at,
                 path,

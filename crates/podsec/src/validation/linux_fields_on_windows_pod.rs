@@ -1,12 +1,12 @@
 //! `linux-fields-on-windows-pod`: Linux-only security fields in a pod with
 //! `spec.os.name: windows` (V-S3, 1.23+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "linux-fields-on-windows-pod",
@@ -54,6 +54,8 @@ spec:
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// Pod security-context fields forbidden on Windows, with the first release that has them.
 const POD_SC: &[(&str, u32)] = &[
     ("appArmorProfile", 30),
@@ -85,23 +87,23 @@ const CONTAINER_SC: &[(&str, u32)] = &[
 
 fn push(out: &mut Vec<Finding>, container: Option<&str>, at: Node<'_>, path: String) {
     out.push(
-        finding(
-            &CHECK,
-            api(&path, "Forbidden", "cannot be set for a windows pod"),
-            container,
-            at.span(),
-            path.clone(),
-        )
-        .with_fix(Fix::safe(
-            format!("remove {}", path.rsplit('.').next().unwrap_or("")),
-            vec![Patch::Remove {
-                path: FieldPath::parse(&path),
-            }],
-        )),
+        CHECK
+            .finding(
+                api(&path, "Forbidden", "cannot be set for a windows pod"),
+                container,
+                at.span(),
+                path.clone(),
+            )
+            .with_fix(Fix::safe(
+                format!("remove {}", path.rsplit('.').next().unwrap_or("")),
+                vec![Patch::Remove {
+                    path: FieldPath::parse(&path),
+                }],
+            )),
     );
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let kube = ctx.kube();
     if kube < 23 || ctx.pod.os_name() != Some("windows") {
         return;

@@ -1,13 +1,13 @@
 //! `localhost-seccomp-without-profile`: a `Localhost` seccomp profile with an empty
 //! `localhostProfile` (K-2).
 
-use crate::check::{Check, Docs};
 use crate::effective::inherited;
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel, Source};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "localhost-seccomp-without-profile",
@@ -54,11 +54,13 @@ spec:
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn is_map(n: Node<'_>) -> bool {
     n.is_map()
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         let Some(f) = inherited(ctx.pod, c, "seccompProfile", is_map) else {
             continue;
@@ -79,9 +81,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             ),
             _ => (c.sc_path("seccompProfile.localhostProfile"), ""),
         };
-        out.push(finding(
-            &CHECK,
-            format!("container \"{}\" has a Localhost seccomp profile{whose} with an empty localhostProfile: the kubelet refuses to start it with \"localhostProfile must be set if seccompProfile type is Localhost.\"", c.name),
+        out.push(ctx.report(&CHECK, format!("container \"{}\" has a Localhost seccomp profile{whose} with an empty localhostProfile: the kubelet refuses to start it with \"localhostProfile must be set if seccompProfile type is Localhost.\"", c.name),
             Some(&c.name),
             local.span(),
             path,

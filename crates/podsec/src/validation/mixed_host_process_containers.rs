@@ -1,11 +1,11 @@
 //! `mixed-host-process-containers`: a pod with some HostProcess containers and some not (V-W5,
 //! 1.22+).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "mixed-host-process-containers",
@@ -56,7 +56,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 22 {
         return;
     }
@@ -67,9 +69,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some((c, _)) = flags.iter().find(|(_, hp)| !*hp) else {
         return;
     };
-    out.push(finding(
-        &CHECK,
-        api(
+    out.push(ctx.report(&CHECK, api(
             &ctx.pod.path,
             "Invalid value: \"\"",
             "If pod contains any hostProcess containers then all containers must be HostProcess containers",

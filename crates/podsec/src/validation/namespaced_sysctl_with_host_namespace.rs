@@ -1,12 +1,12 @@
 //! `namespaced-sysctl-with-host-namespace`: a `net.*` sysctl with `hostNetwork: true`, or an IPC
 //! sysctl with `hostIPC: true` (§4.6, 1.28+).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule, go_quote};
 use crate::yaml::Node;
 
-use super::{Ctx, api, finding, quote};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "namespaced-sysctl-with-host-namespace",
@@ -54,6 +54,8 @@ spec:
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// The namespace a sysctl belongs to, by kubelet rules, after `/` separators are normalised.
 pub(super) fn namespace(name: &str) -> Option<&'static str> {
     let n = normalize(name);
@@ -85,7 +87,7 @@ pub(super) fn normalize(name: &str) -> String {
     }
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 28 {
         return;
     }
@@ -101,9 +103,9 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             _ => continue,
         };
         let path = format!("{}[{j}].name", ctx.pod.sc_path("sysctls"));
-        out.push(finding(
+        out.push(ctx.report(
             &CHECK,
-            api(&path, &format!("Invalid value: {}", quote(name)), detail),
+            api(&path, &format!("Invalid value: {}", go_quote(name)), detail),
             None,
             n.span(),
             path,

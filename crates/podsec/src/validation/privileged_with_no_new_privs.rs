@@ -1,11 +1,11 @@
 //! `privileged-with-no-new-privs`: `allowPrivilegeEscalation: false` on a privileged container
 //! (V-C12).
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "privileged-with-no-new-privs",
@@ -53,7 +53,9 @@ If it does not, remove `privileged: true` (and add only the capabilities it need
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         let Some(sc) = c.security_context() else {
             continue;
@@ -69,21 +71,22 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let path = format!("{}.securityContext", c.path);
-        let mut f = finding(
-            &CHECK,
-            api(
-                &path,
-                "Invalid value: core.SecurityContext{...}",
-                "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
-            ),
-            Some(&c.name),
-            ape.span(),
-            path,
-        )
-        .with_fix(Fix::manual(
-            "remove privileged: true or allowPrivilegeEscalation: false",
-            "decide whether the container really needs to be privileged",
-        ));
+        let mut f = ctx
+            .report(
+                &CHECK,
+                api(
+                    &path,
+                    "Invalid value: core.SecurityContext{...}",
+                    "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                ),
+                Some(&c.name),
+                ape.span(),
+                path,
+            )
+            .with_fix(Fix::manual(
+                "remove privileged: true or allowPrivilegeEscalation: false",
+                "decide whether the container really needs to be privileged",
+            ));
         if let Some(p) = sc.field("privileged") {
             f = f.related("privileged: true", p.span());
         }

@@ -1,12 +1,12 @@
 //! `run-as-non-root-with-root-user`: `runAsNonRoot: true` with a user the kubelet finds to be root,
 //! or cannot verify (K-1).
 
-use crate::check::{Check, Docs};
 use crate::effective::{ImageUser, image_user, inherited};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-non-root-with-root-user",
@@ -57,6 +57,8 @@ With `hostUsers: false` the uid checked is the one inside the user namespace, so
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 fn is_int(n: crate::yaml::Node<'_>) -> bool {
     n.as_i64().is_some()
 }
@@ -64,7 +66,7 @@ fn is_bool(n: crate::yaml::Node<'_>) -> bool {
     n.as_bool().is_some()
 }
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.pod.is_windows() {
         return;
     }
@@ -121,7 +123,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             }
         };
         out.push(
-            finding(&CHECK, message, Some(&c.name), at, path)
+            ctx.report(&CHECK, message, Some(&c.name), at, path)
                 .related("runAsNonRoot: true", nonroot.value.span()),
         );
     }

@@ -1,11 +1,11 @@
 //! `share-process-namespace-with-host-pid`: `shareProcessNamespace: true` together with
 //! `hostPID: true` (V-P5).
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "share-process-namespace-with-host-pid",
@@ -47,7 +47,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let share = ctx.pod.bool_field("shareProcessNamespace");
     let host = ctx.pod.bool_field("hostPID");
     let (Some((true, s)), Some((true, h))) = (share, host) else {
@@ -55,7 +57,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     };
     let path = ctx.pod.sc_path("shareProcessNamespace");
     out.push(
-        finding(
+        ctx.report(
             &CHECK,
             api(
                 &path,

@@ -1,12 +1,12 @@
 //! `sys-admin-defeats-no-new-privs`: `allowPrivilegeEscalation: false` with `SYS_ADMIN` added in a
 //! spelling the API server does not catch.
 
-use crate::check::{Check, Docs};
 use crate::effective::caps;
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel, Runtime};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, finding};
+use super::Ctx;
 
 pub(super) const CHECK: Check = Check {
     id: "sys-admin-defeats-no-new-privs",
@@ -52,7 +52,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
         if c.sc("allowPrivilegeEscalation").and_then(|n| n.as_bool()) != Some(false) {
             continue;
@@ -75,9 +77,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             if !granted || dropped {
                 continue;
             }
-            out.push(finding(
-                &CHECK,
-                format!("container \"{}\" sets allowPrivilegeEscalation: false but adds {name}, which lets it regain privileges anyway", c.name),
+            out.push(ctx.report(&CHECK, format!("container \"{}\" sets allowPrivilegeEscalation: false but adds {name}, which lets it regain privileges anyway", c.name),
                 Some(&c.name),
                 node.span(),
                 c.sc_path("capabilities.add"),

@@ -1,11 +1,11 @@
 //! `unmasked-proc-mount-with-host-users`: `procMount: Unmasked` in a pod that shares the host's
 //! user namespace (V-C5, 1.30+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{Fix, FixAvailability};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding, go};
+use super::{Ctx, api, go};
 
 pub(super) const CHECK: Check = Check {
     id: "unmasked-proc-mount-with-host-users",
@@ -53,7 +53,9 @@ Before 1.33 the `ProcMountType` feature gate is off by default, and then the API
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 30 || ctx.pod.host_users_false() {
         return;
     }
@@ -63,7 +65,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         };
         let path = c.sc_path("procMount");
         out.push(
-            finding(
+            ctx.report(
                 &CHECK,
                 api(
                     &path,

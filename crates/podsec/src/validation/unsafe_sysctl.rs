@@ -1,13 +1,13 @@
 //! `unsafe-sysctl`: a pod sysctl the kubelet refuses: not in its safe set, or namespaced and shared
 //! with the host (K-4).
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
+use super::Ctx;
 use super::namespaced_sysctl_with_host_namespace::{namespace, normalize};
-use super::{Ctx, finding};
 
 pub(super) const CHECK: Check = Check {
     id: "unsafe-sysctl",
@@ -57,6 +57,8 @@ The per-sysctl release numbers come from documentation rather than source.",
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 /// The kubelet's safe sysctls, with the Kubernetes minor that made each safe.
 const SAFE: &[(&str, u32)] = &[
     ("kernel.shm_rmid_forced", 0),
@@ -73,7 +75,7 @@ const SAFE: &[(&str, u32)] = &[
     ("net.ipv4.tcp_wmem", 32),
 ];
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let kube = ctx.kube();
     let host_net = matches!(ctx.pod.bool_field("hostNetwork"), Some((true, _)));
     let host_ipc = matches!(ctx.pod.bool_field("hostIPC"), Some((true, _)));
@@ -110,7 +112,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 "sysctl \"{norm}\" is not in the kubelet's safe set: the kubelet refuses the pod with \"forbidden sysctl: \\\"{norm}\\\" not allowlisted\" {hint}"
             )
         };
-        out.push(finding(&CHECK, message, None, n.span(), path));
+        out.push(ctx.report(&CHECK, message, None, n.span(), path));
     }
 }
 

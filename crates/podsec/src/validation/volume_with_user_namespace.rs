@@ -2,11 +2,11 @@
 //! anything but configMap, secret, downwardAPI, emptyDir and projected in 1.25–1.27, and
 //! `volumeDevices` from 1.34.
 
-use crate::check::{Check, Docs};
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding};
+use super::{Ctx, api};
 
 pub(super) const CHECK: Check = Check {
     id: "volume-with-user-namespace",
@@ -63,6 +63,8 @@ The exact 1.34 wording was not confirmed from source; the message reuses the wor
     },
 };
 
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
 const ALLOWED: &[&str] = &[
     "configMap",
     "secret",
@@ -71,7 +73,7 @@ const ALLOWED: &[&str] = &[
     "projected",
 ];
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let kube = ctx.kube();
     if kube < 25 || !ctx.pod.host_users_false() {
         return;
@@ -86,7 +88,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let path = format!("{}.volumes[{i}]", ctx.pod.path);
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(
                     &path,
@@ -108,7 +110,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let path = format!("{}.volumeDevices", c.path);
-            out.push(finding(
+            out.push(ctx.report(
                 &CHECK,
                 api(&path, "Forbidden", "when `pod.Spec.HostUsers` is false"),
                 Some(&c.name),

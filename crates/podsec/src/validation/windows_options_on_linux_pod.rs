@@ -1,11 +1,11 @@
 //! `windows-options-on-linux-pod`: `windowsOptions` in a pod with `spec.os.name: linux` (V-S2,
 //! 1.23+).
 
-use crate::check::{Check, Docs};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
 use crate::model::{Finding, FindingLevel};
+use crate::rule::{Check, Docs, Rule};
 
-use super::{Ctx, api, finding, key_span, scopes};
+use super::{Ctx, api, key_span, scopes};
 
 pub(super) const CHECK: Check = Check {
     id: "windows-options-on-linux-pod",
@@ -49,7 +49,9 @@ spec:
     },
 };
 
-pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) const RULE: Rule = Rule { check: &CHECK, run };
+
+fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.kube() < 23 || ctx.pod.os_name() != Some("linux") {
         return;
     }
@@ -62,7 +64,7 @@ pub(super) fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         }
         let path = scope.path(ctx.pod, "windowsOptions");
         out.push(
-            finding(
+            ctx.report(
                 &CHECK,
                 api(
                     &path,
