@@ -19,9 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::hostile;
 use crate::util::{Result, cmd, on_path, root, run, stdout_of};
 
-const STEPS: &[&str] = &["native", "memory", "browser", "bundle", "peer"];
+const STEPS: &[&str] = &["native", "memory", "hostile", "browser", "bundle", "peer"];
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// `cargo xtask bench`.
@@ -80,6 +81,11 @@ pub(crate) fn run_command(args: &[String]) -> Result {
     }
     if wanted("memory") && report.memory.is_none() {
         report.memory = step("memory", || memory(&files));
+    }
+    if wanted("hostile") {
+        // PODSEC_BENCH_CLI measures another build (e.g. an older commit's) on the same shapes.
+        let cli = std::env::var_os("PODSEC_BENCH_CLI").map_or_else(cli, PathBuf::from);
+        report.hostile = step("hostile", || hostile::measure(&cli, &out));
     }
     if wanted("browser") {
         report.browser = step("browser", browser);
@@ -558,6 +564,7 @@ struct Report {
     browser: Option<Result<Browser>>,
     bundle: Option<Result<Bundle>>,
     peer: Option<Result<Peer>>,
+    hostile: Option<Result<Vec<hostile::Measured>>>,
 }
 
 fn met(ok: bool) -> &'static str {
@@ -651,6 +658,22 @@ impl Report {
         }
 
         let _ = writeln!(s, "## Peak memory\n");
+        let _ = writeln!(s, "## Hostile shapes\n");
+        let _ = writeln!(
+            s,
+            "Small inputs shaped to cost far more than their size, through the release CLI (`check --format json`, or `harden`), under `/usr/bin/time -v`. Goal: memory at most 20x the input above the process's own baseline, no shape slower than linear.\n"
+        );
+        match &self.hostile {
+            Some(Ok(rows)) => {
+                let _ = writeln!(s, "{}", hostile::render(rows));
+            }
+            Some(Err(e)) => {
+                let _ = writeln!(s, "failed: {e}\n");
+            }
+            None => {
+                let _ = writeln!(s, "skipped\n");
+            }
+        }
         match &self.memory {
             None => s.push_str("Skipped.\n\n"),
             Some(Err(e)) => {

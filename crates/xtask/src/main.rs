@@ -8,6 +8,7 @@ mod conformance;
 mod csp;
 mod docs;
 mod fuzz;
+mod hostile;
 mod oracle;
 mod setup;
 mod test;

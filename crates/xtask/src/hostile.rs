@@ -1,0 +1,198 @@
+//! The "hostile shapes" table of `cargo xtask bench`: small inputs shaped to cost a naive reader far
+//! more than their size (alias amplification, merge keys, one huge `List`, long capability lists,
+//! many tiny documents). Each is run through the release CLI under `/usr/bin/time -v`; the table
+//! gives the wall time, peak memory, and peak memory per input byte.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::util::Result;
+
+/// One shape: a name, what it stands for, and its text.
+pub(crate) struct Shape {
+    pub(crate) name: &'static str,
+    pub(crate) text: String,
+    /// `check` or `harden`.
+    pub(crate) command: &'static str,
+}
+
+fn pod(name: &str, container: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n{container}"
+    )
+}
+
+/// The shapes, rebuilt from the issue that named them (all small).
+pub(crate) fn shapes() -> Vec<Shape> {
+    let mut out = Vec::new();
+    // One 30 KB string used by 600 containers through aliases.
+    let big = "x".repeat(30_000);
+    let mut t = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: &big {big}\nspec:\n  containers:\n"
+    );
+    for i in 0..600 {
+        let _ = write!(t, "  - name: c{i}\n    image: *big\n");
+    }
+    out.push(Shape {
+        name: "aliased 30 KB string x 600",
+        text: t,
+        command: "check",
+    });
+    // An aliased capability list of 1,000 names used by 600 containers.
+    let caps: Vec<String> = (0..1000).map(|i| format!("CAP_{i}")).collect();
+    let mut t = pod(
+        "caps",
+        &format!(
+            "  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        add: &caps [{}]\n",
+            caps.join(", ")
+        ),
+    );
+    for i in 0..600 {
+        let _ = write!(
+            t,
+            "  - name: c{i}x\n    image: i\n    securityContext:\n      capabilities:\n        add: *caps\n"
+        );
+    }
+    out.push(Shape {
+        name: "aliased capability list x 600",
+        text: t.clone(),
+        command: "check",
+    });
+    out.push(Shape {
+        name: "three such documents",
+        text: format!("{t}---\n{t}---\n{t}"),
+        command: "check",
+    });
+    // Merge keys: 1,000 and 3,000 merges of one map.
+    for n in [1000, 3000] {
+        let mut t = String::from(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: m\n  labels: &b {a: b}\nspec:\n  containers:\n  - name: c\n    image: i\n    securityContext:\n",
+        );
+        for i in 0..n {
+            let _ = write!(t, "      <<: *b\n      k{i}: {i}\n");
+        }
+        out.push(Shape {
+            name: if n == 1000 {
+                "1,000 merge keys"
+            } else {
+                "3,000 merge keys"
+            },
+            text: t,
+            command: "check",
+        });
+    }
+    // `kubectl get pods -o yaml`: one List of 1,000 pods, hardened.
+    let mut t = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..1000 {
+        let _ = write!(
+            t,
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p{i}\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n      ports:\n      - containerPort: 8080\n"
+        );
+    }
+    out.push(Shape {
+        name: "List of 1,000 pods (harden)",
+        text: t,
+        command: "harden",
+    });
+    // A 1 MB capability list.
+    let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
+    out.push(Shape {
+        name: "1 MB capability list",
+        text: pod(
+            "bigcaps",
+            &format!(
+                "  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        drop: [{}]\n",
+                caps.join(", ")
+            ),
+        ),
+        command: "check",
+    });
+    // 2 MB of tiny JSON documents.
+    let mut t = String::new();
+    while t.len() < 2 * 1024 * 1024 {
+        t.push_str("{\"a\":1}\n");
+    }
+    out.push(Shape {
+        name: "2 MB of tiny JSON documents",
+        text: t,
+        command: "check",
+    });
+    out
+}
+
+/// One measured shape.
+pub(crate) struct Measured {
+    pub(crate) name: &'static str,
+    pub(crate) bytes: usize,
+    pub(crate) seconds: f64,
+    pub(crate) peak_kb: u64,
+    pub(crate) output_bytes: usize,
+}
+
+/// Runs every shape through the CLI at `cli`.
+pub(crate) fn measure(cli: &Path, dir: &Path) -> Result<Vec<Measured>> {
+    let mut out = Vec::new();
+    for shape in shapes() {
+        let file = dir.join(format!(
+            "hostile-{}.yaml",
+            shape
+                .name
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        ));
+        fs::write(&file, &shape.text).map_err(|e| e.to_string())?;
+        let mut args = vec![shape.command];
+        if shape.command == "check" {
+            args.extend(["--format", "json"]);
+        }
+        let started = Instant::now();
+        let output = Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(cli)
+            .args(&args)
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot run /usr/bin/time: {e}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let peak_kb = stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| format!("no peak memory in /usr/bin/time output:\n{stderr}"))?;
+        out.push(Measured {
+            name: shape.name,
+            bytes: shape.text.len(),
+            seconds,
+            peak_kb,
+            output_bytes: output.stdout.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// The table, in Markdown.
+pub(crate) fn render(rows: &[Measured]) -> String {
+    let mut s = String::from(
+        "| shape | input | time | peak memory | memory per input byte | output |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        #[allow(clippy::cast_precision_loss)]
+        let per_byte = (r.peak_kb * 1024) as f64 / r.bytes.max(1) as f64;
+        let _ = writeln!(
+            s,
+            "| {} | {:.1} KB | {:.2} s | {:.1} MB | {:.0} | {:.1} KB |",
+            r.name,
+            r.bytes as f64 / 1000.0,
+            r.seconds,
+            r.peak_kb as f64 / 1000.0,
+            per_byte,
+            r.output_bytes as f64 / 1000.0
+        );
+    }
+    s
+}
