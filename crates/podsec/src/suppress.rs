@@ -244,14 +244,15 @@ spec:
             privileged: true
 ";
 
-    /// (check, line) of the reported and of the suppressed findings, and the errors.
-    fn run(
-        text: &str,
-    ) -> (
+    /// (check, line) of the reported and of the suppressed findings (with the reason), and the
+    /// errors.
+    type Outcome = (
         Vec<(String, usize)>,
         Vec<(String, usize, String)>,
         Vec<String>,
-    ) {
+    );
+
+    fn run(text: &str) -> Outcome {
         let a = analyze(text, &Options::default());
         let o = a.objects.first().expect("one object");
         (
