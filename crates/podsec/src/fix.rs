@@ -190,6 +190,19 @@ impl Patch {
             | Patch::Remove { path } => path,
         }
     }
+
+    /// The same change at another path.
+    #[must_use]
+    pub fn with_path(&self, path: FieldPath) -> Patch {
+        let mut p = self.clone();
+        match &mut p {
+            Patch::Set { path: at, .. }
+            | Patch::Ensure { path: at, .. }
+            | Patch::RemoveItem { path: at, .. }
+            | Patch::Remove { path: at } => *at = path,
+        }
+        p
+    }
 }
 
 /// A fix for one finding.

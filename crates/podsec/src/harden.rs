@@ -8,11 +8,13 @@
 //! document separators, anchors and line endings stay as written, and lines no edit touches stay
 //! byte-identical. Objects that are not workloads are never touched.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, analyze};
 use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg};
-use crate::model::Options;
+use crate::model::{FindingLevel, Options};
 use crate::yaml;
 
 mod edit;
@@ -98,6 +100,30 @@ pub struct ObjectVerdict {
     pub findings_before: usize,
     /// Number of findings after.
     pub findings_after: usize,
+    /// What still stops the object after the rewrite: every finding on which Pod Security
+    /// Admission denies it, the API server rejects it or the kubelet refuses to start its pods,
+    /// each with why the rewrite left it.
+    #[serde(default)]
+    pub blocking: Vec<Blocker>,
+}
+
+/// A finding that still stops an object after the rewrite, and why the rewrite did not fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blocker {
+    /// The check ID.
+    pub check: String,
+    /// `rejected` (API server), `refused` (kubelet or runtime), or the Pod Security Standards
+    /// level that denies admission.
+    pub level: FindingLevel,
+    /// The finding's message.
+    pub message: String,
+    /// 1-based line in the output.
+    pub line: usize,
+    /// The container concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// Why the rewrite left it, as a sentence.
+    pub why: String,
 }
 
 /// The hardened rewrite of a text.
@@ -241,7 +267,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                 break;
             }
             let after = analyze(&out, &options.analysis);
-            let harmful = harmful_edits(&analysis, &after, &todo, &edits);
+            let harmful = harmful_edits(&analysis, &after, &todo, &edits, &out, &new_written);
             if harmful.is_empty() {
                 current = out;
                 written = new_written;
@@ -312,7 +338,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
             _ => None,
         };
     }
-    let objects = verdicts(&first, &analysis);
+    let objects = verdicts(&first, &analysis, &edits);
     // Applied edits first within each document, then the rest, keeping the order of application.
     edits.sort_by_key(|e| (e.object.document, !e.applied));
     Hardened {
@@ -323,8 +349,80 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     }
 }
 
-/// Applies the edits listed in `todo` to `text`, document by document. Marks each edit applied
-/// or skipped, and returns the new text with the ranges every edit has written so far.
+/// A piece of the text edited on its own: a whole document, or one item of a `List` document (so
+/// that a `kubectl get -o yaml` of a thousand pods is not re-read a thousand times per edit).
+struct Unit {
+    start: usize,
+    end: usize,
+    editor: edit::DocEditor,
+    item: Option<edit::ItemUnit>,
+    /// The edits of this round on it.
+    edits: Vec<usize>,
+}
+
+/// The units that the edits of `todo` fall in, in text order.
+fn units(text: &str, stream: &yaml::Stream, todo: &[usize], edits: &[Edit]) -> Vec<Unit> {
+    let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in todo {
+        if let Some(e) = edits.get(i) {
+            by_doc.entry(e.object.document).or_default().push(i);
+        }
+    }
+    let mut units = Vec::new();
+    for pos in 0..stream.documents.len() {
+        let Some(doc) = stream.documents.get(pos) else {
+            continue;
+        };
+        let Some(mine) = by_doc.remove(&doc.index) else {
+            continue;
+        };
+        // Edits that all stay inside items of a List are applied item by item.
+        let mut by_item: HashMap<usize, Vec<usize>> = HashMap::new();
+        let all_in_items =
+            mine.iter().all(
+                |&i| match edits.get(i).and_then(|e| edit::item_of(&e.patches)) {
+                    Some(k) => {
+                        by_item.entry(k).or_default().push(i);
+                        true
+                    }
+                    None => false,
+                },
+            );
+        if all_in_items {
+            let mut wanted: Vec<usize> = by_item.keys().copied().collect();
+            wanted.sort_unstable();
+            if let Some(items) = edit::item_units(text, stream, pos, &wanted) {
+                for (item, editor) in items {
+                    units.push(Unit {
+                        start: item.start,
+                        end: item.end,
+                        editor,
+                        edits: by_item.remove(&item.index).unwrap_or_default(),
+                        item: Some(item),
+                    });
+                }
+                continue;
+            }
+        }
+        let (start, end) = edit::doc_bounds(stream, pos, text.len());
+        let Some(editor) = edit::DocEditor::new(text.get(start..end).unwrap_or("").to_string())
+        else {
+            continue;
+        };
+        units.push(Unit {
+            start,
+            end,
+            editor,
+            item: None,
+            edits: mine,
+        });
+    }
+    units
+}
+
+/// Applies the edits listed in `todo` to `text`, document by document (item by item in `List`
+/// documents). Marks each edit applied or skipped, and returns the new text with the ranges every
+/// edit has written so far.
 fn apply_round(
     text: &str,
     todo: &[usize],
@@ -339,28 +437,19 @@ fn apply_round(
     let mut pending: Written = written.clone();
     pending.sort_by_key(|w| w.1);
     let mut pending = pending.into_iter().peekable();
-    for pos in 0..stream.documents.len() {
-        let Some(doc) = stream.documents.get(pos) else {
-            continue;
-        };
-        let mut mine: Vec<usize> = todo
-            .iter()
-            .copied()
-            .filter(|&i| edits.get(i).is_some_and(|e| e.object.document == doc.index))
-            .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        let (start, end) = edit::doc_bounds(&stream, pos, text.len());
+    for unit in units(text, &stream, todo, edits) {
+        let Unit {
+            start,
+            end,
+            mut editor,
+            item,
+            edits: mut mine,
+        } = unit;
         if start < cursor {
             continue;
         }
-        let Some(mut editor) = edit::DocEditor::new(text.get(start..end).unwrap_or("").to_string())
-        else {
-            continue;
-        };
-        // Earlier ranges: those before this document keep their place relative to the output;
-        // those inside it are carried through the editor.
+        // Earlier ranges: those before this unit keep their place relative to the output; those
+        // inside it are carried through the editor.
         let delta = out.len() as isize - cursor as isize;
         while let Some(&(owner, a, b)) = pending.peek() {
             if a >= start {
@@ -400,7 +489,14 @@ fn apply_round(
             let saved = editor.clone();
             let mut failed = None;
             for p in edit::order_patches(&e.patches) {
-                if let Err(err) = editor.apply(p, i) {
+                let res = match &item {
+                    Some(it) => editor.apply(&it.local(p), i).map_err(|mut err| {
+                        err.path = it.global(&err.path);
+                        err
+                    }),
+                    None => editor.apply(p, i),
+                };
+                if let Err(err) = res {
                     failed = Some(err);
                     break;
                 }
@@ -440,51 +536,154 @@ fn shift(pos: usize, delta: isize) -> usize {
     pos.saturating_add_signed(delta)
 }
 
-/// Edits of this round that a new finding can be blamed on: a finding that was not there before,
-/// on a path the edit touches (or above or below it). Returns each edit with the reason.
+/// Whether a finding means the object cannot run at all: the API server rejects it, or the kubelet
+/// or runtime refuses to start it.
+fn is_blocker(f: &crate::model::Finding) -> bool {
+    matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused)
+}
+
+/// Who refuses an object with this finding, for the reasons the rewrite gives.
+fn refuser(level: FindingLevel) -> &'static str {
+    match level {
+        FindingLevel::Rejected => "the API server would reject the object",
+        _ => "the kubelet or the runtime would refuse to start the pod",
+    }
+}
+
+/// Edits of this round that a new finding can be blamed on, each with the reason.
+///
+/// Any new finding is blamed on the edits that write on its path (or above or below it). A new
+/// `rejected` or `refused` finding is never let through, since the rewrite must not make a
+/// workload that cannot run: it is blamed on the edits that wrote one of the lines it points at
+/// (`runAsNonRoot: true` written beside `runAsUser: 0`, say), else on those on its path, else on
+/// those of its container, else on every edit of its object. Blocking findings are counted by check
+/// and container, so that one whose message changes, or whose list element a removal renumbers,
+/// is not new.
 fn harmful_edits(
     before: &Analysis,
     after: &Analysis,
     todo: &[usize],
     edits: &[Edit],
+    out: &str,
+    written: &Written,
 ) -> Vec<(usize, String)> {
-    let key = |o: &crate::analysis::ObjectReport, f: &crate::model::Finding| {
-        (o.document, f.check.clone(), f.path.clone())
-    };
-    let old: Vec<(usize, String, String)> = before
+    let old: HashSet<(usize, &str, &str)> = before
         .objects
         .iter()
-        .flat_map(|o| o.findings.iter().map(move |f| key(o, f)))
+        .flat_map(|o| {
+            o.findings
+                .iter()
+                .map(move |f| (o.document, f.check.as_str(), f.path.as_str()))
+        })
         .collect();
-    let mut out: Vec<(usize, String)> = Vec::new();
+    type BlockKey<'a> = (usize, &'a str, Option<&'a str>);
+    let mut blockers: HashMap<BlockKey<'_>, usize> = HashMap::new();
+    for o in &before.objects {
+        for f in o.findings.iter().filter(|f| is_blocker(f)) {
+            *blockers
+                .entry((o.document, &f.check, f.container.as_deref()))
+                .or_insert(0) += 1;
+        }
+    }
+    // The applied edits of this round by document, and the lines each wrote.
+    let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in todo {
+        if let Some(e) = edits.get(i).filter(|e| e.applied) {
+            by_doc.entry(e.object.document).or_default().push(i);
+        }
+    }
+    let line_of = LineIndex::new(out);
+    let mut lines_of: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    // Only ranges with text: a deletion leaves an empty range on the line that moved up.
+    for &(owner, a, b) in written.iter().filter(|w| w.2 > w.1) {
+        lines_of
+            .entry(owner)
+            .or_default()
+            .push((line_of.line(a), line_of.line(b.saturating_sub(1).max(a))));
+    }
+    let mut out_edits: Vec<(usize, String)> = Vec::new();
+    let mut blamed: HashSet<usize> = HashSet::new();
     for o in &after.objects {
+        let mine = by_doc.get(&o.document).map_or(&[][..], Vec::as_slice);
         for f in &o.findings {
-            if old.contains(&key(o, f)) {
-                continue;
-            }
             let fp = FieldPath::parse(&f.path);
-            for &i in todo {
-                let Some(e) = edits.get(i) else { continue };
-                if !e.applied || e.object.document != o.document {
-                    continue;
-                }
-                let touches = e.patches.iter().any(|p| {
+            let on_path = |e: &Edit| {
+                e.patches.iter().any(|p| {
                     let pp = &p.path().0;
                     fp.0.starts_with(pp) || pp.starts_with(&fp.0)
-                });
-                if touches && !out.iter().any(|(j, _)| *j == i) {
-                    out.push((
-                        i,
-                        format!(
-                            "refused: it would introduce a finding ({} at {})",
-                            f.check, f.path
-                        ),
-                    ));
+                })
+            };
+            let new_blocker = is_blocker(f)
+                && match blockers.get_mut(&(o.document, f.check.as_str(), f.container.as_deref())) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        false
+                    }
+                    _ => true,
+                };
+            let culprits: Vec<usize> = if new_blocker {
+                let lines: Vec<usize> = std::iter::once(f.line)
+                    .chain(f.related.iter().map(|r| r.line))
+                    .collect();
+                let wrote = |i: &usize| {
+                    lines_of.get(i).is_some_and(|ranges| {
+                        ranges
+                            .iter()
+                            .any(|&(a, b)| lines.iter().any(|&l| a <= l && l <= b))
+                    })
+                };
+                let same_object = |e: &Edit| e.object.kind == o.kind && e.object.name == o.name;
+                let tiers: [&dyn Fn(usize) -> bool; 4] = [
+                    &|i| wrote(&i),
+                    &|i| edits.get(i).is_some_and(on_path),
+                    &|i| {
+                        edits.get(i).is_some_and(|e| {
+                            same_object(e) && f.container.is_some() && e.container == f.container
+                        })
+                    },
+                    &|i| edits.get(i).is_some_and(same_object),
+                ];
+                tiers
+                    .iter()
+                    .map(|tier| {
+                        mine.iter()
+                            .copied()
+                            .filter(|&i| tier(i))
+                            .collect::<Vec<_>>()
+                    })
+                    .find(|c| !c.is_empty())
+                    .unwrap_or_default()
+            } else if old.contains(&(o.document, f.check.as_str(), f.path.as_str())) {
+                continue;
+            } else {
+                mine.iter()
+                    .copied()
+                    .filter(|&i| edits.get(i).is_some_and(on_path))
+                    .collect()
+            };
+            for i in culprits {
+                if !blamed.insert(i) {
+                    continue;
                 }
+                let why = if new_blocker {
+                    format!(
+                        "refused: it would introduce a finding ({} at {}), and {}: {}",
+                        f.check,
+                        f.path,
+                        refuser(f.level),
+                        f.message
+                    )
+                } else {
+                    format!(
+                        "refused: it would introduce a finding ({} at {})",
+                        f.check, f.path
+                    )
+                };
+                out_edits.push((i, why));
             }
         }
     }
-    out
+    out_edits
 }
 
 /// One edit per distinct fix of every workload object, ordered for application: safe before
@@ -539,7 +738,7 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
     edits
 }
 
-fn verdicts(before: &Analysis, after: &Analysis) -> Vec<ObjectVerdict> {
+fn verdicts(before: &Analysis, after: &Analysis, edits: &[Edit]) -> Vec<ObjectVerdict> {
     before
         .objects
         .iter()
@@ -549,20 +748,68 @@ fn verdicts(before: &Analysis, after: &Analysis) -> Vec<ObjectVerdict> {
                 .objects
                 .get(i)
                 .filter(|a| a.document == b.document && a.kind == b.kind && a.name == b.name);
+            let object = ObjectRef {
+                document: b.document,
+                kind: b.kind.clone(),
+                name: b.name.clone(),
+            };
+            let now = a.unwrap_or(b);
+            let blocking = now
+                .findings
+                .iter()
+                .filter(|f| is_blocker(f) || (f.pss && !now.allowed))
+                .map(|f| Blocker {
+                    check: f.check.clone(),
+                    level: f.level,
+                    message: f.message.clone(),
+                    line: f.line,
+                    container: f.container.clone(),
+                    why: why_left(f, &object, edits),
+                })
+                .collect();
             ObjectVerdict {
-                object: ObjectRef {
-                    document: b.document,
-                    kind: b.kind.clone(),
-                    name: b.name.clone(),
-                },
-                line: a.map_or(b.line, |a| a.line),
+                object,
+                line: now.line,
                 before: b.allowed,
-                after: a.map_or(b.allowed, |a| a.allowed),
+                after: now.allowed,
                 findings_before: b.findings.len(),
-                findings_after: a.map_or(b.findings.len(), |a| a.findings.len()),
+                findings_after: now.findings.len(),
+                blocking,
             }
         })
         .collect()
+}
+
+/// Why the rewrite left a finding, as a sentence.
+fn why_left(f: &crate::model::Finding, object: &ObjectRef, edits: &[Edit]) -> String {
+    let Some(fix) = &f.fix else {
+        return "there is no automatic fix: a person must change the manifest".to_string();
+    };
+    if fix.applicability == Applicability::Manual || fix.patches.is_empty() {
+        let note = fix
+            .note
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})"));
+        return format!(
+            "its fix (\"{}\") needs a decision by a person{note}",
+            fix.title
+        );
+    }
+    let edit = edits.iter().find(|e| {
+        e.object.document == object.document && e.title == fix.title && e.patches == fix.patches
+    });
+    match edit.and_then(|e| e.skipped.as_deref()) {
+        Some("below the threshold") => format!(
+            "its fix (\"{}\") is {} and was not asked for{}",
+            fix.title,
+            fix.applicability.as_str(),
+            fix.note
+                .as_deref()
+                .map_or(String::new(), |n| format!(": {n}"))
+        ),
+        Some(why) => format!("its fix (\"{}\") was not applied: {why}", fix.title),
+        None => format!("its fix (\"{}\") did not remove it", fix.title),
+    }
 }
 
 /// Byte offset to 1-based line.

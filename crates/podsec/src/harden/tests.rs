@@ -640,3 +640,65 @@ fn serialises_to_json() {
     assert_eq!(v["edits"][0]["patches"][0]["op"], "set");
     assert_eq!(v["objects"][0]["after"], true);
 }
+
+/// Issue 22: on an istio-injected pod the unsafe rewrite set `runAsNonRoot: true` beside
+/// `runAsUser: 0`, which the kubelet refuses. The edit is refused with the reason, and the verdict
+/// says what still blocks the pod and why.
+#[test]
+fn never_makes_a_pod_the_kubelet_refuses() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: init
+      image: proxy:1
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: [ALL]
+        runAsNonRoot: false
+        runAsUser: 0
+";
+    for threshold in [Applicability::Safe, Applicability::Unsafe] {
+        let h = harden(text, &opts(threshold));
+        let after = analyze(&h.text, &opts(threshold).analysis);
+        let refused: Vec<&str> = after.objects[0]
+            .findings
+            .iter()
+            .filter(|f| matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused))
+            .map(|f| f.check.as_str())
+            .collect();
+        assert!(refused.is_empty(), "{refused:?}\n{}", h.text);
+        assert!(h.text.contains("runAsNonRoot: false"), "{}", h.text);
+        let blocking = &h.objects[0].blocking;
+        let run_as_non_root = blocking
+            .iter()
+            .find(|b| b.check == "runAsNonRoot")
+            .expect("runAsNonRoot still blocks admission");
+        if threshold == Applicability::Unsafe {
+            let edit = h
+                .edits
+                .iter()
+                .find(|e| e.title.contains("runAsNonRoot"))
+                .unwrap();
+            assert!(!edit.applied);
+            let why = edit.skipped.as_deref().unwrap();
+            assert!(
+                why.contains("run-as-non-root-with-root-user") && why.contains("kubelet"),
+                "{why}"
+            );
+            assert!(run_as_non_root.why.contains(why), "{}", run_as_non_root.why);
+        } else {
+            assert!(
+                run_as_non_root.why.contains("unsafe"),
+                "{}",
+                run_as_non_root.why
+            );
+        }
+    }
+}
