@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod check;
 pub mod diff;
 pub mod docs;
+pub mod editor;
 pub mod effective;
 pub mod examples;
 pub mod fix;
