@@ -30,6 +30,7 @@ pub mod pod;
 pub mod pss;
 pub mod source;
 pub mod suppress;
+mod rule;
 pub mod validation;
 pub mod wire;
 pub mod yaml;
