@@ -120,10 +120,14 @@ impl<'a> Ctx<'_, 'a> {
         self.options.level >= level
     }
 
-    /// Whether the restricted profile is evaluated at a version that has a check from `minor` on.
-    fn restricted_from(&self, minor: u32) -> bool {
-        self.options.level == PssLevel::Restricted
-            && self.options.version.effective_minor() >= minor
+    /// Whether a Pod Security Standards check runs at the evaluated level and version.
+    fn pss_runs(&self, check: &Check) -> bool {
+        crate::pss::runs(check, self.options.level, self.options.version)
+    }
+
+    /// Whether a Pod Security Standards check, at the evaluated level and version, denies the pod.
+    fn pss_denies(&self, check: &Check) -> bool {
+        crate::pss::denies(check, self.pod, self.options.level, self.options.version)
     }
 }
 

@@ -16,25 +16,25 @@ use crate::pod::{ContainerView, PodView};
 use crate::rule::Check;
 use crate::yaml::{Node, Span};
 
-mod allow_privilege_escalation;
-mod app_armor_profile;
-mod capabilities_baseline;
-mod capabilities_restricted;
-mod host_namespaces;
-mod host_path_volumes;
-mod host_ports;
-mod host_probes_and_host_lifecycle;
-mod privileged;
-mod proc_mount;
-mod proc_mount_restricted;
-mod restricted_volumes;
-mod run_as_non_root;
-mod run_as_user;
-mod se_linux_options;
-mod seccomp_profile_baseline;
-mod seccomp_profile_restricted;
-mod sysctls;
-mod windows_host_process;
+pub(crate) mod allow_privilege_escalation;
+pub(crate) mod app_armor_profile;
+pub(crate) mod capabilities_baseline;
+pub(crate) mod capabilities_restricted;
+pub(crate) mod host_namespaces;
+pub(crate) mod host_path_volumes;
+pub(crate) mod host_ports;
+pub(crate) mod host_probes_and_host_lifecycle;
+pub(crate) mod privileged;
+pub(crate) mod proc_mount;
+pub(crate) mod proc_mount_restricted;
+pub(crate) mod restricted_volumes;
+pub(crate) mod run_as_non_root;
+pub(crate) mod run_as_user;
+pub(crate) mod se_linux_options;
+pub(crate) mod seccomp_profile_baseline;
+pub(crate) mod seccomp_profile_restricted;
+pub(crate) mod sysctls;
+pub(crate) mod windows_host_process;
 
 /// Every check of this module: baseline first, then restricted, each group in upstream's ID
 /// order. The registry ([`crate::check`]) and the runner are both derived from it.
@@ -152,6 +152,22 @@ pub fn active_checks(level: PssLevel, version: Version) -> Vec<&'static str> {
         .into_iter()
         .map(|(c, _)| c.check.id)
         .collect()
+}
+
+/// Whether `check` runs at a level and version (it is in force and not overridden), so that
+/// hardening can stay quiet where the Pod Security Standards already ask.
+pub(crate) fn runs(check: &Check, level: PssLevel, version: Version) -> bool {
+    active(level, version.effective_minor())
+        .iter()
+        .any(|(c, _)| c.check.id == check.id)
+}
+
+/// Whether `check`, as it runs at a level and version, denies the pod.
+pub(crate) fn denies(check: &Check, pod: &PodView<'_>, level: PssLevel, version: Version) -> bool {
+    active(level, version.effective_minor())
+        .into_iter()
+        .find(|(c, _)| c.check.id == check.id)
+        .is_some_and(|(_, run)| matches!(run(pod), Verdict::Denied { .. }))
 }
 
 fn active(level: PssLevel, minor: u32) -> Vec<(&'static Rule, CheckFn)> {

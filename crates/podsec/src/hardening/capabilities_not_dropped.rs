@@ -78,7 +78,7 @@ pub(super) fn drops_all(c: &crate::pod::ContainerView<'_>) -> bool {
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if ctx.restricted_from(22) {
+    if ctx.pss_runs(&crate::pss::capabilities_restricted::CHECK) {
         return;
     }
     for c in ctx.linux_containers() {

@@ -1,7 +1,8 @@
 //! `container-runtime-socket`: a hostPath volume that exposes the container runtime's socket.
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::model::{Finding, FindingLevel};
+use crate::pss::{host_path_volumes, restricted_volumes};
 use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
@@ -108,7 +109,8 @@ fn exposed(host: &str) -> Option<&'static str> {
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if ctx.level_at_least(PssLevel::Baseline) {
+    // Baseline's hostPathVolumes and restricted's restrictedVolumes forbid every hostPath volume.
+    if ctx.pss_runs(&host_path_volumes::CHECK) || ctx.pss_runs(&restricted_volumes::CHECK) {
         return;
     }
     for (i, v) in ctx.pod.volumes().into_iter().enumerate() {

@@ -2,7 +2,8 @@
 
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::model::{Finding, FindingLevel};
+use crate::pss::{capabilities_baseline, capabilities_restricted};
 use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, container_anchor, path};
@@ -102,33 +103,16 @@ const RISKY: &[(&str, &str)] = &[
     ("BPF", "it loads BPF programs into the kernel"),
 ];
 
-/// The capabilities baseline allows adding, exactly as Pod Security Admission spells them.
-const BASELINE_ADD: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
 fn why(name: &str) -> Option<&'static str> {
     RISKY.iter().find(|(n, _)| *n == name).map(|(_, w)| *w)
 }
 
 /// Whether a Pod Security Standards check at the evaluated level already rejects this entry.
 fn pss_rejects(ctx: &Ctx<'_, '_>, entry: &str) -> bool {
-    if ctx.restricted_from(22) {
-        return entry != "NET_BIND_SERVICE";
+    if ctx.pss_runs(&capabilities_restricted::CHECK) {
+        return entry != capabilities_restricted::ALLOWED_ADD;
     }
-    ctx.level_at_least(PssLevel::Baseline) && !BASELINE_ADD.contains(&entry)
+    ctx.pss_runs(&capabilities_baseline::CHECK) && !capabilities_baseline::ALLOWED.contains(&entry)
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
@@ -186,7 +170,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let added_raw = add_names
             .iter()
             .any(|a| caps::display(a) == "NET_RAW" || a.eq_ignore_ascii_case("ALL"));
-        if ctx.restricted_from(22)
+        if ctx.pss_runs(&capabilities_restricted::CHECK)
             || added_raw
             || !caps::defaults(runtime).contains(&"NET_RAW")
             || !granted.contains(&"NET_RAW")

@@ -2,7 +2,7 @@
 
 use crate::effective::image_user;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::model::{Finding, FindingLevel};
 use crate::rule::{Check, Docs, Rule};
 
 use super::{Ctx, boolean, container_anchor, inherited, int, path};
@@ -58,8 +58,9 @@ Baseline does not look at the user.",
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let minor = ctx.options.version.effective_minor();
-    if ctx.options.level == PssLevel::Restricted && !(ctx.pod.host_users_false() && minor >= 35) {
+    // Where runAsNonRoot denies the pod, it already asks every container this rule would report
+    // to set runAsNonRoot: true.
+    if ctx.pss_denies(&crate::pss::run_as_non_root::CHECK) {
         return;
     }
     for c in ctx.linux_containers() {

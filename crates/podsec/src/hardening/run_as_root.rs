@@ -69,9 +69,8 @@ fn manual() -> Fix {
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let minor = ctx.options.version.effective_minor();
-    let pss_covers = ctx.restricted_from(23) && !(ctx.pod.host_users_false() && minor >= 35);
-    if !pss_covers {
+    // Where runAsUser denies the pod, it denies every runAsUser=0 this rule would report.
+    if !ctx.pss_denies(&crate::pss::run_as_user::CHECK) {
         let s = split(ctx, "runAsUser", |v| v == 0);
         for (c, _, n) in s.own {
             out.push(

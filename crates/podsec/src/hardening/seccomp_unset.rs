@@ -72,7 +72,7 @@ fn fix(profile_path: &str) -> Fix {
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if ctx.restricted_from(19) || ctx.options.seccomp_default {
+    if ctx.pss_runs(&crate::pss::seccomp_profile_restricted::CHECK) || ctx.options.seccomp_default {
         return;
     }
     let legacy = ctx.options.kube() <= 26;

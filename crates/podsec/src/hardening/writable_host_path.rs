@@ -1,7 +1,8 @@
 //! `writable-host-path`: a container that mounts a host directory read-write.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel, PssLevel};
+use crate::model::{Finding, FindingLevel};
+use crate::pss::{host_path_volumes, restricted_volumes};
 use crate::rule::{Check, Docs, Rule};
 use crate::yaml::Node;
 
@@ -82,7 +83,8 @@ pub(super) fn host_path_volumes<'a>(ctx: &Ctx<'_, 'a>) -> Vec<(String, Node<'a>)
 }
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if ctx.level_at_least(PssLevel::Baseline) {
+    // Baseline's hostPathVolumes and restricted's restrictedVolumes forbid every hostPath volume.
+    if ctx.pss_runs(&host_path_volumes::CHECK) || ctx.pss_runs(&restricted_volumes::CHECK) {
         return;
     }
     let host = host_path_volumes(ctx);
