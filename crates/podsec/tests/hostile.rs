@@ -193,3 +193,107 @@ fn many_merge_keys_resolve_once() {
     assert_eq!(m.entries().len(), 1002);
     assert_eq!(m.get("privileged").unwrap().as_bool(), Some(true));
 }
+
+/// `kubectl get pods -o yaml`: many pods as the items of one `List` document.
+fn pod_list(n: usize) -> String {
+    let mut t = String::from("apiVersion: v1\nitems:\n");
+    for i in 0..n {
+        t.push_str(&format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-{i}\n  spec:\n    containers:\n    - image: nginx:1.27\n      name: web\n      ports:\n      - containerPort: 80\n"
+        ));
+    }
+    t.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    t
+}
+
+/// Issue 15: hardening one `List` re-read the whole document per edit (1,000 pods: 54 s). Each item
+/// is now edited on its own; the result must be what hardening each pod alone gives.
+#[test]
+fn a_list_of_many_pods_hardens_like_its_pods_alone() {
+    let n = 300;
+    let text = pod_list(n);
+    let t = Instant::now();
+    let h = podsec::harden(&text, &podsec::HardenOptions::default());
+    println!(
+        "List of {n} pods: {} bytes hardened in {:?}",
+        text.len(),
+        t.elapsed()
+    );
+    let one = podsec::harden(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\nspec:\n  containers:\n  - image: nginx:1.27\n    name: web\n    ports:\n    - containerPort: 80\n",
+        &podsec::HardenOptions::default(),
+    );
+    let per_pod = one.edits.iter().filter(|e| e.applied).count();
+    assert!(per_pod > 0);
+    assert_eq!(h.objects.len(), n);
+    assert_eq!(h.edits.iter().filter(|e| e.applied).count(), n * per_pod);
+    assert_eq!(
+        h.text.matches("allowPrivilegeEscalation: false").count(),
+        n,
+        "{}",
+        h.text.get(..2000).unwrap_or_default()
+    );
+    let after = analyze(&h.text, &Options::default());
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert_eq!(after.objects.len(), n);
+    // Every item ends up as the pod hardened alone does, indented one level.
+    let alone: String = one
+        .text
+        .lines()
+        .skip_while(|l| !l.starts_with("spec:"))
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    assert!(
+        h.text.contains(&alone),
+        "{alone}\n---\n{}",
+        h.text.get(..3000).unwrap_or_default()
+    );
+}
+
+/// The same for `kubectl get pods -o json`: items of a JSON List stay valid JSON.
+#[test]
+fn a_json_list_of_pods_hardens_item_by_item() {
+    let items: Vec<String> = (0..3)
+        .map(|i| {
+            format!(
+                "    {{\n      \"apiVersion\": \"v1\",\n      \"kind\": \"Pod\",\n      \"metadata\": {{\n        \"name\": \"web-{i}\"\n      }},\n      \"spec\": {{\n        \"containers\": [\n          {{\n            \"image\": \"nginx:1.27\",\n            \"name\": \"web\"\n          }}\n        ]\n      }}\n    }}"
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n{}\n  ],\n  \"kind\": \"List\"\n}}\n",
+        items.join(",\n")
+    );
+    let h = podsec::harden(&text, &podsec::HardenOptions::default());
+    assert!(h.changed);
+    let after = analyze(&h.text, &Options::default());
+    assert!(after.errors.is_empty(), "{:?}\n{}", after.errors, h.text);
+    assert_eq!(after.objects.len(), 3);
+    assert_eq!(
+        h.text
+            .matches("\"allowPrivilegeEscalation\": false")
+            .count(),
+        3,
+        "{}",
+        h.text
+    );
+}
+
+/// Issue 15: a capability both added and dropped was looked up in the drop list for every add, so
+/// long lists were quadratic. Every pair is still found once.
+#[test]
+fn long_capability_lists_are_read_in_linear_time() {
+    let n = 20_000;
+    let names: String = (0..n).map(|i| format!("        - X{i}\n")).collect();
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: caps\nspec:\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      capabilities:\n        add:\n{names}        drop:\n{names}"
+    );
+    let a = run("capability added and dropped, 2 x 20,000", &text);
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    let both = a.objects[0]
+        .findings
+        .iter()
+        .filter(|f| f.check == "capability-added-and-dropped")
+        .count();
+    assert_eq!(both, n);
+}

@@ -56,7 +56,8 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     for (_, c) in ctx.containers() {
-        let drops: Vec<String> = c
+        // A set: both lists may be long, and each add is looked up once.
+        let drops: std::collections::HashSet<String> = c
             .caps_drop()
             .into_iter()
             .map(|(s, _)| caps::display(s))
