@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who, windows_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -145,13 +145,7 @@ fn v1_8(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_25(pod: &PodView<'_>) -> Verdict {
-    if pod.is_windows() {
-        return Verdict::pass(
-            "not applicable: spec.os.name is windows (exempt from v1.25)",
-            pod.field("os").and_then(|o| o.field("name")).and_then(line),
-        );
-    }
-    v1_8(pod)
+    windows_exempt(pod, v1_8)
 }
 
 #[cfg(test)]
@@ -163,13 +157,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
 )]
 mod tests {
     use super::RULE;
-    use crate::pss::testing::{findings, run};
-
-    fn pod(spec: &str, containers: &str) -> String {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
-        )
-    }
+    use crate::pss::testing::{findings, pod, run};
 
     #[test]
     fn unset_fails_from_v1_8_only() {

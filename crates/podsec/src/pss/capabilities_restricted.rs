@@ -5,6 +5,7 @@ use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
     Rule, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
+    windows_exempt,
 };
 use crate::rule::{Check, Docs};
 
@@ -194,13 +195,7 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_25(pod: &PodView<'_>) -> Verdict {
-    if pod.is_windows() {
-        return Verdict::pass(
-            "not applicable: spec.os.name is windows (exempt from v1.25)",
-            pod.field("os").and_then(|o| o.field("name")).and_then(line),
-        );
-    }
-    v1_22(pod)
+    windows_exempt(pod, v1_22)
 }
 
 #[cfg(test)]
@@ -212,13 +207,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
 )]
 mod tests {
     use super::RULE;
-    use crate::pss::testing::{findings, run};
-
-    fn pod(spec: &str, containers: &str) -> String {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
-        )
-    }
+    use crate::pss::testing::{findings, pod, run};
 
     #[test]
     fn missing_capabilities_fails() {

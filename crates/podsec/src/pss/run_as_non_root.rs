@@ -217,13 +217,7 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
 )]
 mod tests {
     use super::RULE;
-    use crate::pss::testing::{findings, run};
-
-    fn pod(pod_sc: &str, containers: &str) -> String {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{pod_sc}  containers:\n{containers}"
-        )
-    }
+    use crate::pss::testing::{findings, pod, run};
 
     #[test]
     fn unset_everywhere_fails() {

@@ -6,6 +6,7 @@ use crate::pod::PodView;
 use crate::pss::seccomp_profile_baseline::{type_fix, valid_type};
 use crate::pss::{
     Rule, Verdict, containers_phrase, finding, fp, join_quote, line, profile_type, sorted_set, who,
+    windows_exempt,
 };
 use crate::rule::{Check, Docs};
 
@@ -197,13 +198,7 @@ fn v1_19(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_25(pod: &PodView<'_>) -> Verdict {
-    if pod.is_windows() {
-        return Verdict::pass(
-            "not applicable: spec.os.name is windows (exempt from v1.25)",
-            pod.field("os").and_then(|o| o.field("name")).and_then(line),
-        );
-    }
-    v1_19(pod)
+    windows_exempt(pod, v1_19)
 }
 
 #[cfg(test)]
@@ -215,13 +210,7 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
 )]
 mod tests {
     use super::RULE;
-    use crate::pss::testing::{findings, run};
-
-    fn pod(spec: &str, containers: &str) -> String {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
-        )
-    }
+    use crate::pss::testing::{findings, pod, run};
 
     #[test]
     fn unset_fails_and_pod_covers() {
