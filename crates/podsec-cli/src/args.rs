@@ -4,17 +4,20 @@ use std::ffi::OsString;
 
 use lexopt::prelude::*;
 
+use crate::config::Settings;
+
 /// The help text.
 pub(crate) const USAGE: &str = "\
 podsec: the effective security context of Kubernetes workloads, Pod Security Standards and a hardened rewrite
 
 USAGE:
-    podsec check     [OPTIONS] [--format text|json|sarif] PATH...
+    podsec check     [OPTIONS] [--format text|json|sarif|github] PATH...
     podsec effective [OPTIONS] PATH...
     podsec harden    [OPTIONS] [--unsafe] [--diff | --write [--force]] PATH...
     podsec explain   CHECK-ID
     podsec checks
     podsec decode    PATH...
+    podsec lsp       (a language server on standard input and output, for editors)
 
 decode prints each document as the JSON Kubernetes' YAML decoder (sigs.k8s.io/yaml over go-yaml
 v2) makes of it, one line per document: {\"line\":N,\"json\":...} or {\"line\":N,\"error\":...}.
@@ -35,6 +38,25 @@ OPTIONS:
         --enable RULE          turn on a hardening rule that is off by default (repeatable)
         --disable RULE         turn off a hardening rule (repeatable)
         --min-uid N            minimum UID for the low-uid rule (turns it on)
+        --config FILE          read settings from FILE instead of the nearest .podsec.toml
+                               in the current directory or its parents
+        --no-config            read no .podsec.toml
+
+CONFIGURATION:
+    .podsec.toml holds the same settings (level, version, runtime, kube-version,
+    seccomp-default, apparmor, image-users, enable, disable, min-uid) and [[overrides]] with
+    paths = [GLOB...] for some inputs; flags win over it. A comment
+    # podsec:ignore=CHECK[,CHECK] REASON suppresses those checks on its line (at a line's end),
+    on the next line and the block under it (on its own line), or in the whole document (before
+    its first line). The reason is required. Suppressed findings are listed as such in JSON and
+    SARIF and do not change the exit status.
+
+FORMATS:
+    text     findings grouped by file, and by the template (helm template's # Source:) or
+             base (kustomize's config.kubernetes.io/origin) each object was rendered from
+    json     the JSON contract: objects carry source and suppressed
+    sarif    SARIF 2.1.0 for code scanning; suppressed findings carry suppressions
+    github   GitHub Actions annotations (::error file=F,line=L,col=C,title=T::message)
 
 HARDEN:
         --unsafe               also apply fixes that may stop a working app
@@ -62,6 +84,26 @@ pub(crate) enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), one per finding.
+    Github,
+}
+
+/// Which `.podsec.toml` to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ConfigChoice {
+    /// The nearest one in the current directory or its ancestors.
+    Discover,
+    /// `--config FILE`.
+    File(String),
+    /// `--no-config`.
+    None,
+}
+
+/// The settings of a run: the flags, and where the project configuration comes from.
+#[derive(Clone, Debug)]
+pub(crate) struct Setup {
+    pub(crate) flags: Settings,
+    pub(crate) config: ConfigChoice,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,19 +119,21 @@ pub(crate) enum Command {
     Checks,
     Explain(String),
     Check {
-        options: podsec::Options,
+        settings: Setup,
         format: Format,
         paths: Vec<String>,
     },
     Effective {
-        options: podsec::Options,
+        settings: Setup,
         paths: Vec<String>,
     },
     Decode {
         paths: Vec<String>,
     },
+    /// `podsec lsp`: the language server on standard input and output.
+    Lsp,
     Harden {
-        options: podsec::Options,
+        settings: Setup,
         unsafe_: bool,
         mode: HardenMode,
         /// `--force`: `--write` replaces read-only files too.
@@ -106,7 +150,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         Some(Short('V') | Long("version")) => return Ok(Command::Version),
         Some(other) => return Err(other.unexpected().to_string()),
     };
-    let mut options = podsec::Options::default();
+    let mut flags = Settings::default();
+    let mut config = ConfigChoice::Discover;
     let mut format = Format::Text;
     let mut unsafe_ = false;
     let mut mode = HardenMode::Stdout;
@@ -115,58 +160,41 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let mut explain = None;
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
-            Short('l') | Long("level") => {
-                let v = value(&mut p)?;
-                options.level = podsec::PssLevel::parse(&v).ok_or(format!(
-                    "unknown level {v:?} (privileged, baseline or restricted)"
-                ))?;
-            }
-            Short('v') | Long("version") => {
-                let v = value(&mut p)?;
-                options.version = podsec::Version::parse(&v).ok_or(format!(
-                    "invalid version {v:?}: use latest or v1.N (e.g. v1.30)"
-                ))?;
-            }
-            Long("runtime") => {
-                let v = value(&mut p)?;
-                options.runtime = podsec::Runtime::parse(&v)
-                    .ok_or(format!("unknown runtime {v:?} (containerd or cri-o)"))?;
-            }
-            Long("kube-version") => {
-                let v = value(&mut p)?;
-                let minor = v
-                    .trim_start_matches('v')
-                    .strip_prefix("1.")
-                    .and_then(|m| m.parse::<u32>().ok())
-                    .ok_or(format!("invalid Kubernetes version {v:?}: use 1.N"))?;
-                options.kube_minor = Some(minor);
-            }
-            Long("seccomp-default") => options.seccomp_default = true,
-            Long("no-apparmor") => options.apparmor_enabled = false,
+            Short('l') | Long("level") => flags.level = Some(value(&mut p)?),
+            Short('v') | Long("version") => flags.version = Some(value(&mut p)?),
+            Long("runtime") => flags.runtime = Some(value(&mut p)?),
+            Long("kube-version") => flags.kube_version = Some(value(&mut p)?),
+            Long("seccomp-default") => flags.seccomp_default = Some(true),
+            Long("no-apparmor") => flags.apparmor = Some(false),
             Long("image-user") => {
                 let v = value(&mut p)?;
                 let (name, user) = v
                     .split_once('=')
                     .ok_or(format!("--image-user takes NAME=USER, not {v:?}"))?;
-                options
-                    .image_users
-                    .push((name.to_string(), user.to_string()));
+                flags.image_users.insert(name.to_string(), user.to_string());
             }
-            Long("enable") => options.enable_rules.push(value(&mut p)?),
-            Long("disable") => options.disable_rules.push(value(&mut p)?),
+            Long("enable") => flags.enable.push(value(&mut p)?),
+            Long("disable") => flags.disable.push(value(&mut p)?),
             Long("min-uid") => {
                 let v = value(&mut p)?;
-                options.min_uid = Some(
+                flags.min_uid = Some(
                     v.parse()
                         .map_err(|_| format!("--min-uid takes a number, not {v:?}"))?,
                 );
             }
+            Long("config") => config = ConfigChoice::File(value(&mut p)?),
+            Long("no-config") => config = ConfigChoice::None,
             Short('f') | Long("format") if sub == "check" => {
                 format = match value(&mut p)?.as_str() {
                     "text" => Format::Text,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
-                    other => return Err(format!("unknown format {other:?} (text, json or sarif)")),
+                    "github" => Format::Github,
+                    other => {
+                        return Err(format!(
+                            "unknown format {other:?} (text, json, sarif or github)"
+                        ));
+                    }
                 };
             }
             Long("unsafe") if sub == "harden" => unsafe_ = true,
@@ -186,6 +214,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             other => return Err(other.unexpected().to_string()),
         }
     }
+    flags.apply(&mut podsec::Options::default())?;
+    let settings = Setup { flags, config };
     if force && mode != HardenMode::Write {
         return Err("--force only applies with --write".into());
     }
@@ -200,19 +230,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         "check" => {
             needs_paths(&paths)?;
             Ok(Command::Check {
-                options,
+                settings,
                 format,
                 paths,
             })
         }
         "effective" => {
             needs_paths(&paths)?;
-            Ok(Command::Effective { options, paths })
+            Ok(Command::Effective { settings, paths })
         }
         "harden" => {
             needs_paths(&paths)?;
             Ok(Command::Harden {
-                options,
+                settings,
                 unsafe_,
                 mode,
                 force,
@@ -227,6 +257,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             needs_paths(&paths)?;
             Ok(Command::Decode { paths })
         }
+        "lsp" => Ok(Command::Lsp),
         "help" => Ok(Command::Help),
         other => Err(format!("unknown command {other:?}")),
     }

@@ -6,12 +6,16 @@
 //! or unparseable input.
 
 mod args;
+mod config;
+mod github;
 mod input;
+mod lsp;
 mod render;
 mod sarif;
 mod write;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -89,19 +93,23 @@ fn run() -> Result<u8> {
             }
         },
         Command::Check {
-            options,
+            settings,
             format,
             paths,
-        } => check(&options, format, &paths),
-        Command::Effective { options, paths } => effective(&options, &paths),
+        } => check(&Project::new(settings)?, format, &paths),
+        Command::Effective { settings, paths } => effective(&Project::new(settings)?, &paths),
         Command::Decode { paths } => decode(&paths),
         Command::Harden {
-            options,
+            settings,
             unsafe_,
             mode,
             force,
             paths,
-        } => harden(&options, unsafe_, mode, force, &paths),
+        } => harden(&Project::new(settings)?, unsafe_, mode, force, &paths),
+        Command::Lsp => {
+            lsp::run_stdio()?;
+            Ok(0)
+        }
     }
 }
 
@@ -115,29 +123,68 @@ fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn check(options: &podsec::Options, format: Format, paths: &[String]) -> Result<u8> {
-    let results: Vec<(String, Analysis)> = input::read_all(paths)
+/// The flags of a run and the project configuration they sit on.
+struct Project {
+    flags: config::Settings,
+    config: config::Config,
+}
+
+impl Project {
+    fn new(setup: args::Setup) -> Result<Project> {
+        let config = match &setup.config {
+            args::ConfigChoice::Discover => config::Config::discover(Path::new("."))?,
+            args::ConfigChoice::File(path) => config::Config::load(Path::new(path))?,
+            args::ConfigChoice::None => config::Config::default(),
+        };
+        Ok(Project {
+            flags: setup.flags,
+            config,
+        })
+    }
+
+    /// The options for one input (the configuration's overrides for its path, then the flags).
+    fn options_for(&self, path: &str) -> podsec::Options {
+        self.config.options_for(path, &self.flags)
+    }
+}
+
+/// One input judged: its name, the options it was judged with, and the analysis.
+pub(crate) struct Checked {
+    pub(crate) path: String,
+    pub(crate) options: podsec::Options,
+    pub(crate) analysis: Analysis,
+}
+
+fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
+    let results: Vec<Checked> = input::read_all(paths)
         .map(|i| {
-            let a = analyze(&i, options);
-            (i.path, a)
+            let options = project.options_for(&i.path);
+            let analysis = analyze(&i, &options);
+            Checked {
+                path: i.path,
+                options,
+                analysis,
+            }
         })
         .collect();
+    let base = project.options_for("-");
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &render::json(options, &results))?;
+            serde_json::to_writer_pretty(&mut out, &render::json(&base, &results))?;
             writeln!(out)?;
         }
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut out, &sarif::sarif(&results))?;
             writeln!(out)?;
         }
-        Format::Text => render::text(&mut out, options, &results, color_enabled())?,
+        Format::Github => github::annotations(&mut out, &results)?,
+        Format::Text => render::text(&mut out, &results, color_enabled())?,
     }
     out.flush()?;
     let mut status = Status::default();
-    for (_, a) in &results {
-        status.add(a);
+    for c in &results {
+        status.add(&c.analysis);
     }
     Ok(status.code())
 }
@@ -171,10 +218,7 @@ struct Status {
 impl Status {
     fn add(&mut self, a: &Analysis) {
         self.errors |= !a.errors.is_empty();
-        self.stopped |= a
-            .objects
-            .iter()
-            .any(|o| !o.allowed || render::stopped_by(o).is_some());
+        self.stopped |= a.objects.iter().any(render::stops);
     }
 
     fn code(&self) -> u8 {
@@ -228,11 +272,11 @@ fn decode(paths: &[String]) -> Result<u8> {
     Ok(u8::from(errors) * 2)
 }
 
-fn effective(options: &podsec::Options, paths: &[String]) -> Result<u8> {
+fn effective(project: &Project, paths: &[String]) -> Result<u8> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut errors = false;
     for i in input::read_all(paths) {
-        let a = analyze(&i, options);
+        let a = analyze(&i, &project.options_for(&i.path));
         render::effective(&mut out, &i.path, &a, color_enabled())?;
         errors |= !a.errors.is_empty();
     }
@@ -241,7 +285,7 @@ fn effective(options: &podsec::Options, paths: &[String]) -> Result<u8> {
 }
 
 fn harden(
-    options: &podsec::Options,
+    project: &Project,
     unsafe_: bool,
     mode: args::HardenMode,
     force: bool,
@@ -250,17 +294,19 @@ fn harden(
     if mode == args::HardenMode::Write && paths.iter().any(|p| p == "-") {
         bail!("--write needs file paths, not standard input");
     }
-    let hopts = podsec::HardenOptions {
-        analysis: options.clone(),
-        threshold: if unsafe_ {
-            podsec::Applicability::Unsafe
-        } else {
-            podsec::Applicability::Safe
-        },
+    let threshold = if unsafe_ {
+        podsec::Applicability::Unsafe
+    } else {
+        podsec::Applicability::Safe
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut status = Status::default();
     for input in input::read_all(paths) {
+        let options = project.options_for(&input.path);
+        let hopts = podsec::HardenOptions {
+            analysis: options.clone(),
+            threshold,
+        };
         let path = render::clean(&input.path);
         let text = match &input.text {
             Ok(text) => text,
@@ -276,7 +322,7 @@ fn harden(
             }
         };
         let hardened = podsec::harden(text, &hopts);
-        status.add(&podsec::analyze(&hardened.text, options));
+        status.add(&podsec::analyze(&hardened.text, &options));
         match mode {
             args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes())?,
             args::HardenMode::Diff => {

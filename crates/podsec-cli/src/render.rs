@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use podsec::{Analysis, FindingLevel, ObjectReport, Options};
 
+use crate::Checked;
+
 /// Who would stop an object even when Pod Security Admission admits it: the API server
 /// ([`FindingLevel::Rejected`]) before the kubelet or runtime ([`FindingLevel::Refused`]).
 pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
@@ -16,6 +18,14 @@ pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
         .map(|f| f.level)
         .filter(|l| matches!(l, FindingLevel::Rejected | FindingLevel::Refused))
         .min()
+}
+
+/// Whether Kubernetes would not run the object, leaving out what inline ignores suppress: a denial
+/// counts unless every Pod Security Standards finding behind it is suppressed.
+pub(crate) fn stops(o: &ObjectReport) -> bool {
+    let denied = !o.allowed
+        && (o.findings.iter().any(|f| f.pss) || !o.suppressed.iter().any(|s| s.finding.pss));
+    denied || stopped_by(o).is_some()
 }
 
 /// Text from the input (names, paths, messages quoting values) made safe for a terminal: control
@@ -56,26 +66,32 @@ pub(crate) struct Report<'a> {
 #[derive(Serialize)]
 struct FileReport<'a> {
     path: &'a str,
+    /// The level and evaluated version this file was judged at (`.podsec.toml` overrides may
+    /// differ per path).
+    level: &'static str,
+    version: String,
     errors: &'a [podsec::ParseError],
     objects: &'a [podsec::ObjectReport],
     skipped: &'a [podsec::Skipped],
 }
 
-pub(crate) fn json<'a>(options: &Options, results: &'a [(String, Analysis)]) -> Report<'a> {
+pub(crate) fn json<'a>(options: &Options, results: &'a [Checked]) -> Report<'a> {
     Report {
         allowed: results
             .iter()
-            .all(|(_, a)| a.errors.is_empty() && a.objects.iter().all(|o| o.allowed)),
+            .all(|c| c.analysis.errors.is_empty() && c.analysis.objects.iter().all(|o| o.allowed)),
         level: options.level.as_str(),
         version: podsec::analysis::policy_version(options).evaluated_label(),
         requested_version: options.version.label(),
         files: results
             .iter()
-            .map(|(path, a)| FileReport {
-                path,
-                errors: &a.errors,
-                objects: &a.objects,
-                skipped: &a.skipped,
+            .map(|c| FileReport {
+                path: &c.path,
+                level: c.options.level.as_str(),
+                version: podsec::analysis::policy_version(&c.options).evaluated_label(),
+                errors: &c.analysis.errors,
+                objects: &c.analysis.objects,
+                skipped: &c.analysis.skipped,
             })
             .collect(),
     }
@@ -102,21 +118,16 @@ impl Paint {
     }
 }
 
-pub(crate) fn text(
-    out: &mut impl Write,
-    options: &Options,
-    results: &[(String, Analysis)],
-    color: bool,
-) -> std::io::Result<()> {
+pub(crate) fn text(out: &mut impl Write, results: &[Checked], color: bool) -> std::io::Result<()> {
     let paint = Paint(color);
-    let label = format!("{}:{}", options.level.as_str(), options.version.label());
-    let (mut objects, mut denied, mut findings) = (0, 0, 0);
-    let (mut stopped, mut errors) = (0, 0);
-    for (path, a) in results {
-        let path = clean(path);
+    let mut count = Counts::default();
+    for c in results {
+        let (a, options) = (&c.analysis, &c.options);
+        let label = format!("{}:{}", options.level.as_str(), options.version.label());
+        let path = clean(&c.path);
         writeln!(out, "{}", paint.wrap("1", &path))?;
         for e in &a.errors {
-            errors += 1;
+            count.errors += 1;
             writeln!(
                 out,
                 "  {} {}:{}:{}: {}",
@@ -127,56 +138,26 @@ pub(crate) fn text(
                 clean(&e.message)
             )?;
         }
+        // Objects rendered from one template (or base) together, in the order the sources first
+        // appear; objects that name no source first.
+        let mut sources: Vec<Option<&str>> = Vec::new();
         for o in &a.objects {
-            objects += 1;
-            let mut verdict = if o.allowed {
-                paint.wrap("32", &format!("admitted at {label}"))
-            } else {
-                denied += 1;
-                paint.wrap("1;31", &format!("denied at {label}"))
-            };
-            if let Some(level) = stopped_by(o) {
-                stopped += 1;
-                let by = match level {
-                    FindingLevel::Rejected => "but the API server rejects it",
-                    _ => "but the kubelet or runtime refuses it",
-                };
-                verdict = format!("{verdict}, {}", paint.wrap("1;31", by));
+            if !sources.contains(&o.source.as_deref()) {
+                sources.push(o.source.as_deref());
             }
-            writeln!(out, "  {}: {verdict}", heading(o))?;
-            if let Some(m) = &o.admission_message {
-                writeln!(out, "    {}", paint.wrap("2", &clean(m)))?;
-            }
-            for f in &o.findings {
-                findings += 1;
+        }
+        sources.sort_by_key(Option::is_some);
+        for source in sources {
+            if let Some(s) = source {
                 writeln!(
                     out,
-                    "    {}:{}:{} {} {} {}",
-                    path,
-                    f.line,
-                    f.column,
-                    paint.level(f.level),
-                    paint.wrap("1", &f.check),
-                    clean(&f.message)
+                    "  {} {}",
+                    paint.wrap("2", "from"),
+                    paint.wrap("1", &clean(s))
                 )?;
-                for r in &f.related {
-                    writeln!(
-                        out,
-                        "      {}:{}:{} {}",
-                        path,
-                        r.line,
-                        r.column,
-                        clean(&r.message)
-                    )?;
-                }
-                if let Some(fix) = &f.fix {
-                    writeln!(
-                        out,
-                        "      fix ({}): {}",
-                        fix.applicability.as_str(),
-                        clean(&fix.title)
-                    )?;
-                }
+            }
+            for o in a.objects.iter().filter(|o| o.source.as_deref() == source) {
+                object(out, &paint, &path, &label, o, &mut count)?;
             }
         }
         for s in &a.skipped {
@@ -194,15 +175,105 @@ pub(crate) fn text(
             )?;
         }
     }
-    let mut summary = format!("{objects} objects, {denied} denied");
-    if stopped > 0 {
-        let _ = write!(summary, ", {stopped} rejected or refused");
+    let mut summary = format!("{} objects, {} denied", count.objects, count.denied);
+    if count.stopped > 0 {
+        let _ = write!(summary, ", {} rejected or refused", count.stopped);
     }
-    let _ = write!(summary, ", {findings} findings");
-    if errors > 0 {
-        let _ = write!(summary, ", {errors} errors");
+    let _ = write!(summary, ", {} findings", count.findings);
+    if count.suppressed > 0 {
+        let _ = write!(summary, ", {} suppressed", count.suppressed);
+    }
+    if count.errors > 0 {
+        let _ = write!(summary, ", {} errors", count.errors);
     }
     writeln!(out, "{summary}")?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct Counts {
+    objects: usize,
+    denied: usize,
+    stopped: usize,
+    findings: usize,
+    suppressed: usize,
+    errors: usize,
+}
+
+fn object(
+    out: &mut impl Write,
+    paint: &Paint,
+    path: &str,
+    label: &str,
+    o: &ObjectReport,
+    count: &mut Counts,
+) -> std::io::Result<()> {
+    count.objects += 1;
+    let mut verdict = if o.allowed {
+        paint.wrap("32", &format!("admitted at {label}"))
+    } else {
+        count.denied += 1;
+        paint.wrap("1;31", &format!("denied at {label}"))
+    };
+    if let Some(level) = stopped_by(o) {
+        count.stopped += 1;
+        let by = match level {
+            FindingLevel::Rejected => "but the API server rejects it",
+            _ => "but the kubelet or runtime refuses it",
+        };
+        verdict = format!("{verdict}, {}", paint.wrap("1;31", by));
+    }
+    writeln!(out, "  {}: {verdict}", heading(o))?;
+    if let Some(m) = &o.admission_message {
+        writeln!(out, "    {}", paint.wrap("2", &clean(m)))?;
+    }
+    for f in &o.findings {
+        count.findings += 1;
+        writeln!(
+            out,
+            "    {}:{}:{} {} {} {}",
+            path,
+            f.line,
+            f.column,
+            paint.level(f.level),
+            paint.wrap("1", &f.check),
+            clean(&f.message)
+        )?;
+        for r in &f.related {
+            writeln!(
+                out,
+                "      {}:{}:{} {}",
+                path,
+                r.line,
+                r.column,
+                clean(&r.message)
+            )?;
+        }
+        if let Some(fix) = &f.fix {
+            writeln!(
+                out,
+                "      fix ({}): {}",
+                fix.applicability.as_str(),
+                clean(&fix.title)
+            )?;
+        }
+    }
+    for s in &o.suppressed {
+        count.suppressed += 1;
+        let f = &s.finding;
+        writeln!(
+            out,
+            "    {}:{}:{} {} {} {} (ignored on line {}: {})",
+            path,
+            f.line,
+            f.column,
+            paint.wrap("2", "suppressed"),
+            f.check,
+            clean(&f.message),
+            s.suppression.line,
+            clean(&s.suppression.reason)
+        )?;
+    }
     Ok(())
 }
 

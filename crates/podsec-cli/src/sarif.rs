@@ -2,9 +2,11 @@
 
 use serde_json::{Value, json};
 
-use podsec::{Analysis, FindingLevel};
+use podsec::{Check, Finding, FindingLevel, ObjectReport};
 
-pub(crate) fn sarif(results: &[(String, Analysis)]) -> Value {
+use crate::Checked;
+
+pub(crate) fn sarif(results: &[Checked]) -> Value {
     let checks = podsec::check::all();
     let rules: Vec<Value> = checks
         .iter()
@@ -19,9 +21,9 @@ pub(crate) fn sarif(results: &[(String, Analysis)]) -> Value {
         })
         .collect();
     let mut out = Vec::new();
-    for (path, a) in results {
-        let uri = path.trim_start_matches("./");
-        for e in &a.errors {
+    for c in results {
+        let uri = c.path.trim_start_matches("./");
+        for e in &c.analysis.errors {
             out.push(json!({
                 "ruleId": "parse-error",
                 "level": "error",
@@ -29,39 +31,17 @@ pub(crate) fn sarif(results: &[(String, Analysis)]) -> Value {
                 "locations": [location(uri, e.line, e.column)],
             }));
         }
-        for o in &a.objects {
+        for o in &c.analysis.objects {
             for f in &o.findings {
-                let level = match f.level {
-                    FindingLevel::Rejected
-                    | FindingLevel::Refused
-                    | FindingLevel::Baseline
-                    | FindingLevel::Restricted => "error",
-                    FindingLevel::Hardening | FindingLevel::Warning => "warning",
-                };
-                let mut r = json!({
-                    "ruleId": f.check,
-                    "level": level,
-                    "message": { "text": f.message },
-                    "locations": [location(uri, f.line, f.column)],
-                    "properties": { "object": format!("{}/{}", o.kind, o.name), "podsecLevel": f.level.as_str() },
-                });
-                if let Some(i) = checks.iter().position(|c| c.id == f.check) {
-                    r["ruleIndex"] = json!(i);
-                }
-                if !f.related.is_empty() {
-                    r["relatedLocations"] = Value::Array(
-                        f.related
-                            .iter()
-                            .enumerate()
-                            .map(|(i, rel)| {
-                                let mut l = location(uri, rel.line, rel.column);
-                                l["id"] = json!(i);
-                                l["message"] = json!({ "text": rel.message });
-                                l
-                            })
-                            .collect(),
-                    );
-                }
+                out.push(result(&checks, uri, o, f));
+            }
+            for s in &o.suppressed {
+                let mut r = result(&checks, uri, o, &s.finding);
+                r["suppressions"] = json!([{
+                    "kind": "inSource",
+                    "justification": s.suppression.reason,
+                    "location": location(uri, s.suppression.line, 1),
+                }]);
                 out.push(r);
             }
         }
@@ -74,6 +54,51 @@ pub(crate) fn sarif(results: &[(String, Analysis)]) -> Value {
             "results": out,
         }],
     })
+}
+
+/// One result. An object rendered by Helm or Kustomize also names its template or base file as a
+/// related location (the line is the rendered file's, so the template's region is left out).
+fn result(checks: &[&Check], uri: &str, o: &ObjectReport, f: &Finding) -> Value {
+    let level = match f.level {
+        FindingLevel::Rejected
+        | FindingLevel::Refused
+        | FindingLevel::Baseline
+        | FindingLevel::Restricted => "error",
+        FindingLevel::Hardening | FindingLevel::Warning => "warning",
+    };
+    let mut r = json!({
+        "ruleId": f.check,
+        "level": level,
+        "message": { "text": f.message },
+        "locations": [location(uri, f.line, f.column)],
+        "properties": { "object": format!("{}/{}", o.kind, o.name), "podsecLevel": f.level.as_str() },
+    });
+    if let Some(i) = checks.iter().position(|c| c.id == f.check) {
+        r["ruleIndex"] = json!(i);
+    }
+    let mut related: Vec<Value> = f
+        .related
+        .iter()
+        .map(|rel| {
+            let mut l = location(uri, rel.line, rel.column);
+            l["message"] = json!({ "text": rel.message });
+            l
+        })
+        .collect();
+    if let Some(source) = &o.source {
+        r["properties"]["source"] = json!(source);
+        related.push(json!({
+            "physicalLocation": { "artifactLocation": { "uri": source } },
+            "message": { "text": format!("{}/{} is rendered from {source}", o.kind, o.name) },
+        }));
+    }
+    if !related.is_empty() {
+        for (i, l) in related.iter_mut().enumerate() {
+            l["id"] = json!(i);
+        }
+        r["relatedLocations"] = Value::Array(related);
+    }
+    r
 }
 
 fn location(uri: &str, line: usize, column: usize) -> Value {

@@ -1,0 +1,93 @@
+//! `--format github`: GitHub Actions workflow commands, which the runner turns into annotations on
+//! the pull request's files (`::error file=F,line=L,col=C,title=T::MESSAGE`).
+//!
+//! Findings that stop an object (Pod Security Standards, `rejected`, `refused`) and read errors are
+//! `error`s; hardening advice and warnings are `warning`s; suppressed findings are not annotated.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use podsec::FindingLevel;
+
+use crate::Checked;
+
+pub(crate) fn annotations(out: &mut impl Write, results: &[Checked]) -> std::io::Result<()> {
+    for c in results {
+        let file = c.path.trim_start_matches("./");
+        for e in &c.analysis.errors {
+            command(
+                out,
+                "error",
+                file,
+                e.line,
+                e.column,
+                "podsec: error",
+                &e.message,
+            )?;
+        }
+        for o in &c.analysis.objects {
+            for f in &o.findings {
+                let kind = match f.level {
+                    FindingLevel::Hardening | FindingLevel::Warning => "warning",
+                    _ => "error",
+                };
+                let mut title = format!("podsec {} ({})", f.check, f.level.as_str());
+                let mut message = format!("{} {}: {}", o.kind, o.name, f.message);
+                if let Some(source) = &o.source {
+                    let _ = write!(title, " in {source}");
+                    let _ = write!(message, " (rendered from {source})");
+                }
+                if let Some(fix) = &f.fix {
+                    let _ = write!(
+                        message,
+                        "\nfix ({}): {}",
+                        fix.applicability.as_str(),
+                        fix.title
+                    );
+                }
+                command(out, kind, file, f.line, f.column, &title, &message)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn command(
+    out: &mut impl Write,
+    kind: &str,
+    file: &str,
+    line: usize,
+    col: usize,
+    title: &str,
+    message: &str,
+) -> std::io::Result<()> {
+    let mut props = String::new();
+    if file != "-" {
+        let _ = write!(props, "file={},", property(file));
+    }
+    let _ = write!(props, "line={line},col={col},title={}", property(title));
+    writeln!(out, "::{kind} {props}::{}", data(message))
+}
+
+/// A command's message, escaped as the runner reads it back.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A command's property value, escaped as the runner reads it back.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_runner() {
+        assert_eq!(data("50%\r\nnext"), "50%25%0D%0Anext");
+        assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}
