@@ -4,6 +4,7 @@
 //! replacement of `harden --write`.
 
 mod inputs;
+mod integrations;
 mod write;
 
 use std::io::Write;
