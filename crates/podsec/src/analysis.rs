@@ -100,26 +100,46 @@ pub struct Skipped {
 /// Analyses a text holding one or more YAML or JSON documents.
 #[must_use]
 pub fn analyze(text: &str, options: &Options) -> Analysis {
-    let stream = yaml::parse_stream(text);
+    let mut analysis = analyze_all(text, options);
+    limit(&mut analysis);
+    analysis
+}
+
+/// At most this many findings of one check in one container are listed; the rest are counted in
+/// one last finding. (A 1 MB capability list would otherwise list 90,000 findings.)
+pub const MAX_FINDINGS_PER_CHECK: usize = 100;
+/// At most this many skipped objects are listed; the rest are counted in one last entry.
+pub const MAX_SKIPPED_LISTED: usize = 1000;
+
+/// Every finding and skipped object, unlimited: what the hardening engine reads, since each finding
+/// may carry a fix. [`analyze`] is this with long runs of one check counted instead of listed.
+#[must_use]
+pub fn analyze_all(text: &str, options: &Options) -> Analysis {
     let mut analysis = Analysis {
         level: options.level,
         requested_version: options.version,
         version: policy_version(options).evaluated_label(),
-        errors: stream
-            .errors
-            .iter()
-            .map(|e| ParseError {
-                message: e.message.clone(),
-                line: e.span.line,
-                column: e.span.col,
-                document: e.document,
-            })
-            .collect(),
+        errors: Vec::new(),
         objects: Vec::new(),
         skipped: Vec::new(),
     };
-    for doc in &stream.documents {
-        for entry in manifest::objects(doc) {
+    // One document at a time: its tree is dropped once its objects are analysed, so memory follows
+    // the largest document and the results, not the whole text.
+    for item in yaml::documents(text) {
+        let doc = match item {
+            Ok(doc) => doc,
+            Err(e) => {
+                analysis.errors.push(ParseError {
+                    message: e.message,
+                    line: e.span.line,
+                    column: e.span.col,
+                    document: e.document,
+                });
+                continue;
+            }
+        };
+        let first = analysis.objects.len();
+        for entry in manifest::objects(&doc) {
             match entry {
                 Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
                     kind: obj.kind,
@@ -131,13 +151,73 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
                 }),
                 Entry::Workload(obj, pod) => analysis
                     .objects
-                    .push(analyze_object(doc, &obj, &pod, options)),
+                    .push(analyze_object(&doc, &obj, &pod, options)),
             }
         }
+        if let Some(objects) = analysis.objects.get_mut(first..) {
+            crate::source::annotate(text, &doc, objects);
+        }
     }
-    crate::source::annotate(text, &stream, &mut analysis.objects);
     crate::suppress::apply(text, &mut analysis);
     analysis
+}
+
+/// Keeps the listing readable and its memory bounded: the first [`MAX_FINDINGS_PER_CHECK`] findings
+/// of each check per container and the first [`MAX_SKIPPED_LISTED`] skipped objects, each remainder
+/// counted in one notice.
+fn limit(analysis: &mut Analysis) {
+    for object in &mut analysis.objects {
+        let mut counts: std::collections::HashMap<(String, Option<String>), usize> =
+            std::collections::HashMap::new();
+        let mut kept = Vec::with_capacity(object.findings.len());
+        let mut notices: Vec<Finding> = Vec::new();
+        for f in std::mem::take(&mut object.findings) {
+            let n = counts
+                .entry((f.check.clone(), f.container.clone()))
+                .or_insert(0);
+            *n += 1;
+            if *n <= MAX_FINDINGS_PER_CHECK {
+                kept.push(f);
+            } else if *n == MAX_FINDINGS_PER_CHECK + 1 {
+                let mut notice = f;
+                notice.fix = None;
+                notice.related = Vec::new();
+                notices.push(notice);
+            }
+        }
+        for mut notice in notices {
+            let total = counts
+                .get(&(notice.check.clone(), notice.container.clone()))
+                .copied()
+                .unwrap_or(0);
+            notice.message = format!(
+                "and {} more findings of this check here, not listed (podsec lists the first {MAX_FINDINGS_PER_CHECK})",
+                total - MAX_FINDINGS_PER_CHECK
+            );
+            kept.push(notice);
+        }
+        kept.sort_by_key(|f| (f.level, f.line, f.column));
+        object.findings = kept;
+    }
+    if analysis.skipped.len() > MAX_SKIPPED_LISTED {
+        let more = analysis.skipped.len() - MAX_SKIPPED_LISTED;
+        analysis.skipped.truncate(MAX_SKIPPED_LISTED);
+        let last = analysis
+            .skipped
+            .last()
+            .map_or((0, 1), |s| (s.document, s.line));
+        analysis.skipped.push(Skipped {
+            kind: String::new(),
+            api_version: String::new(),
+            name: String::new(),
+            document: last.0,
+            line: last.1,
+            reason: format!(
+                "and {more} more objects that are not workloads, not listed (podsec lists the first {MAX_SKIPPED_LISTED})"
+            ),
+        });
+        analysis.skipped.shrink_to_fit();
+    }
 }
 
 fn analyze_object(

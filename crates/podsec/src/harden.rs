@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, analyze};
+use crate::analysis::{Analysis, analyze_all as analyze};
 use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg};
 use crate::model::{FindingLevel, Options};
 use crate::yaml;

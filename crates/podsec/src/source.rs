@@ -15,12 +15,9 @@ pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
 
 /// Sets [`ObjectReport::source`] of every object: the Kustomize origin annotation when the object
 /// has one, else the `# Source:` comment Helm wrote above its document.
-pub fn annotate(text: &str, stream: &yaml::Stream, objects: &mut [ObjectReport]) {
+pub fn annotate(text: &str, doc: &yaml::Document, objects: &mut [ObjectReport]) {
+    let Some(root) = doc.root() else { return };
     for o in objects {
-        let Some(doc) = stream.documents.iter().find(|d| d.index == o.document) else {
-            continue;
-        };
-        let Some(root) = doc.root() else { continue };
         o.source = object_at(root, o.line)
             .and_then(origin)
             .or_else(|| helm_source(text, root.span().start));

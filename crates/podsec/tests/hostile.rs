@@ -288,12 +288,83 @@ fn long_capability_lists_are_read_in_linear_time() {
     let text = format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: caps\nspec:\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      capabilities:\n        add:\n{names}        drop:\n{names}"
     );
-    let a = run("capability added and dropped, 2 x 20,000", &text);
+    // Every finding: the listing `analyze` returns keeps 100 of them and counts the rest.
+    let a = podsec::analysis::analyze_all(&text, &Options::default());
     assert!(a.errors.is_empty(), "{:?}", a.errors);
+    let listed = run("capability added and dropped, 2 x 20,000", &text);
+    let notice = listed.objects[0]
+        .findings
+        .iter()
+        .filter(|f| f.check == "capability-added-and-dropped")
+        .last()
+        .unwrap();
+    assert!(
+        notice.message.starts_with(&format!("and {} more", n - 100)),
+        "{}",
+        notice.message
+    );
     let both = a.objects[0]
         .findings
         .iter()
         .filter(|f| f.check == "capability-added-and-dropped")
         .count();
     assert_eq!(both, n);
+}
+
+/// A capability list of 90,000 names: each check lists at most 100 findings per container and counts
+/// the rest in one notice, so the result stays readable and bounded.
+#[test]
+fn findings_of_one_check_are_listed_up_to_the_limit() {
+    let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        drop: [{}]\n",
+        caps.join(", ")
+    );
+    let a = run("90,000 capabilities", &text);
+    let findings = &a.objects[0].findings;
+    let mut per_check: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *per_check.entry(f.check.as_str()).or_default() += 1;
+    }
+    assert!(
+        per_check
+            .values()
+            .all(|&n| n <= podsec::analysis::MAX_FINDINGS_PER_CHECK + 1),
+        "{per_check:?}"
+    );
+    let notice = findings
+        .iter()
+        .find(|f| {
+            f.message.starts_with("and ") && f.message.contains("more findings of this check")
+        })
+        .expect("a notice counting the findings not listed");
+    assert!(notice.fix.is_none());
+}
+
+/// 2 MB of tiny JSON documents: every document is read, the first 1,000 skipped objects are listed
+/// and the rest counted.
+#[test]
+fn skipped_objects_are_listed_up_to_the_limit() {
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 2 * 1024 * 1024 {
+        text.push_str("{\"a\":1}\n");
+        n += 1;
+    }
+    let a = run("tiny JSON documents", &text);
+    assert!(
+        a.errors.is_empty(),
+        "{:?}",
+        &a.errors[..a.errors.len().min(3)]
+    );
+    assert_eq!(a.skipped.len(), podsec::analysis::MAX_SKIPPED_LISTED + 1);
+    let last = a.skipped.last().unwrap();
+    assert!(
+        last.reason.starts_with(&format!(
+            "and {} more",
+            n - podsec::analysis::MAX_SKIPPED_LISTED
+        )),
+        "{}",
+        last.reason
+    );
 }
