@@ -295,8 +295,7 @@ fn long_capability_lists_are_read_in_linear_time() {
     let notice = listed.objects[0]
         .findings
         .iter()
-        .filter(|f| f.check == "capability-added-and-dropped")
-        .last()
+        .rfind(|f| f.check == "capability-added-and-dropped")
         .unwrap();
     assert!(
         notice.message.starts_with(&format!("and {} more", n - 100)),

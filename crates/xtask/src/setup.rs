@@ -35,13 +35,14 @@ pub(crate) fn run_command(args: &[String]) -> Result {
 /// Runs every setup step, printing what each did and how long it took.
 pub(crate) fn ensure() -> Result {
     println!("setup: checking the toolchain");
-    let steps: [(&str, SetupStep); 7] = [
+    let steps: [(&str, SetupStep); 8] = [
         ("wasm32 target", wasm_target),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
         ("trunk", trunk),
         ("chromium", chromium),
         ("npm packages", npm_packages),
         ("yaml oracle", yaml_oracle),
+        ("pre-commit", pre_commit),
         ("versions agree", versions_agree),
     ];
     let mut total = Duration::ZERO;
@@ -130,6 +131,30 @@ fn chromium() -> Result<String> {
     }
     apt_install(&["chromium", "chromium-driver"])?;
     Ok("installed chromium and chromium-driver".into())
+}
+
+/// The pre-commit release the hook test (crates/podsec-cli/tests) runs our `.pre-commit-hooks.yaml`
+/// with, from PyPI.
+const PRE_COMMIT_VERSION: &str = "4.7.0";
+
+fn pre_commit() -> Result<String> {
+    let current = stdout_of(&mut cmd("pre-commit", &["--version"]));
+    if current.as_deref().map(str::trim) == Some(&format!("pre-commit {PRE_COMMIT_VERSION}")) {
+        return Ok(format!("{PRE_COMMIT_VERSION} already installed"));
+    }
+    let python = if on_path("python3") { "python3" } else { "python" };
+    run(&mut cmd(
+        python,
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("pre-commit=={PRE_COMMIT_VERSION}"),
+        ],
+    ))?;
+    Ok(format!("installed pre-commit {PRE_COMMIT_VERSION}"))
 }
 
 /// Go's sources of Kubernetes' YAML decoder, as Debian packages them.

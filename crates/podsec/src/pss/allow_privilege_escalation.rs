@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who, windows_exempt};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, who, windows_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {

@@ -4,8 +4,7 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
-    windows_exempt,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who, windows_exempt,
 };
 use crate::rule::{Check, Docs};
 
