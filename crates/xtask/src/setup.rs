@@ -142,7 +142,11 @@ fn pre_commit() -> Result<String> {
     if current.as_deref().map(str::trim) == Some(&format!("pre-commit {PRE_COMMIT_VERSION}")) {
         return Ok(format!("{PRE_COMMIT_VERSION} already installed"));
     }
-    let python = if on_path("python3") { "python3" } else { "python" };
+    let python = if on_path("python3") {
+        "python3"
+    } else {
+        "python"
+    };
     run(&mut cmd(
         python,
         &[
