@@ -303,3 +303,40 @@ fn the_parser_error_texts_the_repairs_depend_on() {
     let c = s.documents[1].root().unwrap().get("c").unwrap().items();
     assert_eq!(c[1].as_str(), Some("-"));
 }
+
+/// Regression tests, one per class of divergence the oracle found (crates/podsec/tests/yaml_oracle.rs).
+#[test]
+fn oracle_divergence_classes() {
+    // A document end marker before any document: go-yaml "did not find expected node content".
+    let s = parse_stream("# c\n...\nb: 1\n");
+    assert!(s.documents.is_empty() && s.errors.len() == 1, "{s:?}");
+    // After a closed flow root, go-yaml stops reading, unless a tab starts a later line.
+    let s = parse_stream("&a [1]\n- 2\n");
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(s.documents[0].root().unwrap().items().len(), 1);
+    let s = parse_stream("&a [1]\n\tb: 1\n");
+    assert!(s.documents.is_empty(), "a tab after the root is refused");
+    // A null key dropped by a later duplicate of its map is no error; one that survives is.
+    assert!(parse_stream("a: {~: 1}\na: 2\n").errors.is_empty());
+    assert!(!parse_stream("a: {~: 1}\n").errors.is_empty());
+    // A null key merged in from an anchor survives the merge.
+    assert!(
+        !parse_stream("b: &b {~: 1}\nc: {<<: *b}\nb: 2\n")
+            .errors
+            .is_empty()
+    );
+}
+
+fn one_error(text: &str) -> String {
+    let s = parse_stream(text);
+    s.errors
+        .first()
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn int_and_string_keys_that_become_one_json_key_keep_both_values() {
+    // Kubernetes converts both and fails on the null key inside the int-keyed map, whichever wins.
+    assert!(one_error("1: {~: x}\n'1': 2\n").starts_with("Kubernetes cannot convert"));
+}
