@@ -23,6 +23,7 @@ pub mod glossary;
 pub mod harden;
 pub mod hardening;
 pub mod ingest;
+pub mod lessons;
 pub mod manifest;
 pub mod model;
 pub mod permalink;
