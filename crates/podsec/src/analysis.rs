@@ -23,6 +23,11 @@ pub struct Analysis {
     pub objects: Vec<ObjectReport>,
     /// Objects that are not workloads (or that have no pod template), with the reason.
     pub skipped: Vec<Skipped>,
+    /// Namespace admission: every namespace the objects go to, with its Pod Security labels and
+    /// what it admits; present when the text holds a Namespace or the options give an admission
+    /// configuration or a namespace (see [`crate::admission`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission: Option<crate::admission::AdmissionReport>,
 }
 
 /// One workload object.
@@ -61,6 +66,10 @@ pub struct ObjectReport {
     /// Findings that a `# podsec:ignore=CHECK reason` comment suppresses (see [`crate::suppress`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// What Pod Security Admission does with the object in its namespace, mode by mode (see
+    /// [`crate::admission`]); present when [`Analysis::admission`] is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission: Option<crate::admission::ObjectAdmission>,
 }
 
 /// One container of a workload.
@@ -122,7 +131,9 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
         errors: Vec::new(),
         objects: Vec::new(),
         skipped: Vec::new(),
+        admission: None,
     };
+    let mut namespaces = Vec::new();
     // One document at a time: its tree is dropped once its objects are analysed, so memory follows
     // the largest document and the results, not the whole text.
     for item in yaml::documents(text) {
@@ -141,6 +152,9 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
         let first = analysis.objects.len();
         for entry in manifest::objects(&doc) {
             match entry {
+                Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {
+                    namespaces.push(crate::admission::namespace(&obj));
+                }
                 Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
                     kind: obj.kind,
                     api_version: obj.api_version,
@@ -159,6 +173,7 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
         }
     }
     crate::suppress::apply(text, &mut analysis);
+    crate::admission::decide(text, options, namespaces, &mut analysis);
     analysis
 }
 
@@ -280,6 +295,7 @@ fn analyze_object(
         pod_path: pod.path.clone(),
         source: None,
         suppressed: Vec::new(),
+        admission: None,
     }
 }
 

@@ -165,6 +165,18 @@ pub struct Options {
     pub disable_rules: Vec<String>,
     /// Minimum UID for the `low-uid` hardening rule, when enabled.
     pub min_uid: Option<i64>,
+    /// The PodSecurity plugin's configuration (an `AdmissionConfiguration` holding a
+    /// `PodSecurityConfiguration`, or the latter alone), as YAML or JSON text: cluster defaults and
+    /// exemptions for namespace admission (see [`crate::admission`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission_config: Option<String>,
+    /// The namespace of objects that name none (`kubectl apply --namespace`); `None` means
+    /// `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The user that sends the requests (`kubectl` as this user), for usernames exemptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 impl Default for Options {
@@ -180,6 +192,9 @@ impl Default for Options {
             enable_rules: Vec::new(),
             disable_rules: Vec::new(),
             min_uid: None,
+            admission_config: None,
+            namespace: None,
+            username: None,
         }
     }
 }

@@ -401,6 +401,8 @@ mod tests {
                 enable_rules: vec!["low-uid".into()],
                 disable_rules: vec!["root-group".into()],
                 min_uid: Some(10000),
+                // Namespace admission settings are not in links yet (issue 17).
+                ..Options::default()
             },
             include_unsafe: true,
         };
