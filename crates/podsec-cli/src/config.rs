@@ -45,6 +45,15 @@ pub(crate) struct Settings {
     #[serde(default)]
     pub(crate) disable: Vec<String>,
     pub(crate) min_uid: Option<i64>,
+    /// `--admission-config FILE`: the file's text (flags only).
+    #[serde(skip)]
+    pub(crate) admission_config: Option<String>,
+    /// `--namespace NS` (flags only).
+    #[serde(skip)]
+    pub(crate) namespace: Option<String>,
+    /// `--as USER` (flags only).
+    #[serde(skip)]
+    pub(crate) username: Option<String>,
 }
 
 impl Settings {
@@ -99,6 +108,15 @@ impl Settings {
         }
         if let Some(v) = self.min_uid {
             options.min_uid = Some(v);
+        }
+        if let Some(v) = &self.admission_config {
+            options.admission_config = Some(v.clone());
+        }
+        if let Some(v) = &self.namespace {
+            options.namespace = Some(v.clone());
+        }
+        if let Some(v) = &self.username {
+            options.username = Some(v.clone());
         }
         Ok(())
     }

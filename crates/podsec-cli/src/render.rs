@@ -25,7 +25,17 @@ pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
 pub(crate) fn stops(o: &ObjectReport) -> bool {
     let denied = !o.allowed
         && (o.findings.iter().any(|f| f.pss) || !o.suppressed.iter().any(|s| s.finding.pss));
-    denied || stopped_by(o).is_some()
+    denied || stopped_by(o).is_some() || refused_by_namespace(o)
+}
+
+/// Whether the object's namespace refuses it, or the pods its controller creates, in `enforce`
+/// mode (or kubectl does not send it).
+pub(crate) fn refused_by_namespace(o: &ObjectReport) -> bool {
+    o.admission.as_ref().is_some_and(|a| {
+        a.client_error.is_some()
+            || a.request.refused()
+            || a.pods.as_ref().is_some_and(|p| p.modes.refused())
+    })
 }
 
 /// Text from the input (names, paths, messages quoting values) made safe for a terminal: control
@@ -73,6 +83,9 @@ struct FileReport<'a> {
     errors: &'a [podsec::ParseError],
     objects: &'a [podsec::ObjectReport],
     skipped: &'a [podsec::Skipped],
+    /// Namespace admission: namespaces, their policies and what they need (issue 17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admission: Option<&'a podsec::admission::AdmissionReport>,
 }
 
 pub(crate) fn json<'a>(options: &Options, results: &'a [Checked]) -> Report<'a> {
@@ -92,6 +105,7 @@ pub(crate) fn json<'a>(options: &Options, results: &'a [Checked]) -> Report<'a> 
                 errors: &c.analysis.errors,
                 objects: &c.analysis.objects,
                 skipped: &c.analysis.skipped,
+                admission: c.analysis.admission.as_ref(),
             })
             .collect(),
     }
@@ -158,7 +172,11 @@ pub(crate) fn text(out: &mut impl Write, results: &[Checked], color: bool) -> st
             }
             for o in a.objects.iter().filter(|o| o.source.as_deref() == source) {
                 object(out, &paint, &path, &label, o, &mut count)?;
+                object_admission(out, &paint, &path, o)?;
             }
+        }
+        if let Some(report) = &a.admission {
+            namespaces(out, &paint, &path, report)?;
         }
         for s in &a.skipped {
             writeln!(
@@ -273,6 +291,187 @@ fn object(
             s.suppression.line,
             clean(&s.suppression.reason)
         )?;
+    }
+    Ok(())
+}
+
+/// What the object's namespace does with it: the lines `kubectl apply` prints, the pods its
+/// controller creates, the audit annotations, and the strictest level it passes.
+fn object_admission(
+    out: &mut impl Write,
+    paint: &Paint,
+    path: &str,
+    o: &ObjectReport,
+) -> std::io::Result<()> {
+    use podsec::admission::Decision;
+    let Some(a) = &o.admission else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "    {} {} ({}); kubectl apply prints:",
+        paint.wrap("1", "namespace"),
+        clean(&a.namespace),
+        match a.namespace_from.as_str() {
+            "metadata" => "metadata.namespace",
+            "option" => "--namespace",
+            _ => "no namespace given: default",
+        }
+    )?;
+    for line in podsec::admission::kubectl_lines(o, path) {
+        let code = if line.starts_with("Warning") {
+            "33"
+        } else if line.starts_with("Error") || line.starts_with("error") {
+            "1;31"
+        } else {
+            "32"
+        };
+        writeln!(out, "      {}", paint.wrap(code, &clean(&line)))?;
+    }
+    if a.request.enforce.result == Decision::NotApplied
+        && let Some(m) = &a.request.enforce.message
+    {
+        writeln!(out, "      {}", paint.wrap("2", &format!("({m})")))?;
+    }
+    for (k, v) in &a.request.annotations {
+        writeln!(out, "      audit annotation {}={}", k, clean(v))?;
+    }
+    if let Some(p) = &a.pods {
+        let verdict = match p.modes.enforce.result {
+            Decision::Denied => paint.wrap(
+                "1;31",
+                &format!("refused by enforce {}", p.modes.enforce.policy),
+            ),
+            Decision::Exempt => paint.wrap("32", "exempt"),
+            _ => paint.wrap(
+                "32",
+                &format!("admitted by enforce {}", p.modes.enforce.policy),
+            ),
+        };
+        writeln!(
+            out,
+            "    its pods ({}, created by {}): {verdict}",
+            clean(&p.pod_name),
+            p.username
+        )?;
+        if let Some(e) = &p.event {
+            writeln!(out, "      {}", paint.wrap("1;31", &clean(e)))?;
+        }
+        for (k, v) in &p.modes.annotations {
+            writeln!(out, "      audit annotation {}={}", k, clean(v))?;
+        }
+    }
+    let mut level = format!("strictest level it passes: {}", a.strictest_level.as_str());
+    if let Some(n) = &a.next_level {
+        let _ = write!(
+            level,
+            "; {} ({}) asks {} {}",
+            n.level.as_str(),
+            n.version,
+            n.changes.len(),
+            if n.changes.len() == 1 {
+                "change"
+            } else {
+                "changes"
+            }
+        );
+    }
+    writeln!(out, "    {}", paint.wrap("2", &level))?;
+    Ok(())
+}
+
+/// Every namespace: its policy per mode, what creating it prints, and what labelling it one level
+/// stricter asks.
+fn namespaces(
+    out: &mut impl Write,
+    paint: &Paint,
+    path: &str,
+    report: &podsec::admission::AdmissionReport,
+) -> std::io::Result<()> {
+    for e in &report.config_errors {
+        writeln!(
+            out,
+            "  {} admission configuration: {}",
+            paint.wrap("1;31", "error"),
+            clean(e)
+        )?;
+    }
+    for n in &report.namespaces {
+        let at = n
+            .line
+            .map_or_else(|| "not in the input".to_string(), |l| format!("line {l}"));
+        writeln!(
+            out,
+            "  {} {} ({at}){}",
+            paint.wrap("1", "Namespace"),
+            clean(&n.name),
+            if n.exempt {
+                ", exempt by the admission configuration"
+            } else {
+                ""
+            }
+        )?;
+        let modes: Vec<String> = n
+            .modes
+            .iter()
+            .into_iter()
+            .map(|(m, p)| {
+                format!(
+                    "{} {} ({}, evaluated {})",
+                    m.as_str(),
+                    p.policy,
+                    p.from,
+                    p.evaluated
+                )
+            })
+            .collect();
+        writeln!(out, "    {}", modes.join(", "))?;
+        if let Some(line) = podsec::admission::namespace_line(n) {
+            let code = if n.create_error.is_some() {
+                "1;31"
+            } else {
+                "32"
+            };
+            writeln!(
+                out,
+                "    kubectl apply prints: {}",
+                paint.wrap(code, &clean(&line))
+            )?;
+        }
+        writeln!(
+            out,
+            "    {} {}; the strictest level they all pass: {}",
+            n.objects,
+            if n.objects == 1 { "object" } else { "objects" },
+            n.strictest_level.as_str()
+        )?;
+        if let Some(next) = &n.next_level
+            && !next.changes.is_empty()
+        {
+            writeln!(
+                out,
+                "    to label this namespace {} ({}), change these {} {}:",
+                next.level.as_str(),
+                next.version,
+                next.changes.len(),
+                if next.changes.len() == 1 {
+                    "field"
+                } else {
+                    "fields"
+                }
+            )?;
+            for c in &next.changes {
+                writeln!(
+                    out,
+                    "      {path}:{}:{} {} {} {}",
+                    c.line,
+                    c.column,
+                    clean(&c.object),
+                    paint.wrap("1", &c.check),
+                    clean(&c.message)
+                )?;
+            }
+        }
     }
     Ok(())
 }

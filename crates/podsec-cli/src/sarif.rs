@@ -20,8 +20,13 @@ pub(crate) fn sarif(results: &[Checked]) -> Value {
             })
         })
         .collect();
+    let mut rules = rules;
+    rules.extend(ADMISSION_RULES.iter().map(|(id, summary)| {
+        json!({ "id": id, "shortDescription": { "text": summary }, "properties": { "level": "admission" } })
+    }));
     let mut out = Vec::new();
     for c in results {
+        out.extend(admission(c));
         let uri = c.path.trim_start_matches("./");
         for e in &c.analysis.errors {
             out.push(json!({
@@ -99,6 +104,100 @@ fn result(checks: &[&Check], uri: &str, o: &ObjectReport, f: &Finding) -> Value 
         r["relatedLocations"] = Value::Array(related);
     }
     r
+}
+
+/// The rules of namespace admission results: what a namespace's Pod Security labels do.
+const ADMISSION_RULES: &[(&str, &str)] = &[
+    (
+        "namespace-enforce",
+        "the namespace's enforce mode refuses the pod (or the pods the workload's controller creates)",
+    ),
+    (
+        "namespace-warn",
+        "the namespace's warn mode returns a warning to kubectl",
+    ),
+    (
+        "namespace-audit",
+        "the namespace's audit mode records a violation in the audit log",
+    ),
+    (
+        "namespace-labels",
+        "the Namespace's Pod Security labels do not parse: creating it is refused",
+    ),
+    (
+        "namespace-mismatch",
+        "kubectl refuses the object: its namespace differs from --namespace",
+    ),
+];
+
+/// One SARIF result per namespace-admission outcome that is not an allow: enforce refusals
+/// (errors), warnings, audit violations (notes), refused Namespaces and kubectl's refusals.
+fn admission(c: &Checked) -> Vec<Value> {
+    use podsec::admission::Decision;
+    let uri = c.path.trim_start_matches("./");
+    let mut out = Vec::new();
+    let mut push = |rule: &str, level: &str, text: String, line: usize, object: String| {
+        out.push(json!({
+            "ruleId": rule,
+            "level": level,
+            "message": { "text": text },
+            "locations": [location(uri, line, 1)],
+            "properties": { "object": object },
+        }));
+    };
+    for o in &c.analysis.objects {
+        let Some(a) = &o.admission else { continue };
+        let object = format!("{}/{}", o.kind, o.name);
+        if let Some(e) = &a.client_error {
+            push(
+                "namespace-mismatch",
+                "error",
+                e.clone(),
+                o.line,
+                object.clone(),
+            );
+        }
+        let pods = a.pods.as_ref().map(|p| &p.modes);
+        // The pods' warnings go to their controller, not to kubectl: only the object's are shown.
+        for (modes, is_pods) in std::iter::once((&a.request, false)).chain(pods.map(|p| (p, true)))
+        {
+            let ns = &a.namespace;
+            for (rule, level, outcome) in [
+                ("namespace-enforce", "error", &modes.enforce),
+                ("namespace-warn", "warning", &modes.warn),
+                ("namespace-audit", "note", &modes.audit),
+            ] {
+                let shown = match outcome.result {
+                    Decision::Denied | Decision::Violation => true,
+                    Decision::Warning => !is_pods,
+                    _ => false,
+                };
+                if let (true, Some(m)) = (shown, &outcome.message) {
+                    push(
+                        rule,
+                        level,
+                        format!("namespace {ns}: {m}"),
+                        o.line,
+                        object.clone(),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(report) = &c.analysis.admission {
+        for n in &report.namespaces {
+            if let (Some(e), Some(line)) = (&n.create_error, n.line) {
+                push(
+                    "namespace-labels",
+                    "error",
+                    e.clone(),
+                    line,
+                    format!("Namespace/{}", n.name),
+                );
+            }
+        }
+    }
+    out
 }
 
 fn location(uri: &str, line: usize, column: usize) -> Value {

@@ -114,7 +114,7 @@ pub struct NamespaceReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<usize>,
     /// The policy per mode, labels over the configuration's defaults.
-    pub modes: BTreeMap<String, ModePolicy>,
+    pub modes: NamespaceModes,
     /// Labels that do not parse, in upstream's words.
     #[serde(rename = "labelErrors", default, skip_serializing_if = "Vec::is_empty")]
     pub label_errors: Vec<String>,
@@ -136,6 +136,29 @@ pub struct NamespaceReport {
     /// The next level up, and every change it asks for.
     #[serde(rename = "nextLevel", default, skip_serializing_if = "Option::is_none")]
     pub next_level: Option<NextLevel>,
+}
+
+/// A namespace's policy, mode by mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceModes {
+    /// `enforce`.
+    pub enforce: ModePolicy,
+    /// `audit`.
+    pub audit: ModePolicy,
+    /// `warn`.
+    pub warn: ModePolicy,
+}
+
+impl NamespaceModes {
+    /// Each mode with its policy, in label order.
+    #[must_use]
+    pub fn iter(&self) -> [(Mode, &ModePolicy); 3] {
+        [
+            (Mode::Enforce, &self.enforce),
+            (Mode::Audit, &self.audit),
+            (Mode::Warn, &self.warn),
+        ]
+    }
 }
 
 /// One mode of a namespace's policy.
@@ -567,21 +590,20 @@ fn namespace_report(
             changes,
         }
     });
-    let modes = Mode::ALL
-        .iter()
-        .zip(state.labelled)
-        .map(|(&m, (level, version))| {
-            let lv = state.policy.of(m);
-            (
-                m.as_str().to_string(),
-                ModePolicy {
-                    policy: lv.label(),
-                    evaluated: evaluated(lv.version, options).label(),
-                    from: if level || version { "label" } else { "default" }.to_string(),
-                },
-            )
-        })
-        .collect();
+    let mode = |m: Mode, (level, version): (bool, bool)| {
+        let lv = state.policy.of(m);
+        ModePolicy {
+            policy: lv.label(),
+            evaluated: evaluated(lv.version, options).label(),
+            from: if level || version { "label" } else { "default" }.to_string(),
+        }
+    };
+    let [e, a, w] = state.labelled;
+    let modes = NamespaceModes {
+        enforce: mode(Mode::Enforce, e),
+        audit: mode(Mode::Audit, a),
+        warn: mode(Mode::Warn, w),
+    };
     let create_error = (state.object.is_some() && !state.errors.is_empty()).then(|| {
         let quoted = crate::rule::go_quote(&name);
         match state.errors.as_slice() {

@@ -188,7 +188,7 @@ fn configuration_defaults_apply_to_unlabelled_namespaces() {
     );
     let report = a.admission.as_ref().unwrap();
     let team = report.namespaces.iter().find(|n| n.name == "team").unwrap();
-    assert_eq!(team.modes["enforce"].from, "default");
+    assert_eq!(team.modes.enforce.from, "default");
     assert_eq!(team.line, None);
 }
 
