@@ -455,3 +455,16 @@ fn a_broken_configuration_is_reported_and_not_used() {
     assert_eq!(report.config_errors.len(), 1);
     assert_eq!(object(&a, "p").request.enforce.result, Decision::Allowed);
 }
+
+#[test]
+fn the_admission_blocks_survive_the_json_round_trip() {
+    let text = format!(
+        "{}{BAD_POD}---\n{PRIVILEGED_DEPLOY}",
+        ns("team", "    pod-security.kubernetes.io/enforce: strict\n")
+    );
+    let a = run(&text, &with_config(|o| o.username = Some("ops".into())));
+    let json = serde_json::to_string(&a).unwrap();
+    let back: Analysis = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.admission, a.admission);
+    assert_eq!(back.objects[1].admission, a.objects[1].admission);
+}
