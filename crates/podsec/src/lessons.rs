@@ -12,7 +12,19 @@
 //! never passes.
 
 mod attempt;
+mod capabilities;
+mod containerd_vs_crio;
+mod fs_group;
+mod harden_deployment;
+mod host_path;
+mod inheritance;
+mod privilege_escalation;
+mod privileged_host;
+mod pss_levels;
+mod pss_versions;
+mod read_only_root;
 mod run_as_non_root;
+mod seccomp;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +69,18 @@ pub struct Lesson {
 /// Every lesson, in the order of the track (lesson N is `all()[N - 1]`).
 pub const LESSONS: &[Lesson] = &[
     run_as_non_root::LESSON,
+    privilege_escalation::LESSON,
+    read_only_root::LESSON,
+    capabilities::LESSON,
+    seccomp::LESSON,
+    fs_group::LESSON,
+    inheritance::LESSON,
+    privileged_host::LESSON,
+    host_path::LESSON,
+    pss_versions::LESSON,
+    pss_levels::LESSON,
+    containerd_vs_crio::LESSON,
+    harden_deployment::LESSON,
 ];
 
 /// Every lesson, in the order of the track.

@@ -4,7 +4,7 @@
 //! findings) and of the decoded objects (mounts, volumes, labels), never of the text as text, so
 //! comments, quoting, flow or block style and key order never matter.
 
-use crate::analysis::{Analysis, ContainerReport, ObjectReport};
+use crate::analysis::{Analysis, ContainerReport};
 use crate::effective::to_value;
 use crate::manifest::{self, Entry};
 use crate::model::{EffectiveValue, Finding, Options, PssLevel, Runtime, Value, Version};
@@ -158,14 +158,6 @@ impl Attempt {
         ))
     }
 
-    /// The first workload's report.
-    pub(super) fn object(&self) -> Result<&ObjectReport, String> {
-        self.analysis
-            .objects
-            .first()
-            .ok_or_else(|| "there is no workload".to_string())
-    }
-
     /// A container's report, by name, in the first workload that has it.
     pub(super) fn report(&self, name: &str) -> Result<&ContainerReport, String> {
         self.analysis
@@ -193,7 +185,11 @@ impl Attempt {
     }
 
     /// One effective field of a container.
-    pub(super) fn effective(&self, container: &str, field: &str) -> Result<&EffectiveValue, String> {
+    pub(super) fn effective(
+        &self,
+        container: &str,
+        field: &str,
+    ) -> Result<&EffectiveValue, String> {
         self.report(container)?
             .effective
             .get(field)
@@ -240,7 +236,11 @@ impl Attempt {
     }
 
     /// The effective capabilities of a container on a runtime.
-    pub(super) fn capabilities(&self, container: &str, runtime: Runtime) -> Result<Vec<String>, String> {
+    pub(super) fn capabilities(
+        &self,
+        container: &str,
+        runtime: Runtime,
+    ) -> Result<Vec<String>, String> {
         let a = self.analyze(&Options {
             runtime,
             ..Options::default()
@@ -254,7 +254,13 @@ impl Attempt {
         let caps = c
             .effective
             .get("capabilities")
-            .map(|e| items(&e.value).iter().filter_map(text).map(str::to_string).collect())
+            .map(|e| {
+                items(&e.value)
+                    .iter()
+                    .filter_map(text)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(caps)
     }
@@ -265,7 +271,12 @@ impl Attempt {
         let want = path.trim_end_matches('/');
         let m = items_at(&c.value, "volumeMounts")
             .iter()
-            .find(|m| get(m, "mountPath").and_then(text).map(|p| p.trim_end_matches('/')) == Some(want))
+            .find(|m| {
+                get(m, "mountPath")
+                    .and_then(text)
+                    .map(|p| p.trim_end_matches('/'))
+                    == Some(want)
+            })
             .ok_or_else(|| format!("container {container:?} mounts nothing at {path}"))?;
         let name = get(m, "name").and_then(text).unwrap_or("");
         let spec = self
@@ -364,15 +375,45 @@ pub(super) fn describe(e: &EffectiveValue) -> String {
 }
 
 /// Holds when a container's effective field is exactly `want`.
-pub(super) fn effective_is(a: &Attempt, container: &str, field: &str, want: &Value) -> Result<String, String> {
+pub(super) fn effective_is(
+    a: &Attempt,
+    container: &str,
+    field: &str,
+    want: &Value,
+) -> Result<String, String> {
     let e = a.effective(container, field)?;
     let said = format!("{container:?} {field} is {}", describe(e));
-    if e.value == *want { Ok(said) } else { Err(said) }
+    if e.value == *want {
+        Ok(said)
+    } else {
+        Err(said)
+    }
+}
+
+/// Holds when a container's effective field is exactly `want` and comes from `source`.
+pub(super) fn effective_from(
+    a: &Attempt,
+    container: &str,
+    field: &str,
+    want: &Value,
+    source: crate::model::Source,
+) -> Result<String, String> {
+    let said = effective_is(a, container, field, want)?;
+    let e = a.effective(container, field)?;
+    if e.source == source {
+        Ok(said)
+    } else {
+        Err(format!("{said}, not from the {}", source.as_str()))
+    }
 }
 
 /// Holds when a container's effective field is a number other than 0 that the text sets (not the
 /// image's unknown user).
-pub(super) fn effective_nonzero(a: &Attempt, container: &str, field: &str) -> Result<String, String> {
+pub(super) fn effective_nonzero(
+    a: &Attempt,
+    container: &str,
+    field: &str,
+) -> Result<String, String> {
     let e = a.effective(container, field)?;
     let said = format!("{container:?} {field} is {}", describe(e));
     match e.value {
