@@ -38,6 +38,14 @@ OPTIONS:
         --enable RULE          turn on a hardening rule that is off by default (repeatable)
         --disable RULE         turn off a hardening rule (repeatable)
         --min-uid N            minimum UID for the low-uid rule (turns it on)
+        --admission-config FILE
+                               the API server's PodSecurity configuration (an
+                               AdmissionConfiguration or a PodSecurityConfiguration): the
+                               defaults of unlabelled namespaces and the exempt namespaces,
+                               runtime classes and users
+    -n, --namespace NS         the namespace of objects that name none (default: default);
+                               an object naming another is refused, as kubectl refuses it
+        --as USER              the user that applies the objects (for usernames exemptions)
         --config FILE          read settings from FILE instead of the nearest .podsec.toml
                                in the current directory or its parents
         --no-config            read no .podsec.toml
@@ -50,6 +58,16 @@ CONFIGURATION:
     on the next line and the block under it (on its own line), or in the whole document (before
     its first line). The reason is required. Suppressed findings are listed as such in JSON and
     SARIF and do not change the exit status.
+
+NAMESPACES:
+    When the input holds a Namespace (v1) with pod-security.kubernetes.io/{enforce,audit,warn}
+    and -version labels, or --admission-config or --namespace is given, check also decides
+    each object in its namespace as the API server does, mode by mode, and prints what
+    kubectl apply prints: Warning: lines for warn, Error from server (Forbidden) for enforce
+    (Pods only: a workload is admitted and its controller's pods are refused, shown as the
+    FailedCreate event), the audit annotations, and per namespace the strictest level its
+    objects pass and the changes the next level up asks for. A pod refused by its namespace's
+    enforce mode makes the exit status 1.
 
 FORMATS:
     text     findings grouped by file, and by the template (helm template's # Source:) or
@@ -182,6 +200,17 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                         .map_err(|_| format!("--min-uid takes a number, not {v:?}"))?,
                 );
             }
+            Long("admission-config") => {
+                let path = value(&mut p)?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--admission-config {path}: {e}"))?;
+                if let Err(errors) = podsec::admission::config::parse(&text) {
+                    return Err(format!("--admission-config {path}: {}", errors.join("; ")));
+                }
+                flags.admission_config = Some(text);
+            }
+            Short('n') | Long("namespace") => flags.namespace = Some(value(&mut p)?),
+            Long("as") => flags.username = Some(value(&mut p)?),
             Long("config") => config = ConfigChoice::File(value(&mut p)?),
             Long("no-config") => config = ConfigChoice::None,
             Short('f') | Long("format") if sub == "check" => {
