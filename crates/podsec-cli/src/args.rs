@@ -17,6 +17,9 @@ USAGE:
     podsec explain   CHECK-ID
     podsec checks
     podsec decode    PATH...
+    podsec lessons   (the guided lessons, numbered)
+    podsec lesson    N [FILE] [--format text|json]   (shows lesson N, or checks FILE against it:
+                     exit 0 when every goal is met, 1 when not yet)
     podsec lsp       (a language server on standard input and output, for editors)
 
 decode prints each document as the JSON Kubernetes' YAML decoder (sigs.k8s.io/yaml over go-yaml
@@ -150,6 +153,8 @@ pub(crate) enum Command {
     },
     /// `podsec lsp`: the language server on standard input and output.
     Lsp,
+    /// `podsec lessons`, `podsec lesson N [FILE]`.
+    Lesson(crate::lessons::Request),
     Harden {
         settings: Setup,
         unsafe_: bool,
@@ -213,7 +218,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("as") => flags.username = Some(value(&mut p)?),
             Long("config") => config = ConfigChoice::File(value(&mut p)?),
             Long("no-config") => config = ConfigChoice::None,
-            Short('f') | Long("format") if sub == "check" => {
+            Short('f') | Long("format") if sub == "check" || sub == "lesson" => {
                 format = match value(&mut p)?.as_str() {
                     "text" => Format::Text,
                     "json" => Format::Json,
@@ -287,6 +292,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Ok(Command::Decode { paths })
         }
         "lsp" => Ok(Command::Lsp),
+        "lessons" | "lesson" => crate::lessons::request(&sub, paths, format).map(Command::Lesson),
         "help" => Ok(Command::Help),
         other => Err(format!("unknown command {other:?}")),
     }

@@ -9,6 +9,7 @@ mod args;
 mod config;
 mod github;
 mod input;
+mod lessons;
 mod lsp;
 mod render;
 mod sarif;
@@ -106,6 +107,7 @@ fn run() -> Result<u8> {
             force,
             paths,
         } => harden(&Project::new(settings)?, unsafe_, mode, force, &paths),
+        Command::Lesson(request) => lessons::run(request),
         Command::Lsp => {
             lsp::run_stdio()?;
             Ok(0)
