@@ -656,8 +656,10 @@ fn decide_object(
     config: &Config,
     options: &Options,
 ) -> ObjectAdmission {
+    // Admission sees the pod after the API server dropped the fields its version gates off.
+    let created = pod.as_created_on(options.kube());
     let mut evals = Evaluations {
-        pod,
+        pod: &created,
         done: Vec::new(),
     };
     let is_pod = obj.kind == "Pod";

@@ -246,7 +246,9 @@ fn analyze_object(
     crate::ingest::duplicates(doc, obj, &mut findings);
     let effective = crate::effective::resolve(pod, options);
     crate::validation::check(pod, &effective, options, &mut findings);
-    let pss = crate::pss::evaluate(pod, options.level, policy_version(options));
+    // Admission sees the pod after the API server dropped the fields its version gates off.
+    let created = pod.as_created_on(options.kube());
+    let pss = crate::pss::evaluate(&created, options.level, policy_version(options));
     findings.extend(pss.findings);
     crate::hardening::check(pod, &effective, options, &mut findings);
     findings.sort_by_key(|f| (f.level, f.line, f.column));

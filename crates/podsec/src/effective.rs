@@ -830,10 +830,19 @@ fn proc_mount(c: &ContainerView<'_>, kube: u32, privileged: bool) -> EffectiveVa
             None,
         );
     };
-    let mut notes = Vec::new();
-    if kube < 33 {
-        notes.push("the API server resets procMount to Default unless the ProcMountType feature gate is on (off by default before 1.33)");
+    if crate::pod::Dropped::at(kube).proc_mount {
+        // As the API server creates the pod: the field never reaches the kubelet.
+        return ev(
+            Value::Str("Default".to_string()),
+            Source::Default,
+            Some(k.span().line),
+            Some(format!(
+                "procMount: {} is written here, but a 1.{kube} API server drops it when it creates the pod (the ProcMountType feature gate is off by default before 1.33)",
+                v.text().unwrap_or("?")
+            )),
+        );
     }
+    let mut notes = Vec::new();
     if privileged {
         notes.push("privileged: nothing is masked anyway");
     }
@@ -846,6 +855,16 @@ fn proc_mount(c: &ContainerView<'_>, kube: u32, privileged: bool) -> EffectiveVa
         to_value(v),
         (!notes.is_empty()).then(|| notes.join("; ")),
     )
+}
+
+/// A scalar value as written in a note.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Str(s) => s.clone(),
+        _ => "a value".to_string(),
+    }
 }
 
 fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)> {
@@ -889,6 +908,17 @@ fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)>
     out.push((
         "supplementalGroupsPolicy",
         match pod_ev("supplementalGroupsPolicy", |n| n.as_str().is_some()) {
+            // Dropped when the pod is created: the default applies.
+            Some(e) if crate::pod::Dropped::at(kube).supplemental_groups_policy => ev(
+                Value::Str("Merge".to_string()),
+                Source::Default,
+                e.line,
+                Some(format!(
+                    "written here as {}, but {}; so groups from the image's /etc/group are added too",
+                    scalar_text(&e.value),
+                    policy_note.unwrap_or("the API server drops it")
+                )),
+            ),
             Some(mut e) => {
                 e.note = policy_note.map(str::to_string);
                 e
@@ -918,6 +948,17 @@ fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)>
     out.push((
         "hostUsers",
         match spec_ev("hostUsers") {
+            // Dropped when the pod is created: it shares the host's user namespace.
+            Some(e) if crate::pod::Dropped::at(kube).host_users => ev(
+                Value::Bool(true),
+                Source::Default,
+                e.line,
+                Some(format!(
+                    "written here as {}, but {}; so the pod shares the host's user namespace",
+                    scalar_text(&e.value),
+                    users_note.unwrap_or("the API server drops it")
+                )),
+            ),
             Some(mut e) => {
                 e.note = users_note.map(str::to_string);
                 e

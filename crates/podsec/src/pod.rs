@@ -59,6 +59,49 @@ pub struct ContainerView<'a> {
     pub node: Node<'a>,
     /// Field path, e.g. `spec.template.spec.containers[0]`.
     pub path: String,
+    /// Fields the API server drops on create (their feature gate is off), as the pod's.
+    pub dropped: Dropped,
+}
+
+/// The pod fields an API server drops when it creates a pod because their feature gate is off by
+/// default in its version (the strategy's `dropDisabledFields`): admission, the kubelet and the
+/// runtime never see them. Empty for a view of the text as written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// `securityContext.procMount` of every container (`ProcMountType`, on by default from 1.33).
+    pub proc_mount: bool,
+    /// `spec.hostUsers` (`UserNamespacesSupport`, on by default from 1.33; no such field before 1.25).
+    pub host_users: bool,
+    /// `spec.securityContext.supplementalGroupsPolicy` (`SupplementalGroupsPolicy`, on by default
+    /// from 1.33).
+    pub supplemental_groups_policy: bool,
+}
+
+impl Dropped {
+    /// What an API server of Kubernetes 1.`minor` with its default feature gates drops.
+    #[must_use]
+    pub fn at(minor: u32) -> Dropped {
+        Dropped {
+            proc_mount: minor < 33,
+            host_users: minor < 33,
+            supplemental_groups_policy: minor < 33,
+        }
+    }
+
+    /// Whether a field of a container's securityContext is dropped.
+    fn container_sc(self, key: &str) -> bool {
+        key == "procMount" && self.proc_mount
+    }
+
+    /// Whether a field of the pod's securityContext is dropped.
+    fn pod_sc(self, key: &str) -> bool {
+        key == "supplementalGroupsPolicy" && self.supplemental_groups_policy
+    }
+
+    /// Whether a field of the pod spec is dropped.
+    fn spec(self, key: &str) -> bool {
+        key == "hostUsers" && self.host_users
+    }
 }
 
 /// A pod spec (of a Pod, or of a workload's template).
@@ -72,6 +115,8 @@ pub struct PodView<'a> {
     pub path: String,
     /// Every container, init first, then regular, then ephemeral.
     pub containers: Vec<ContainerView<'a>>,
+    /// Fields the API server drops on create; see [`PodView::as_created_on`].
+    pub dropped: Dropped,
 }
 
 impl<'a> PodView<'a> {
@@ -94,6 +139,7 @@ impl<'a> PodView<'a> {
                         name,
                         node,
                         path,
+                        dropped: Dropped::default(),
                     });
                 }
             }
@@ -103,7 +149,21 @@ impl<'a> PodView<'a> {
             meta,
             path,
             containers,
+            dropped: Dropped::default(),
         }
+    }
+
+    /// The pod as an API server of Kubernetes 1.`minor` creates it: the fields whose feature gate is
+    /// off by default there read as unset, as admission and the kubelet see them.
+    #[must_use]
+    pub fn as_created_on(&self, minor: u32) -> PodView<'a> {
+        let dropped = Dropped::at(minor);
+        let mut pod = self.clone();
+        pod.dropped = dropped;
+        for c in &mut pod.containers {
+            c.dropped = dropped;
+        }
+        pod
     }
 
     /// `spec.securityContext`, when it is a mapping.
@@ -115,12 +175,18 @@ impl<'a> PodView<'a> {
     /// A field of `spec.securityContext` (null means unset).
     #[must_use]
     pub fn sc(&self, key: &str) -> Option<Node<'a>> {
+        if self.dropped.pod_sc(key) {
+            return None;
+        }
         self.security_context().and_then(|sc| sc.field(key))
     }
 
     /// A field of the pod spec itself (null means unset).
     #[must_use]
     pub fn field(&self, key: &str) -> Option<Node<'a>> {
+        if self.dropped.spec(key) {
+            return None;
+        }
         self.spec.field(key)
     }
 
@@ -221,6 +287,9 @@ impl<'a> ContainerView<'a> {
     /// A field of the container's securityContext (null means unset).
     #[must_use]
     pub fn sc(&self, key: &str) -> Option<Node<'a>> {
+        if self.dropped.container_sc(key) {
+            return None;
+        }
         self.security_context().and_then(|sc| sc.field(key))
     }
 

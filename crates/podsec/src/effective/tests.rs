@@ -534,7 +534,7 @@ fn filesystem_and_proc_mount() {
             a.procMount = Default <- default
             # set, 1.32
             a.readOnlyRootFilesystem = true <- container@9
-            a.procMount = Unmasked <- container@9 (the API server resets procMount to Default unless the ProcMountType feature gate is on (off by default before 1.33))
+            a.procMount = Default <- default@9 (procMount: Unmasked is written here, but a 1.32 API server drops it when it creates the pod (the ProcMountType feature gate is off by default before 1.33))
             # set, 1.33
             a.readOnlyRootFilesystem = true <- container@9
             a.procMount = Unmasked <- container@9
@@ -580,27 +580,27 @@ fn pod_only_values() {
             # 1.24
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Strict <- pod@12 (supplementalGroupsPolicy is unknown before 1.31 and dropped)
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but supplementalGroupsPolicy is unknown before 1.31 and dropped; so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = false <- pod@6 (hostUsers is unknown before 1.25 and dropped)
+            a.hostUsers = true <- default@6 (written here as false, but hostUsers is unknown before 1.25 and dropped; so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
             # 1.25
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Strict <- pod@12 (supplementalGroupsPolicy is unknown before 1.31 and dropped)
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but supplementalGroupsPolicy is unknown before 1.31 and dropped; so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = false <- pod@6 (the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33))
+            a.hostUsers = true <- default@6 (written here as false, but the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33); so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
             # 1.31
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Strict <- pod@12 (the API server drops supplementalGroupsPolicy unless the SupplementalGroupsPolicy feature gate is on (off by default before 1.33))
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but the API server drops supplementalGroupsPolicy unless the SupplementalGroupsPolicy feature gate is on (off by default before 1.33); so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = false <- pod@6 (the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33))
+            a.hostUsers = true <- default@6 (written here as false, but the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33); so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
