@@ -18,6 +18,7 @@ mod write;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Result, bail};
 use podsec::Analysis;
@@ -157,18 +158,67 @@ pub(crate) struct Checked {
     pub(crate) analysis: Analysis,
 }
 
-fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
-    let results: Vec<Checked> = input::read_all(paths)
-        .map(|i| {
+/// Reads and analyses every input, the inputs shared out across the machine's cores, and returns
+/// them in input order, so the output is the same whatever the number of threads.
+///
+/// The queue is the input iterator behind a lock (each `next` reads one file); every thread,
+/// this one included, takes the next input until none is left. The core stays single-threaded:
+/// each analysis runs on one thread.
+fn check_all(project: &Project, paths: &[String]) -> Vec<Checked> {
+    let queue = Mutex::new(input::read_all(paths).enumerate());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let helpers = cores.min(queue_len(&queue)).saturating_sub(1);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+            let Some((n, i)) = next else {
+                return done;
+            };
             let options = project.options_for(&i.path);
             let analysis = analyze(&i, &options);
-            Checked {
-                path: i.path,
-                options,
-                analysis,
-            }
-        })
-        .collect();
+            done.push((
+                n,
+                Checked {
+                    path: i.path,
+                    options,
+                    analysis,
+                },
+            ));
+        }
+    };
+    let mut done = std::thread::scope(|s| {
+        // Helpers get the main thread's stack size; one that cannot start leaves its share to
+        // the others.
+        let handles: Vec<_> = (0..helpers)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for h in handles {
+            done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(n, _)| *n);
+    done.into_iter().map(|(_, c)| c).collect()
+}
+
+/// How many inputs a queue still holds, as far as it knows (paths are listed before any is read).
+fn queue_len<I: Iterator>(queue: &Mutex<I>) -> usize {
+    queue
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .size_hint()
+        .0
+}
+
+fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
+    let results = check_all(project, paths);
     let base = project.options_for("-");
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
@@ -277,10 +327,9 @@ fn decode(paths: &[String]) -> Result<u8> {
 fn effective(project: &Project, paths: &[String]) -> Result<u8> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut errors = false;
-    for i in input::read_all(paths) {
-        let a = analyze(&i, &project.options_for(&i.path));
-        render::effective(&mut out, &i.path, &a, color_enabled())?;
-        errors |= !a.errors.is_empty();
+    for c in check_all(project, paths) {
+        render::effective(&mut out, &c.path, &c.analysis, color_enabled())?;
+        errors |= !c.analysis.errors.is_empty();
     }
     out.flush()?;
     Ok(u8::from(errors) * 2)

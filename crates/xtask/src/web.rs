@@ -51,10 +51,20 @@ pub(crate) fn dist(args: &[String]) -> Result {
     Ok(())
 }
 
-/// `trunk build --release` into `dist/`.
+/// `trunk build --release` into `dist/`, the page built with Cargo's `web` profile (size first;
+/// `release` is the native binaries' full-speed profile). The worker's `<link>` in index.html names
+/// its own profile, `worker`, which Trunk prefers to this one (it says so in a warning).
 pub(crate) fn build_release() -> Result {
-    run(&mut trunk(&["build", "--release"]))
+    run(&mut trunk(&[
+        "build",
+        "--release",
+        "--cargo-profile",
+        WEB_PROFILE,
+    ]))
 }
+
+/// The Cargo profile of the page's wasm.
+pub(crate) const WEB_PROFILE: &str = "web";
 
 /// A Trunk command. `PODSEC_XTASK` names this very executable, so Trunk's `post_build` hook
 /// (see `Trunk.toml`) runs it directly instead of going through `cargo xtask`, which would first
