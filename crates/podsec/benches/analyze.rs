@@ -1,11 +1,12 @@
 //! Criterion benches of the core: analysis throughput over the real-world corpus against a bare
 //! parse of the same bytes with the same parser, the two inputs the browser figures use (a 50-line
-//! pod and the Argo CD install), and per-document latency percentiles.
+//! pod and the Argo CD install), per-document latency percentiles, and the Argo CD install's time
+//! per stage of the pipeline.
 //!
 //! The corpus is `$PODSEC_CORPUS`, else `../shared/corpus/files` beside the workspace; without it
 //! the corpus benches are skipped. `cargo xtask bench` runs this and writes `docs/benchmarks.md`;
-//! when `PODSEC_BENCH_OUT` names a file, the latency figures are also written there as
-//! `key=value` lines.
+//! when `PODSEC_BENCH_OUT` names a file, the latency and stage figures are also written there as
+//! `key=value` lines (a stage's key is `stage NAME`, its value milliseconds).
 //!
 //! Natively only: on wasm32 the browser figures come from `tests/wasm_bench.rs` instead.
 
@@ -21,6 +22,7 @@ mod native {
     use std::time::{Duration, Instant};
 
     use criterion::{Criterion, Throughput};
+    use podsec::manifest::{self, Entry};
     use podsec::{Options, analyze, yaml};
 
     /// A 50-line pod, the size of a typical playground input.
@@ -162,6 +164,97 @@ mod native {
         ]
     }
 
+    /// The stages of `podsec::analyze`, each timed on its own over the whole text, in milliseconds
+    /// (median of a few runs): the same calls `analysis::analyze_all` makes, in its order.
+    /// "the rest" is the whole analysis less the stages (source annotation, inline ignores,
+    /// namespace admission, the report's assembly and the listing's limit); the JSON text is
+    /// what the CLI and the Web Worker write.
+    fn stages(text: &str) -> Vec<(String, f64)> {
+        const NAMES: [&str; 8] = [
+            "parse (yaml::documents)",
+            "object recognition (manifest::objects)",
+            "ingest (type errors, unknown fields, duplicates)",
+            "effective (effective::resolve)",
+            "validation (validation::check)",
+            "PSS (pss::evaluate)",
+            "hardening (hardening::check)",
+            "JSON (serde_json::to_string of the analysis)",
+        ];
+        let options = Options::default();
+        let version = podsec::analysis::policy_version(&options);
+        let mut runs: Vec<[Duration; 10]> = Vec::new();
+        for _ in 0..15 {
+            let mut t = [Duration::ZERO; 10];
+            let mut lap = |slot: usize, start: Instant| {
+                if let Some(d) = t.get_mut(slot) {
+                    *d += start.elapsed();
+                }
+            };
+            let mut docs = yaml::documents(text);
+            loop {
+                let start = Instant::now();
+                let Some(item) = docs.next() else { break };
+                lap(0, start);
+                let Ok(doc) = item else { continue };
+                let start = Instant::now();
+                let entries = manifest::objects(&doc);
+                lap(1, start);
+                for entry in &entries {
+                    let Entry::Workload(obj, pod) = entry else {
+                        continue;
+                    };
+                    let mut findings = Vec::new();
+                    let start = Instant::now();
+                    podsec::ingest::diagnose(obj, pod, &mut findings);
+                    podsec::ingest::duplicates(&doc, obj, &mut findings);
+                    lap(2, start);
+                    let start = Instant::now();
+                    let effective = podsec::effective::resolve(pod, &options);
+                    lap(3, start);
+                    let start = Instant::now();
+                    podsec::validation::check(pod, &effective, &options, &mut findings);
+                    lap(4, start);
+                    let start = Instant::now();
+                    black_box(podsec::pss::evaluate(pod, options.level, version));
+                    lap(5, start);
+                    let start = Instant::now();
+                    podsec::hardening::check(pod, &effective, &options, &mut findings);
+                    lap(6, start);
+                    black_box(findings);
+                }
+            }
+            let start = Instant::now();
+            let analysis = analyze(text, &options);
+            lap(8, start);
+            let start = Instant::now();
+            black_box(serde_json::to_string(&analysis).map(|j| j.len()).ok());
+            lap(7, start);
+            runs.push(t);
+        }
+        let median = |slot: usize| {
+            let mut v: Vec<Duration> = runs.iter().filter_map(|r| r.get(slot).copied()).collect();
+            v.sort();
+            v.get(v.len() / 2).copied().unwrap_or_default()
+        };
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mut out: Vec<(String, f64)> = NAMES
+            .iter()
+            .enumerate()
+            .map(|(slot, name)| ((*name).to_string(), ms(median(slot))))
+            .collect();
+        let staged: f64 = out.iter().take(7).map(|(_, v)| v).sum();
+        let whole = ms(median(8));
+        out.insert(
+            7,
+            (
+                "the rest of podsec::analyze".to_string(),
+                (whole - staged).max(0.0),
+            ),
+        );
+        out.push(("podsec::analyze, whole".to_string(), whole));
+        out
+    }
+
     pub(crate) fn main() {
         let files = corpus();
         let argocd = files
@@ -176,7 +269,13 @@ mod native {
         c.final_summary();
         // Latency percentiles only when benchmarking, not when `cargo test` runs the bench as a test.
         if std::env::args().any(|a| a == "--bench") && !files.is_empty() {
-            let figures = latency(&files);
+            let mut figures = latency(&files);
+            if let Some(text) = argocd {
+                for (name, ms) in stages(text) {
+                    println!("stage {name}: {ms:.2} ms");
+                    figures.push((format!("stage {name}"), format!("{ms:.2}")));
+                }
+            }
             let lines: Vec<String> = figures.iter().map(|(k, v)| format!("{k}={v}")).collect();
             println!("per-document latency: {}", lines.join(" "));
             if let Some(out) = std::env::var_os("PODSEC_BENCH_OUT")
