@@ -181,11 +181,13 @@ async function measure(page, state, results) {
   }
 }
 
-/** Opens every `<details>` in the results panel (at most `limit`). */
+/** Opens every disclosure in the results panel (at most `limit`). */
 async function expand(page, limit = 40) {
   await page.evaluate((n) => {
-    for (const d of [...document.querySelectorAll('#panel details')].slice(0, n)) d.open = true;
+    const closed = [...document.querySelectorAll('#panel button.disclose[aria-expanded="false"]')];
+    for (const b of closed.slice(0, n)) b.click();
   }, limit);
+  await page.waitForTimeout(50);
 }
 
 async function showTab(page, id) {
@@ -229,7 +231,8 @@ for (const theme of ['light', 'dark']) {
     await page.keyboard.press('Shift+Tab');
     await measure(page, 'privileged DaemonSet, toolbar focused', results);
     await page.focus('textarea#manifest');
-    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowDown');
     await page.locator('.mark-tip').waitFor({ state: 'visible' });
     await measure(page, 'privileged DaemonSet, marker focused', results);

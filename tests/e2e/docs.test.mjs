@@ -33,7 +33,7 @@ test('check docs show code spans, paragraphs and lists, not raw Markdown', async
   const { page, log } = await open(env);
   await loadExample(page, 'privileged-daemonset');
   const docs = page.locator('.finding[data-check="privileged"] .docs').first();
-  await docs.locator('summary').click();
+  await docs.locator('button.disclose').click();
   // "What it looks for" names `securityContext.privileged: true` as code.
   assert.ok(await docs.locator('p code').count() >= 1);
   const codes = await docs.locator('p code').allTextContents();
@@ -42,7 +42,7 @@ test('check docs show code spans, paragraphs and lists, not raw Markdown', async
   const stray = await page.locator('.docs').evaluateAll((ds) => ds.flatMap((d) => {
     const clone = d.cloneNode(true);
     for (const pre of clone.querySelectorAll('pre')) pre.remove();
-    return clone.textContent.includes('`') ? [d.querySelector('summary').textContent] : [];
+    return clone.textContent.includes('`') ? [d.querySelector('button.disclose').textContent] : [];
   }));
   assert.deepEqual(stray, []);
   // "Why it matters" is three sentences on three lines: one paragraph.
@@ -56,7 +56,7 @@ test('check docs show code spans, paragraphs and lists, not raw Markdown', async
 
   await setText(page, BAD_SECCOMP);
   const seccomp = page.locator('.finding[data-check="invalid-seccomp-profile"] .docs').first();
-  await seccomp.locator('summary').click();
+  await seccomp.locator('button.disclose').click();
   const items = seccomp.locator('ul.md-list > li');
   assert.equal(await items.count(), 4);
   assert.equal(await items.first().locator('code').first().textContent(), 'type');
@@ -69,8 +69,9 @@ test('references are links that open in a new tab without a referrer; showing th
   const { page, log } = await open(env);
   await loadExample(page, 'privileged-daemonset');
   await page.evaluate(() => {
-    for (const d of document.querySelectorAll('.docs')) d.open = true;
+    for (const b of document.querySelectorAll('.docs button.disclose[aria-expanded="false"]')) b.click();
   });
+  await page.waitForSelector('.docs .refs a');
   const links = await page.locator('.docs .refs a').evaluateAll((as) => as.map((a) => ({
     href: a.getAttribute('href'), text: a.textContent, rel: a.rel, target: a.target,
   })));
@@ -95,8 +96,8 @@ test('glossary entries render as a definition list', async () => {
   const { page } = await open(env);
   await loadExample(page, 'nothing-set');
   await page.click('#tab-effective');
-  const entry = page.locator('tr[data-field="runAsNonRoot"] .glossary').first();
-  await entry.locator('summary').click();
+  await page.locator('tr[data-field="runAsNonRoot"] button.field-name').first().click();
+  const entry = page.locator('tr.glossary#about-runAsNonRoot').first();
   assert.deepEqual(await entry.locator('dt').allTextContents(), ['When unset', 'Interactions', 'Written in']);
   assert.ok((await entry.locator('dd').nth(1).textContent()).includes('kubelet'));
   assert.equal(await entry.locator('dd').first().evaluate((dd) => getComputedStyle(dd).fontWeight), '400');

@@ -83,9 +83,10 @@ test('the whole playground works by keyboard', async () => {
 
   // A check's documentation opens with Enter on its summary.
   await page.focus('#tab-findings');
-  await tabTo(page, (f) => f.tag === 'summary');
+  await tabTo(page, (f) => f.tag === 'button' && /\bdisclose\b/.test(f.cls));
   await page.keyboard.press('Enter');
-  assert.equal(await page.evaluate(() => document.activeElement.parentElement.open), true);
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-expanded')), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.nextElementSibling?.className), 'disclosed');
 
   // The hardened view: Space toggles unsafe edits, Enter copies.
   await page.focus('#tab-findings');

@@ -360,7 +360,7 @@ test('a link keeps the panel and the unsafe switch, and the verdict names the ve
   await other.page.waitForFunction(() => !location.hash.includes('~'));
   const verdict = await other.page.locator('.verdict p').first().textContent();
   const message = await other.page.locator('.admission').first().textContent();
-  assert.match(verdict, /^Would not be admitted at restricted:latest \(v1\.\d+\)$/);
+  assert.match(verdict, /^The DaemonSet would be admitted with a warning, but every pod it creates would be refused at restricted:latest \(v1\.\d+\)$/);
   assert.match(message, /PodSecurity "restricted:latest"/);
   assert.deepEqual(other.errors, []);
   await other.context.close();

@@ -21,10 +21,10 @@ async function checks(page) {
 const EXPECTED = {
   'seed-hardened-pod': { admitted: false, check: 'seccompProfile_restricted' },
   'nothing-set': { admitted: false, check: 'runAsNonRoot' },
-  'privileged-daemonset': { admitted: false, check: 'privileged' },
-  'container-overrides-pod': { admitted: false, check: 'runAsUser' },
-  cronjob: { admitted: false, check: 'seccompProfile_restricted' },
-  'multi-document': { admitted: false, check: 'allowPrivilegeEscalation', skipped: 2 },
+  'privileged-daemonset': { admitted: false, check: 'privileged', workload: 'DaemonSet' },
+  'container-overrides-pod': { admitted: false, check: 'runAsUser', workload: 'Deployment' },
+  cronjob: { admitted: false, check: 'seccompProfile_restricted', workload: 'CronJob' },
+  'multi-document': { admitted: false, check: 'allowPrivilegeEscalation', skipped: 2, workload: 'Deployment' },
   'windows-pod': { admitted: true, pass: 'seccompProfile_restricted' },
   'user-namespace': { admitted: true, check: 'run-as-root' },
   'broken-yaml': { error: true },
@@ -39,6 +39,8 @@ test('every example loads with its verdict and an expected finding', async () =>
   for (const id of ids) {
     const want = EXPECTED[id];
     await loadExample(page, id);
+    // The notice about the replaced text floats over the foot of the page.
+    if (await page.locator('.notice .dismiss').count()) await page.locator('.notice .dismiss').click();
     if (want.error) {
       await page.locator('.errors .error').first().waitFor();
       assert.match(await page.locator('.errors .error').first().textContent(), /^line \d+, column \d+: \S/);
@@ -48,18 +50,24 @@ test('every example loads with its verdict and an expected finding', async () =>
     }
     const verdicts = await page.locator('.object .verdict').allTextContents();
     assert.equal(verdicts.length, 1, id);
-    const expected = want.admitted ? /^Would be admitted at restricted:latest \(v1\.\d+\)/ : /^Would not be admitted at restricted:latest \(v1\.\d+\)/;
+    // A pod is denied; a workload is admitted with a warning and its pods are refused.
+    const expected = want.admitted ? /^Would be admitted at restricted:latest \(v1\.\d+\)/
+      : want.workload ? new RegExp(`^The ${want.workload} would be admitted with a warning, but every pod it creates would be refused at restricted:latest \\(v1\\.\\d+\\)`)
+        : /^Would not be admitted at restricted:latest \(v1\.\d+\)/;
     assert.match(verdicts[0], expected, id);
     if (!want.admitted) {
       assert.match(await page.locator('.admission').textContent(), /violates? PodSecurity "restricted:latest"/, id);
     }
     if (want.check) assert.ok((await checks(page)).includes(want.check), `${id}: ${await checks(page)}`);
     if (want.pass) {
-      await page.locator('.passes summary').click();
+      await page.locator('.passes button.disclose').click();
       const pass = page.locator(`.pass[data-check="${want.pass}"]`);
       assert.ok((await pass.textContent()).length > want.pass.length + 5, id);
     }
-    if (want.skipped) assert.equal(await page.locator('.skipped .skip').count(), want.skipped, id);
+    if (want.skipped) {
+      await page.locator('.skipped button.disclose').click();
+      assert.equal(await page.locator('.skipped .skip').count(), want.skipped, id);
+    }
   }
   assert.deepEqual(errors, []);
   await context.close();
@@ -73,14 +81,14 @@ test('findings are grouped by level with docs, fixes and gutter markers', async 
   assert.ok(headings.some((h) => h.startsWith('Hardening')), String(headings));
   const privileged = page.locator('.finding[data-check="privileged"]').first();
   assert.match(await privileged.locator('.message').textContent(), /container "agent"/);
-  await privileged.locator('.docs summary').click();
+  await privileged.locator('.docs button.disclose').click();
   assert.ok((await privileged.locator('.docs').textContent()).includes('Why it matters'));
   const line = await privileged.getAttribute('data-line');
   assert.ok(await page.locator(`.gutter .mark.baseline[data-line="${line}"]`).count() === 1);
   // Baseline admits what restricted refuses in part; privileged still fails.
   await page.selectOption('#level', 'baseline');
   await page.waitForTimeout(200);
-  assert.match(await page.locator('.verdict').first().textContent(), /not be admitted at baseline/);
+  assert.match(await page.locator('.verdict').first().textContent(), /every pod it creates would be refused at baseline/);
   await loadExample(page, 'nothing-set');
   assert.match(await page.locator('.verdict').first().textContent(), /^Would be admitted at baseline:latest \(v1\.\d+\)/);
   await page.selectOption('#version', 'v1.22');
@@ -130,8 +138,8 @@ test('a pod-level runAsNonRoot shows as inherited from the pod in every containe
   assert.equal(await page.locator('tr[data-field="runAsNonRoot"] .loc').first().textContent(), 'line 7:1');
   const implicit = page.locator('tr.implicit .src').first();
   assert.ok((await implicit.getAttribute('title')).startsWith('Not written anywhere'));
-  await page.locator('tr[data-field="runAsNonRoot"] .glossary summary').first().click();
-  assert.ok((await page.locator('tr[data-field="runAsNonRoot"] .glossary').first().textContent()).includes('kubelet'));
+  await page.locator('tr[data-field="runAsNonRoot"] button.field-name').first().click();
+  assert.ok((await page.locator('tr.glossary#about-runAsNonRoot').first().textContent()).includes('kubelet'));
   await context.close();
 });
 

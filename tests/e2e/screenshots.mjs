@@ -9,11 +9,11 @@ import { openFresh } from './playground-helpers.mjs';
 const DOCS = join(ROOT, 'docs');
 const env = await start();
 try {
-  // Desktop: the seed article's pod, its one restricted finding with the check's docs open, and
-  // the hardened rewrite that fixes it.
+  // Desktop: the first example (a hardened pod one setting short of restricted), its one
+  // restricted finding with the check's docs open, and the hardened rewrite that fixes it.
   const desktop = await openFresh(env);
   await desktop.page.waitForSelector('.finding');
-  await desktop.page.locator('.finding details.docs summary').first().click();
+  await desktop.page.locator('.finding .docs button.disclose').first().click();
   await desktop.page.screenshot({ path: join(DOCS, 'screenshot-desktop.png') });
   await desktop.page.click('#tab-hardened');
   await desktop.page.waitForSelector('table.diff');
@@ -24,9 +24,9 @@ try {
   await desktop.page.screenshot({ path: join(DOCS, 'screenshot-dark.png') });
   await desktop.context.close();
 
-  // A 400 px window: the panels stacked (the editor first; the findings follow below).
+  // A phone, 390 px: the panels stacked (the editor first, a pointer to the findings below).
   const narrow = await openFresh(env);
-  await narrow.page.setViewportSize({ width: 400, height: 900 });
+  await narrow.page.setViewportSize({ width: 390, height: 844 });
   await narrow.page.selectOption('#example', 'privileged-daemonset');
   await narrow.page.waitForSelector('.finding[data-check="privileged"]');
   await narrow.page.screenshot({ path: join(DOCS, 'screenshot-narrow.png') });

@@ -14,8 +14,9 @@ use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::browser;
+use crate::disclosure::{Disclosure, Lazy};
 use crate::editor::Editor;
-use crate::panels::{effective_panel, findings_panel, hardened_panel};
+use crate::panels::{Results, View, effective_panel, findings_panel, hardened_panel};
 use crate::state::{Model, Msg, Notice, Tab, Theme, join_fragment, split_fragment, update};
 use crate::worker::{
     Answer, Client, HARDEN_SYNC_LIMIT, Job, Latest, LinkOptions, Output, SYNC_LIMIT,
@@ -56,6 +57,9 @@ pub struct HardenedFor {
     /// How long it took, in milliseconds.
     pub ms: f64,
 }
+
+/// The last analysis without parse errors, and the revision of the text it belongs to.
+type Good = (u32, Rc<Derived>);
 
 /// A request's sequence number and the text it was about.
 type Requested = (u32, Rc<str>);
@@ -123,6 +127,8 @@ struct Offload {
     link: Link,
     /// The sequence number and text of the newest rewrite requested.
     hardening: Rc<RefCell<Option<Requested>>>,
+    /// The state of the newest link requested, whose answer is saved as the draft.
+    linking: Rc<RefCell<Option<permalink::Shared>>>,
 }
 
 impl Offload {
@@ -197,6 +203,7 @@ impl Offload {
             include_unsafe: shared.include_unsafe,
         };
         let json = serde_json::to_string(&options).unwrap_or_default();
+        *self.linking.borrow_mut() = Some(shared.clone());
         self.request(Job::Link, &shared.text, &json);
     }
 
@@ -222,6 +229,15 @@ impl Offload {
                     return;
                 }
                 self.busy[2].set(false);
+                // The link is the draft's encoding too: saving it spares the page compressing a
+                // large text itself, which would block typing. A text too large for a link is
+                // encoded here after all.
+                let shared = self.linking.borrow_mut().take();
+                match (&made, shared) {
+                    (Ok(fragment), _) => browser::save_draft(fragment),
+                    (Err(_), Some(shared)) => save_draft(&shared),
+                    (Err(_), None) => {}
+                }
                 self.link.set(made);
             }
             Output::Hardened(hardened) => {
@@ -329,6 +345,16 @@ pub fn App() -> Html {
     let last_ms: Rc<RefCell<f64>> = use_mut_ref(|| 0.0);
     let status = use_node_ref();
     let analyses: Rc<RefCell<u32>> = use_mut_ref(|| 0);
+    // Whether the layout is a phone's (the hardened diff is then unified).
+    let narrow = use_state_eq(browser::narrow);
+    {
+        let narrow = narrow.clone();
+        use_effect_with((), move |()| {
+            browser::on_narrow_change(move |n| narrow.set(n));
+        });
+    }
+    // The last analysis without parse errors, and the revision of the text it belongs to.
+    let last_good: Rc<RefCell<Option<Good>>> = use_mut_ref(|| None);
 
     // Small texts are analysed and hardened here, synchronously; large ones by the worker (see
     // `worker`), while the page keeps showing the last result and says that a new one is coming.
@@ -393,6 +419,7 @@ pub fn App() -> Html {
         worker_error: use_state_eq(|| None),
         last_ms: last_ms.clone(),
         hardening: use_mut_ref(|| None),
+        linking: use_mut_ref(|| None),
     };
     {
         let offload = offload_state.clone();
@@ -487,16 +514,18 @@ pub fn App() -> Html {
         let offload = offload_state.clone();
         use_effect_with((model.shared(), offloaded), move |(shared, offloaded)| {
             let large = shared.text.len() > SYNC_LIMIT;
-            let draft = shared.clone();
-            *saving.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
-                save_draft(&draft);
-            }));
             *link.state.borrow_mut() = LinkState::Pending;
             if *offloaded {
+                // The worker's link is saved as the draft (see `Offload::receive`).
+                *saving.borrow_mut() = None;
                 *linking.borrow_mut() = None;
                 offload.link(shared);
                 return;
             }
+            let draft = shared.clone();
+            *saving.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
+                save_draft(&draft);
+            }));
             offload.cancel(Job::Link);
             let shared = shared.clone();
             *linking.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
@@ -564,6 +593,24 @@ pub fn App() -> Html {
             browser::on_file_drop(move |opened| dispatch.dispatch(opened_msg(opened)));
         });
     }
+    // A text that parses is remembered, so that the next that does not can show its results as
+    // stale; a new parse error scrolls the results panel to it.
+    {
+        let last_good = last_good.clone();
+        let revision = model.revision;
+        let had_errors: Rc<RefCell<bool>> = use_mut_ref(|| false);
+        use_effect_with(derived.clone(), move |d| {
+            let errors = !d.analysis.errors.is_empty();
+            if errors {
+                if !*had_errors.borrow() {
+                    browser::scroll_within("panel", "parse-errors");
+                }
+            } else {
+                *last_good.borrow_mut() = Some((revision, d.clone()));
+            }
+            *had_errors.borrow_mut() = errors;
+        });
+    }
     // After each render of a new analysis, record analysis + render time for measurements.
     {
         let status = status.clone();
@@ -623,9 +670,29 @@ pub fn App() -> Html {
         })
     };
     let analysis = &derived.analysis;
+    // While the text does not parse, the last results of this text that did stay, marked stale.
+    let good = last_good.borrow().clone();
+    let shown_analysis: &Analysis = match &good {
+        Some((revision, good))
+            if *revision == model.revision
+                && !analysis.errors.is_empty()
+                && good.analysis.objects.len() > analysis.objects.len() =>
+        {
+            &good.analysis
+        }
+        _ => analysis,
+    };
+    let results = Results {
+        current: analysis,
+        shown: shown_analysis,
+    };
+    let view = View {
+        grouping: model.grouping,
+        hidden: &model.hidden,
+    };
     let panel = match model.tab {
-        Tab::Findings => findings_panel(analysis, &on_select),
-        Tab::Effective => effective_panel(analysis, &on_select),
+        Tab::Findings => findings_panel(results, view, &dispatch, &on_select),
+        Tab::Effective => effective_panel(results, &on_select),
         Tab::Hardened => {
             let updating = hardening.then(|| {
                 html! {
@@ -638,30 +705,61 @@ pub fn App() -> Html {
                 Some(h) => html! {
                     <>
                         { for updating }
-                        { hardened_panel(analysis, &h.original, &h.hardened, model.include_unsafe, &dispatch) }
+                        { hardened_panel(analysis, h, model.include_unsafe, *narrow, &dispatch) }
                     </>
                 },
                 None => html! { <>{ for updating }</> },
             }
         }
     };
-    let objects = analysis.objects.len();
-    let findings: usize = analysis.objects.iter().map(|o| o.findings.len()).sum();
+    let objects = shown_analysis.objects.len();
+    let findings: usize = shown_analysis
+        .objects
+        .iter()
+        .map(|o| o.findings.len())
+        .sum();
     let errors = analysis.errors.len();
     let summary = if paused {
         "Not analysed: the last visit stopped while analysing this text".to_string()
     } else {
-        let errors = match errors {
-            0 => String::new(),
-            1 => "1 error · ".to_string(),
-            n => format!("{n} errors · "),
-        };
-        format!(
-            "{errors}{objects} workload{} · {findings} finding{} · analysed in {} ms",
+        let counts = format!(
+            "{objects} workload{} · {findings} finding{}",
             plural(objects),
-            plural(findings),
-            format_ms(derived.ms)
-        )
+            plural(findings)
+        );
+        match analysis.errors.first() {
+            Some(e) => format!(
+                "The text does not parse: line {}, column {}{} · {counts}{}",
+                e.line,
+                e.column,
+                if errors > 1 {
+                    format!(" (and {} more error{})", errors - 1, plural(errors - 1))
+                } else {
+                    String::new()
+                },
+                if results.stale() {
+                    " as of the last text that parsed"
+                } else {
+                    ""
+                }
+            ),
+            None => format!("{counts} · analysed in {} ms", format_ms(derived.ms)),
+        }
+    };
+    // On a phone the results are below the editor: say so, with what they hold.
+    let below = {
+        let denied = shown_analysis.objects.iter().filter(|o| !o.allowed).count();
+        if errors > 0 {
+            "Parse error: see the results below".to_string()
+        } else if objects == 0 {
+            "Results below".to_string()
+        } else {
+            format!(
+                "Results below: {objects} workload{}, {denied} not admitted, {findings} finding{}",
+                plural(objects),
+                plural(findings)
+            )
+        }
     };
     let worker_error = (*offload_state.worker_error)
         .clone()
@@ -701,8 +799,12 @@ pub fn App() -> Html {
                             </span>
                         }
                     </p>
+                    <a class="below" href="#results" onclick={Callback::from(|e: MouseEvent| {
+                        e.prevent_default();
+                        browser::reveal("results");
+                    })}>{ below }{ " ↓" }</a>
                 </section>
-                <section class="results" aria-label="Results">
+                <section class="results" id="results" aria-label="Results">
                     <div class="tabs" role="tablist" aria-label="Panels" onkeydown={on_tab_key}>
                         { for Tab::ALL.into_iter().map(|tab| {
                             let selected = tab == model.tab;
@@ -851,22 +953,22 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
                     }) }
                 </select>
             </label>
-            <label>{ "Level " }
-                <select id="level" onchange={on_level}>
+            <label title={podsec::examples::LEVEL_HELP}>{ "Level " }
+                <select id="level" onchange={on_level} aria-describedby="help-level">
                     { for podsec::examples::LEVELS.iter().map(|&l| html! {
                         <option value={l.as_str()} selected={l == options.level}>{ l.as_str() }</option>
                     }) }
                 </select>
             </label>
-            <label>{ "Version " }
-                <select id="version" onchange={on_version}>
+            <label title={podsec::examples::VERSION_HELP}>{ "Version " }
+                <select id="version" onchange={on_version} aria-describedby="help-version">
                     { for podsec::examples::versions().into_iter().map(|v| html! {
                         <option value={v.label()} selected={v == options.version}>{ v.label() }</option>
                     }) }
                 </select>
             </label>
-            <label>{ "Runtime " }
-                <select id="runtime" onchange={on_runtime}>
+            <label title={podsec::examples::RUNTIME_HELP}>{ "Runtime " }
+                <select id="runtime" onchange={on_runtime} aria-describedby="help-runtime">
                     { for podsec::examples::RUNTIMES.iter().map(|&r| html! {
                         <option value={r.as_str()} selected={r == options.runtime}>{ r.as_str() }</option>
                     }) }
@@ -889,6 +991,17 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
             <button type="button" id="share" onclick={on_share}>{ "Copy link" }</button>
             <button type="button" id="download" onclick={on_download}
                 title="Save the text as a file">{ "Download" }</button>
+            <Disclosure class="help" summary={html! { "What do Level, Version and Runtime mean?" }}
+                content={Lazy::new(|| html! {
+                    <dl>
+                        <dt>{ "Level" }</dt><dd>{ podsec::examples::LEVEL_HELP }</dd>
+                        <dt>{ "Version" }</dt><dd>{ podsec::examples::VERSION_HELP }</dd>
+                        <dt>{ "Runtime" }</dt><dd>{ podsec::examples::RUNTIME_HELP }</dd>
+                    </dl>
+                })} />
+            <span id="help-level" class="hidden">{ podsec::examples::LEVEL_HELP }</span>
+            <span id="help-version" class="hidden">{ podsec::examples::VERSION_HELP }</span>
+            <span id="help-runtime" class="hidden">{ podsec::examples::RUNTIME_HELP }</span>
         </div>
     }
 }

@@ -432,3 +432,47 @@ pub fn click(id: &str) {
         el.click();
     }
 }
+
+/// Scrolls the element with this id into view (smoothly unless the user asks for less motion)
+/// and moves the focus to it, so that keyboard users continue from there.
+pub fn reveal(id: &str) {
+    if let Some(el) = element(id) {
+        if el.get_attribute("tabindex").is_none() {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
+        el.scroll_into_view();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
+    }
+}
+
+/// Scrolls the element with this id to the top of its scrolling container, without moving the
+/// page itself (the panel scrolls; the editor the user types in stays where it is).
+pub fn scroll_within(container: &str, id: &str) {
+    let (Some(container), Some(el)) = (element(container), element(id)) else {
+        return;
+    };
+    container.set_scroll_top(el.offset_top() - container.offset_top());
+}
+
+/// The media query under which the layout is narrow (a phone), as in the stylesheet.
+pub const NARROW: &str = "(max-width: 640px)";
+
+/// Whether the window matches [`NARROW`] now.
+pub fn narrow() -> bool {
+    window()
+        .and_then(|w| w.match_media(NARROW).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Calls `f` with the new answer whenever [`narrow`] changes (a rotated phone, a resized
+/// window). For listeners that live as long as the page.
+pub fn on_narrow_change(f: impl Fn(bool) + 'static) {
+    let Some(query) = window().and_then(|w| w.match_media(NARROW).ok().flatten()) else {
+        return;
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || f(narrow()));
+    let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

@@ -3,6 +3,7 @@
 //!
 //! Markers are buttons named after their findings, with a popup on hover or focus; F8 and Shift+F8
 //! in the textarea go to the next and previous marked line and say its findings in a live region.
+//! The gutter follows the textarea in the tab order (one stop), so Tab reaches the text first.
 //!
 //! The textarea is uncontrolled: the app writes its value only when the text is replaced from
 //! outside (see `Model::revision`), so typing keeps the browser's undo history. The gutter and the
@@ -510,13 +511,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 { "F8 and Shift+F8 go to the next and previous line with a finding." }
             </p>
             <div class="code">
-                <pre class="gutter" ref={gutter_ref} role="group" aria-label="Lines with findings"
-                    onclick={on_gutter_click} onkeydown={on_gutter_key}
-                    onfocusin={on_gutter_focusin} onfocusout={on_gutter_focusout}
-                    onscroll={on_gutter_scroll} onmouseover={on_gutter_over}
-                    onmouseleave={on_gutter_leave}>
-                    { (*gutter_html).clone() }
-                </pre>
+                // The textarea comes first in the tab order; the stylesheet puts the gutter on its left.
                 <div class="field">
                     <pre class="overlay" ref={overlay_ref} aria-hidden="true">
                         { error_overlay(&props.text, analysis) }
@@ -527,6 +522,13 @@ pub fn Editor(props: &EditorProps) -> Html {
                         aria-invalid={(!analysis.errors.is_empty()).to_string()}
                         {oninput} {onscroll} {onkeydown} />
                 </div>
+                <pre class="gutter" ref={gutter_ref} role="group" aria-label="Lines with findings"
+                    onclick={on_gutter_click} onkeydown={on_gutter_key}
+                    onfocusin={on_gutter_focusin} onfocusout={on_gutter_focusout}
+                    onscroll={on_gutter_scroll} onmouseover={on_gutter_over}
+                    onmouseleave={on_gutter_leave}>
+                    { (*gutter_html).clone() }
+                </pre>
             </div>
             if let Some((line, mark)) = shown.and_then(|l| marks.get(&l).map(|m| (l, m))) {
                 { tip(line, mark, &tip_ref, on_tip_leave) }

@@ -1,11 +1,17 @@
 //! The three result panels: findings with verdicts, the effective context, the hardened rewrite.
 //!
 //! Plain functions over core types; a click on a location calls `on_select(line, column)`.
+//! Blocks shown on demand (a check's docs, a field's explanation, folded lines) are
+//! [`Disclosure`]s, built only once opened.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use podsec::diff::{Line, diff_lines, split_lines};
-use podsec::examples::{container_kind_label, is_implicit, level_heading, source_description};
+use podsec::examples::{
+    POD_LEVEL, container_kind_label, is_implicit, level_heading, source_description,
+    verdict_heading,
+};
 use podsec::harden::Edit;
 use podsec::{
     Analysis, ContainerReport, EffectiveValue, Finding, FindingLevel, Hardened, ObjectReport, Value,
@@ -13,8 +19,9 @@ use podsec::{
 use yew::prelude::*;
 
 use crate::browser;
+use crate::disclosure::{Disclosure, Lazy};
 use crate::markdown;
-use crate::state::{Msg, Notice};
+use crate::state::{Grouping, Msg, Notice};
 
 /// Lines of context kept around each change in the hardened diff.
 const CONTEXT: usize = 3;
@@ -51,28 +58,42 @@ fn object_title(o: &ObjectReport) -> Html {
 }
 
 fn verdict(analysis: &Analysis, o: &ObjectReport) -> Html {
-    let label = policy_label(analysis);
-    if o.allowed {
-        html! {
-            <p class="verdict admitted">{ format!("Would be admitted at {label}") }</p>
-        }
-    } else {
-        html! {
-            <div class="verdict denied">
-                <p>{ format!("Would not be admitted at {label}") }</p>
-                if let Some(message) = &o.admission_message {
-                    <pre class="admission">{ message }</pre>
-                }
-            </div>
-        }
+    let heading = verdict_heading(o, &policy_label(analysis));
+    html! {
+        <div class={classes!("verdict", if o.allowed { "admitted" } else { "denied" })}>
+            <p>{ heading }</p>
+            if let Some(message) = o.admission_message.as_ref().filter(|_| !o.allowed) {
+                <pre class="admission">{ message }</pre>
+            }
+        </div>
     }
 }
 
-fn errors_and_skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>) -> Html {
+/// What the results are: the analysis of the text shown, or, while the text does not parse, the
+/// last results that did, marked as stale.
+#[derive(Clone, Copy)]
+pub struct Results<'a> {
+    /// The analysis of the text in the editor (its errors are always shown).
+    pub current: &'a Analysis,
+    /// The analysis whose objects are shown: `current`, or an earlier one while `current` has a
+    /// parse error and fewer objects.
+    pub shown: &'a Analysis,
+}
+
+impl Results<'_> {
+    /// Whether the objects shown are from an earlier text.
+    pub fn stale(&self) -> bool {
+        !std::ptr::eq(self.current, self.shown)
+    }
+}
+
+/// The parse errors (first), and a word when the results shown are an earlier text's.
+fn errors(results: Results<'_>, on_select: &Callback<(usize, usize)>) -> Html {
+    let analysis = results.current;
     html! {
         <>
             if !analysis.errors.is_empty() {
-                <section class="errors" aria-label="Syntax errors">
+                <section class="errors" id="parse-errors" aria-label="Syntax errors">
                     <h2>{ "The text does not parse" }</h2>
                     <ul>
                         { for analysis.errors.iter().map(|e| html! {
@@ -84,20 +105,10 @@ fn errors_and_skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>)
                     </ul>
                 </section>
             }
-            if !analysis.skipped.is_empty() {
-                <section class="skipped" aria-label="Skipped objects">
-                    <h2>{ "Not analysed" }</h2>
-                    <ul>
-                        { for analysis.skipped.iter().map(|s| html! {
-                            <li class="skip">
-                                { location(s.line, 1, on_select) }{ " " }
-                                <span class="kind">{ &s.kind }</span>{ " " }
-                                <span class="name">{ &s.name }</span>{ ": " }
-                                <span class="reason">{ &s.reason }</span>
-                            </li>
-                        }) }
-                    </ul>
-                </section>
+            if results.stale() {
+                <p class="stale-note" role="note">
+                    { "The results below are from the last version of the text that parsed; they come back up to date once the error is fixed." }
+                </p>
             }
             if analysis.errors.is_empty() && analysis.objects.is_empty() && analysis.skipped.is_empty() {
                 <p class="empty">{ "No workload objects yet: paste a Pod, Deployment, Job or any workload." }</p>
@@ -106,14 +117,75 @@ fn errors_and_skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>)
     }
 }
 
+/// The objects not analysed, folded, after the workloads.
+fn skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>) -> Html {
+    if analysis.skipped.is_empty() {
+        return html! {};
+    }
+    // "3 Namespace, 2 ConfigMap": what is folded, most frequent kind first.
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &analysis.skipped {
+        *kinds.entry(s.kind.as_str()).or_default() += 1;
+    }
+    let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    let kinds: Vec<String> = kinds
+        .iter()
+        .take(4)
+        .map(|(k, n)| format!("{n} {}", if k.is_empty() { "without kind" } else { k }))
+        .collect();
+    let n = analysis.skipped.len();
+    let summary = format!(
+        "Not analysed: {n} other object{} ({}{})",
+        plural(n),
+        kinds.join(", "),
+        if kinds.len() < 4 { "" } else { ", …" }
+    );
+    let list = Rc::new(analysis.skipped.clone());
+    let on_select = on_select.clone();
+    let content = Lazy::new(move || {
+        html! {
+            <ul>
+                { for list.iter().map(|s| html! {
+                    <li class="skip">
+                        { location(s.line, 1, &on_select) }{ " " }
+                        <span class="kind">{ &s.kind }</span>{ " " }
+                        <span class="name">{ &s.name }</span>{ ": " }
+                        <span class="reason">{ &s.reason }</span>
+                    </li>
+                }) }
+            </ul>
+        }
+    });
+    html! {
+        <section class="skipped" aria-label="Skipped objects">
+            <Disclosure summary={html! { summary }} {content} />
+        </section>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn check_docs(id: &str) -> Html {
+    if podsec::check::find(id).is_none() {
+        return html! {};
+    }
+    let owned = id.to_string();
+    html! {
+        <Disclosure class="docs" summary={html! { format!("About {id}") }}
+            content={Lazy::new(move || docs_body(&owned))} />
+    }
+}
+
+fn docs_body(id: &str) -> Html {
     let Some(check) = podsec::check::find(id) else {
         return html! {};
     };
     let d = &check.docs;
     html! {
-        <details class="docs">
-            <summary>{ format!("About {id}") }</summary>
+        <>
             <p class="summary">{ markdown::render_inline(check.summary) }</p>
             <h4>{ "What it looks for" }</h4>
             { markdown::render(d.what) }
@@ -135,7 +207,7 @@ fn check_docs(id: &str) -> Html {
                 <h4>{ "References" }</h4>
                 <ul class="refs">{ for d.references.iter().map(|r| html! { <li>{ markdown::reference(r) }</li> }) }</ul>
             }
-        </details>
+        </>
     }
 }
 
@@ -168,46 +240,167 @@ fn finding(f: &Finding, on_select: &Callback<(usize, usize)>) -> Html {
     }
 }
 
-fn object_findings(
-    analysis: &Analysis,
-    o: &ObjectReport,
-    on_select: &Callback<(usize, usize)>,
-) -> Html {
-    let mut groups: BTreeMap<FindingLevel, Vec<&Finding>> = BTreeMap::new();
+/// Findings of one check: the first in full (its fix and docs said once), the others folded
+/// into a list of their messages and places.
+fn cluster(fs: &[&Finding], on_select: &Callback<(usize, usize)>) -> Html {
+    let Some((first, rest)) = fs.split_first() else {
+        return html! {};
+    };
+    if rest.is_empty() {
+        return finding(first, on_select);
+    }
+    let more: Rc<Vec<Finding>> = Rc::new(rest.iter().map(|f| (*f).clone()).collect());
+    let on = on_select.clone();
+    let content = Lazy::new(move || {
+        html! {
+            <ul class="repeats">
+                { for more.iter().map(|f| html! {
+                    <li class={classes!("finding", "repeat", f.level.as_str())} data-check={f.check.clone()} data-line={f.line.to_string()}>
+                        <span class="message">{ &f.message }</span>{ " " }{ location(f.line, f.column, &on) }
+                    </li>
+                }) }
+            </ul>
+        }
+    });
+    let n = rest.len();
+    html! {
+        <>
+            { finding(first, on_select) }
+            <li class="cluster">
+                <Disclosure class="more" summary={html! { format!("{n} more of {}", first.check) }} {content} />
+            </li>
+        </>
+    }
+}
+
+/// A group's key: its order on the card, then its heading.
+type GroupKey = (usize, String);
+
+/// The group of a finding, by `grouping`; containers are ordered as on the card.
+fn group_of(f: &Finding, grouping: Grouping, o: &ObjectReport) -> GroupKey {
+    match grouping {
+        Grouping::Level => (f.level as usize, level_heading(f.level).to_string()),
+        Grouping::Check => (f.level as usize, format!("{} ({})", f.check, f.level.as_str())),
+        Grouping::Container => match &f.container {
+            None => (0, POD_LEVEL.to_string()),
+            Some(name) => {
+                let at = o.containers.iter().position(|c| &c.name == name);
+                let kind = at
+                    .and_then(|i| o.containers.get(i))
+                    .map_or("", |c| container_kind_label(c.kind));
+                (at.map_or(usize::MAX, |i| i + 1), format!("{kind} {name}"))
+            }
+        },
+    }
+}
+
+/// How the findings panel shows findings: grouped how, without which levels.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    /// The grouping.
+    pub grouping: Grouping,
+    /// The levels hidden.
+    pub hidden: &'a BTreeSet<FindingLevel>,
+}
+
+/// `2 restricted · 1 hardening`, the counts of an object's findings by level.
+fn counts(o: &ObjectReport) -> Html {
+    let mut by: BTreeMap<FindingLevel, usize> = BTreeMap::new();
     for f in &o.findings {
-        groups.entry(f.level).or_default().push(f);
+        *by.entry(f.level).or_default() += 1;
+    }
+    if by.is_empty() {
+        return html! { <span class="none">{ "no findings" }</span> };
     }
     html! {
-        <article class="object" data-kind={o.kind.clone()} data-name={o.name.clone()}>
+        <>
+            { for by.iter().map(|(level, n)| html! {
+                <span class={classes!("count", level.as_str())}>
+                    <span class={classes!("badge", level.as_str())}>{ level.as_str() }</span>{ format!(" {n}") }
+                </span>
+            }) }
+        </>
+    }
+}
+
+fn object_findings(
+    analysis: &Analysis,
+    index: usize,
+    o: &ObjectReport,
+    view: View<'_>,
+    on_select: &Callback<(usize, usize)>,
+) -> Html {
+    let mut groups: BTreeMap<GroupKey, Vec<&Finding>> = BTreeMap::new();
+    let shown = o
+        .findings
+        .iter()
+        .filter(|f| !view.hidden.contains(&f.level));
+    for f in shown {
+        groups
+            .entry(group_of(f, view.grouping, o))
+            .or_default()
+            .push(f);
+    }
+    let hidden = o
+        .findings
+        .iter()
+        .filter(|f| view.hidden.contains(&f.level))
+        .count();
+    let passes = (!o.passes.is_empty()).then(|| {
+        let list = Rc::new(o.passes.clone());
+        let on = on_select.clone();
+        let n = o.passes.len();
+        let summary = if n == 1 {
+            "Why 1 Pod Security Standards check passes".to_string()
+        } else {
+            format!("Why {n} Pod Security Standards checks pass")
+        };
+        let content = Lazy::new(move || {
+            html! {
+                <ul>
+                    { for list.iter().map(|p| html! {
+                        <li class="pass" data-check={p.check}>
+                            <code>{ p.check }</code>{ ": " }{ &p.reason }
+                            if let Some(line) = p.line {
+                                { " " }{ location(line, 1, &on) }
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
+        });
+        html! { <Disclosure class="passes" summary={html! { summary }} {content} /> }
+    });
+    html! {
+        <article class="object" id={format!("object-{index}")} data-kind={o.kind.clone()} data-name={o.name.clone()}>
             <header class="object-head">
                 { object_title(o) }
                 { location(o.line, 1, on_select) }
             </header>
             { verdict(analysis, o) }
-            if groups.is_empty() {
+            if o.findings.is_empty() {
                 <p class="clean">{ "No findings." }</p>
             }
-            { for groups.iter().map(|(level, fs)| html! {
-                <section class={classes!("group", level.as_str())}>
-                    <h3>{ format!("{} ({})", level_heading(*level), fs.len()) }</h3>
-                    <ul class="findings">{ for fs.iter().map(|f| finding(f, on_select)) }</ul>
-                </section>
-            }) }
-            if !o.passes.is_empty() {
-                <details class="passes">
-                    <summary>{ if o.passes.len() == 1 { "Why 1 Pod Security Standards check passes".to_string() } else { format!("Why {} Pod Security Standards checks pass", o.passes.len()) } }</summary>
-                    <ul>
-                        { for o.passes.iter().map(|p| html! {
-                            <li class="pass" data-check={p.check}>
-                                <code>{ p.check }</code>{ ": " }{ &p.reason }
-                                if let Some(line) = p.line {
-                                    { " " }{ location(line, 1, on_select) }
-                                }
-                            </li>
-                        }) }
-                    </ul>
-                </details>
+            if hidden > 0 {
+                <p class="filtered">{ format!("{hidden} finding{} hidden by the filter above.", plural(hidden)) }</p>
             }
+            { for groups.iter().map(|((_, heading), fs)| {
+                // Findings of one check together, in the order their first one appears.
+                let mut checks: Vec<(&str, Vec<&Finding>)> = Vec::new();
+                for f in fs {
+                    match checks.iter_mut().find(|(c, _)| *c == f.check) {
+                        Some((_, list)) => list.push(f),
+                        None => checks.push((&f.check, vec![f])),
+                    }
+                }
+                html! {
+                    <section class="group">
+                        <h3>{ format!("{heading} ({})", fs.len()) }</h3>
+                        <ul class="findings">{ for checks.iter().map(|(_, list)| cluster(list, on_select)) }</ul>
+                    </section>
+                }
+            }) }
+            { for passes }
         </article>
     }
 }
@@ -224,13 +417,91 @@ pub fn policy_label(analysis: &Analysis) -> String {
     }
 }
 
-/// Findings grouped by object and level, with verdicts.
-pub fn findings_panel(analysis: &Analysis, on_select: &Callback<(usize, usize)>) -> Html {
+/// Per object: its verdict and the counts of its findings, each a link to its card.
+fn overview(analysis: &Analysis) -> Html {
+    if analysis.objects.len() < 2 {
+        return html! {};
+    }
+    let denied = analysis.objects.iter().filter(|o| !o.allowed).count();
+    html! {
+        <section class="overview" aria-label="Summary">
+            <h2>{ format!("{} workloads, {denied} not admitted at {}", analysis.objects.len(), policy_label(analysis)) }</h2>
+            <ul>
+                { for analysis.objects.iter().enumerate().map(|(i, o)| {
+                    let id = format!("object-{i}");
+                    html! {
+                        <li class={classes!("overview-row", if o.allowed { "admitted" } else { "denied" })}>
+                            <button type="button" class="jump" onclick={Callback::from(move |_: MouseEvent| browser::reveal(&id))}>
+                                <span class="kind">{ &o.kind }</span>{ " " }{ if o.name.is_empty() { "(unnamed)" } else { &o.name } }
+                            </button>
+                            <span class="mark-verdict">{ if o.allowed { "✓ admitted" } else { "✗ not admitted" } }</span>
+                            <span class="counts">{ counts(o) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+/// Which levels to show, and how to group.
+fn controls(analysis: &Analysis, view: View<'_>, dispatch: &Callback<Msg>) -> Html {
+    let mut present: BTreeMap<FindingLevel, usize> = BTreeMap::new();
+    for f in analysis.objects.iter().flat_map(|o| &o.findings) {
+        *present.entry(f.level).or_default() += 1;
+    }
+    if present.is_empty() {
+        return html! {};
+    }
+    let on_group = dispatch.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        Grouping::parse(&select.value()).map_or(Msg::Dismiss, Msg::SetGrouping)
+    });
+    html! {
+        <div class="filters" role="group" aria-label="Filter and group the findings">
+            <span class="filters-label">{ "Show:" }</span>
+            { for present.iter().map(|(&level, n)| {
+                let on = dispatch.reform(move |e: Event| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    Msg::ShowLevel(level, input.checked())
+                });
+                html! {
+                    <label class={classes!("check", "level-filter", level.as_str())}>
+                        <input type="checkbox" data-level={level.as_str()} checked={!view.hidden.contains(&level)} onchange={on} />
+                        { format!(" {} ({n})", level.as_str()) }
+                    </label>
+                }
+            }) }
+            <label class="group-by">{ "Group by " }
+                <select id="grouping" onchange={on_group}>
+                    { for Grouping::ALL.into_iter().map(|g| html! {
+                        <option value={g.as_str()} selected={g == view.grouping}>{ g.as_str() }</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Findings grouped by object, with verdicts: a summary first, the workloads, then what was not
+/// analysed.
+pub fn findings_panel(
+    results: Results<'_>,
+    view: View<'_>,
+    dispatch: &Callback<Msg>,
+    on_select: &Callback<(usize, usize)>,
+) -> Html {
+    let analysis = results.shown;
     html! {
         <>
-            { errors_and_skipped(analysis, on_select) }
-            <div class="objects">
-                { for analysis.objects.iter().map(|o| object_findings(analysis, o, on_select)) }
+            { errors(results, on_select) }
+            <div class={classes!("results-body", results.stale().then_some("stale"))}>
+                { overview(analysis) }
+                { controls(analysis, view, dispatch) }
+                <div class="objects">
+                    { for analysis.objects.iter().enumerate().map(|(i, o)| object_findings(analysis, i, o, view, on_select)) }
+                </div>
+                { skipped(analysis, on_select) }
             </div>
         </>
     }
@@ -257,19 +528,68 @@ fn show(value: &Value) -> String {
     }
 }
 
-fn effective_row(
-    name: &'static str,
-    v: &EffectiveValue,
-    on_select: &Callback<(usize, usize)>,
-) -> Html {
+/// An effective field's properties.
+#[derive(Properties, PartialEq)]
+pub struct FieldRowProps {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its effective value.
+    pub value: EffectiveValue,
+    /// The messages of the findings about it (it is highlighted when there are any).
+    pub flagged: Vec<String>,
+    /// Selects a place in the editor.
+    pub on_select: Callback<(usize, usize)>,
+}
+
+/// One field of the effective table; its explanation, once asked for, takes a row of its own
+/// across the table, so that it never squeezes into the field's column.
+#[component]
+pub fn FieldRow(props: &FieldRowProps) -> Html {
+    let open = use_state_eq(|| false);
+    let name = props.name;
+    let v = &props.value;
     let glossary = podsec::glossary::lookup(name);
     let implicit = is_implicit(v.source);
+    let risky = !props.flagged.is_empty();
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
     html! {
-        <tr data-field={name} class={classes!(implicit.then_some("implicit"))}>
-            <th scope="row">
-                if let Some(doc) = glossary {
-                    <details class="glossary">
-                        <summary><code>{ name }</code></summary>
+        <>
+            <tr data-field={name} class={classes!(implicit.then_some("implicit"), risky.then_some("risky"))}>
+                <th scope="row">
+                    if glossary.is_some() {
+                        <button type="button" class="disclose field-name" aria-expanded={open.to_string()}
+                            aria-controls={format!("about-{name}")} onclick={toggle}>
+                            <code>{ name }</code>
+                        </button>
+                    } else {
+                        <code>{ name }</code>
+                    }
+                </th>
+                <td class="value">
+                    <code>{ show(&v.value) }</code>
+                    { for props.flagged.iter().map(|m| html! { <span class="risk">{ format!("⚠ {m}") }</span> }) }
+                    if let Some(note) = &v.note {
+                        <span class="note">{ note }</span>
+                    }
+                </td>
+                <td class="source">
+                    <span class={classes!("src", v.source.as_str())} title={source_description(v.source)}>
+                        { v.source.as_str() }
+                        if implicit { <span class="assumed" aria-label="assumed, not written in the text">{ "*" }</span> }
+                    </span>
+                </td>
+                <td class="line">
+                    if let Some(line) = v.line {
+                        { location(line, 1, &props.on_select) }
+                    }
+                </td>
+            </tr>
+            if let Some(doc) = glossary.filter(|_| *open) {
+                <tr class="glossary" id={format!("about-{name}")}>
+                    <td colspan="4">
                         { markdown::render(doc.what) }
                         <dl>
                             <dt>{ "When unset" }</dt>
@@ -279,33 +599,29 @@ fn effective_row(
                             <dt>{ "Written in" }</dt>
                             <dd class="scope">{ doc.scope.describe() }</dd>
                         </dl>
-                    </details>
-                } else {
-                    <code>{ name }</code>
-                }
-            </th>
-            <td class="value">
-                <code>{ show(&v.value) }</code>
-                if let Some(note) = &v.note {
-                    <span class="note">{ note }</span>
-                }
-            </td>
-            <td>
-                <span class={classes!("src", v.source.as_str())} title={source_description(v.source)}>
-                    { v.source.as_str() }
-                    if implicit { <span class="assumed" aria-label="assumed, not written in the text">{ "*" }</span> }
-                </span>
-            </td>
-            <td>
-                if let Some(line) = v.line {
-                    { location(line, 1, on_select) }
-                }
-            </td>
-        </tr>
+                    </td>
+                </tr>
+            }
+        </>
     }
 }
 
-fn container_card(c: &ContainerReport, on_select: &Callback<(usize, usize)>) -> Html {
+/// The messages of the findings of `o` about field `name` of container `c` (or of the pod, which
+/// every container inherits from): those whose field path names it.
+fn flagged(o: &ObjectReport, c: &ContainerReport, name: &str) -> Vec<String> {
+    o.findings
+        .iter()
+        .filter(|f| f.container.as_ref().is_none_or(|n| *n == c.name))
+        .filter(|f| {
+            f.path
+                .split('.')
+                .any(|seg| seg.split('[').next() == Some(name))
+        })
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+fn container_card(o: &ObjectReport, c: &ContainerReport, on_select: &Callback<(usize, usize)>) -> Html {
     html! {
         <section class="container" data-container={c.name.clone()}>
             <h3>
@@ -319,7 +635,9 @@ fn container_card(c: &ContainerReport, on_select: &Callback<(usize, usize)>) -> 
                         <th scope="col">{ "Source" }</th><th scope="col">{ "Line" }</th></tr>
                 </thead>
                 <tbody>
-                    { for c.effective.fields.iter().map(|(name, v)| effective_row(name, v, on_select)) }
+                    { for c.effective.fields.iter().map(|(name, v)| html! {
+                        <FieldRow name={*name} value={v.clone()} flagged={flagged(o, c, name)} on_select={on_select.clone()} />
+                    }) }
                 </tbody>
             </table>
         </section>
@@ -327,21 +645,26 @@ fn container_card(c: &ContainerReport, on_select: &Callback<(usize, usize)>) -> 
 }
 
 /// The effective security context of every container of every object.
-pub fn effective_panel(analysis: &Analysis, on_select: &Callback<(usize, usize)>) -> Html {
+pub fn effective_panel(results: Results<'_>, on_select: &Callback<(usize, usize)>) -> Html {
+    let analysis = results.shown;
     html! {
         <>
-            { errors_and_skipped(analysis, on_select) }
-            <p class="legend">
-                { "Source badges say where each value comes from; " }
-                <span class="src default">{ "default" }<span class="assumed">{ "*" }</span></span>
-                { " values are not in your text (defaults, the runtime or the image). Click a field for its explanation." }
-            </p>
-            { for analysis.objects.iter().map(|o| html! {
-                <article class="object" data-kind={o.kind.clone()} data-name={o.name.clone()}>
-                    <header class="object-head">{ object_title(o) }{ location(o.line, 1, on_select) }</header>
-                    { for o.containers.iter().map(|c| container_card(c, on_select)) }
-                </article>
-            }) }
+            { errors(results, on_select) }
+            <div class={classes!("results-body", results.stale().then_some("stale"))}>
+                <p class="legend">
+                    { "Source badges say where each value comes from; " }
+                    <span class="src default">{ "default" }<span class="assumed">{ "*" }</span></span>
+                    { " values are not in your text (defaults, the runtime or the image). " }
+                    <span class="risk">{ "⚠" }</span>{ " marks a value a finding is about. Click a field for its explanation." }
+                </p>
+                { for analysis.objects.iter().map(|o| html! {
+                    <article class="object" data-kind={o.kind.clone()} data-name={o.name.clone()}>
+                        <header class="object-head">{ object_title(o) }{ location(o.line, 1, on_select) }</header>
+                        { for o.containers.iter().map(|c| container_card(o, c, on_select)) }
+                    </article>
+                }) }
+                { skipped(analysis, on_select) }
+            </div>
         </>
     }
 }
@@ -349,12 +672,12 @@ pub fn effective_panel(analysis: &Analysis, on_select: &Callback<(usize, usize)>
 /// One side of a row: a 0-based line index and its text.
 type Cell<'a> = Option<(usize, &'a str)>;
 
-/// One row of the side-by-side view.
+/// One row of the diff.
 enum Row<'a> {
     /// Old and new line, either possibly missing.
     Pair(Cell<'a>, Cell<'a>),
-    /// A run of unchanged lines left out.
-    Fold(usize),
+    /// A run of `n` unchanged lines left out, from 0-based old line `old` and new line `new`.
+    Fold { old: usize, new: usize, n: usize },
 }
 
 fn rows<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<Row<'a>> {
@@ -389,35 +712,39 @@ fn rows<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<Row<'a>> {
         }
     }
     flush(&mut pairs, &mut removed, &mut added);
-    let changed: Vec<bool> = pairs
-        .iter()
-        .map(|(o, n)| match (o, n) {
-            (Some((_, a)), Some((_, b))) => a != b,
-            _ => true,
-        })
-        .collect();
+    let changed: Vec<bool> = pairs.iter().map(|(o, n)| is_changed(*o, *n)).collect();
     let near = |i: usize| {
         let lo = i.saturating_sub(CONTEXT);
         let hi = (i + CONTEXT).min(changed.len().saturating_sub(1));
         (lo..=hi).any(|j| changed.get(j).copied().unwrap_or(false))
     };
     let mut out = Vec::new();
-    let mut folded = 0;
+    // The run being folded: its first old and new line, and its length. Lines far from every
+    // change are unchanged, so a run's lines are consecutive on both sides.
+    let mut fold: Option<(usize, usize, usize)> = None;
     for (i, (o, n)) in pairs.into_iter().enumerate() {
         if near(i) {
-            if folded > 0 {
-                out.push(Row::Fold(folded));
-                folded = 0;
+            if let Some((old, new, n)) = fold.take() {
+                out.push(Row::Fold { old, new, n });
             }
             out.push(Row::Pair(o, n));
         } else {
-            folded += 1;
+            let at = (o.map_or(0, |c| c.0), n.map_or(0, |c| c.0));
+            let (_, _, len) = fold.get_or_insert((at.0, at.1, 0));
+            *len += 1;
         }
     }
-    if folded > 0 {
-        out.push(Row::Fold(folded));
+    if let Some((old, new, n)) = fold {
+        out.push(Row::Fold { old, new, n });
     }
     out
+}
+
+fn is_changed(o: Cell<'_>, n: Cell<'_>) -> bool {
+    match (o, n) {
+        (Some((_, a)), Some((_, b))) => a != b,
+        _ => true,
+    }
 }
 
 fn side(cell: Option<(usize, &str)>, changed: bool, class: &'static str) -> Html {
@@ -434,6 +761,100 @@ fn side(cell: Option<(usize, &str)>, changed: bool, class: &'static str) -> Html
     }
 }
 
+/// One line of the unified diff: its number (in the hardened text, or the original's for a
+/// removed line), its text, and whether it is removed, added or neither.
+fn unified_line(i: usize, text: &str, class: Option<&'static str>) -> Html {
+    html! {
+        <tr class={classes!(class.is_some().then_some("changed"))}>
+            <td class="ln">{ i + 1 }</td>
+            <td class={classes!("code", class, class.is_some().then_some("changed"))}>
+                { text.trim_end_matches(['\n', '\r']) }
+            </td>
+        </tr>
+    }
+}
+
+/// A diff row, side by side or unified.
+fn pair_rows(o: Cell<'_>, n: Cell<'_>, unified: bool) -> Html {
+    let changed = is_changed(o, n);
+    if !unified {
+        return html! {
+            <tr class={classes!(changed.then_some("changed"))}>
+                { side(o, changed, "old") }
+                { side(n, changed, "new") }
+            </tr>
+        };
+    }
+    if !changed {
+        return n.map_or_else(|| html! {}, |(i, t)| unified_line(i, t, None));
+    }
+    html! {
+        <>
+            if let Some((i, t)) = o { { unified_line(i, t, Some("old")) } }
+            if let Some((i, t)) = n { { unified_line(i, t, Some("new")) } }
+        </>
+    }
+}
+
+/// A folded run's properties.
+#[derive(Properties, PartialEq)]
+pub struct FoldProps {
+    /// The original text.
+    pub original: Rc<str>,
+    /// The hardened text.
+    pub hardened: Rc<str>,
+    /// The run's first 0-based line in each text, and its length.
+    pub old: usize,
+    /// See `old`.
+    pub new: usize,
+    /// See `old`.
+    pub n: usize,
+    /// Whether the diff is unified (one column).
+    pub unified: bool,
+}
+
+/// A run of unchanged lines, folded into a button that shows them.
+#[component]
+pub fn Fold(props: &FoldProps) -> Html {
+    // Reused by position when the diff changes: open only for the run it was opened on.
+    let run = (props.old, props.new, props.n);
+    let opened = use_state_eq(|| None::<(usize, usize, usize)>);
+    let open = *opened == Some(run);
+    let toggle = {
+        let opened = opened.clone();
+        Callback::from(move |_: MouseEvent| opened.set((!open).then_some(run)))
+    };
+    let n = props.n;
+    let columns = if props.unified { "2" } else { "4" };
+    let label = if open {
+        format!("Fold these {n} unchanged line{}", plural(n))
+    } else {
+        format!("⋯ {n} unchanged line{}: show", plural(n))
+    };
+    let lines = open.then(|| {
+        let old = split_lines(&props.original);
+        let new = split_lines(&props.hardened);
+        (0..n)
+            .map(|k| {
+                let (a, b) = (props.old + k, props.new + k);
+                let o = old.get(a).map(|t| (a, *t));
+                let m = new.get(b).map(|t| (b, *t));
+                pair_rows(o, m, props.unified)
+            })
+            .collect::<Html>()
+    });
+    html! {
+        <>
+            <tr class="fold">
+                <td colspan={columns}>
+                    <button type="button" class="unfold" aria-expanded={open.to_string()} onclick={toggle}>{ label }</button>
+                </td>
+            </tr>
+            { for lines }
+        </>
+    }
+}
+
 fn edit_note(e: &Edit) -> Html {
     html! {
         <>
@@ -447,15 +868,55 @@ fn edit_note(e: &Edit) -> Html {
     }
 }
 
-/// The original and hardened texts side by side, with the edits explained.
+/// For each workload: admitted after the rewrite or not, and if not, what still stops it and why
+/// the rewrite left it.
+fn after_verdicts(hardened: &Hardened, label: &str) -> Html {
+    html! {
+        <ul class="hardened-verdicts">
+            { for hardened.objects.iter().map(|v| {
+                let stopped = !v.after || !v.blocking.is_empty();
+                html! {
+                    <li class={classes!("verdict", if stopped { "denied" } else { "admitted" })}>
+                        <p>
+                            { format!("{} {}: {} at {label} after the rewrite{}; findings {} → {}",
+                                v.object.kind, v.object.name,
+                                if v.after { "admitted" } else { "still not admitted" },
+                                if v.before == v.after { String::new() } else if v.before { " (was admitted)".to_string() } else { " (was not)".to_string() },
+                                v.findings_before, v.findings_after) }
+                        </p>
+                        if !v.blocking.is_empty() {
+                            <p class="blocking-head">{ format!("What still stops it ({}):", v.blocking.len()) }</p>
+                            <ul class="blocking">
+                                { for v.blocking.iter().map(|b| html! {
+                                    <li class="blocker" data-check={b.check.clone()}>
+                                        <span class={classes!("badge", b.level.as_str())}>{ b.level.as_str() }</span>
+                                        { " " }<span class="message">{ &b.message }</span>
+                                        { format!(" (line {}{})", b.line, b.container.as_ref().map_or(String::new(), |c| format!(", container \u{201c}{c}\u{201d}"))) }
+                                        <span class="why">{ format!(": {}", b.why) }</span>
+                                    </li>
+                                }) }
+                            </ul>
+                        }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// The original and hardened texts, side by side (or unified on narrow screens), with the edits
+/// explained.
 pub fn hardened_panel(
     analysis: &Analysis,
-    original: &str,
-    hardened: &Hardened,
+    h: &crate::app::HardenedFor,
     include_unsafe: bool,
+    unified: bool,
     dispatch: &Callback<Msg>,
 ) -> Html {
-    let old = split_lines(original);
+    let hardened = &h.hardened;
+    let original: Rc<str> = h.original.clone();
+    let hardened_text: Rc<str> = Rc::from(hardened.text.as_str());
+    let old = split_lines(&original);
     let new = split_lines(&hardened.text);
     // Annotations by the first output line each applied edit wrote.
     let mut notes: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
@@ -491,6 +952,48 @@ pub fn hardened_panel(
         Callback::from(move |_: MouseEvent| browser::download("hardened.yaml", &text))
     };
     let applied = hardened.edits.iter().filter(|e| e.applied).count();
+    let unsafe_left = !include_unsafe
+        && hardened
+            .edits
+            .iter()
+            .any(|e| !e.applied && e.grade == podsec::Applicability::Unsafe);
+    let manual = hardened
+        .edits
+        .iter()
+        .filter(|e| e.grade == podsec::Applicability::Manual)
+        .count();
+    let nothing = if unsafe_left {
+        "Nothing to change with safe edits; unsafe ones are offered: include them above.".to_string()
+    } else if manual > 0 {
+        format!(
+            "Nothing podsec can change by itself: {manual} fix{} need{} a decision of yours (listed below).",
+            if manual == 1 { "" } else { "es" },
+            if manual == 1 { "s" } else { "" }
+        )
+    } else {
+        "Nothing to change.".to_string()
+    };
+    let edits = Rc::new(hardened.edits.clone());
+    let edit_list = Lazy::new(move || {
+        html! {
+            <ul>
+                { for edits.iter().map(|e| html! {
+                    <li class={classes!("edit", if e.applied { "applied" } else { "not-applied" })}>
+                        { edit_note(e) }
+                        { format!(" · {} {}", e.object.kind, e.object.name) }
+                        if let Some(c) = &e.container { { format!(" · container \"{c}\"") } }
+                        if let Some(why) = &e.skipped { <span class="skipped-why">{ format!(" · not applied: {why}") }</span> }
+                    </li>
+                }) }
+            </ul>
+        }
+    });
+    let n_edits = hardened.edits.len();
+    let header = if unified {
+        html! { <tr><th class="ln"></th><th scope="col">{ "Hardened (− original, + hardened)" }</th></tr> }
+    } else {
+        html! { <tr><th class="ln"></th><th scope="col">{ "Original" }</th><th class="ln"></th><th scope="col">{ "Hardened" }</th></tr> }
+    };
     html! {
         <>
             <div class="hardened-controls">
@@ -501,41 +1004,31 @@ pub fn hardened_panel(
                 <button type="button" id="copy-hardened" onclick={on_copy}>{ "Copy hardened YAML" }</button>
                 <button type="button" id="download-hardened" onclick={on_download}>{ "Download" }</button>
             </div>
-            <ul class="hardened-verdicts">
-                { for hardened.objects.iter().map(|v| html! {
-                    <li class={classes!("verdict", if v.after { "admitted" } else { "denied" })}>
-                        { format!("{} {}: {} at {label} after the rewrite{}; findings {} → {}",
-                            v.object.kind, v.object.name,
-                            if v.after { "admitted" } else { "still not admitted" },
-                            if v.before == v.after { String::new() } else if v.before { " (was admitted)".to_string() } else { " (was not)".to_string() },
-                            v.findings_before, v.findings_after) }
-                    </li>
-                }) }
-            </ul>
+            { after_verdicts(hardened, &label) }
             if !hardened.changed {
-                <p class="empty">{ format!("Nothing to change{}.", if include_unsafe { "" } else { " with safe edits; try including unsafe ones" }) }</p>
+                <p class="empty nothing">{ nothing }</p>
             } else {
-                <p class="summary">{ format!("{applied} edit{} applied; unchanged lines are folded.", if applied == 1 { "" } else { "s" }) }</p>
+                <p class="summary">{ format!("{applied} edit{} applied; unchanged lines are folded.", plural(applied)) }</p>
                 <div class="diff-wrap">
-                    <table class="diff">
-                        <thead><tr><th class="ln"></th><th scope="col">{ "Original" }</th><th class="ln"></th><th scope="col">{ "Hardened" }</th></tr></thead>
+                    <table class={classes!("diff", unified.then_some("unified"))}>
+                        <thead>{ header }</thead>
                         <tbody>
                             { for rows(&old, &new).into_iter().map(|row| match row {
-                                Row::Fold(n) => html! {
-                                    <tr class="fold"><td colspan="4">{ format!("⋯ {n} unchanged line{}", if n == 1 { "" } else { "s" }) }</td></tr>
+                                Row::Fold { old, new, n } => html! {
+                                    <Fold original={original.clone()} hardened={hardened_text.clone()} {old} {new} {n} {unified} />
                                 },
                                 Row::Pair(o, n) => {
-                                    let changed = match (o, n) { (Some((_, a)), Some((_, b))) => a != b, _ => true };
                                     let annotate = n.and_then(|(i, _)| notes.get(&(i + 1)));
+                                    let blank = if unified { "" } else { "2" };
                                     html! {
                                         <>
-                                            <tr class={classes!(changed.then_some("changed"))}>
-                                                { side(o, changed, "old") }
-                                                { side(n, changed, "new") }
-                                            </tr>
+                                            { pair_rows(o, n, unified) }
                                             if let Some(edits) = annotate {
                                                 { for edits.iter().map(|e| html! {
-                                                    <tr class="annotation"><td colspan="2"></td><td colspan="2">{ edit_note(e) }</td></tr>
+                                                    <tr class="annotation">
+                                                        if !blank.is_empty() { <td colspan={blank}></td> }
+                                                        <td colspan="2">{ edit_note(e) }</td>
+                                                    </tr>
                                                 }) }
                                             }
                                         </>
@@ -546,19 +1039,9 @@ pub fn hardened_panel(
                     </table>
                 </div>
             }
-            <details class="edits" open={hardened.edits.iter().any(|e| !e.applied)}>
-                <summary>{ format!("All {} fix{} offered", hardened.edits.len(), if hardened.edits.len() == 1 { "" } else { "es" }) }</summary>
-                <ul>
-                    { for hardened.edits.iter().map(|e| html! {
-                        <li class={classes!("edit", if e.applied { "applied" } else { "not-applied" })}>
-                            { edit_note(e) }
-                            { format!(" · {} {}", e.object.kind, e.object.name) }
-                            if let Some(c) = &e.container { { format!(" · container \"{c}\"") } }
-                            if let Some(why) = &e.skipped { <span class="skipped-why">{ format!(" · not applied: {why}") }</span> }
-                        </li>
-                    }) }
-                </ul>
-            </details>
+            <Disclosure class="edits" open={hardened.edits.iter().any(|e| !e.applied)}
+                summary={html! { format!("All {n_edits} fix{} offered", if n_edits == 1 { "" } else { "es" }) }}
+                content={edit_list} />
         </>
     }
 }

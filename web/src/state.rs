@@ -8,7 +8,9 @@
 use std::rc::Rc;
 
 use podsec::permalink::Shared;
-use podsec::{Options, PssLevel, Runtime, Version};
+use std::collections::BTreeSet;
+
+use podsec::{FindingLevel, Options, PssLevel, Runtime, Version};
 
 /// The manifest shown on first load.
 pub const EXAMPLE: &str = podsec::examples::SEED.yaml;
@@ -89,6 +91,39 @@ pub fn split_fragment(fragment: &str) -> (&str, Option<Tab>) {
     match fragment.rsplit_once(TAB_MARK) {
         Some((link, tab)) => (link, Tab::ALL.into_iter().find(|t| t.id() == tab)),
         None => (fragment, None),
+    }
+}
+
+/// How the findings of an object are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// By level, most severe first.
+    #[default]
+    Level,
+    /// By check.
+    Check,
+    /// By container (the pod's own findings first).
+    Container,
+}
+
+impl Grouping {
+    /// Every grouping, in menu order.
+    pub const ALL: [Grouping; 3] = [Grouping::Level, Grouping::Check, Grouping::Container];
+
+    /// The menu's value and label.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grouping::Level => "level",
+            Grouping::Check => "check",
+            Grouping::Container => "container",
+        }
+    }
+
+    /// Parses [`Grouping::as_str`]'s spelling.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Grouping> {
+        Grouping::ALL.into_iter().find(|g| g.as_str() == s)
     }
 }
 
@@ -220,6 +255,10 @@ pub struct Model {
     /// Whether analysis waits for the user: the previous visit stopped while analysing this text,
     /// so it may be what stopped it.
     pub paused: bool,
+    /// How the findings panel groups each object's findings.
+    pub grouping: Grouping,
+    /// The levels whose findings the findings panel hides.
+    pub hidden: BTreeSet<FindingLevel>,
 }
 
 impl Default for Model {
@@ -235,6 +274,8 @@ impl Default for Model {
             example: Some(podsec::examples::SEED.id),
             replaced: None,
             paused: false,
+            grouping: Grouping::default(),
+            hidden: BTreeSet::new(),
         }
     }
 }
@@ -287,6 +328,10 @@ pub enum Msg {
     Analyse,
     /// Open the text without analysing it, saying why.
     Pause,
+    /// Group the findings this way.
+    SetGrouping(Grouping),
+    /// Show (true) or hide the findings of a level.
+    ShowLevel(FindingLevel, bool),
 }
 
 /// A size in bytes as people read it: `812 bytes`, `14.2 KB`, `1.9 MB`.
@@ -404,6 +449,13 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         Msg::SetUnsafe(on) => next.include_unsafe = on,
         Msg::SetTab(tab) => next.tab = tab,
         Msg::SetTheme(theme) => next.theme = theme,
+        Msg::SetGrouping(grouping) => next.grouping = grouping,
+        Msg::ShowLevel(level, true) => {
+            next.hidden.remove(&level);
+        }
+        Msg::ShowLevel(level, false) => {
+            next.hidden.insert(level);
+        }
         Msg::Notify(notice) => next.notice = Some(notice),
         Msg::Dismiss => next.notice = None,
         Msg::Expire(notice) => {
@@ -417,6 +469,18 @@ pub fn update(model: &Model, msg: Msg) -> Model {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_level_hidden_then_shown_is_shown_and_the_grouping_sticks() {
+        let m = update(&Model::default(), Msg::ShowLevel(FindingLevel::Warning, false));
+        assert!(m.hidden.contains(&FindingLevel::Warning));
+        let m = update(&m, Msg::SetGrouping(Grouping::Check));
+        let m = update(&m, Msg::ShowLevel(FindingLevel::Warning, true));
+        assert!(m.hidden.is_empty());
+        assert_eq!(m.grouping, Grouping::Check);
+        assert_eq!(Grouping::parse("container"), Some(Grouping::Container));
+        assert_eq!(Grouping::parse("nope"), None);
+    }
+
     use super::*;
 
     fn notice(text: &str) -> Notice {
@@ -547,6 +611,9 @@ mod tests {
             Msg::SetTheme(Theme::Dark),
             Msg::SetTab(Tab::Effective),
             Msg::SetUnsafe(true),
+            Msg::SetGrouping(Grouping::Container),
+            Msg::ShowLevel(FindingLevel::Hardening, false),
+            Msg::ShowLevel(FindingLevel::Hardening, true),
         ] {
             let once = update(&Model::default(), msg.clone());
             assert_eq!(update(&once, msg), once);

@@ -19,11 +19,11 @@ pub struct Example {
     pub yaml: &'static str,
 }
 
-/// The example shown on first load: the hardened pod of the seed article.
+/// The example shown on first load: a carefully hardened pod that restricted still denies.
 pub const SEED: Example = Example {
     id: "seed-hardened-pod",
-    title: "Hardened pod (the seed article)",
-    about: "The article's hardened pod: non-root, no privilege escalation, read-only root, capabilities dropped; restricted still wants a seccomp profile.",
+    title: "Hardened pod, one setting short of restricted",
+    about: "A carefully hardened pod: non-root, no privilege escalation, read-only root, capabilities dropped; restricted still wants a seccomp profile.",
     yaml: r#"apiVersion: v1
 kind: Pod
 metadata:
@@ -245,7 +245,7 @@ spec:
     Example {
         id: "broken-yaml",
         title: "Broken YAML",
-        about: "A syntax error: the editor underlines where it is.",
+        about: "A flow mapping opened with { and never closed: the editor underlines the {.",
         yaml: r#"apiVersion: v1
 kind: Pod
 metadata:
@@ -281,6 +281,47 @@ pub fn versions() -> Vec<Version> {
     std::iter::once(Version::Latest)
         .chain((0..=MAX_KNOWN_MINOR).rev().map(Version::Minor))
         .collect()
+}
+
+/// What the Level menu chooses, for its help text.
+pub const LEVEL_HELP: &str = "The Pod Security Standards level the namespace enforces: \
+privileged allows everything, baseline blocks known privilege escalations (host namespaces, \
+privileged containers, added capabilities), restricted also requires non-root users, a seccomp \
+profile and dropped capabilities.";
+
+/// What the Version menu chooses, for its help text.
+pub const VERSION_HELP: &str = "The policy version of the standards, as in the namespace label \
+pod-security.kubernetes.io/enforce-version: the checks as they were in that Kubernetes release. \
+latest follows the newest release podsec knows.";
+
+/// What the Runtime menu chooses, for its help text.
+pub const RUNTIME_HELP: &str = "The container runtime on the nodes. It decides the capabilities a \
+container gets when nothing is written: containerd grants 14 by default, CRI-O 9. It changes the \
+effective context, not the admission verdict.";
+
+/// How findings are grouped when they are not grouped by container: the findings about the pod
+/// as a whole rather than one container.
+pub const POD_LEVEL: &str = "The pod (no single container)";
+
+/// The heading of an object's verdict. Pod Security Admission denies a pod outright; for a
+/// workload that makes pods (a Deployment, a Job), the API server stores the object with a
+/// warning and refuses each pod it then tries to create.
+#[must_use]
+pub fn verdict_heading(object: &crate::ObjectReport, policy: &str) -> String {
+    // A pod's spec is `spec` (or `items[N].spec` in a List); a template's is deeper.
+    let is_pod = match object.pod_path.rsplit_once('.') {
+        None => object.pod_path == "spec",
+        Some((head, tail)) => tail == "spec" && head.ends_with(']'),
+    };
+    match (object.allowed, is_pod) {
+        (true, true) => format!("Would be admitted at {policy}"),
+        (true, false) => format!("Would be admitted at {policy}, and so would its pods"),
+        (false, true) => format!("Would not be admitted at {policy}"),
+        (false, false) => format!(
+            "The {} would be admitted with a warning, but every pod it creates would be refused at {policy}",
+            object.kind
+        ),
+    }
 }
 
 /// The heading of a group of findings of one level.
@@ -381,6 +422,45 @@ mod tests {
         let e = find("multi-document").map_or("", |e| e.yaml);
         let a = crate::analyze(e, &Options::default());
         assert_eq!(a.skipped.len(), 2, "{:?}", a.skipped);
+    }
+
+    #[test]
+    fn the_broken_example_points_at_its_unclosed_brace() {
+        let e = find("broken-yaml").map_or("", |e| e.yaml);
+        let a = crate::analyze(e, &Options::default());
+        let at = a.errors.first().map(|e| (e.line, e.column));
+        let line = e.lines().position(|l| l.contains('{')).map_or(0, |i| i + 1);
+        let column = e
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.find('{'))
+            .map_or(0, |c| c + 1);
+        assert_eq!(at, Some((line, column)), "{:?}", a.errors);
+    }
+
+    #[test]
+    fn a_workload_is_admitted_and_its_pods_refused() {
+        let heading = |id: &str| {
+            let text = find(id).map_or("", |e| e.yaml);
+            let a = crate::analyze(text, &Options::default());
+            a.objects
+                .first()
+                .map(|o| verdict_heading(o, "restricted:latest"))
+        };
+        assert_eq!(
+            heading("container-overrides-pod").as_deref(),
+            Some(
+                "The Deployment would be admitted with a warning, but every pod it creates would be refused at restricted:latest"
+            )
+        );
+        assert_eq!(
+            heading("seed-hardened-pod").as_deref(),
+            Some("Would not be admitted at restricted:latest")
+        );
+        let list = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\n    spec:\n      hostNetwork: true\n      containers: [{name: a, image: a}]\n";
+        let a = crate::analyze(list, &Options::default());
+        let o = a.objects.first().map(|o| verdict_heading(o, "x"));
+        assert_eq!(o.as_deref(), Some("Would not be admitted at x"));
     }
 
     #[test]

@@ -1282,6 +1282,13 @@ fn parse_attempt(
                     b.emit(stream, index, doc_start, chunk, budget, sp);
                     return None;
                 }
+                // An unclosed flow collection is reported where the parser gave up, often past
+                // the end of the text; the opening bracket is where to look.
+                let sp = if e.info().starts_with("while parsing a flow") {
+                    b.innermost_open_flow().unwrap_or(sp)
+                } else {
+                    sp
+                };
                 return Some(YamlError {
                     message: e.info().to_string(),
                     span: sp,
@@ -1473,6 +1480,17 @@ impl Builder {
 
     /// Whether the root is complete and ends on its own closing character (a flow collection or a
     /// quoted scalar), so that a line after it cannot continue it.
+    /// Where the innermost flow collection still open starts (its bracket).
+    fn innermost_open_flow(&self) -> Option<Span> {
+        self.stack.iter().rev().find_map(|(id, _)| {
+            let n = self.nodes.get(*id)?;
+            match &n.kind {
+                Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. } => Some(n.span),
+                _ => None,
+            }
+        })
+    }
+
     fn root_is_closed_flow(&self) -> bool {
         self.root
             .and_then(|r| self.nodes.get(r))
