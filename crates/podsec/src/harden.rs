@@ -158,7 +158,9 @@ fn object_prefix(pod_path: &str) -> Vec<Seg> {
     segs.into_iter().take(cut).collect()
 }
 
-/// Whether two patches cannot both hold.
+/// Whether two patches cannot both hold: the rule [`Accepted`] indexes (and its tests check it
+/// against).
+#[cfg(test)]
 fn conflicts(a: &Patch, b: &Patch) -> bool {
     let (pa, pb) = (a.path(), b.path());
     let prefix = |x: &FieldPath, y: &FieldPath| x.0.len() < y.0.len() && y.0.starts_with(&x.0);
@@ -218,32 +220,34 @@ type Written = Vec<(usize, usize, usize)>;
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     let first = analyze(text, &options.analysis);
     let mut edits: Vec<Edit> = Vec::new();
-    let mut banned: Vec<usize> = Vec::new();
+    // Each distinct fix of a document, by (document, title, patches), so that a fix offered again
+    // in a later round is found in constant time.
+    let mut known: HashMap<(usize, String, Vec<Patch>), usize> = HashMap::new();
+    let mut banned: HashSet<usize> = HashSet::new();
     let mut written: Written = Vec::new();
     let mut current = text.to_string();
     let mut analysis = first.clone();
     for _ in 0..MAX_ROUNDS {
         let mut todo: Vec<usize> = Vec::new();
+        let mut in_todo: HashSet<usize> = HashSet::new();
         for e in collect_edits(&analysis, options.threshold) {
-            let known = edits.iter().position(|x| {
-                x.object.document == e.object.document
-                    && x.title == e.title
-                    && x.patches == e.patches
-            });
-            match known {
-                Some(i) => {
+            let key = (e.object.document, e.title.clone(), e.patches.clone());
+            match known.get(&key) {
+                Some(&i) => {
                     let Some(x) = edits.get_mut(i) else { continue };
                     if x.applied || banned.contains(&i) || e.skipped.is_some() {
                         continue;
                     }
                     x.skipped = None;
                     x.grade = e.grade;
-                    if !todo.contains(&i) {
+                    if in_todo.insert(i) {
                         todo.push(i);
                     }
                 }
                 None => {
+                    known.insert(key, edits.len());
                     if e.skipped.is_none() {
+                        in_todo.insert(edits.len());
                         todo.push(edits.len());
                     }
                     edits.push(e);
@@ -279,14 +283,16 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                 banned.clear();
                 break;
             }
+            let mut refused: HashSet<usize> = HashSet::new();
             for (i, why) in harmful {
                 if let Some(e) = edits.get_mut(i) {
                     e.applied = false;
                     e.skipped = Some(why);
                 }
-                banned.push(i);
-                todo.retain(|&t| t != i);
+                banned.insert(i);
+                refused.insert(i);
             }
+            todo.retain(|t| !refused.contains(t));
         }
         if !committed {
             // Nothing changed (or nothing could change safely): the edits of this round stay
@@ -304,17 +310,19 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     }
     let changed = current != text;
     let line_of = LineIndex::new(&current);
+    let mut by_owner: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &(owner, a, b) in &written {
+        by_owner.entry(owner).or_default().push((a, b));
+    }
     for (i, e) in edits.iter_mut().enumerate() {
-        let mut hunks: Vec<(usize, usize)> = written
-            .iter()
-            .filter(|w| w.0 == i && e.applied)
-            .map(|w| {
-                (
-                    line_of.line(w.1),
-                    line_of.line(w.2.saturating_sub(1).max(w.1)),
-                )
-            })
-            .collect();
+        let mine = by_owner.get(&i).map_or(&[][..], Vec::as_slice);
+        let mut hunks: Vec<(usize, usize)> = if e.applied {
+            mine.iter()
+                .map(|&(a, b)| (line_of.line(a), line_of.line(b.saturating_sub(1).max(a))))
+                .collect()
+        } else {
+            Vec::new()
+        };
         hunks.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::new();
         for (a, b) in hunks {
@@ -324,13 +332,14 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
             }
         }
         e.hunks = merged;
-        let mine = written.iter().filter(|w| w.0 == i);
-        let (a, b) = mine.fold((None::<usize>, None::<usize>), |(a, b), w| {
-            (
-                Some(a.map_or(w.1, |a| a.min(w.1))),
-                Some(b.map_or(w.2, |b| b.max(w.2))),
-            )
-        });
+        let (a, b) = mine
+            .iter()
+            .fold((None::<usize>, None::<usize>), |(a, b), w| {
+                (
+                    Some(a.map_or(w.0, |a| a.min(w.0))),
+                    Some(b.map_or(w.1, |b| b.max(w.1))),
+                )
+            });
         e.lines = match (a, b) {
             (Some(a), Some(b)) if e.applied => {
                 Some((line_of.line(a), line_of.line(b.saturating_sub(1).max(a))))
@@ -429,6 +438,17 @@ fn apply_round(
     edits: &mut [Edit],
     written: &Written,
 ) -> (String, Written) {
+    apply_round_with(text, todo, edits, written, true)
+}
+
+/// [`apply_round`], with runs of list edits played in batches or (for tests) one by one.
+fn apply_round_with(
+    text: &str,
+    todo: &[usize],
+    edits: &mut [Edit],
+    written: &Written,
+    batches: bool,
+) -> (String, Written) {
     let stream = yaml::parse_stream(text);
     let mut out = String::with_capacity(text.len() + 256);
     let mut new_written: Written = Vec::new();
@@ -467,7 +487,7 @@ fn apply_round(
         }
         // Safe before unsafe; removals of list elements by index last, highest index first, so
         // that earlier removals do not shift the indexes of later ones.
-        mine.sort_by_key(|&i| {
+        mine.sort_by_cached_key(|&i| {
             let e = edits.get(i);
             let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
             (
@@ -476,28 +496,77 @@ fn apply_round(
                 std::cmp::Reverse(e.map(|e| e.grade)),
             )
         });
-        let mut accepted: Vec<(String, Patch)> = Vec::new();
-        for i in mine {
+        // Each edit's patches in application order, as patches of the unit's text.
+        let local = |e: &Edit| -> Vec<Patch> {
+            edit::order_patches(&e.patches)
+                .into_iter()
+                .map(|p| item.as_ref().map_or_else(|| p.clone(), |it| it.local(p)))
+                .collect()
+        };
+        let global = |mut err: EditError| {
+            if let Some(it) = &item {
+                err.path = it.global(&err.path);
+            }
+            err
+        };
+        let mut accepted = Accepted::default();
+        let mut k = 0;
+        // Edits before this position go one by one (a batch declined them).
+        let mut one_by_one = 0;
+        while let Some(&i) = mine.get(k) {
+            // A run of edits on one list is played on one reading of the text.
+            if batches && k >= one_by_one {
+                let run = list_run(mine.get(k..).unwrap_or(&[]), edits, &local);
+                if let Some((path, batch)) = run {
+                    let ids: Vec<usize> = batch.iter().map(|b| b.0).collect();
+                    let before = accepted.clone();
+                    let mut host = BatchHost {
+                        accepted: &mut accepted,
+                        ids: &ids,
+                        edits,
+                    };
+                    match editor.apply_list_batch(&path, &batch, &mut host) {
+                        Some(outcomes) => {
+                            for (&i, outcome) in ids.iter().zip(&outcomes) {
+                                let Some(e) = edits.get_mut(i) else { continue };
+                                match outcome {
+                                    edit::Outcome::Conflict(title) => {
+                                        e.skipped = Some(format!(
+                                            "conflicts with \"{title}\", applied first"
+                                        ));
+                                    }
+                                    edit::Outcome::Applied => e.applied = true,
+                                    edit::Outcome::Failed(err) => {
+                                        let err = global(err.clone());
+                                        e.grade = Applicability::Manual;
+                                        e.skipped = Some(format!(
+                                            "cannot edit {}: {}",
+                                            err.path, err.reason
+                                        ));
+                                    }
+                                }
+                            }
+                            k += outcomes.len();
+                            continue;
+                        }
+                        None => {
+                            accepted = before;
+                            one_by_one = k + batch.len();
+                        }
+                    }
+                }
+            }
+            k += 1;
             let Some(e) = edits.get_mut(i) else { continue };
-            if let Some((title, _)) = accepted
-                .iter()
-                .find(|(_, q)| e.patches.iter().any(|p| conflicts(p, q)))
-            {
+            if let Some(title) = accepted.conflict(&e.patches) {
                 e.skipped = Some(format!("conflicts with \"{title}\", applied first"));
                 continue;
             }
             let saved = editor.clone();
             let mut failed = None;
-            for p in edit::order_patches(&e.patches) {
-                let res = match &item {
-                    Some(it) => editor.apply(&it.local(p), i).map_err(|mut err| {
-                        err.path = it.global(&err.path);
-                        err
-                    }),
-                    None => editor.apply(p, i),
-                };
-                if let Err(err) = res {
-                    failed = Some(err);
+            for p in local(e) {
+                if let Err(err) = editor.apply(&p, i) {
+                    failed = Some(global(err));
                     break;
                 }
             }
@@ -509,7 +578,7 @@ fn apply_round(
                 }
                 None => {
                     e.applied = true;
-                    accepted.extend(e.patches.iter().map(|p| (e.title.clone(), p.clone())));
+                    accepted.add(&e.title, &e.patches);
                 }
             }
         }
@@ -530,6 +599,176 @@ fn apply_round(
         new_written.push((owner, shift(a, delta), shift(b, delta)));
     }
     (out, new_written)
+}
+
+/// Edits of one batch: each edit's index and its patches as the unit's, in application order.
+type ListBatch = Vec<(usize, Vec<Patch>)>;
+
+/// The longest run at the start of `mine` of edits that each only remove items from, or ensure
+/// an item in, one and the same list, with their patches as the unit's; `None` when the first
+/// edit is not one.
+fn list_run(
+    mine: &[usize],
+    edits: &[Edit],
+    local: &dyn Fn(&Edit) -> Vec<Patch>,
+) -> Option<(FieldPath, ListBatch)> {
+    let mut path: Option<FieldPath> = None;
+    let mut batch = Vec::new();
+    for &i in mine {
+        let Some(e) = edits.get(i) else { break };
+        let patches = local(e);
+        let refs: Vec<&Patch> = patches.iter().collect();
+        let Some(p) = edit::list_edit(&refs) else {
+            break;
+        };
+        match &path {
+            Some(q) if q != p => break,
+            Some(_) => {}
+            None => path = Some(p.clone()),
+        }
+        batch.push((i, patches));
+    }
+    path.map(|p| (p, batch))
+}
+
+/// The record of accepted patches, as a batch asks it.
+struct BatchHost<'a> {
+    accepted: &'a mut Accepted,
+    ids: &'a [usize],
+    edits: &'a [Edit],
+}
+
+impl edit::Host for BatchHost<'_> {
+    fn conflict(&self, k: usize) -> Option<String> {
+        let e = self.edits.get(*self.ids.get(k)?)?;
+        self.accepted.conflict(&e.patches).map(str::to_string)
+    }
+
+    fn accept(&mut self, k: usize) {
+        if let Some(e) = self.ids.get(k).and_then(|&i| self.edits.get(i)) {
+            self.accepted.add(&e.title, &e.patches);
+        }
+    }
+}
+
+/// The patches accepted so far in one unit of a round, by path, so that a new patch finds the
+/// first one it conflicts with (as `conflicts` decides) in a few lookups instead of a scan.
+#[derive(Clone, Default)]
+struct Accepted {
+    /// The title of each accepted edit, in order; the indexes below point here.
+    titles: Vec<String>,
+    at: HashMap<FieldPath, Bucket>,
+    /// The first edit with a patch other than `Remove` strictly under each path.
+    under: HashMap<FieldPath, usize>,
+}
+
+/// The accepted patches at one path.
+#[derive(Clone, Default)]
+struct Bucket {
+    sets: Vec<(usize, PatchValue)>,
+    first_remove: Option<usize>,
+    first_not_remove: Option<usize>,
+    /// The first `Set` of a value that is not a mapping.
+    first_scalar_set: Option<usize>,
+    ensured: HashMap<String, usize>,
+    removed_items: HashMap<String, usize>,
+}
+
+impl Accepted {
+    fn add(&mut self, title: &str, patches: &[Patch]) {
+        let n = self.titles.len();
+        self.titles.push(title.to_string());
+        for p in patches {
+            let b = self.at.entry(p.path().clone()).or_default();
+            match p {
+                Patch::Remove { .. } => {
+                    b.first_remove.get_or_insert(n);
+                    continue;
+                }
+                Patch::Set { value, .. } => {
+                    b.sets.push((n, value.clone()));
+                    if !matches!(value, PatchValue::Map(_)) {
+                        b.first_scalar_set.get_or_insert(n);
+                    }
+                }
+                Patch::Ensure { item, .. } => {
+                    if let PatchValue::Str(s) = item {
+                        b.ensured.entry(s.clone()).or_insert(n);
+                    }
+                }
+                Patch::RemoveItem { item, .. } => {
+                    b.removed_items.entry(item.clone()).or_insert(n);
+                }
+            }
+            b.first_not_remove.get_or_insert(n);
+            let segs = &p.path().0;
+            for len in 0..segs.len() {
+                let prefix = FieldPath(segs.iter().take(len).cloned().collect());
+                self.under.entry(prefix).or_insert(n);
+            }
+        }
+    }
+
+    /// The title of the first accepted edit that one of `patches` conflicts with.
+    fn conflict(&self, patches: &[Patch]) -> Option<&str> {
+        let first = patches
+            .iter()
+            .filter_map(|p| self.first_conflict(p))
+            .min()?;
+        self.titles.get(first).map(String::as_str)
+    }
+
+    fn first_conflict(&self, p: &Patch) -> Option<usize> {
+        let path = p.path();
+        let mut found: Vec<Option<usize>> = Vec::new();
+        // At the same path.
+        if let Some(b) = self.at.get(path) {
+            match p {
+                Patch::Set { value, .. } => {
+                    found.push(
+                        b.sets
+                            .iter()
+                            .find(|(_, v)| !compatible(value, v))
+                            .map(|(n, _)| *n),
+                    );
+                    found.push(b.first_remove);
+                }
+                Patch::Remove { .. } => found.push(b.first_not_remove),
+                Patch::Ensure { item, .. } => {
+                    found.push(b.first_remove);
+                    if let PatchValue::Str(s) = item {
+                        found.push(b.removed_items.get(s).copied());
+                    }
+                }
+                Patch::RemoveItem { item, .. } => {
+                    found.push(b.first_remove);
+                    found.push(b.ensured.get(item).copied());
+                }
+            }
+        }
+        // Above it: a removal, or a scalar written where this one goes deeper.
+        if !matches!(p, Patch::Remove { .. }) {
+            for len in 0..path.0.len() {
+                let prefix = FieldPath(path.0.iter().take(len).cloned().collect());
+                if let Some(b) = self.at.get(&prefix) {
+                    found.push(b.first_remove);
+                    if matches!(p, Patch::Ensure { .. } | Patch::RemoveItem { .. }) {
+                        found.push(b.first_scalar_set);
+                    }
+                }
+            }
+        }
+        // Below it: anything but a removal, under a removal or a scalar written here.
+        let deeper = match p {
+            Patch::Remove { .. } => true,
+            Patch::Set { value, .. } => !matches!(value, PatchValue::Map(_)),
+            _ => false,
+        };
+        if deeper {
+            found.push(self.under.get(path).copied());
+        }
+        found.into_iter().flatten().min()
+    }
 }
 
 fn shift(pos: usize, delta: isize) -> usize {
@@ -603,6 +842,8 @@ fn harmful_edits(
     }
     let mut out_edits: Vec<(usize, String)> = Vec::new();
     let mut blamed: HashSet<usize> = HashSet::new();
+    // Paths whose ordinary new findings were already blamed: the same edits are on them again.
+    let mut judged: HashSet<(usize, &str)> = HashSet::new();
     for o in &after.objects {
         let mine = by_doc.get(&o.document).map_or(&[][..], Vec::as_slice);
         for f in &o.findings {
@@ -653,7 +894,9 @@ fn harmful_edits(
                     })
                     .find(|c| !c.is_empty())
                     .unwrap_or_default()
-            } else if old.contains(&(o.document, f.check.as_str(), f.path.as_str())) {
+            } else if old.contains(&(o.document, f.check.as_str(), f.path.as_str()))
+                || !judged.insert((o.document, f.path.as_str()))
+            {
                 continue;
             } else {
                 mine.iter()
@@ -697,18 +940,20 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
             name: obj.name.clone(),
         };
         let prefix = object_prefix(&obj.pod_path);
-        let first = edits.len();
+        // The edits of this object by fix, so that a fix shared by many findings is found at once.
+        let mut seen: HashMap<(&str, &[Patch]), usize> = HashMap::new();
         for f in &obj.findings {
             let Some(fix) = &f.fix else { continue };
-            if let Some(e) = edits.get_mut(first..).and_then(|es| {
-                es.iter_mut()
-                    .find(|e| e.title == fix.title && e.patches == fix.patches)
-            }) {
+            if let Some(e) = seen
+                .get(&(fix.title.as_str(), fix.patches.as_slice()))
+                .and_then(|&i| edits.get_mut(i))
+            {
                 if !e.checks.contains(&f.check) {
                     e.checks.push(f.check.clone());
                 }
                 continue;
             }
+            seen.insert((fix.title.as_str(), fix.patches.as_slice()), edits.len());
             let skipped = if fix.applicability == Applicability::Manual {
                 Some("needs a decision by a person".to_string())
             } else if fix.patches.is_empty() {
@@ -739,6 +984,12 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
 }
 
 fn verdicts(before: &Analysis, after: &Analysis, edits: &[Edit]) -> Vec<ObjectVerdict> {
+    let mut by_fix: EditsByFix<'_> = HashMap::new();
+    for (i, e) in edits.iter().enumerate() {
+        by_fix
+            .entry((e.object.document, e.title.as_str(), e.patches.as_slice()))
+            .or_insert(i);
+    }
     before
         .objects
         .iter()
@@ -764,7 +1015,7 @@ fn verdicts(before: &Analysis, after: &Analysis, edits: &[Edit]) -> Vec<ObjectVe
                     message: f.message.clone(),
                     line: f.line,
                     container: f.container.clone(),
-                    why: why_left(f, &object, edits),
+                    why: why_left(f, &object, edits, &by_fix),
                 })
                 .collect();
             ObjectVerdict {
@@ -780,8 +1031,16 @@ fn verdicts(before: &Analysis, after: &Analysis, edits: &[Edit]) -> Vec<ObjectVe
         .collect()
 }
 
+/// The first edit of each fix: (document, title, patches) to its index.
+type EditsByFix<'a> = HashMap<(usize, &'a str, &'a [Patch]), usize>;
+
 /// Why the rewrite left a finding, as a sentence.
-fn why_left(f: &crate::model::Finding, object: &ObjectRef, edits: &[Edit]) -> String {
+fn why_left(
+    f: &crate::model::Finding,
+    object: &ObjectRef,
+    edits: &[Edit],
+    by_fix: &EditsByFix<'_>,
+) -> String {
     let Some(fix) = &f.fix else {
         return "there is no automatic fix: a person must change the manifest".to_string();
     };
@@ -795,9 +1054,9 @@ fn why_left(f: &crate::model::Finding, object: &ObjectRef, edits: &[Edit]) -> St
             fix.title
         );
     }
-    let edit = edits.iter().find(|e| {
-        e.object.document == object.document && e.title == fix.title && e.patches == fix.patches
-    });
+    let edit = by_fix
+        .get(&(object.document, fix.title.as_str(), fix.patches.as_slice()))
+        .and_then(|&i| edits.get(i));
     match edit.and_then(|e| e.skipped.as_deref()) {
         Some("below the threshold") => format!(
             "its fix (\"{}\") is {} and was not asked for{}",

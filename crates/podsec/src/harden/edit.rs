@@ -13,6 +13,10 @@ use serde::Serialize;
 use crate::fix::{FieldPath, Patch, PatchValue, Seg};
 use crate::yaml::{self, Document, Node, Style};
 
+mod batch;
+
+pub(crate) use batch::{Host, Outcome, list_edit};
+
 /// Why a patch could not be applied as a text edit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EditError {

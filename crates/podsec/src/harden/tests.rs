@@ -702,3 +702,171 @@ spec:
         }
     }
 }
+
+// ----- Batches of list edits against the one-by-one engine ---------------------------------------
+
+/// A small deterministic generator (xorshift), so that the cases are the same on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.next(from.len())]
+    }
+}
+
+fn edit_of(title: String, patches: Vec<Patch>, grade: Applicability) -> Edit {
+    Edit {
+        title,
+        grade,
+        note: None,
+        checks: vec!["x".to_string()],
+        object: ObjectRef {
+            document: 0,
+            kind: "Pod".to_string(),
+            name: "p".to_string(),
+        },
+        container: None,
+        patches,
+        lines: None,
+        hunks: Vec::new(),
+        applied: false,
+        skipped: None,
+    }
+}
+
+/// A pod whose container has a capability list in one of the shapes the batch covers or
+/// declines, with list edits and a few others around them.
+fn list_case(g: &mut Gen) -> (String, Vec<Edit>) {
+    const NAMES: &[&str] = &[
+        "A", "B", "C", "CAP_A", "cap_b", "\"A\"", "'B'", "0", "null", "x y",
+    ];
+    let n = g.next(7);
+    let names: Vec<&str> = (0..n).map(|_| g.pick(NAMES)).collect();
+    let list = match g.next(6) {
+        0 | 1 => format!("[{}]", names.join(", ")),
+        2 => format!("[ {} ,]", names.join(" ,")),
+        3 => format!("[{}]  # caps", names.join(",")),
+        4 => {
+            // A multi-line flow list: declined, so the one-by-one engine runs.
+            format!("[\n          {}\n        ]", names.join(",\n          "))
+        }
+        _ if n == 0 => "[]".to_string(),
+        _ => {
+            let mut t = String::new();
+            for (i, name) in names.iter().enumerate() {
+                if i % 3 == 2 {
+                    t.push_str("        # a comment\n");
+                }
+                t.push_str(&format!("\n        - {name}"));
+            }
+            t
+        }
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        add: {list}\n      privileged: true\n"
+    );
+    let add = "spec.containers[0].securityContext.capabilities.add";
+    let mut edits = Vec::new();
+    for j in 0..g.next(9) {
+        let grade = if g.next(2) == 0 {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let x = g.pick(&["A", "B", "C", "CAP_A", "cap_b", "0", "null", "x y", "D"]);
+        let y = g.pick(&["A", "B", "D", "E", "0", "x y"]);
+        let patches = match g.next(8) {
+            0 => vec![ensure(add, y)],
+            1 => vec![remove_item(add, x), ensure(add, y)],
+            2 => vec![set(
+                "spec.containers[0].securityContext.runAsNonRoot",
+                PatchValue::Bool(true),
+            )],
+            3 => vec![remove("spec.containers[0].securityContext.privileged")],
+            4 => vec![ensure(
+                "spec.containers[0].securityContext.capabilities.drop",
+                y,
+            )],
+            5 => vec![remove("spec.containers[0].securityContext.capabilities")],
+            _ => vec![remove_item(add, x)],
+        };
+        edits.push(edit_of(format!("edit {j}"), patches, grade));
+    }
+    (text, edits)
+}
+
+#[test]
+fn batches_of_list_edits_equal_the_one_by_one_engine() {
+    let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+    let mut batched_runs = 0;
+    for case in 0..2000 {
+        let (text, edits) = list_case(&mut g);
+        let todo: Vec<usize> = (0..edits.len()).collect();
+        // Ranges written by an earlier round, before and after the list, carried through.
+        let mut written: Written = vec![(99, 0, 10), (98, text.len() - 5, text.len() - 1)];
+        // And ranges anywhere, the list included, some of them empty.
+        for owner in 90..92 {
+            let a = g.next(text.len());
+            let b = (a + g.next(12) * g.next(2)).min(text.len());
+            written.push((owner, a, b));
+        }
+        let (mut a, mut b) = (edits.clone(), edits);
+        let one = apply_round_with(&text, &todo, &mut a, &written, false);
+        let many = apply_round_with(&text, &todo, &mut b, &written, true);
+        assert_eq!(one, many, "case {case}:\n{text}\n{a:#?}");
+        assert_eq!(a, b, "case {case}:\n{text}");
+        batched_runs += usize::from(a.iter().any(|e| e.applied));
+    }
+    assert!(batched_runs > 700, "{batched_runs}");
+}
+
+#[test]
+fn conflict_index_finds_what_a_scan_finds() {
+    let mut g = Gen(0x2545_f491_4f6c_dd1d);
+    let paths = [
+        "spec.containers[0].securityContext",
+        "spec.containers[0].securityContext.capabilities",
+        "spec.containers[0].securityContext.capabilities.add",
+        "spec.containers[0].securityContext.capabilities.drop",
+        "spec.containers[0].securityContext.runAsNonRoot",
+        "spec.securityContext",
+    ];
+    let values = [
+        PatchValue::Bool(true),
+        s("A"),
+        map(&[("type", s("RuntimeDefault"))]),
+        map(&[("type", s("Localhost"))]),
+        PatchValue::List(vec![s("A")]),
+    ];
+    for _ in 0..2000 {
+        let mut index = Accepted::default();
+        let mut scan: Vec<(String, Patch)> = Vec::new();
+        for j in 0..12 {
+            let path = g.pick(&paths);
+            let item = g.pick(&["A", "B"]);
+            let patches = match g.next(4) {
+                0 => vec![set(path, values[g.next(values.len())].clone())],
+                1 => vec![ensure(path, item)],
+                2 => vec![remove_item(path, item)],
+                _ => vec![remove(path)],
+            };
+            let title = format!("t{j}");
+            let want = scan
+                .iter()
+                .find(|(_, q)| patches.iter().any(|p| conflicts(p, q)))
+                .map(|(t, _)| t.as_str());
+            assert_eq!(index.conflict(&patches), want, "{patches:?} after {scan:?}");
+            if want.is_none() {
+                index.add(&title, &patches);
+                scan.extend(patches.into_iter().map(|p| (title.clone(), p)));
+            }
+        }
+    }
+}
