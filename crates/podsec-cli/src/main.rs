@@ -396,15 +396,11 @@ fn harden(
                 }
             }
         }
-        for e in &hardened.edits {
-            let mark = if e.applied { "applied" } else { "not applied" };
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "{path}: [{}] {} ({mark})",
-                e.grade.as_str(),
-                render::clean(&e.title)
-            );
-        }
+        let _ = render::harden(
+            &mut std::io::BufWriter::new(std::io::stderr().lock()),
+            &path,
+            &hardened,
+        );
     }
     out.flush()?;
     Ok(status.code())

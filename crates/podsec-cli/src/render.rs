@@ -519,3 +519,56 @@ pub(crate) fn effective(
     }
     Ok(())
 }
+
+/// The report of `podsec harden` on standard error, one line per fix offered: applied, or not
+/// applied and why; then, for each object that something still stops after the rewrite, each
+/// finding that stops it and why the rewrite left it.
+pub(crate) fn harden(
+    out: &mut impl Write,
+    path: &str,
+    hardened: &podsec::Hardened,
+) -> std::io::Result<()> {
+    for e in &hardened.edits {
+        let mark = match (&e.skipped, e.applied) {
+            (_, true) => Cow::Borrowed("applied"),
+            (Some(why), false) => Cow::Owned(format!("not applied: {}", clean(why))),
+            (None, false) => Cow::Borrowed("not applied"),
+        };
+        writeln!(
+            out,
+            "{path}: [{}] {} ({mark})",
+            e.grade.as_str(),
+            clean(&e.title)
+        )?;
+    }
+    for v in hardened.objects.iter().filter(|v| !v.blocking.is_empty()) {
+        writeln!(
+            out,
+            "{path}: {} {} (line {}) is still stopped after the rewrite:",
+            clean(&v.object.kind),
+            clean(&v.object.name),
+            v.line
+        )?;
+        for b in &v.blocking {
+            let by = match b.level {
+                FindingLevel::Rejected => "the API server rejects it",
+                FindingLevel::Refused => "the kubelet or runtime refuses it",
+                _ => "Pod Security Admission denies it",
+            };
+            let container = b
+                .container
+                .as_deref()
+                .map_or(String::new(), |c| format!(", container {}", clean(c)));
+            writeln!(
+                out,
+                "{path}:   {} {} (line {}{container}): {by}: {}",
+                b.level.as_str(),
+                clean(&b.check),
+                b.line,
+                clean(&b.message)
+            )?;
+            writeln!(out, "{path}:     left because {}", clean(&b.why))?;
+        }
+    }
+    out.flush()
+}
