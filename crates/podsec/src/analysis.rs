@@ -109,8 +109,8 @@ pub struct Skipped {
 /// Analyses a text holding one or more YAML or JSON documents.
 #[must_use]
 pub fn analyze(text: &str, options: &Options) -> Analysis {
-    let mut analysis = analyze_all(text, options);
-    limit(&mut analysis);
+    let (mut analysis, unlisted) = analyze_with(text, options, MAX_SKIPPED_LISTED);
+    limit(&mut analysis, unlisted);
     analysis
 }
 
@@ -124,6 +124,14 @@ pub const MAX_SKIPPED_LISTED: usize = 1000;
 /// may carry a fix. [`analyze`] is this with long runs of one check counted instead of listed.
 #[must_use]
 pub fn analyze_all(text: &str, options: &Options) -> Analysis {
+    analyze_with(text, options, usize::MAX).0
+}
+
+/// The analysis with at most `max_skipped` skipped objects kept, and how many more there were:
+/// they are counted as they come, so that a text of many small non-workload documents does not
+/// hold an entry per document.
+fn analyze_with(text: &str, options: &Options, max_skipped: usize) -> (Analysis, usize) {
+    let mut unlisted = 0;
     let mut analysis = Analysis {
         level: options.level,
         requested_version: options.version,
@@ -155,6 +163,7 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
                 Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {
                     namespaces.push(crate::admission::namespace(&obj));
                 }
+                Entry::Skipped(..) if analysis.skipped.len() >= max_skipped => unlisted += 1,
                 Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
                     kind: obj.kind,
                     api_version: obj.api_version,
@@ -174,13 +183,13 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
     }
     crate::suppress::apply(text, &mut analysis);
     crate::admission::decide(text, options, namespaces, &mut analysis);
-    analysis
+    (analysis, unlisted)
 }
 
 /// Keeps the listing readable and its memory bounded: the first [`MAX_FINDINGS_PER_CHECK`] findings
 /// of each check per container and the first [`MAX_SKIPPED_LISTED`] skipped objects, each remainder
-/// counted in one notice.
-fn limit(analysis: &mut Analysis) {
+/// counted in one notice. `unlisted` skipped objects were already left out.
+fn limit(analysis: &mut Analysis, unlisted: usize) {
     for object in &mut analysis.objects {
         let mut counts: std::collections::HashMap<(String, Option<String>), usize> =
             std::collections::HashMap::new();
@@ -214,8 +223,8 @@ fn limit(analysis: &mut Analysis) {
         kept.sort_by_key(|f| (f.level, f.line, f.column));
         object.findings = kept;
     }
-    if analysis.skipped.len() > MAX_SKIPPED_LISTED {
-        let more = analysis.skipped.len() - MAX_SKIPPED_LISTED;
+    let more = unlisted + analysis.skipped.len().saturating_sub(MAX_SKIPPED_LISTED);
+    if more > 0 {
         analysis.skipped.truncate(MAX_SKIPPED_LISTED);
         let last = analysis
             .skipped
