@@ -281,6 +281,9 @@ fn boot_text() -> Model {
     }
     let draft = browser::load_draft().and_then(|d| permalink::decode_draft(&d).ok());
     let fragment = browser::fragment();
+    if let Some((shared, notice)) = crate::lessons::open_link(&fragment) {
+        return update(&model, Msg::Restore(shared, Some(notice)));
+    }
     if !fragment.is_empty() {
         let (link, tab) = split_fragment(&fragment);
         match permalink::decode(link) {
@@ -559,6 +562,10 @@ pub fn App() -> Html {
                 if fragment.is_empty() || *written.borrow() == fragment {
                     return;
                 }
+                if let Some((shared, notice)) = crate::lessons::open_link(&fragment) {
+                    model.dispatch(Msg::Restore(shared, Some(notice)));
+                    return;
+                }
                 let (link, tab) = split_fragment(&fragment);
                 match permalink::decode(link) {
                     Ok(shared) => {
@@ -788,6 +795,8 @@ pub fn App() -> Html {
             }
             <main class="panes">
                 <section class="editor-pane" aria-label="Editor">
+                    <crate::lessons::Lessons text={model.text.clone()} options={model.options.clone()}
+                        include_unsafe={model.include_unsafe} dispatch={dispatch.clone()} />
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} />
                     <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>

@@ -7,6 +7,7 @@ pub mod app;
 pub mod browser;
 pub mod disclosure;
 pub mod editor;
+pub mod lessons;
 pub mod markdown;
 pub mod panels;
 pub mod state;

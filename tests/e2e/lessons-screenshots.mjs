@@ -1,0 +1,28 @@
+// Writes the lessons view's screenshots into docs/ from the built site (`cargo xtask dist` first):
+//   node tests/e2e/lessons-screenshots.mjs
+// Not a test (its name does not end in .test.mjs): the first lesson, a hint shown and one goal met,
+// at 1280 px and at 400 px.
+
+import { join } from 'node:path';
+import { ROOT, start } from './harness.mjs';
+import { openFresh } from './playground-helpers.mjs';
+
+const DOCS = join(ROOT, 'docs');
+const env = await start();
+try {
+  for (const [width, height, name] of [[1280, 900, 'screenshot-lessons.png'], [400, 860, 'screenshot-lessons-narrow.png']]) {
+    const { context, page } = await openFresh(env, `${env.url}#lesson:run-as-non-root`);
+    await page.setViewportSize({ width, height });
+    await page.waitForSelector('article.lesson');
+    await page.click('#lesson-hint');
+    const text = await page.inputValue('textarea#manifest');
+    await page.fill('textarea#manifest', text.replace('    spec:\n', '    spec:\n      securityContext:\n        runAsNonRoot: true\n'));
+    await page.waitForSelector('.lesson .goal:nth-child(2).met');
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.screenshot({ path: join(DOCS, name), fullPage: width < 900 });
+    await context.close();
+  }
+  console.log(`wrote ${DOCS}/screenshot-lessons{,-narrow}.png`);
+} finally {
+  await env.close();
+}
