@@ -1162,7 +1162,7 @@ impl Report {
                 };
                 let _ = writeln!(
                     s,
-                    "`tests/wasm_bench.rs` built `--release` (the profile the site ships) and run by \
+                    "`tests/wasm_bench.rs` built with the page's profile (`--profile web`) and run by \
                      `wasm-bindgen-test-runner` in headless Chromium; median of the timed runs, \
                      `performance.now()`.\n"
                 );
@@ -1187,9 +1187,9 @@ impl Report {
                 if let Some((pod50, argocd)) = b.speed {
                     let _ = writeln!(
                         s,
-                        "The page's release profile optimises for size (`opt-level = \"z\"`). The same \
-                         test with the core built at `opt-level = 3`, the profile of the Web Worker \
-                         that analyses texts over 64 KiB (so the Argo CD install, in the \
+                        "The page's profile optimises for size (`opt-level = \"z\"`). The same \
+                         test built with `--profile worker` (`opt-level = 3`), the Web Worker's, \
+                         which analyses texts over 64 KiB (so the Argo CD install, in the \
                          playground): 50-line pod {pod50:.3} ms ({}), Argo CD install {argocd:.1} ms \
                          ({}, {} native).\n",
                         met(pod50 < 2.0),
