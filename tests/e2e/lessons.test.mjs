@@ -123,3 +123,19 @@ test('a lesson walked by keyboard to success, with progress, links and the user\
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a lesson fits a 400 px screen, the success view included', async () => {
+  const { context, page, errors } = await openFresh(env, `${env.url}#lesson:${LESSON}`);
+  await page.setViewportSize({ width: 400, height: 860 });
+  await page.waitForSelector(`article.lesson[data-lesson="${LESSON}"][data-done="false"]`);
+  const text = await page.inputValue('textarea#manifest');
+  await setText(page, text.replace('    spec:\n', '    spec:\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        runAsGroup: 10001\n'));
+  await page.waitForSelector(`article.lesson[data-done="true"] .lesson-success`);
+  const wide = await page.evaluate(() => [...document.querySelectorAll('.lessons *')]
+    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className}`));
+  assert.deepEqual(wide, [], 'nothing in the lessons view is wider than the screen');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -431,11 +431,14 @@ fn lesson_view(
     let attempt_link = link(l.id, Some(shared));
     html! {
         <article class="lesson" data-lesson={l.id} data-done={done.to_string()}>
-            <p class="lesson-nav">
-                <button type="button" id="lessons-all" onclick={actions.list.clone()}>{ "← All lessons" }</button>
-                <span>{ format!(" Lesson {n} of {count}") }</span>
-            </p>
-            <h2 id="lesson-title" tabindex="-1">{ l.title }</h2>
+            <header class="lesson-head">
+                <p class="lesson-nav">
+                    <button type="button" id="lessons-all" onclick={actions.list.clone()}>{ "← All lessons" }</button>
+                    <span>{ format!(" Lesson {n} of {count}") }</span>
+                </p>
+                <h2 id="lesson-title" tabindex="-1">{ l.title }</h2>
+            </header>
+            <div class="lesson-body">
             <div class="lesson-explanation">{ markdown::render(l.explanation) }</div>
             <h3>{ format!("Goals ({met} of {goals} met)") }</h3>
             { match progress {
@@ -489,6 +492,7 @@ fn lesson_view(
                 { " · " }
                 <button type="button" id="lesson-restart" onclick={actions.restart.clone()}>{ "Start over" }</button>
             </p>
+            </div>
         </article>
     }
 }
