@@ -31,9 +31,10 @@ async function makeLink() {
   await setText(page, CUSTOM);
   await page.selectOption('#level', 'baseline');
   await page.selectOption('#version', 'v1.25');
+  const before = await page.evaluate(() => location.hash);
   await page.selectOption('#runtime', 'cri-o');
-  await page.waitForFunction(() => location.hash.length > 10 && document.querySelector('#level').value === 'baseline');
-  await page.waitForTimeout(200);
+  // The address bar follows the last change (no fixed sleep: wait for the fragment to change).
+  await page.waitForFunction((b) => location.hash.length > 10 && location.hash !== b, before);
   const url = page.url();
   await page.click('#share');
   await page.locator('.notice').waitFor();
@@ -68,7 +69,7 @@ test('edits follow in the address bar without adding history entries', async () 
   const first = page.url();
   const entries = await page.evaluate(() => history.length);
   for (const n of [1, 2, 3]) await setText(page, `# edit ${n}\n${CUSTOM}`);
-  await page.waitForTimeout(100);
+  await page.waitForFunction((f) => location.href !== f, first);
   assert.notEqual(page.url(), first);
   assert.equal(await page.evaluate(() => history.length), entries);
   await context.close();
@@ -78,8 +79,10 @@ test('a change survives a reload through local storage', async () => {
   const { context, page } = await openFresh(env);
   await loadExample(page, 'cronjob');
   await setText(page, `${await page.inputValue('textarea#manifest')}# my note\n`);
+  const draft = await page.evaluate(() => localStorage.getItem('podsec.draft'));
   await page.selectOption('#level', 'baseline');
-  await page.waitForTimeout(300);
+  // The draft in local storage follows the change.
+  await page.waitForFunction((d) => localStorage.getItem('podsec.draft') !== d, draft);
   const text = await page.inputValue('textarea#manifest');
   // Load the bare address: no link says otherwise, so the draft comes back.
   await page.goto(env.url);
@@ -148,8 +151,7 @@ test('every request of the page and its service worker stays on the same origin'
   await page.waitForSelector('.object');
   await controlled(page);
   for (const id of ['nothing-set', 'multi-document']) {
-    await page.selectOption('#example', id);
-    await page.waitForTimeout(150);
+    await loadExample(page, id);
   }
   await page.click('#tab-hardened');
   await page.click('#tab-effective');
@@ -179,10 +181,10 @@ test('a link pasted into the address bar of the open page opens, and Back return
   const hash = new URL(url).hash;
   const { context, page, errors } = await openFresh(env);
   const mine = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: mine\nspec:\n  containers:\n    - name: a\n      image: a\n';
+  const beforeMine = await page.evaluate(() => location.hash);
   await setText(page, mine);
   // The draft reaches the address bar a moment after the edit.
-  await page.waitForFunction(() => location.hash.length > 10);
-  await page.waitForTimeout(200);
+  await page.waitForFunction((b) => location.hash.length > 10 && location.hash !== b, beforeMine);
   // What pressing Enter in the address bar does: navigate to the same page with another fragment.
   await page.evaluate((h) => { location.hash = h; }, hash);
   await page.waitForFunction((t) => document.querySelector('textarea#manifest').value === t, CUSTOM);
