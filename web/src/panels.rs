@@ -280,7 +280,10 @@ type GroupKey = (usize, String);
 fn group_of(f: &Finding, grouping: Grouping, o: &ObjectReport) -> GroupKey {
     match grouping {
         Grouping::Level => (f.level as usize, level_heading(f.level).to_string()),
-        Grouping::Check => (f.level as usize, format!("{} ({})", f.check, f.level.as_str())),
+        Grouping::Check => (
+            f.level as usize,
+            format!("{} ({})", f.check, f.level.as_str()),
+        ),
         Grouping::Container => match &f.container {
             None => (0, POD_LEVEL.to_string()),
             Some(name) => {
@@ -621,7 +624,11 @@ fn flagged(o: &ObjectReport, c: &ContainerReport, name: &str) -> Vec<String> {
         .collect()
 }
 
-fn container_card(o: &ObjectReport, c: &ContainerReport, on_select: &Callback<(usize, usize)>) -> Html {
+fn container_card(
+    o: &ObjectReport,
+    c: &ContainerReport,
+    on_select: &Callback<(usize, usize)>,
+) -> Html {
     html! {
         <section class="container" data-container={c.name.clone()}>
             <h3>
@@ -963,7 +970,8 @@ pub fn hardened_panel(
         .filter(|e| e.grade == podsec::Applicability::Manual)
         .count();
     let nothing = if unsafe_left {
-        "Nothing to change with safe edits; unsafe ones are offered: include them above.".to_string()
+        "Nothing to change with safe edits; unsafe ones are offered: include them above."
+            .to_string()
     } else if manual > 0 {
         format!(
             "Nothing podsec can change by itself: {manual} fix{} need{} a decision of yours (listed below).",

@@ -471,7 +471,10 @@ pub fn update(model: &Model, msg: Msg) -> Model {
 mod tests {
     #[test]
     fn a_level_hidden_then_shown_is_shown_and_the_grouping_sticks() {
-        let m = update(&Model::default(), Msg::ShowLevel(FindingLevel::Warning, false));
+        let m = update(
+            &Model::default(),
+            Msg::ShowLevel(FindingLevel::Warning, false),
+        );
         assert!(m.hidden.contains(&FindingLevel::Warning));
         let m = update(&m, Msg::SetGrouping(Grouping::Check));
         let m = update(&m, Msg::ShowLevel(FindingLevel::Warning, true));
