@@ -109,9 +109,17 @@ test('a lesson walked by keyboard to success, with progress, links and the user\
   await other.page.waitForSelector(`article.lesson[data-lesson="${LESSON}"][data-done="true"]`);
   assert.match(await other.page.inputValue('textarea#manifest'), /runAsGroup: 10001/);
   await other.context.close();
-  const third = await openFresh(env, env.url + lesson);
+  // A lesson link opened over the user's own text (here, in the open page) keeps that text too.
+  const third = await openFresh(env);
+  await setText(third.page, MINE);
+  await third.page.evaluate((hash) => { location.hash = hash; }, lesson);
   await third.page.waitForSelector(`article.lesson[data-lesson="${LESSON}"][data-done="false"]`);
+  await third.page.waitForFunction(() => document.querySelector('textarea#manifest').value.includes('name: orders'));
   assert.doesNotMatch(await third.page.inputValue('textarea#manifest'), /runAsUser/);
+  assert.match(await third.page.textContent('.notice'), /Your own text is kept/);
+  await third.page.click('#lessons-all');
+  await third.page.click('#lessons-bring-back');
+  await third.page.waitForFunction((mine) => document.querySelector('textarea#manifest').value === mine, MINE);
   assert.deepEqual(third.errors, []);
   await third.context.close();
 

@@ -131,9 +131,7 @@ fn opening_text(lesson: &Lesson) -> String {
 pub fn open_link(fragment: &str) -> Option<(Shared, Notice)> {
     let (lesson, attempt) = parse_link(fragment)?;
     let draft = browser::load_draft().and_then(|d| permalink::decode_draft(&d).ok());
-    if let Some(draft) = &draft {
-        keep(draft);
-    }
+    let kept = draft.as_ref().is_some_and(keep);
     save(CURRENT_KEY, lesson.id);
     let is_attempt = attempt.is_some();
     let text = attempt.unwrap_or_else(|| opening_text(lesson));
@@ -153,7 +151,11 @@ pub fn open_link(fragment: &str) -> Option<(Shared, Notice)> {
             options,
             include_unsafe,
         },
-        Notice::info(format!("Opened {what} {n}: {}.", lesson.title)),
+        Notice::info(format!(
+            "Opened {what} {n}: {}.{}",
+            lesson.title,
+            kept_note(kept)
+        )),
     ))
 }
 
@@ -267,11 +269,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             lesson.set(Some(l.id));
             hints.set(saved_hints(l.id));
             let n = lessons::number(l.id).unwrap_or(0);
-            let note = if mine {
-                " Your own text is kept: \u{201c}Bring back my text\u{201d} under All lessons returns it."
-            } else {
-                ""
-            };
+            let note = kept_note(mine);
             dispatch.emit(Msg::Restore(
                 shared_with(opening_text(l)),
                 Some(Notice::info(format!(
@@ -288,9 +286,13 @@ pub fn Lessons(props: &LessonsProps) -> Html {
     };
     let on_list = {
         let lesson = lesson.clone();
+        let kept = kept.clone();
         Callback::from(move |_: MouseEvent| {
             remove(CURRENT_KEY);
             lesson.set(None);
+            // A lesson link may have kept a text since (the page's own `hashchange` listener
+            // runs after this view's).
+            kept.set(load(KEPT_KEY).is_some());
             browser::focus("lessons-toggle");
         })
     };
@@ -367,6 +369,15 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             </button>
             <div id="lessons-body">{ body }</div>
         </section>
+    }
+}
+
+/// What a notice adds when opening a lesson kept the user's text.
+fn kept_note(kept: bool) -> &'static str {
+    if kept {
+        " Your own text is kept: \u{201c}Bring back my text\u{201d} under All lessons returns it."
+    } else {
+        ""
     }
 }
 
