@@ -502,12 +502,48 @@ pub fn findings_panel(
                 { overview(analysis) }
                 { controls(analysis, view, dispatch) }
                 <div class="objects">
-                    { for analysis.objects.iter().enumerate().map(|(i, o)| object_findings(analysis, i, o, view, on_select)) }
+                    { for by_source(analysis).into_iter().map(|(source, members)| {
+                        let cards = html! {
+                            { for members.into_iter().map(|i| match analysis.objects.get(i) {
+                                Some(o) => object_findings(analysis, i, o, view, on_select),
+                                None => html! {},
+                            }) }
+                        };
+                        match source {
+                            // Rendered output (Helm's `# Source:`, Kustomize's origin): one section a file.
+                            Some(file) => html! {
+                                <section class="source-group" aria-label={format!("From {file}")}>
+                                    <h2 class="source-file"><code>{ file }</code></h2>
+                                    { cards }
+                                </section>
+                            },
+                            None => cards,
+                        }
+                    }) }
                 </div>
                 { skipped(analysis, on_select) }
             </div>
         </>
     }
+}
+
+/// The objects' indexes grouped by the file each was rendered from (the core's `source`), files in
+/// order of first appearance; objects with no source form one group without a heading. Text with
+/// no source at all is one such group, so the panel looks as it always did.
+fn by_source(analysis: &Analysis) -> Vec<(Option<&str>, Vec<usize>)> {
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<Option<&str>, usize> = std::collections::HashMap::new();
+    for (i, o) in analysis.objects.iter().enumerate() {
+        let key = o.source.as_deref();
+        let g = *at.entry(key).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, members)) = groups.get_mut(g) {
+            members.push(i);
+        }
+    }
+    groups
 }
 
 /// A value as Kubernetes would show it.
