@@ -15,6 +15,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan};
 
 mod json;
 mod scalar;
+pub(crate) use json::quoted as json_quoted;
 pub use json::{Decoded, decode_documents, to_json};
 use scalar::Resolved;
 
@@ -329,14 +330,7 @@ impl<'a> Node<'a> {
         let Kind::Scalar { text, .. } = &data.kind else {
             return None;
         };
-        Some(match data.value {
-            Resolved::Null => Scalar::Null,
-            Resolved::Bool(b) => Scalar::Bool(b),
-            Resolved::Int(i) => Scalar::Int(i),
-            Resolved::Uint(u) => Scalar::Uint(u),
-            Resolved::Float(f) => Scalar::Float(f),
-            Resolved::Str | Resolved::Merge => Scalar::Str(text),
-        })
+        Some(scalar_of(data.value, text))
     }
 
     /// Whether the scalar means what it means only because of YAML 1.1 rules (e.g. `yes`, `on`,
@@ -544,15 +538,19 @@ static EMPTY_NODE: NodeData = NodeData {
 #[must_use]
 pub fn decode_scalar<'t>(text: &'t str, style: Style, tag: Option<&str>) -> (Scalar<'t>, bool) {
     let r = scalar::resolve(text, style, tag);
-    let value = match r.value {
+    (scalar_of(r.value, text), r.yaml11)
+}
+
+/// A resolved value as the public [`Scalar`], its text when it is a string.
+fn scalar_of(value: Resolved, text: &str) -> Scalar<'_> {
+    match value {
         Resolved::Null => Scalar::Null,
         Resolved::Bool(b) => Scalar::Bool(b),
         Resolved::Int(i) => Scalar::Int(i),
         Resolved::Uint(u) => Scalar::Uint(u),
         Resolved::Float(f) => Scalar::Float(f),
         Resolved::Str | Resolved::Merge => Scalar::Str(text),
-    };
-    (value, r.yaml11)
+    }
 }
 
 /// Maps character indexes of one chunk to byte offsets of the whole text.

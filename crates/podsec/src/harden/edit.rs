@@ -321,24 +321,6 @@ fn plain_ok(s: &str) -> bool {
         )
 }
 
-fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn single_quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
@@ -347,7 +329,7 @@ fn render_str(s: &str, json: bool) -> String {
     if !json && plain_ok(s) {
         s.to_string()
     } else {
-        double_quoted(s)
+        yaml::json_quoted(s)
     }
 }
 
@@ -356,7 +338,7 @@ fn render_scalar_like(v: &PatchValue, style: Style, json: bool) -> String {
     match v {
         PatchValue::Str(s) if !json => match style {
             Style::SingleQuoted if !s.contains('\n') => single_quoted(s),
-            Style::DoubleQuoted => double_quoted(s),
+            Style::DoubleQuoted => yaml::json_quoted(s),
             _ => render_str(s, false),
         },
         other => render_inline(other, json),

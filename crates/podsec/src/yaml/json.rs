@@ -121,6 +121,14 @@ fn key_text(key: Node<'_>) -> String {
     }
 }
 
+/// A string as a JSON string (also a valid YAML double-quoted scalar): quotes, backslashes and
+/// control characters escaped.
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_str(s, &mut out);
+    out
+}
+
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
