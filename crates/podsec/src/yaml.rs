@@ -1715,6 +1715,9 @@ impl Builder {
     /// duplicate keys written in the mapping itself. Returns the resolved entries when they differ
     /// from the written ones, and whether a value JSON cannot hold survives.
     fn resolve_map(&mut self, children: &[NodeId]) -> (Option<Entries>, bool) {
+        if let Some(plain) = self.plain_map(children) {
+            return plain;
+        }
         let mut out: Vec<(NodeId, NodeId)> = Vec::with_capacity(children.len() / 2);
         let mut index: HashMap<GoKey<'_>, usize> = HashMap::with_capacity(children.len() / 2);
         let mut changed = false;
@@ -1800,6 +1803,43 @@ impl Builder {
         }
         self.duplicates.extend(dups);
         (changed.then(|| out.into_boxed_slice()), unjsonable)
+    }
+
+    /// The common case, without building resolved entries: no merge key and no key written twice.
+    /// `None` when the mapping has either, for [`Builder::resolve_map`] to apply in full.
+    fn plain_map(&mut self, children: &[NodeId]) -> Option<(Option<Entries>, bool)> {
+        let keys = || children.iter().step_by(2).copied();
+        if keys().any(|k| self.is_merge_key(k)) {
+            return None;
+        }
+        let mut seen: std::collections::HashSet<GoKey<'_>> =
+            std::collections::HashSet::with_capacity(children.len() / 2);
+        let mut errors: Vec<(String, Span)> = Vec::new();
+        for k in keys() {
+            match self.key_string(k) {
+                Ok(name) => {
+                    if !seen.insert(name) {
+                        return None;
+                    }
+                }
+                Err(message) => errors.push((
+                    message,
+                    self.nodes.get(k).map(|n| n.span).unwrap_or_default(),
+                )),
+            }
+        }
+        let bad_key = seen.iter().any(|k| k.0 == KeyType::Unconvertible);
+        drop(seen);
+        let unjsonable = bad_key
+            || children
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .any(|&v| self.unjsonable(v));
+        for (message, span) in errors {
+            self.fail(message, span);
+        }
+        Some((None, unjsonable))
     }
 
     /// How many bytes aliases add to the document.
