@@ -204,7 +204,8 @@ test('the hardened view changes with unsafe edits and copies its text', async ()
   const verdict = await page.locator('.hardened-verdicts .verdict').first().textContent();
   assert.match(verdict, /^Pod plain: admitted at restricted:latest \(v1\.\d+\) after the rewrite/);
   await page.click('#copy-hardened');
-  await page.locator('.notice').waitFor();
+  // The example's "loaded in place of your text" notice may still show until the copy's replaces it.
+  await page.waitForFunction(() => document.querySelector('.notice-text')?.textContent.startsWith('Hardened'));
   assert.equal(await page.locator('.notice-text').textContent(), 'Hardened YAML copied.');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(copied, /^apiVersion: v1\nkind: Pod\n/);
