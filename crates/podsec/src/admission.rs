@@ -34,6 +34,7 @@ use crate::yaml::Node;
 
 pub mod config;
 pub mod policy;
+pub mod view;
 
 pub use config::Config;
 pub use policy::{LevelVersion, Mode, Policy};

@@ -200,6 +200,12 @@ data:
 "#,
     },
     Example {
+        id: "two-namespaces",
+        title: "Two namespaces: restricted and baseline",
+        about: "Namespace admission: a namespace that enforces restricted and one that enforces baseline and warns at restricted, with what kubectl apply prints for each workload.",
+        yaml: TWO_NAMESPACES,
+    },
+    Example {
         id: "windows-pod",
         title: "Windows pod",
         about: "With spec.os.name windows, Linux-only fields and checks do not apply.",
@@ -258,6 +264,143 @@ spec:
 "#,
     },
 ];
+
+/// The namespace-admission example: its Namespaces' labels decide, whatever the Level control says.
+const TWO_NAMESPACES: &str = r#"# payments enforces restricted (pinned to v1.30) and warns at restricted.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: v1.30
+    pod-security.kubernetes.io/warn: restricted
+---
+# Meets restricted: created without a word.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: payments
+spec:
+  selector:
+    matchLabels:
+      app: checkout
+  template:
+    metadata:
+      labels:
+        app: checkout
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: checkout
+          image: example/checkout:2.4
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop: ["ALL"]
+---
+# Created with a warning, but its ReplicaSet cannot create a single pod.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: payments
+spec:
+  selector:
+    matchLabels:
+      app: ledger
+  template:
+    metadata:
+      labels:
+        app: ledger
+    spec:
+      containers:
+        - name: ledger
+          image: example/ledger:1.9
+          securityContext:
+            allowPrivilegeEscalation: false
+---
+# A pod is checked on create: refused.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug-shell
+  namespace: payments
+spec:
+  containers:
+    - name: shell
+      image: busybox:1.36
+      securityContext:
+        runAsUser: 0
+---
+# tools enforces baseline, and warns and audits at restricted.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tools
+  labels:
+    pod-security.kubernetes.io/enforce: baseline
+    pod-security.kubernetes.io/warn: restricted
+    pod-security.kubernetes.io/audit: restricted
+---
+# Meets baseline but not restricted: admitted, with a warning.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ci-runner
+  namespace: tools
+spec:
+  selector:
+    matchLabels:
+      app: ci-runner
+  template:
+    metadata:
+      labels:
+        app: ci-runner
+    spec:
+      containers:
+        - name: runner
+          image: example/ci-runner:7.2
+---
+# Shares the node's process namespace: refused even at baseline.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: node-inspector
+  namespace: tools
+spec:
+  hostPID: true
+  containers:
+    - name: inspector
+      image: example/inspector:0.8
+---
+# Meets restricted: created without a word.
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: report-builder
+  namespace: tools
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: report
+          image: example/report:3.1
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop: ["ALL"]
+"#;
 
 /// Looks an example up by ID.
 #[must_use]
@@ -390,7 +533,10 @@ mod tests {
                 assert!(!a.errors.is_empty(), "{}", e.id);
             } else {
                 assert!(a.errors.is_empty(), "{}: {:?}", e.id, a.errors);
-                assert_eq!(a.objects.len(), 1, "{}", e.id);
+                let workloads = if e.id == "two-namespaces" { 6 } else { 1 };
+                assert_eq!(a.objects.len(), workloads, "{}", e.id);
+                // Only the namespace example brings namespace admission in.
+                assert_eq!(a.admission.is_some(), e.id == "two-namespaces", "{}", e.id);
             }
         }
     }

@@ -277,6 +277,16 @@ fn header(o: &Options, include_unsafe: bool) -> String {
     }
     // Spaces separate words, so a value never holds one.
     words.retain(|w| !w.contains(char::is_whitespace));
+    // Namespace admission: free text, so percent-encoded (a YAML configuration keeps its newlines).
+    for (key, value) in [
+        ("namespace", &o.namespace),
+        ("user", &o.username),
+        ("admission", &o.admission_config),
+    ] {
+        if let Some(v) = value {
+            words.push(format!("{key}={}", percent_encode(v)));
+        }
+    }
     words.join(" ")
 }
 
@@ -309,10 +319,50 @@ fn parse_header(head: &str) -> (Options, bool) {
             "disable" => o.disable_rules.push(value.to_string()),
             "min-uid" => o.min_uid = value.parse().ok().or(o.min_uid),
             "unsafe" => include_unsafe = value == "true",
+            "namespace" => o.namespace = percent_decode(value),
+            "user" => o.username = percent_decode(value),
+            "admission" => o.admission_config = percent_decode(value),
             _ => {}
         }
     }
     (o, include_unsafe)
+}
+
+/// Percent-encodes everything but letters, digits and `-._~:/@` (the header's words never hold a
+/// space, `=` or a newline).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            for nibble in [b >> 4, b & 15] {
+                out.push(char::from(
+                    HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+                ));
+            }
+        }
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Reverses [`percent_encode`]; `None` for a bad escape or text that is not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex = |c: Option<u8>| char::from(c?).to_digit(16);
+            let (hi, lo) = (hex(bytes.next())?, hex(bytes.next())?);
+            out.push(u8::try_from(hi * 16 + lo).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// 32-bit FNV-1a.
@@ -401,8 +451,11 @@ mod tests {
                 enable_rules: vec!["low-uid".into()],
                 disable_rules: vec!["root-group".into()],
                 min_uid: Some(10000),
-                // Namespace admission settings are not in links yet (issue 17).
-                ..Options::default()
+                admission_config: Some(
+                    "kind: PodSecurityConfiguration # 100% inline\ndefaults:\n  enforce: baseline\nexemptions: {usernames: [\"ci bot\", é]}\n".into(),
+                ),
+                namespace: Some("team-a".into()),
+                username: Some("system:serviceaccount:ci:deployer x=1".into()),
             },
             include_unsafe: true,
         };
@@ -490,6 +543,46 @@ mod tests {
         base64url(&bytes, &mut link);
         assert!(link.len() < MAX_FRAGMENT, "{}", link.len());
         assert_eq!(decode(&link), Err(Error::TooLarge));
+    }
+
+    #[test]
+    fn a_link_made_before_namespace_admission_still_opens() {
+        // Made by another deflate (Python's zlib) from the format's description, with options of
+        // the first format only.
+        let old = "v1:RKMx0S2NSwpDIQxF51lFNmDBQieCe-io81TTEp5G8bf-vk-H53C4N_Hi5N_UOYkyLm5divplb_cHtqlDMvvQxBSc2unDfrTJQFVeV-pwWdhEo8NniZB5UKRBDhCVMjssKZp9e4NeORw6FB20n7V-EKL5h1TryYiS6XsJZ-EH";
+        let s = decode(old).unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.text.contains("name: old-link"), "{}", s.text);
+        assert_eq!(
+            s.options,
+            Options {
+                level: PssLevel::Baseline,
+                version: Version::Minor(25),
+                runtime: Runtime::CriO,
+                ..Options::default()
+            }
+        );
+        assert!(s.include_unsafe);
+    }
+
+    #[test]
+    fn namespace_admission_inputs_are_percent_encoded_and_bad_escapes_dropped() {
+        let o = Options {
+            namespace: Some("payments".into()),
+            username: Some("alice smith".into()),
+            admission_config: Some("a: 1\nb: =%\n".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            header(&o, false),
+            "namespace=payments user=alice%20smith admission=a:%201%0Ab:%20%3D%25%0A"
+        );
+        let (back, _) = parse_header(&header(&o, false));
+        assert_eq!(back, o);
+        let (bad, _) = parse_header("namespace=%zz user=%C3 admission=%4");
+        assert_eq!(
+            (bad.namespace, bad.username, bad.admission_config),
+            (None, None, None)
+        );
     }
 
     #[test]
