@@ -28,6 +28,8 @@ const EXPECTED = {
   'windows-pod': { admitted: true, pass: 'seccompProfile_restricted' },
   'user-namespace': { admitted: true, check: 'run-as-root' },
   'broken-yaml': { error: true },
+  // Six workloads in two namespaces: tests/e2e/namespaces.test.mjs covers it.
+  'two-namespaces': { workloads: 6 },
 };
 
 test('every example loads with its verdict and an expected finding', async () => {
@@ -49,6 +51,10 @@ test('every example loads with its verdict and an expected finding', async () =>
       continue;
     }
     const verdicts = await page.locator('.object .verdict').allTextContents();
+    if (want.workloads) {
+      assert.equal(verdicts.length, want.workloads, id);
+      continue;
+    }
     assert.equal(verdicts.length, 1, id);
     // A pod is denied; a workload is admitted with a warning and its pods are refused.
     const expected = want.admitted ? /^Would be admitted at restricted:latest \(v1\.\d+\)/
