@@ -66,10 +66,11 @@ pub(crate) fn resolve(text: &str, style: Style, tag: Option<&str>) -> Resolution
     if tag.is_empty() && style != Style::Plain {
         return ok(Resolved::Str, false);
     }
-    if tag == format!("{LONG}merge") || (tag.is_empty() && text == "<<") {
+    let short = tag.strip_prefix(LONG);
+    if short == Some("merge") || (tag.is_empty() && text == "<<") {
         return ok(Resolved::Merge, false);
     }
-    if tag == format!("{LONG}binary") {
+    if short == Some("binary") {
         return match base64_decode(text) {
             Some(bytes) => Resolution {
                 value: Resolved::Str,
@@ -87,7 +88,7 @@ pub(crate) fn resolve(text: &str, style: Style, tag: Option<&str>) -> Resolution
     }
     let resolvable = tag.is_empty()
         || matches!(
-            tag.strip_prefix(LONG),
+            short,
             Some("str" | "bool" | "int" | "float" | "null" | "timestamp")
         );
     if !resolvable {
@@ -130,7 +131,8 @@ pub(crate) fn resolve(text: &str, style: Style, tag: Option<&str>) -> Resolution
 /// go-yaml's `resolve` for a resolvable tag: the resolved tag's short name, the value, and whether
 /// only YAML 1.1 reads it so.
 fn resolve_plain(text: &str, tag: &str) -> (&'static str, Resolved, bool) {
-    let str_tag = tag == format!("{LONG}str");
+    let short = tag.strip_prefix(LONG);
+    let str_tag = short == Some("str");
     let hint = match text.as_bytes().first() {
         None => b'N',
         Some(b'+' | b'-') => b'S',
@@ -168,11 +170,16 @@ fn resolve_plain(text: &str, tag: &str) -> (&'static str, Resolved, bool) {
             None => ("str", Resolved::Str, false),
         },
         b'D' | b'S' => {
-            if (tag.is_empty() || tag == format!("{LONG}timestamp")) && is_timestamp(text) {
+            if (tag.is_empty() || short == Some("timestamp")) && is_timestamp(text) {
                 return ("timestamp", Resolved::Str, false);
             }
-            let plain = text.replace('_', "");
-            let underscores = plain.len() != text.len();
+            // Most numbers have no `_`: only those pay for a copy without them.
+            let underscores = text.contains('_');
+            let plain: std::borrow::Cow<'_, str> = if underscores {
+                text.replace('_', "").into()
+            } else {
+                text.into()
+            };
             if let Some(v) = go_parse_int(&plain) {
                 return ("int", v, underscores || is_yaml11_int(&plain));
             }
