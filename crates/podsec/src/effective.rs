@@ -555,22 +555,34 @@ fn seccomp(
     } else {
         ""
     };
-    if options.seccomp_default && kube >= 22 {
-        ev(
+    let gate_off = if options.seccomp_default {
+        crate::versions::SECCOMP_DEFAULT.dropped_note(kube)
+    } else {
+        None
+    };
+    match gate_off {
+        None if options.seccomp_default => ev(
             profile("RuntimeDefault", None),
             Source::Default,
             None,
             with_priv(Some(format!("kubelet seccompDefault: true{ignored}"))),
-        )
-    } else {
-        ev(
+        ),
+        Some(why) => ev(
+            profile("Unconfined", None),
+            Source::Default,
+            None,
+            with_priv(Some(format!(
+                "kubelet seccompDefault: true is set, but {why}: no seccomp filter{ignored}"
+            ))),
+        ),
+        None => ev(
             profile("Unconfined", None),
             Source::Default,
             None,
             with_priv(Some(format!(
                 "kubelet default: no seccomp filter (seccompDefault is off){ignored}"
             ))),
-        )
+        ),
     }
 }
 
@@ -613,9 +625,12 @@ fn apparmor(
             join(None, privileged_note(kind), node_note(kind)),
         )
     };
-    let ignored_field =
-        kube < 30 && (c.sc("appArmorProfile").is_some() || pod.sc("appArmorProfile").is_some());
-    if kube >= 30
+    let fields_off = crate::versions::APPARMOR_FIELDS.dropped_note(kube);
+    let ignored_field = fields_off.is_some()
+        && (own(c, "appArmorProfile").is_some()
+            || entry(pod.security_context(), "appArmorProfile").is_some());
+    let dropped_note = fields_off.map(|why| format!("appArmorProfile is written, but {why}"));
+    if apparmor_fields_kept(kube)
         && let Some((k, v)) = own(c, "appArmorProfile").filter(|(_, v)| v.is_map())
     {
         return field_value(Found {
@@ -633,8 +648,7 @@ fn apparmor(
             } else {
                 "the AppArmor annotation"
             };
-            let extra = ignored_field
-                .then(|| "appArmorProfile fields are unknown before 1.30 and dropped".to_string());
+            let extra = ignored_field.then(|| dropped_note.clone()).flatten();
             let note = join(
                 Some(base.to_string()),
                 privileged_note(kind),
@@ -652,7 +666,7 @@ fn apparmor(
             );
         }
     }
-    if kube >= 30
+    if apparmor_fields_kept(kube)
         && let Some((k, v)) =
             entry(pod.security_context(), "appArmorProfile").filter(|(_, v)| v.is_map())
     {
@@ -662,8 +676,11 @@ fn apparmor(
             source: Source::Pod,
         });
     }
-    let extra =
-        ignored_field.then_some("appArmorProfile fields are unknown before 1.30 and dropped");
+    let extra = if ignored_field {
+        dropped_note.as_deref()
+    } else {
+        None
+    };
     if options.apparmor_enabled && !privileged {
         let name = match options.runtime {
             Runtime::Containerd => "cri-containerd.apparmor.d",
@@ -694,6 +711,11 @@ fn apparmor(
             join(Some(why.to_string()), extra, None),
         )
     }
+}
+
+/// Whether a 1.`kube` API server keeps the `appArmorProfile` fields.
+fn apparmor_fields_kept(kube: u32) -> bool {
+    crate::versions::APPARMOR_FIELDS.enabled(kube)
 }
 
 fn capabilities(
@@ -830,14 +852,14 @@ fn proc_mount(c: &ContainerView<'_>, kube: u32, privileged: bool) -> EffectiveVa
             None,
         );
     };
-    if crate::pod::Dropped::at(kube).proc_mount {
+    if let Some(why) = crate::versions::PROC_MOUNT_TYPE.dropped_note(kube) {
         // As the API server creates the pod: the field never reaches the kubelet.
         return ev(
             Value::Str("Default".to_string()),
             Source::Default,
             Some(k.span().line),
             Some(format!(
-                "procMount: {} is written here, but a 1.{kube} API server drops it when it creates the pod (the ProcMountType feature gate is off by default before 1.33)",
+                "procMount: {} is written here, but {why}",
                 v.text().unwrap_or("?")
             )),
         );
@@ -896,33 +918,22 @@ fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)>
         pod_ev("supplementalGroups", |n| n.is_seq())
             .unwrap_or_else(|| ev(Value::List(Vec::new()), Source::Default, None, None)),
     ));
-    let policy_note = if kube < 31 {
-        Some("supplementalGroupsPolicy is unknown before 1.31 and dropped")
-    } else if kube < 33 {
-        Some(
-            "the API server drops supplementalGroupsPolicy unless the SupplementalGroupsPolicy feature gate is on (off by default before 1.33)",
-        )
-    } else {
-        None
-    };
     out.push((
         "supplementalGroupsPolicy",
         match pod_ev("supplementalGroupsPolicy", |n| n.as_str().is_some()) {
             // Dropped when the pod is created: the default applies.
-            Some(e) if crate::pod::Dropped::at(kube).supplemental_groups_policy => ev(
-                Value::Str("Merge".to_string()),
-                Source::Default,
-                e.line,
-                Some(format!(
-                    "written here as {}, but {}; so groups from the image's /etc/group are added too",
-                    scalar_text(&e.value),
-                    policy_note.unwrap_or("the API server drops it")
-                )),
-            ),
-            Some(mut e) => {
-                e.note = policy_note.map(str::to_string);
-                e
-            }
+            Some(e) => match crate::versions::SUPPLEMENTAL_GROUPS_POLICY.dropped_note(kube) {
+                Some(why) => ev(
+                    Value::Str("Merge".to_string()),
+                    Source::Default,
+                    e.line,
+                    Some(format!(
+                        "written here as {}, but {why}; so groups from the image's /etc/group are added too",
+                        scalar_text(&e.value),
+                    )),
+                ),
+                None => e,
+            },
             None => ev(
                 Value::Str("Merge".to_string()),
                 Source::Default,
@@ -936,33 +947,22 @@ fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)>
         pod_ev("sysctls", |n| n.is_seq())
             .unwrap_or_else(|| ev(Value::List(Vec::new()), Source::Default, None, None)),
     ));
-    let users_note = if kube < 25 {
-        Some("hostUsers is unknown before 1.25 and dropped")
-    } else if kube < 33 {
-        Some(
-            "the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33)",
-        )
-    } else {
-        None
-    };
     out.push((
         "hostUsers",
         match spec_ev("hostUsers") {
             // Dropped when the pod is created: it shares the host's user namespace.
-            Some(e) if crate::pod::Dropped::at(kube).host_users => ev(
-                Value::Bool(true),
-                Source::Default,
-                e.line,
-                Some(format!(
-                    "written here as {}, but {}; so the pod shares the host's user namespace",
-                    scalar_text(&e.value),
-                    users_note.unwrap_or("the API server drops it")
-                )),
-            ),
-            Some(mut e) => {
-                e.note = users_note.map(str::to_string);
-                e
-            }
+            Some(e) => match crate::versions::USER_NAMESPACES_SUPPORT.dropped_note(kube) {
+                Some(why) => ev(
+                    Value::Bool(true),
+                    Source::Default,
+                    e.line,
+                    Some(format!(
+                        "written here as {}, but {why}; so the pod shares the host's user namespace",
+                        scalar_text(&e.value),
+                    )),
+                ),
+                None => e,
+            },
             None => ev(
                 Value::Bool(true),
                 Source::Default,

@@ -34,6 +34,7 @@ mod rule;
 pub mod source;
 pub mod suppress;
 pub mod validation;
+pub mod versions;
 pub mod wire;
 pub mod yaml;
 

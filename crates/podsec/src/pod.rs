@@ -64,43 +64,66 @@ pub struct ContainerView<'a> {
 }
 
 /// The pod fields an API server drops when it creates a pod because their feature gate is off by
-/// default in its version (the strategy's `dropDisabledFields`): admission, the kubelet and the
-/// runtime never see them. Empty for a view of the text as written.
+/// default in its version (the strategy's `dropDisabledFields`), or because its API has no such field
+/// yet: admission, validation, the kubelet and the runtime never see them. Empty for a view of the
+/// text as written. Derived from [`crate::versions::GATES`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Dropped {
-    /// `securityContext.procMount` of every container (`ProcMountType`, on by default from 1.33).
+    /// `securityContext.procMount` of every container (`ProcMountType`; reset to `Default`).
     pub proc_mount: bool,
-    /// `spec.hostUsers` (`UserNamespacesSupport`, on by default from 1.33; no such field before 1.25).
+    /// `spec.hostUsers` (`UserNamespacesSupport`).
     pub host_users: bool,
-    /// `spec.securityContext.supplementalGroupsPolicy` (`SupplementalGroupsPolicy`, on by default
-    /// from 1.33).
+    /// `spec.securityContext.supplementalGroupsPolicy` (`SupplementalGroupsPolicy`).
     pub supplemental_groups_policy: bool,
+    /// `spec.securityContext.seLinuxChangePolicy` (`SELinuxChangePolicy`).
+    pub selinux_change_policy: bool,
+    /// `appArmorProfile` of the pod and every container (`AppArmorFields`; no field before 1.30).
+    pub apparmor_fields: bool,
+    /// `spec.os` (`IdentifyPodOS`).
+    pub os: bool,
 }
 
 impl Dropped {
     /// What an API server of Kubernetes 1.`minor` with its default feature gates drops.
     #[must_use]
     pub fn at(minor: u32) -> Dropped {
+        use crate::versions as v;
         Dropped {
-            proc_mount: minor < 33,
-            host_users: minor < 33,
-            supplemental_groups_policy: minor < 33,
+            proc_mount: !v::PROC_MOUNT_TYPE.enabled(minor),
+            host_users: !v::USER_NAMESPACES_SUPPORT.enabled(minor),
+            supplemental_groups_policy: !v::SUPPLEMENTAL_GROUPS_POLICY.enabled(minor),
+            selinux_change_policy: !v::SELINUX_CHANGE_POLICY.enabled(minor),
+            apparmor_fields: !v::APPARMOR_FIELDS.enabled(minor),
+            os: !v::IDENTIFY_POD_OS.enabled(minor),
         }
     }
 
     /// Whether a field of a container's securityContext is dropped.
     fn container_sc(self, key: &str) -> bool {
-        key == "procMount" && self.proc_mount
+        match key {
+            "procMount" => self.proc_mount,
+            "appArmorProfile" => self.apparmor_fields,
+            _ => false,
+        }
     }
 
     /// Whether a field of the pod's securityContext is dropped.
     fn pod_sc(self, key: &str) -> bool {
-        key == "supplementalGroupsPolicy" && self.supplemental_groups_policy
+        match key {
+            "supplementalGroupsPolicy" => self.supplemental_groups_policy,
+            "seLinuxChangePolicy" => self.selinux_change_policy,
+            "appArmorProfile" => self.apparmor_fields,
+            _ => false,
+        }
     }
 
     /// Whether a field of the pod spec is dropped.
     fn spec(self, key: &str) -> bool {
-        key == "hostUsers" && self.host_users
+        match key {
+            "hostUsers" => self.host_users,
+            "os" => self.os,
+            _ => false,
+        }
     }
 }
 

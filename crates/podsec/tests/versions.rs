@@ -60,7 +60,7 @@ fn proc_mount_is_dropped_where_its_gate_is_off() {
                     .note
                     .as_deref()
                     .unwrap_or("")
-                    .contains("drops it"),
+                    .contains("resets it to Default"),
                 "1.{minor}: {:?}",
                 proc_mount.note
             );

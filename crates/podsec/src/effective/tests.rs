@@ -286,8 +286,13 @@ fn seccomp() {
                 "spec:\n  containers:\n  - name: a\n",
             ),
             (
-                "seccompDefault from 1.22",
-                sd(22),
+                "seccompDefault in 1.22-1.24: its kubelet gate is alpha, off by default",
+                sd(24),
+                "spec:\n  containers:\n  - name: a\n",
+            ),
+            (
+                "seccompDefault from 1.25, when the gate is on by default",
+                sd(25),
                 "spec:\n  containers:\n  - name: a\n",
             ),
             (
@@ -312,8 +317,10 @@ fn seccomp() {
             a.seccompProfile = {type:RuntimeDefault} <- default (kubelet seccompDefault: true)
             b.seccompProfile = {type:Unconfined} <- container@10
             # seccompDefault before 1.22 does not exist
-            a.seccompProfile = {type:Unconfined} <- default (kubelet default: no seccomp filter (seccompDefault is off))
-            # seccompDefault from 1.22
+            a.seccompProfile = {type:Unconfined} <- default (kubelet seccompDefault: true is set, but a 1.21 kubelet ignores it: the setting does not exist before 1.22, and the SeccompDefault feature gate is on by default from 1.25: no seccomp filter)
+            # seccompDefault in 1.22-1.24: its kubelet gate is alpha, off by default
+            a.seccompProfile = {type:Unconfined} <- default (kubelet seccompDefault: true is set, but a 1.24 kubelet ignores it: the SeccompDefault feature gate is alpha and off by default in 1.24 (on from 1.25): no seccomp filter)
+            # seccompDefault from 1.25, when the gate is on by default
             a.seccompProfile = {type:RuntimeDefault} <- default (kubelet seccompDefault: true)
             # privileged runs unconfined
             a.seccompProfile = {type:RuntimeDefault} <- container@10 (privileged: the runtime runs the container without seccomp whatever is requested)
@@ -348,9 +355,9 @@ fn apparmor() {
     }
     expect![[r#"
         # 1.29: annotation only
-        a.appArmorProfile = {type:RuntimeDefault} <- runtime (no profile requested: the runtime applies its default profile (cri-containerd.apparmor.d); appArmorProfile fields are unknown before 1.30 and dropped)
-        b.appArmorProfile = {type:Localhost,localhostProfile:k8s-b} <- annotation@6 (the AppArmor annotation; appArmorProfile fields are unknown before 1.30 and dropped)
-        c.appArmorProfile = {type:RuntimeDefault} <- runtime (no profile requested: the runtime applies its default profile (cri-containerd.apparmor.d); appArmorProfile fields are unknown before 1.30 and dropped)
+        a.appArmorProfile = {type:RuntimeDefault} <- runtime (no profile requested: the runtime applies its default profile (cri-containerd.apparmor.d); appArmorProfile is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30)
+        b.appArmorProfile = {type:Localhost,localhostProfile:k8s-b} <- annotation@6 (the AppArmor annotation; appArmorProfile is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30)
+        c.appArmorProfile = {type:RuntimeDefault} <- runtime (no profile requested: the runtime applies its default profile (cri-containerd.apparmor.d); appArmorProfile is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30)
         # 1.30: field first
         a.appArmorProfile = {type:Unconfined} <- container@14
         b.appArmorProfile = {type:Localhost,localhostProfile:field} <- container@17
@@ -534,7 +541,7 @@ fn filesystem_and_proc_mount() {
             a.procMount = Default <- default
             # set, 1.32
             a.readOnlyRootFilesystem = true <- container@9
-            a.procMount = Default <- default@9 (procMount: Unmasked is written here, but a 1.32 API server drops it when it creates the pod (the ProcMountType feature gate is off by default before 1.33))
+            a.procMount = Default <- default@9 (procMount: Unmasked is written here, but a 1.32 API server resets it to Default when it creates the pod: the ProcMountType feature gate is beta and off by default in 1.32 (on from 1.33))
             # set, 1.33
             a.readOnlyRootFilesystem = true <- container@9
             a.procMount = Unmasked <- container@9
@@ -580,27 +587,27 @@ fn pod_only_values() {
             # 1.24
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but supplementalGroupsPolicy is unknown before 1.31 and dropped; so groups from the image's /etc/group are added too)
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33; so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = true <- default@6 (written here as false, but hostUsers is unknown before 1.25 and dropped; so the pod shares the host's user namespace)
+            a.hostUsers = true <- default@6 (written here as false, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33; so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
             # 1.25
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but supplementalGroupsPolicy is unknown before 1.31 and dropped; so groups from the image's /etc/group are added too)
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but a 1.25 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33; so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = true <- default@6 (written here as false, but the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33); so the pod shares the host's user namespace)
+            a.hostUsers = true <- default@6 (written here as false, but a 1.25 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is alpha and off by default in 1.25 (on from 1.33); so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
             # 1.31
             a.fsGroup = 2000 <- pod@10 (added to the container's supplementary groups; owns supported volumes)
             a.supplementalGroups = [3000,4000] <- pod@11
-            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but the API server drops supplementalGroupsPolicy unless the SupplementalGroupsPolicy feature gate is on (off by default before 1.33); so groups from the image's /etc/group are added too)
+            a.supplementalGroupsPolicy = Merge <- default@12 (written here as Strict, but a 1.31 API server drops it when it creates the pod: the SupplementalGroupsPolicy feature gate is alpha and off by default in 1.31 (on from 1.33); so groups from the image's /etc/group are added too)
             a.sysctls = [{name:net.ipv4.tcp_syncookies,value:1}] <- pod@13
-            a.hostUsers = true <- default@6 (written here as false, but the API server drops hostUsers unless the UserNamespacesSupport feature gate is on (off by default before 1.33); so the pod shares the host's user namespace)
+            a.hostUsers = true <- default@6 (written here as false, but a 1.31 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is beta and off by default in 1.31 (on from 1.33); so the pod shares the host's user namespace)
             a.hostNetwork = true <- pod@7
             a.hostPID = false <- pod@8
             a.hostIPC = false <- default
