@@ -6,6 +6,7 @@ use crate::effective::ContainerEffective;
 use crate::manifest::{self, Entry};
 use crate::model::{Finding, Options, ParseError, PssLevel, Version};
 use crate::pss::Pass;
+use crate::rule::Findings;
 use crate::yaml;
 
 /// The result of analysing one text.
@@ -109,9 +110,13 @@ pub struct Skipped {
 /// Analyses a text holding one or more YAML or JSON documents.
 #[must_use]
 pub fn analyze(text: &str, options: &Options) -> Analysis {
-    let (mut analysis, unlisted) = analyze_with(text, options, MAX_SKIPPED_LISTED);
-    limit(&mut analysis, unlisted);
-    analysis
+    analyze_with(
+        text,
+        options,
+        MAX_FINDINGS_PER_CHECK,
+        MAX_SKIPPED_LISTED,
+        true,
+    )
 }
 
 /// At most this many findings of one check in one container are listed; the rest are counted in
@@ -124,13 +129,28 @@ pub const MAX_SKIPPED_LISTED: usize = 1000;
 /// may carry a fix. [`analyze`] is this with long runs of one check counted instead of listed.
 #[must_use]
 pub fn analyze_all(text: &str, options: &Options) -> Analysis {
-    analyze_with(text, options, usize::MAX).0
+    analyze_with(text, options, usize::MAX, usize::MAX, true)
 }
 
-/// The analysis with at most `max_skipped` skipped objects kept, and how many more there were:
-/// they are counted as they come, so that a text of many small non-workload documents does not
-/// hold an entry per document.
-fn analyze_with(text: &str, options: &Options, max_skipped: usize) -> (Analysis, usize) {
+/// What the hardening engine reads of a text, which it analyses once per round: every finding of
+/// every workload object (as [`analyze_all`]), without what it never reads and what costs most per
+/// object (the effective contexts of the containers, the passing checks, namespace admission).
+pub(crate) fn analyze_findings(text: &str, options: &Options) -> Analysis {
+    analyze_with(text, options, usize::MAX, usize::MAX, false)
+}
+
+/// The analysis with at most `max_findings` findings of one check per container and
+/// `max_skipped` skipped objects listed, each remainder counted in one notice. Both are counted as
+/// they come (see [`crate::rule::Findings`]), so that neither a long capability list nor a text of
+/// many small non-workload documents holds an entry for each. Without `full`, each object keeps its
+/// findings and verdict only (see [`analyze_findings`]).
+fn analyze_with(
+    text: &str,
+    options: &Options,
+    max_findings: usize,
+    max_skipped: usize,
+    full: bool,
+) -> Analysis {
     let mut unlisted = 0;
     let mut analysis = Analysis {
         level: options.level,
@@ -140,6 +160,12 @@ fn analyze_with(text: &str, options: &Options, max_skipped: usize) -> (Analysis,
         objects: Vec::new(),
         skipped: Vec::new(),
         admission: None,
+    };
+    // Inline ignores apply as findings come, before the listing's budget counts them.
+    let (ignores, ignore_errors) = if text.contains(crate::suppress::MARKER) {
+        crate::suppress::parse(text)
+    } else {
+        (Vec::new(), Vec::new())
     };
     let mut namespaces = Vec::new();
     // One document at a time: its tree is dropped once its objects are analysed, so memory follows
@@ -172,60 +198,32 @@ fn analyze_with(text: &str, options: &Options, max_skipped: usize) -> (Analysis,
                     line: obj.node.span().line,
                     reason,
                 }),
-                Entry::Workload(obj, pod) => analysis
-                    .objects
-                    .push(analyze_object(&doc, &obj, &pod, options)),
+                Entry::Workload(obj, pod) => {
+                    let findings = Findings::new(max_findings, &ignores);
+                    let mut report = analyze_object(&doc, &obj, &pod, options, findings);
+                    if !full {
+                        report.containers = Vec::new();
+                        report.passes = Vec::new();
+                    }
+                    analysis.objects.push(report);
+                }
             }
         }
         if let Some(objects) = analysis.objects.get_mut(first..) {
             crate::source::annotate(text, &doc, objects);
         }
     }
-    crate::suppress::apply(text, &mut analysis);
-    crate::admission::decide(text, options, namespaces, &mut analysis);
-    (analysis, unlisted)
+    analysis.errors.extend(ignore_errors);
+    if full {
+        crate::admission::decide(text, options, namespaces, &mut analysis);
+    }
+    count_unlisted(&mut analysis, unlisted);
+    analysis
 }
 
-/// Keeps the listing readable and its memory bounded: the first [`MAX_FINDINGS_PER_CHECK`] findings
-/// of each check per container and the first [`MAX_SKIPPED_LISTED`] skipped objects, each remainder
-/// counted in one notice. `unlisted` skipped objects were already left out.
-fn limit(analysis: &mut Analysis, unlisted: usize) {
-    for object in &mut analysis.objects {
-        let mut counts: std::collections::HashMap<(String, Option<String>), usize> =
-            std::collections::HashMap::new();
-        let mut kept = Vec::with_capacity(object.findings.len());
-        let mut notices: Vec<Finding> = Vec::new();
-        for f in std::mem::take(&mut object.findings) {
-            let n = counts
-                .entry((f.check.clone(), f.container.clone()))
-                .or_insert(0);
-            *n += 1;
-            if *n <= MAX_FINDINGS_PER_CHECK {
-                kept.push(f);
-            } else if *n == MAX_FINDINGS_PER_CHECK + 1 {
-                let mut notice = f;
-                notice.fix = None;
-                notice.related = Vec::new();
-                notices.push(notice);
-            }
-        }
-        for mut notice in notices {
-            let total = counts
-                .get(&(notice.check.clone(), notice.container.clone()))
-                .copied()
-                .unwrap_or(0);
-            notice.message = format!(
-                "and {} more findings of this check here, not listed (podsec lists the first {MAX_FINDINGS_PER_CHECK})",
-                total - MAX_FINDINGS_PER_CHECK
-            );
-            kept.push(notice);
-        }
-        kept.sort_by_key(|f| (f.level, f.line, f.column));
-        object.findings = kept;
-    }
-    let more = unlisted + analysis.skipped.len().saturating_sub(MAX_SKIPPED_LISTED);
+/// Counts the skipped objects left out of the listing in one last entry.
+fn count_unlisted(analysis: &mut Analysis, more: usize) {
     if more > 0 {
-        analysis.skipped.truncate(MAX_SKIPPED_LISTED);
         let last = analysis
             .skipped
             .last()
@@ -249,18 +247,18 @@ fn analyze_object(
     obj: &manifest::Object<'_>,
     pod: &crate::pod::PodView<'_>,
     options: &Options,
+    mut findings: Findings<'_>,
 ) -> ObjectReport {
-    let mut findings = Vec::new();
-    crate::ingest::diagnose(obj, pod, &mut findings);
-    crate::ingest::duplicates(doc, obj, &mut findings);
+    crate::ingest::diagnose_into(obj, pod, &mut findings);
+    crate::ingest::duplicates_into(doc, obj, &mut findings);
     let effective = crate::effective::resolve(pod, options);
-    crate::validation::check(pod, &effective, options, &mut findings);
+    crate::validation::check_into(pod, &effective, options, &mut findings);
     // Admission sees the pod after the API server dropped the fields its version gates off.
     let created = pod.as_created_on(options.kube());
     let pss = crate::pss::evaluate(&created, options.level, policy_version(options));
     findings.extend(pss.findings);
-    crate::hardening::check(pod, &effective, options, &mut findings);
-    findings.sort_by_key(|f| (f.level, f.line, f.column));
+    crate::hardening::check_into(pod, &effective, options, &mut findings);
+    let (findings, suppressed) = findings.finish();
     let admission_message = (!pss.allowed).then(|| {
         let label = format!("{}:{}", options.level.as_str(), options.version.label());
         if obj.kind == "Pod" && obj.prefix.is_empty() {
@@ -305,7 +303,7 @@ fn analyze_object(
         passes: pss.passes,
         pod_path: pod.path.clone(),
         source: None,
-        suppressed: Vec::new(),
+        suppressed,
         admission: None,
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, analyze_all as analyze};
+use crate::analysis::{Analysis, analyze_findings as analyze};
 use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg};
 use crate::model::{FindingLevel, Options};
 use crate::yaml;
@@ -219,6 +219,9 @@ type Written = Vec<(usize, usize, usize)>;
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     let first = analyze(text, &options.analysis);
+    // What the verdicts need of the text as it was, so that its analysis is not kept beside the
+    // rounds' analyses.
+    let before: Vec<Before> = first.objects.iter().map(Before::of).collect();
     let mut edits: Vec<Edit> = Vec::new();
     // Each distinct fix of a document, by (document, title, patches), so that a fix offered again
     // in a later round is found in constant time.
@@ -226,7 +229,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     let mut banned: HashSet<usize> = HashSet::new();
     let mut written: Written = Vec::new();
     let mut current = text.to_string();
-    let mut analysis = first.clone();
+    let mut analysis = first;
     for _ in 0..MAX_ROUNDS {
         let mut todo: Vec<usize> = Vec::new();
         let mut in_todo: HashSet<usize> = HashSet::new();
@@ -347,7 +350,9 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
             _ => None,
         };
     }
-    let objects = verdicts(&first, &analysis, &edits);
+    let objects = verdicts(&before, &analysis, &edits, || {
+        analyze(text, &options.analysis)
+    });
     // Applied edits first within each document, then the rest, keeping the order of application.
     edits.sort_by_key(|e| (e.object.document, !e.applied));
     Hardened {
@@ -983,52 +988,91 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
     edits
 }
 
-fn verdicts(before: &Analysis, after: &Analysis, edits: &[Edit]) -> Vec<ObjectVerdict> {
+/// An object of the text as it was: what its verdict compares with.
+struct Before {
+    document: usize,
+    kind: String,
+    name: String,
+    allowed: bool,
+    findings: usize,
+}
+
+impl Before {
+    fn of(o: &crate::analysis::ObjectReport) -> Before {
+        Before {
+            document: o.document,
+            kind: o.kind.clone(),
+            name: o.name.clone(),
+            allowed: o.allowed,
+            findings: o.findings.len(),
+        }
+    }
+}
+
+/// The verdict of each object of the text as it was. An object the rewrite's last analysis does
+/// not hold at the same place (which no fix should cause) is judged on the text as it was, which
+/// `first` analyses again.
+fn verdicts(
+    before: &[Before],
+    after: &Analysis,
+    edits: &[Edit],
+    first: impl FnOnce() -> Analysis,
+) -> Vec<ObjectVerdict> {
     let mut by_fix: EditsByFix<'_> = HashMap::new();
     for (i, e) in edits.iter().enumerate() {
         by_fix
             .entry((e.object.document, e.title.as_str(), e.patches.as_slice()))
             .or_insert(i);
     }
-    before
-        .objects
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let a = after
-                .objects
-                .get(i)
-                .filter(|a| a.document == b.document && a.kind == b.kind && a.name == b.name);
-            let object = ObjectRef {
-                document: b.document,
-                kind: b.kind.clone(),
-                name: b.name.clone(),
-            };
-            let now = a.unwrap_or(b);
-            let blocking = now
-                .findings
-                .iter()
-                .filter(|f| is_blocker(f) || (f.pss && !now.allowed))
-                .map(|f| Blocker {
-                    check: f.check.clone(),
-                    level: f.level,
-                    message: f.message.clone(),
-                    line: f.line,
-                    container: f.container.clone(),
-                    why: why_left(f, &object, edits, &by_fix),
-                })
-                .collect();
-            ObjectVerdict {
-                object,
-                line: now.line,
-                before: b.allowed,
-                after: now.allowed,
-                findings_before: b.findings.len(),
-                findings_after: now.findings.len(),
-                blocking,
+    let mut first = Some(first);
+    let mut original: Option<Analysis> = None;
+    let mut out = Vec::with_capacity(before.len());
+    for (i, b) in before.iter().enumerate() {
+        let a = after
+            .objects
+            .get(i)
+            .filter(|a| a.document == b.document && a.kind == b.kind && a.name == b.name);
+        let object = ObjectRef {
+            document: b.document,
+            kind: b.kind.clone(),
+            name: b.name.clone(),
+        };
+        let now = match a {
+            Some(a) => a,
+            None => {
+                if let Some(f) = first.take() {
+                    original = Some(f());
+                }
+                let Some(o) = original.as_ref().and_then(|o| o.objects.get(i)) else {
+                    continue;
+                };
+                o
             }
-        })
-        .collect()
+        };
+        let blocking = now
+            .findings
+            .iter()
+            .filter(|f| is_blocker(f) || (f.pss && !now.allowed))
+            .map(|f| Blocker {
+                check: f.check.clone(),
+                level: f.level,
+                message: f.message.clone(),
+                line: f.line,
+                container: f.container.clone(),
+                why: why_left(f, &object, edits, &by_fix),
+            })
+            .collect();
+        out.push(ObjectVerdict {
+            object,
+            line: now.line,
+            before: b.allowed,
+            after: now.allowed,
+            findings_before: b.findings,
+            findings_after: now.findings.len(),
+            blocking,
+        });
+    }
+    out
 }
 
 /// The first edit of each fix: (document, title, patches) to its index.

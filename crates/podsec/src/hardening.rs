@@ -37,7 +37,7 @@ use crate::effective::ContainerEffective;
 use crate::fix::FieldPath;
 use crate::model::{Finding, Options, PssLevel};
 use crate::pod::{ContainerView, PodView};
-use crate::rule::{Check, Ctx, Rule};
+use crate::rule::{Check, Ctx, Findings, Rule};
 use crate::yaml::{Node, Span};
 
 /// Every rule, in the order they are documented. The registry ([`crate::check`]) is derived
@@ -74,6 +74,18 @@ pub fn check(
     effective: &[ContainerEffective],
     options: &Options,
     out: &mut Vec<Finding>,
+) {
+    out.extend(Findings::collect(|sink| {
+        check_into(pod, effective, options, sink)
+    }));
+}
+
+/// [`check`] into the analysis' sink.
+pub(crate) fn check_into(
+    pod: &PodView<'_>,
+    effective: &[ContainerEffective],
+    options: &Options,
+    out: &mut Findings<'_>,
 ) {
     let ctx = Ctx {
         pod,

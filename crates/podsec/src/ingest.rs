@@ -12,6 +12,7 @@ use crate::fix::FixAvailability;
 use crate::manifest::Object;
 use crate::model::{Finding, FindingLevel};
 use crate::pod::PodView;
+use crate::rule::Findings;
 use crate::yaml::{Document, Kind, Node, Scalar};
 
 /// A field type in the schema.
@@ -322,6 +323,11 @@ pub const CHECKS: &[&Check] = &[
 
 /// Appends reading diagnostics for one workload object.
 pub fn diagnose(object: &Object<'_>, pod: &PodView<'_>, out: &mut Vec<Finding>) {
+    out.extend(Findings::collect(|sink| diagnose_into(object, pod, sink)));
+}
+
+/// [`diagnose`] into the analysis' sink.
+pub(crate) fn diagnose_into(object: &Object<'_>, pod: &PodView<'_>, out: &mut Findings<'_>) {
     let _ = object;
     let mut w = Walker {
         out,
@@ -392,6 +398,11 @@ pub fn diagnose(object: &Object<'_>, pod: &PodView<'_>, out: &mut Vec<Finding>) 
 
 /// Appends duplicate-key warnings that fall inside the object.
 pub fn duplicates(doc: &Document, object: &Object<'_>, out: &mut Vec<Finding>) {
+    out.extend(Findings::collect(|sink| duplicates_into(doc, object, sink)));
+}
+
+/// [`duplicates`] into the analysis' sink.
+pub(crate) fn duplicates_into(doc: &Document, object: &Object<'_>, out: &mut Findings<'_>) {
     let span = object.node.span();
     for d in &doc.duplicates {
         if d.second.start >= span.start && d.second.end <= span.end.max(span.start) {
@@ -413,8 +424,8 @@ pub fn duplicates(doc: &Document, object: &Object<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-struct Walker<'o> {
-    out: &'o mut Vec<Finding>,
+struct Walker<'o, 'i> {
+    out: &'o mut Findings<'i>,
     container: Option<String>,
 }
 
@@ -443,7 +454,7 @@ fn json_type(n: Node<'_>) -> &'static str {
     }
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn walk_obj(
         &mut self,

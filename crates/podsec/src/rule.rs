@@ -1,8 +1,11 @@
 //! What every rule of every area is made of: its registry entry ([`Check`] with [`Docs`]), the
-//! context a rule reads ([`Ctx`]) and [`Ctx::report`], which makes a finding of a check.
+//! context a rule reads ([`Ctx`]), [`Ctx::report`], which makes a finding of a check, and the sink
+//! every finding goes through ([`Findings`]), which keeps the listing's budget as findings come.
 //!
 //! This module sits below the areas (`ingest`, `validation`, `pss`, `hardening`) and imports none
 //! of them; the registry ([`crate::check`]) sits above them and joins their lists.
+
+use std::collections::{BinaryHeap, HashMap};
 
 use serde::Serialize;
 
@@ -10,6 +13,7 @@ use crate::effective::ContainerEffective;
 use crate::fix::FixAvailability;
 use crate::model::{Finding, FindingLevel, Options};
 use crate::pod::{ContainerView, PodView};
+use crate::suppress::{Ignore, Suppressed, Suppression};
 use crate::yaml::Span;
 
 /// The learner-facing documentation of a check. Text is Markdown, one sentence per line.
@@ -89,7 +93,179 @@ pub(crate) struct Rule {
     /// The registry entry.
     pub(crate) check: &'static Check,
     /// Appends the rule's findings.
-    pub(crate) run: fn(&Ctx<'_, '_>, &mut Vec<Finding>),
+    pub(crate) run: fn(&Ctx<'_, '_>, &mut Findings<'_>),
+}
+
+/// Where the findings of one object go, in the order rules push them.
+///
+/// A listing keeps at most `cap` findings of one check per container: the first ones in the order
+/// the report lists them (level, line, column, then push order), and the next one becomes a notice
+/// counting the rest. Only those are held (a bounded max-heap per check and container), so a
+/// million-entry capability list costs a counter, not a million findings. Findings an inline
+/// ignore covers are set apart first, as [`crate::suppress`] does, and never count.
+pub(crate) struct Findings<'i> {
+    cap: usize,
+    ignores: &'i [Ignore],
+    seq: usize,
+    /// Every finding kept when there is no cap.
+    all: Vec<(usize, Finding)>,
+    groups: Vec<Group>,
+    by_key: HashMap<(String, Option<String>), usize>,
+    suppressed: Vec<(usize, Suppressed)>,
+}
+
+/// The findings held for one check and container.
+struct Group {
+    /// How many were pushed.
+    count: usize,
+    /// The `cap + 1` first in listing order.
+    held: BinaryHeap<Held>,
+}
+
+/// Where a finding goes in the listing: level, line, column, whether it is a notice (after the
+/// findings at the same place), push order.
+type Place = (FindingLevel, usize, usize, bool, usize);
+
+/// A finding with its place in the listing.
+struct Held {
+    order: (FindingLevel, usize, usize, usize),
+    finding: Finding,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        self.order == other.order
+    }
+}
+impl Eq for Held {}
+impl PartialOrd for Held {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Held {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order.cmp(&other.order)
+    }
+}
+
+impl<'i> Findings<'i> {
+    /// Keeps everything (what the hardening engine reads: each finding may carry a fix).
+    pub(crate) fn all() -> Findings<'static> {
+        Findings::new(usize::MAX, &[])
+    }
+
+    /// Keeps at most `cap` findings of one check per container, and sets apart what `ignores`
+    /// cover.
+    pub(crate) fn new(cap: usize, ignores: &'i [Ignore]) -> Findings<'i> {
+        Findings {
+            cap,
+            ignores,
+            seq: 0,
+            all: Vec::new(),
+            groups: Vec::new(),
+            by_key: HashMap::new(),
+            suppressed: Vec::new(),
+        }
+    }
+
+    /// Takes one finding.
+    pub(crate) fn push(&mut self, finding: Finding) {
+        let seq = self.seq;
+        self.seq += 1;
+        if let Some(by) = self.ignores.iter().find(|i| {
+            i.checks.contains(&finding.check) && (i.covers.0..=i.covers.1).contains(&finding.line)
+        }) {
+            let suppression = Suppression {
+                reason: by.reason.clone(),
+                line: by.line,
+            };
+            self.suppressed.push((
+                seq,
+                Suppressed {
+                    finding,
+                    suppression,
+                },
+            ));
+            return;
+        }
+        if self.cap == usize::MAX {
+            self.all.push((seq, finding));
+            return;
+        }
+        let key = (finding.check.clone(), finding.container.clone());
+        let next = self.groups.len();
+        let g = *self.by_key.entry(key).or_insert(next);
+        if g == next {
+            self.groups.push(Group {
+                count: 0,
+                held: BinaryHeap::new(),
+            });
+        }
+        let Some(group) = self.groups.get_mut(g) else {
+            return;
+        };
+        group.count += 1;
+        group.held.push(Held {
+            order: (finding.level, finding.line, finding.column, seq),
+            finding,
+        });
+        if group.held.len() > self.cap.saturating_add(1) {
+            group.held.pop();
+        }
+    }
+
+    /// Takes several findings.
+    pub(crate) fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        for f in findings {
+            self.push(f);
+        }
+    }
+
+    /// Every finding `push_to` pushes, in push order (for the public stage functions, which
+    /// append to a plain list).
+    pub(crate) fn collect(push_to: impl FnOnce(&mut Findings<'_>)) -> Vec<Finding> {
+        let mut sink = Findings::all();
+        push_to(&mut sink);
+        sink.all.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// The listing, sorted by level, line and column (push order among equals), each run past the
+    /// cap ending in one notice that counts the rest; and the findings set apart, in the same order.
+    pub(crate) fn finish(self) -> (Vec<Finding>, Vec<Suppressed>) {
+        let cap = self.cap;
+        let key = |f: &Finding, notice: bool, seq: usize| (f.level, f.line, f.column, notice, seq);
+        let mut listed: Vec<(Place, Finding)> = self
+            .all
+            .into_iter()
+            .map(|(seq, f)| (key(&f, false, seq), f))
+            .collect();
+        for group in self.groups {
+            let mut held = group.held;
+            if group.count > cap
+                && let Some(Held { order, mut finding }) = held.pop()
+            {
+                finding.fix = None;
+                finding.related = Vec::new();
+                finding.message = format!(
+                    "and {} more findings of this check here, not listed (podsec lists the first {cap})",
+                    group.count - cap
+                );
+                listed.push((key(&finding, true, order.3), finding));
+            }
+            listed.extend(
+                held.into_iter()
+                    .map(|h| (key(&h.finding, false, h.order.3), h.finding)),
+            );
+        }
+        listed.sort_unstable_by_key(|e| e.0);
+        let mut suppressed = self.suppressed;
+        suppressed.sort_unstable_by_key(|(seq, s)| key(&s.finding, false, *seq));
+        (
+            listed.into_iter().map(|(_, f)| f).collect(),
+            suppressed.into_iter().map(|(_, s)| s).collect(),
+        )
+    }
 }
 
 impl Check {

@@ -43,7 +43,7 @@ use crate::effective::ContainerEffective;
 use crate::fix::FieldPath;
 use crate::model::{Finding, Options};
 use crate::pod::{ContainerView, PodView};
-use crate::rule::{Ctx, Rule, go_quote};
+use crate::rule::{Ctx, Findings, Rule, go_quote};
 use crate::yaml::{Node, Scalar, Span};
 
 /// Every rule, rejected first, then refused, then warnings. The registry ([`crate::check`]) is
@@ -85,6 +85,18 @@ pub fn check(
     effective: &[ContainerEffective],
     options: &Options,
     out: &mut Vec<Finding>,
+) {
+    out.extend(Findings::collect(|sink| {
+        check_into(pod, effective, options, sink)
+    }));
+}
+
+/// [`check`] into the analysis' sink.
+pub(crate) fn check_into(
+    pod: &PodView<'_>,
+    effective: &[ContainerEffective],
+    options: &Options,
+    out: &mut Findings<'_>,
 ) {
     let ctx = Ctx {
         pod,

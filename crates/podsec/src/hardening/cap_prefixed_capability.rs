@@ -2,8 +2,8 @@
 
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel, Runtime};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::{FindingLevel, Runtime};
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, cap_entries, path};
 
@@ -59,7 +59,7 @@ On CRI-O, which already strips the prefix, writing the name without it is safe f
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let runtime = ctx.options.runtime;
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {

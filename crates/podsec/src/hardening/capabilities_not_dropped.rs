@@ -2,8 +2,8 @@
 
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, container_anchor, path};
 
@@ -77,7 +77,7 @@ pub(super) fn drops_all(c: &crate::pod::ContainerView<'_>) -> bool {
         .any(|(d, _)| d.eq_ignore_ascii_case("ALL"))
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pss_runs(&crate::pss::capabilities_restricted::CHECK) {
         return;
     }

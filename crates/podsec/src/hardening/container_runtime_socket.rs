@@ -1,9 +1,9 @@
 //! `container-runtime-socket`: a hostPath volume that exposes the container runtime's socket.
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
+use crate::model::FindingLevel;
 use crate::pss::{host_path_volumes, restricted_volumes};
-use crate::rule::{Check, Docs, Rule};
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::Ctx;
@@ -108,7 +108,7 @@ fn exposed(host: &str) -> Option<&'static str> {
     })
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Baseline's hostPathVolumes and restricted's restrictedVolumes forbid every hostPath volume.
     if ctx.pss_runs(&host_path_volumes::CHECK) || ctx.pss_runs(&restricted_volumes::CHECK) {
         return;

@@ -1,8 +1,8 @@
 //! `low-uid`: a container whose user ID is below a chosen minimum.
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, containers_phrase, split};
 
@@ -70,7 +70,7 @@ fn manual(min: i64) -> Fix {
     )
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let min = ctx.options.min_uid.unwrap_or(DEFAULT_MIN_UID);
     let s = split(ctx, "runAsUser", |v| v > 0 && v < min);
     for (c, v, n) in s.own {

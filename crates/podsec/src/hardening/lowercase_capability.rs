@@ -1,8 +1,8 @@
 //! `lowercase-capability`: a capability name not written in upper case.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, cap_entries, path};
 
@@ -56,7 +56,7 @@ The fix replaces the entry by its upper-case spelling, which containerd and CRI-
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {
             let list_path = c.sc_path(&format!("capabilities.{which}"));

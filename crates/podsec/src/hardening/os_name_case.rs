@@ -1,8 +1,8 @@
 //! `os-name-case`: `spec.os.name` written in another case than `linux` or `windows`.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -53,7 +53,7 @@ The `spec.os` field exists from Kubernetes 1.23.",
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let Some(node) = ctx.pod.field("os").and_then(|o| o.field("name")) else {
         return;
     };

@@ -2,9 +2,9 @@
 
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
+use crate::model::FindingLevel;
 use crate::pss::{capabilities_baseline, capabilities_restricted};
-use crate::rule::{Check, Docs, Rule};
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, container_anchor, path};
 
@@ -115,7 +115,7 @@ fn pss_rejects(ctx: &Ctx<'_, '_>, entry: &str) -> bool {
     ctx.pss_runs(&capabilities_baseline::CHECK) && !capabilities_baseline::ALLOWED.contains(&entry)
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let runtime = ctx.options.runtime;
     for c in ctx.linux_containers() {
         if ctx.skips_privileged(c) {

@@ -1,8 +1,8 @@
 //! `root-group`: group 0 given to containers through runAsGroup, fsGroup or supplementalGroups.
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, containers_phrase, split};
@@ -68,7 +68,7 @@ fn manual() -> Fix {
     )
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.windows() {
         return;
     }

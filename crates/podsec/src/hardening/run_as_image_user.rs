@@ -2,8 +2,8 @@
 
 use crate::effective::image_user;
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, boolean, container_anchor, inherited, int, path};
 
@@ -57,7 +57,7 @@ Baseline does not look at the user.",
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Where runAsNonRoot denies the pod, it already asks every container this rule would report
     // to set runAsNonRoot: true.
     if ctx.pss_denies(&crate::pss::run_as_non_root::CHECK) {

@@ -2,8 +2,8 @@
 
 use crate::effective::{ImageUser, image_user};
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, boolean, container_anchor, containers_phrase, inherited, split};
 
@@ -68,7 +68,7 @@ fn manual() -> Fix {
     )
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Where runAsUser denies the pod, it denies every runAsUser=0 this rule would report.
     if !ctx.pss_denies(&crate::pss::run_as_user::CHECK) {
         let s = split(ctx, "runAsUser", |v| v == 0);

@@ -2,8 +2,8 @@
 
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX, seccomp_annotation};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, container_anchor, containers_phrase, path};
 
@@ -71,7 +71,7 @@ fn fix(profile_path: &str) -> Fix {
     )
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pss_runs(&crate::pss::seccomp_profile_restricted::CHECK) || ctx.options.seccomp_default {
         return;
     }

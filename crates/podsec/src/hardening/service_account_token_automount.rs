@@ -1,8 +1,8 @@
 //! `service-account-token-automount`: a pod that gets a Kubernetes API token mounted.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -57,7 +57,7 @@ Such a workload should keep the token and get a dedicated ServiceAccount with th
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let written = ctx.pod.field("automountServiceAccountToken");
     if written.and_then(Node::as_bool) == Some(false) {
         return;

@@ -2,8 +2,8 @@
 
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX};
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel, PssLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::{FindingLevel, PssLevel};
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, containers_phrase, path};
@@ -90,7 +90,7 @@ fn annotation_fix(annotation_path: String) -> Fix {
     )
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let minor = ctx.options.version.effective_minor();
     let baseline = ctx.level_at_least(PssLevel::Baseline);
     let fields_reported = baseline && minor >= 19;

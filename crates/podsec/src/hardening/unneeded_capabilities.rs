@@ -2,8 +2,8 @@
 
 use crate::effective::caps;
 use crate::fix::{Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -68,7 +68,7 @@ If the program also listens on a port below 1024 that the manifest does not list
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for c in ctx.linux_containers() {
         if ctx.skips_privileged(c) {
             continue;

@@ -1,9 +1,9 @@
 //! `writable-host-path`: a container that mounts a host directory read-write.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
+use crate::model::FindingLevel;
 use crate::pss::{host_path_volumes, restricted_volumes};
-use crate::rule::{Check, Docs, Rule};
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, path};
@@ -82,7 +82,7 @@ pub(super) fn host_path_volumes<'a>(ctx: &Ctx<'_, 'a>) -> Vec<(String, Node<'a>)
         .collect()
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Baseline's hostPathVolumes and restricted's restrictedVolumes forbid every hostPath volume.
     if ctx.pss_runs(&host_path_volumes::CHECK) || ctx.pss_runs(&restricted_volumes::CHECK) {
         return;

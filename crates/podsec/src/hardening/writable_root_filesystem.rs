@@ -1,8 +1,8 @@
 //! `writable-root-filesystem`: a container whose root filesystem is writable.
 
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, container_anchor, path};
@@ -63,7 +63,7 @@ Test the workload, and add an `emptyDir` mount for each directory it must write 
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let pod = ctx.pod;
     let volumes = pod.volumes();
     let volume_name = |n: Node<'_>| n.field("name").and_then(Node::text).map(str::to_string);

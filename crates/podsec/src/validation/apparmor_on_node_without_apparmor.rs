@@ -3,8 +3,8 @@
 
 use crate::effective::APPARMOR_PREFIX;
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel, Source, Value};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::{FindingLevel, Source, Value};
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -56,7 +56,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.options.apparmor_enabled || ctx.pod.is_windows() {
         return;
     }

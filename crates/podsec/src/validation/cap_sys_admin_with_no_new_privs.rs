@@ -2,8 +2,8 @@
 //! `CAP_SYS_ADMIN` in `capabilities.add` (V-C13).
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api};
 
@@ -56,7 +56,7 @@ Upstream has started relaxing it after 1.35 (kubernetes/kubernetes#138834), firs
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         let no_new_privs =
             c.sc("allowPrivilegeEscalation").and_then(|n| n.as_bool()) == Some(false);

@@ -2,8 +2,8 @@
 //! runtime ignores them.
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -51,7 +51,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         if c.sc("privileged").and_then(|n| n.as_bool()) != Some(true) {
             continue;

@@ -2,8 +2,8 @@
 
 use crate::effective::caps;
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -54,7 +54,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         // A set: both lists may be long, and each add is looked up once.
         let drops: std::collections::HashSet<String> = c

@@ -2,8 +2,8 @@
 
 use crate::effective::{APPARMOR_PREFIX, apparmor_annotation};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -50,7 +50,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 30 || ctx.pod.is_windows() {
         return;
     }

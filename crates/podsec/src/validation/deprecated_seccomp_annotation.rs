@@ -3,8 +3,8 @@
 
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX, seccomp_annotation};
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -53,7 +53,7 @@ Up to 1.26 that changes nothing; from 1.27 it turns on a profile that was silent
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let warning = if ctx.kube() >= 27 {
         "non-functional in v1.27+; use the \"seccompProfile\" field instead"
     } else {

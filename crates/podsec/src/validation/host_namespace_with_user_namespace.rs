@@ -2,8 +2,8 @@
 //! `hostUsers: false` (§4.5, 1.25+).
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api};
 
@@ -51,7 +51,7 @@ Kubernetes 1.34 reworded these messages (kubernetes/kubernetes#132868); the word
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 25 || !ctx.pod.host_users_false() {
         return;
     }

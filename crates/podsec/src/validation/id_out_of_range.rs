@@ -1,8 +1,8 @@
 //! `id-out-of-range`: a user or group ID outside 0…2147483647 (V-C2, V-C3, V-P1…V-P4).
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, api, go, scopes};
@@ -57,7 +57,7 @@ fn out_of_range(n: Node<'_>) -> bool {
     n.as_i64().is_some_and(|v| !(0..=MAX).contains(&v))
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let detail = "must be between 0 and 2147483647, inclusive";
     let pod = ctx.pod;
     for scope in scopes(pod) {

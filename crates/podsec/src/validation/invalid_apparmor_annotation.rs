@@ -3,8 +3,8 @@
 
 use crate::effective::APPARMOR_PREFIX;
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 
 use super::{Ctx, api};
 
@@ -52,7 +52,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (key, node) in ctx.pod.annotations() {
         let Some(name) = key.strip_prefix(APPARMOR_PREFIX) else {
             continue;

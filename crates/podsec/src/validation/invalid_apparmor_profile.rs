@@ -2,8 +2,8 @@
 //! 1.30+).
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 use crate::yaml::Node;
 
 use super::{Ctx, api, key_span, scopes};
@@ -61,7 +61,7 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 const TYPES: &str = "supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"";
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 30 {
         return;
     }

@@ -1,8 +1,8 @@
 //! `invalid-os-name`: `spec.os.name` empty or not `linux` / `windows` (V-S1, 1.23+).
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 use crate::yaml::Node;
 
 use super::{Ctx, api};
@@ -47,7 +47,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 23 {
         return;
     }

@@ -1,8 +1,8 @@
 //! `invalid-seccomp-profile`: a `seccompProfile` the API server refuses (V-C6…V-C11, V-P8).
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 use crate::yaml::Node;
 
 use super::{Ctx, api, go, key_span, scopes};
@@ -59,7 +59,7 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 const TYPES: &str = "supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"";
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let pod = ctx.pod;
     for scope in scopes(pod) {
         let Some(sc) = scope.sc(pod) else { continue };

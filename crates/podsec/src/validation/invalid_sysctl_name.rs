@@ -1,8 +1,8 @@
 //! `invalid-sysctl-name`: a pod sysctl with an empty, malformed or repeated name (§4.6).
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 use crate::yaml::Node;
 
 use super::{Ctx, api};
@@ -72,7 +72,7 @@ pub(super) fn valid(name: &str) -> bool {
     })
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let sysctls = ctx.pod.sc("sysctls").map(Node::items).unwrap_or_default();
     let mut seen: Vec<&str> = Vec::new();
     for (j, s) in sysctls.into_iter().enumerate() {

@@ -2,8 +2,8 @@
 //! `spec.os.name: windows` (V-S3, 1.23+).
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::{Ctx, api};
@@ -85,7 +85,7 @@ const CONTAINER_SC: &[(&str, u32)] = &[
     ("runAsGroup", 0),
 ];
 
-fn push(out: &mut Vec<Finding>, container: Option<&str>, at: Node<'_>, path: String) {
+fn push(out: &mut Findings<'_>, container: Option<&str>, at: Node<'_>, path: String) {
     out.push(
         CHECK
             .finding(
@@ -103,7 +103,7 @@ fn push(out: &mut Vec<Finding>, container: Option<&str>, at: Node<'_>, path: Str
     );
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let kube = ctx.kube();
     if kube < 23 || ctx.pod.os_name() != Some("windows") {
         return;

@@ -3,8 +3,8 @@
 
 use crate::effective::inherited;
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel, Source};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::{FindingLevel, Source};
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::Ctx;
@@ -60,7 +60,7 @@ fn is_map(n: Node<'_>) -> bool {
     n.is_map()
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         let Some(f) = inherited(ctx.pod, c, "seccompProfile", is_map) else {
             continue;

@@ -2,8 +2,8 @@
 //! sysctl with `hostIPC: true` (§4.6, 1.28+).
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule, go_quote};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule, go_quote};
 use crate::yaml::Node;
 
 use super::{Ctx, api};
@@ -87,7 +87,7 @@ pub(super) fn normalize(name: &str) -> String {
     }
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 28 {
         return;
     }

@@ -2,8 +2,8 @@
 //! (V-C12).
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api};
 
@@ -55,7 +55,7 @@ If it does not, remove `privileged: true` (and add only the capabilities it need
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         let Some(sc) = c.security_context() else {
             continue;

@@ -3,8 +3,8 @@
 
 use crate::effective::{ImageUser, image_user, inherited};
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -66,7 +66,7 @@ fn is_bool(n: crate::yaml::Node<'_>) -> bool {
     n.as_bool().is_some()
 }
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pod.is_windows() {
         return;
     }

@@ -2,8 +2,8 @@
 //! `hostPID: true` (V-P5).
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api};
 
@@ -49,7 +49,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let share = ctx.pod.bool_field("shareProcessNamespace");
     let host = ctx.pod.bool_field("hostPID");
     let (Some((true, s)), Some((true, h))) = (share, host) else {

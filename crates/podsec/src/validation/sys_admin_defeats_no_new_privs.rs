@@ -3,8 +3,8 @@
 
 use crate::effective::caps;
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel, Runtime};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::{FindingLevel, Runtime};
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::Ctx;
 
@@ -54,7 +54,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
         if c.sc("allowPrivilegeEscalation").and_then(|n| n.as_bool()) != Some(false) {
             continue;

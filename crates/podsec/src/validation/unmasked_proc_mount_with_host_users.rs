@@ -2,8 +2,8 @@
 //! user namespace (V-C5, 1.30+).
 
 use crate::fix::{Fix, FixAvailability};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api, go};
 
@@ -55,7 +55,7 @@ Before 1.33 the `ProcMountType` feature gate is off by default, and then the API
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 30 || ctx.pod.host_users_false() {
         return;
     }

@@ -2,8 +2,8 @@
 //! with the host (K-4).
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
 use super::Ctx;
@@ -75,7 +75,7 @@ const SAFE: &[(&str, u32)] = &[
     ("net.ipv4.tcp_wmem", 32),
 ];
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let kube = ctx.kube();
     let host_net = matches!(ctx.pod.bool_field("hostNetwork"), Some((true, _)));
     let host_ipc = matches!(ctx.pod.bool_field("hostIPC"), Some((true, _)));

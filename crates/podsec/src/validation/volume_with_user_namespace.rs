@@ -3,8 +3,8 @@
 //! `volumeDevices` from 1.34.
 
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api};
 
@@ -73,7 +73,7 @@ const ALLOWED: &[&str] = &[
     "projected",
 ];
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let kube = ctx.kube();
     if kube < 25 || !ctx.pod.host_users_false() {
         return;

@@ -2,8 +2,8 @@
 //! 1.23+).
 
 use crate::fix::{FieldPath, Fix, FixAvailability, Patch};
-use crate::model::{Finding, FindingLevel};
-use crate::rule::{Check, Docs, Rule};
+use crate::model::FindingLevel;
+use crate::rule::{Check, Docs, Findings, Rule};
 
 use super::{Ctx, api, key_span, scopes};
 
@@ -51,7 +51,7 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn run(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.kube() < 23 || ctx.pod.os_name() != Some("linux") {
         return;
     }
