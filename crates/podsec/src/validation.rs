@@ -7,12 +7,14 @@
 //! Rules follow the Kubernetes version in [`Options::kube`]: a rule that exists only from (or until)
 //! some release stays silent outside it.
 
+mod annotation_field_mismatch;
 mod apparmor_on_node_without_apparmor;
 mod cap_sys_admin_with_no_new_privs;
 mod capabilities_on_privileged_container;
 mod capability_added_and_dropped;
 mod deprecated_apparmor_annotation;
 mod deprecated_seccomp_annotation;
+mod field_dropped_by_version;
 mod host_namespace_with_user_namespace;
 mod host_process_mismatch;
 mod host_process_without_host_network;
@@ -33,6 +35,7 @@ mod share_process_namespace_with_host_pid;
 mod sys_admin_defeats_no_new_privs;
 mod unmasked_proc_mount_with_host_users;
 mod unsafe_sysctl;
+mod unsupported_value;
 mod volume_with_user_namespace;
 mod windows_options_on_linux_pod;
 
@@ -52,6 +55,7 @@ pub(crate) const RULES: &[&Rule] = &[
     &id_out_of_range::RULE,
     &unmasked_proc_mount_with_host_users::RULE,
     &invalid_seccomp_profile::RULE,
+    &unsupported_value::RULE,
     &privileged_with_no_new_privs::RULE,
     &cap_sys_admin_with_no_new_privs::RULE,
     &invalid_apparmor_profile::RULE,
@@ -68,12 +72,14 @@ pub(crate) const RULES: &[&Rule] = &[
     &namespaced_sysctl_with_host_namespace::RULE,
     &invalid_seccomp_annotation::RULE,
     &invalid_apparmor_annotation::RULE,
+    &annotation_field_mismatch::RULE,
     &run_as_non_root_with_root_user::RULE,
     &localhost_seccomp_without_profile::RULE,
     &apparmor_on_node_without_apparmor::RULE,
     &unsafe_sysctl::RULE,
     &deprecated_seccomp_annotation::RULE,
     &deprecated_apparmor_annotation::RULE,
+    &field_dropped_by_version::RULE,
     &capability_added_and_dropped::RULE,
     &capabilities_on_privileged_container::RULE,
     &sys_admin_defeats_no_new_privs::RULE,
@@ -98,8 +104,11 @@ pub(crate) fn check_into(
     options: &Options,
     out: &mut Findings<'_>,
 ) {
+    // The API server validates the pod as it creates it, after dropping the fields its version
+    // gates off (`dropDisabledFields` runs in `PrepareForCreate`, before validation).
+    let created = pod.as_created_on(options.kube());
     let ctx = Ctx {
-        pod,
+        pod: &created,
         effective,
         options,
     };

@@ -39,7 +39,7 @@ spec:
       image: example/app:1.0
 ",
         fix_safety: "No automatic fix: choose between the user namespace and the host namespace.",
-        policy: "From Kubernetes 1.25, when `hostUsers` appeared.
+        policy: "From Kubernetes 1.33 with default feature gates: `hostUsers` appeared in 1.25, but until 1.32 the API server drops it before validating (`UserNamespacesSupport` off by default; docs/versions.md).
 From 1.35 the alpha gate `UserNamespacesHostNetworkSupport` (off by default) allows `hostNetwork`; this tool assumes default gates.
 Kubernetes 1.34 reworded these messages (kubernetes/kubernetes#132868); the wording shown is the earlier one.",
         references: &[
@@ -87,13 +87,16 @@ mod tests {
     fn host_namespaces() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n  hostIPC: false\n  containers: [{name: a}]\n";
         assert_eq!(
-            check("host-namespace-with-user-namespace", yaml, &kube(25)),
+            check("host-namespace-with-user-namespace", yaml, &kube(33)),
             [
                 "6:16 spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false",
                 "7:12 spec.HostPID: Forbidden: when `pod.Spec.HostUsers` is false",
             ]
         );
-        assert!(check("host-namespace-with-user-namespace", yaml, &kube(24)).is_empty());
+        assert!(
+            check("host-namespace-with-user-namespace", yaml, &kube(24)).is_empty()
+                && check("host-namespace-with-user-namespace", yaml, &kube(32)).is_empty()
+        );
         assert!(
             check(
                 "host-namespace-with-user-namespace",

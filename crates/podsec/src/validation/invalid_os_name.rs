@@ -40,7 +40,7 @@ spec:
       image: example/app:1.0
 ",
         fix_safety: "A name that is `linux` or `windows` in another case is lower-cased: that is the only value it can have meant, so the fix is safe.",
-        policy: "`spec.os` exists from Kubernetes 1.23 (GA in 1.25); before that the field is unknown and dropped.",
+        policy: "`spec.os` exists from Kubernetes 1.23 (GA in 1.25); before that the field is unknown and dropped, and a 1.23 API server drops it too (`IdentifyPodOS` alpha, off by default), so the check applies from 1.24.",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
     },
 };

@@ -49,7 +49,7 @@ spec:
           runAsUserName: ContainerUser
 ",
         fix_safety: "Removing the field is safe: a Windows node never applies it.",
-        policy: "From Kubernetes 1.23, when `spec.os` is set; fields newer than the cluster (`hostUsers` 1.25, `appArmorProfile` 1.30, `supplementalGroupsPolicy` 1.31, `seLinuxChangePolicy` 1.32) are only checked from the release that has them.",
+        policy: "From Kubernetes 1.24, when `spec.os` is set (a 1.23 API server drops `spec.os`: `IdentifyPodOS` alpha, off by default); fields newer than the cluster (`hostUsers` 1.25, `appArmorProfile` 1.30, `supplementalGroupsPolicy` 1.31, `seLinuxChangePolicy` 1.32) are only checked from the release that has them.",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
     },
 };

@@ -45,7 +45,7 @@ spec:
         fix_safety: "No automatic fix.
 Either run the pod in a user namespace (`hostUsers: false`, which needs runtime support and changes file ownership on volumes) or drop `procMount: Unmasked`; both change how the workload runs.",
         policy: "Rejected from Kubernetes 1.30 (kubernetes/kubernetes#123520).
-Before 1.33 the `ProcMountType` feature gate is off by default, and then the API server silently resets any `procMount` to `Default` before validating, so the rule only bites on clusters that turned the gate on; from 1.33 the gate is on by default.",
+Before 1.33 the `ProcMountType` feature gate is off by default, and then the API server silently resets any `procMount` to `Default` before validating, so with default feature gates (what this tool models) the rule applies from 1.33.",
         references: &[
             "https://github.com/kubernetes/kubernetes/pull/123520",
             "https://github.com/kubernetes/enhancements/issues/4265",
@@ -102,12 +102,15 @@ spec:
 
     #[test]
     fn from_1_30() {
+        // Before 1.33 the API server resets procMount to Default (ProcMountType off by default).
+        for minor in [29, 30, 32] {
+            assert_eq!(
+                check("unmasked-proc-mount-with-host-users", POD, &kube(minor)),
+                Vec::<String>::new()
+            );
+        }
         assert_eq!(
-            check("unmasked-proc-mount-with-host-users", POD, &kube(29)),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            check("unmasked-proc-mount-with-host-users", POD, &kube(30)),
+            check("unmasked-proc-mount-with-host-users", POD, &kube(33)),
             [
                 "8:34 spec.containers[0].securityContext.procMount: Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`"
             ]

@@ -44,7 +44,7 @@ spec:
       image: example/app:1.0
 ",
         fix_safety: "Removing `windowsOptions` is safe: a Linux node never reads it.",
-        policy: "From Kubernetes 1.23, when `spec.os` is set.",
+        policy: "From Kubernetes 1.24, when `spec.os` is set: a 1.23 API server drops `spec.os` (`IdentifyPodOS` alpha, off by default).",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
     },
 };
@@ -93,13 +93,13 @@ mod tests {
     fn linux_pods_only() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  securityContext:\n    windowsOptions: {runAsUserName: u}\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: false}\n";
         assert_eq!(
-            check("windows-options-on-linux-pod", yaml, &kube(23)),
+            check("windows-options-on-linux-pod", yaml, &kube(24)),
             [
                 "7:5 spec.securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
                 "11:7 spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
             ]
         );
-        assert!(check("windows-options-on-linux-pod", yaml, &kube(22)).is_empty());
+        assert!(check("windows-options-on-linux-pod", yaml, &kube(23)).is_empty());
         assert!(
             check(
                 "windows-options-on-linux-pod",
