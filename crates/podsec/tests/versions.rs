@@ -82,3 +82,61 @@ fn host_users_is_dropped_where_its_gate_is_off() {
         assert_eq!(users.value, podsec::Value::Bool(shares_host), "1.{minor}");
     }
 }
+
+/// The kubelet's `seccompDefault: true` applies `RuntimeDefault` only where its gate is on by
+/// default (1.25+); on 1.22-1.24 it is alpha and the container runs unconfined.
+#[test]
+fn seccomp_default_follows_its_kubelet_gate() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: app:1\n";
+    for (minor, kind) in [
+        (21, "Unconfined"),
+        (22, "Unconfined"),
+        (24, "Unconfined"),
+        (25, "RuntimeDefault"),
+        (37, "RuntimeDefault"),
+    ] {
+        let options = Options {
+            seccomp_default: true,
+            ..at(minor, PssLevel::Privileged)
+        };
+        let a = analyze(text, &options);
+        let seccomp = a.objects[0].containers[0]
+            .effective
+            .get("seccompProfile")
+            .expect("seccompProfile in the effective view");
+        assert_eq!(
+            seccomp.value,
+            podsec::Value::Object(vec![(
+                "type".to_string(),
+                podsec::Value::Str(kind.to_string())
+            )]),
+            "1.{minor}"
+        );
+    }
+}
+
+/// Fields newer than the cluster, or gated off there, are dropped for admission and validation,
+/// and the warning says which gate; the newest release drops nothing.
+#[test]
+fn dropped_fields_are_reported_per_release() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  securityContext:\n    seLinuxChangePolicy: Recursive\n    appArmorProfile: {type: Unconfined}\n  containers:\n  - name: app\n    image: app:1\n";
+    for (minor, dropped, baseline_allows) in [
+        (23, 3, true),
+        (29, 2, true),
+        (30, 1, false),
+        (32, 1, false),
+        (33, 0, false),
+        (37, 0, false),
+    ] {
+        let a = analyze(text, &at(minor, PssLevel::Baseline));
+        let o = &a.objects[0];
+        let warnings = o
+            .findings
+            .iter()
+            .filter(|f| f.check == "field-dropped-by-version")
+            .count();
+        assert_eq!(warnings, dropped, "1.{minor}");
+        // appArmorProfile Unconfined is denied at baseline only where the field exists.
+        assert_eq!(o.allowed, baseline_allows, "1.{minor}");
+    }
+}
