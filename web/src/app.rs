@@ -808,6 +808,7 @@ pub fn App() -> Html {
                             </span>
                         }
                     </p>
+                    <crate::namespaces::AdmissionInputs options={model.options.clone()} dispatch={dispatch.clone()} />
                     <a class="below" href="#results" onclick={Callback::from(|e: MouseEvent| {
                         e.prevent_default();
                         browser::reveal("results");

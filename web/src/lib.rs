@@ -9,6 +9,7 @@ pub mod disclosure;
 pub mod editor;
 pub mod lessons;
 pub mod markdown;
+pub mod namespaces;
 pub mod panels;
 pub mod state;
 pub mod worker;

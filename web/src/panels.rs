@@ -499,6 +499,7 @@ pub fn findings_panel(
         <>
             { errors(results, on_select) }
             <div class={classes!("results-body", results.stale().then_some("stale"))}>
+                { crate::namespaces::panel(analysis, on_select) }
                 { overview(analysis) }
                 { controls(analysis, view, dispatch) }
                 <div class="objects">

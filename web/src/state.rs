@@ -328,6 +328,12 @@ pub enum Msg {
     Analyse,
     /// Open the text without analysing it, saying why.
     Pause,
+    /// The request's namespace was typed (empty: none given).
+    SetNamespace(String),
+    /// The requesting user was typed (empty: none given).
+    SetUsername(String),
+    /// The admission configuration was typed (blank: none).
+    SetAdmissionConfig(String),
     /// Group the findings this way.
     SetGrouping(Grouping),
     /// Show (true) or hide the findings of a level.
@@ -347,6 +353,11 @@ pub fn human_size(bytes: usize) -> String {
     } else {
         format!("{:.1} MB", b / 1e6)
     }
+}
+
+/// A typed input as an option: blank means not given.
+fn given(text: &str) -> Option<String> {
+    (!text.trim().is_empty()).then(|| text.to_string())
 }
 
 /// The model after `msg`.
@@ -449,6 +460,9 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         Msg::SetUnsafe(on) => next.include_unsafe = on,
         Msg::SetTab(tab) => next.tab = tab,
         Msg::SetTheme(theme) => next.theme = theme,
+        Msg::SetNamespace(text) => next.options.namespace = given(text.trim()),
+        Msg::SetUsername(text) => next.options.username = given(text.trim()),
+        Msg::SetAdmissionConfig(text) => next.options.admission_config = given(&text),
         Msg::SetGrouping(grouping) => next.grouping = grouping,
         Msg::ShowLevel(level, true) => {
             next.hidden.remove(&level);
@@ -598,6 +612,25 @@ mod tests {
         let model = update(&model, Msg::SetUnsafe(true));
         assert!(model.include_unsafe);
         assert_eq!(&*model.text, EXAMPLE);
+    }
+
+    #[test]
+    fn namespace_admission_inputs_go_into_the_options_and_the_link() {
+        let model = update(&Model::default(), Msg::SetNamespace(" payments ".into()));
+        let model = update(&model, Msg::SetUsername("alice".into()));
+        let model = update(&model, Msg::SetAdmissionConfig("kind: X\n".into()));
+        assert_eq!(model.options.namespace.as_deref(), Some("payments"));
+        assert_eq!(model.options.username.as_deref(), Some("alice"));
+        assert_eq!(model.options.admission_config.as_deref(), Some("kind: X\n"));
+        let shared = model.shared();
+        let back = podsec::permalink::decode(&podsec::permalink::encode(&shared));
+        assert_eq!(back, Ok(shared));
+        // Clearing an input takes it out again.
+        let cleared = update(&model, Msg::SetNamespace("  ".into()));
+        let cleared = update(&cleared, Msg::SetAdmissionConfig("\n".into()));
+        assert_eq!(cleared.options.namespace, None);
+        assert_eq!(cleared.options.admission_config, None);
+        assert_eq!(cleared.options.username.as_deref(), Some("alice"));
     }
 
     #[test]

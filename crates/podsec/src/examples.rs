@@ -442,6 +442,40 @@ pub const RUNTIME_HELP: &str = "The container runtime on the nodes. It decides t
 container gets when nothing is written: containerd grants 14 by default, CRI-O 9. It changes the \
 effective context, not the admission verdict.";
 
+/// The namespace-admission inputs' summary, for the button that shows them.
+pub const ADMISSION_SUMMARY: &str =
+    "Namespace admission: request namespace, user, AdmissionConfiguration";
+
+/// What the request's namespace is, for its help text.
+pub const NAMESPACE_HELP: &str = "The namespace of objects that name none, as kubectl apply --namespace gives it (empty: default). Namespaces and their pod-security.kubernetes.io labels are read from Namespace objects in the text.";
+
+/// What the request's user is, for its help text.
+pub const USERNAME_HELP: &str = "The user that sends the requests (kubectl --as), for the configuration's usernames exemptions. A Deployment's pods are created by its controller's service account, not by this user.";
+
+/// What the admission configuration is, for its help text.
+pub const ADMISSION_CONFIG_HELP: &str = "The API server's PodSecurity plugin configuration (the file its --admission-control-config-file names): an AdmissionConfiguration with the PodSecurity plugin configured inline, or the PodSecurityConfiguration alone. Its defaults apply to every mode a namespace does not label, and its exemptions skip users, runtime classes and namespaces. It is kept apart from the text because kubectl apply never sends it.";
+
+/// A configuration to start from: defaults and one exemption of each kind.
+pub const ADMISSION_CONFIG_SAMPLE: &str = r#"apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: baseline
+        enforce-version: latest
+        audit: restricted
+        audit-version: latest
+        warn: restricted
+        warn-version: latest
+      exemptions:
+        usernames: []
+        runtimeClasses: []
+        namespaces: [kube-system]
+"#;
+
 /// How findings are grouped when they are not grouped by container: the findings about the pod
 /// as a whole rather than one container.
 pub const POD_LEVEL: &str = "The pod (no single container)";
@@ -607,6 +641,12 @@ mod tests {
         let a = crate::analyze(list, &Options::default());
         let o = a.objects.first().map(|o| verdict_heading(o, "x"));
         assert_eq!(o.as_deref(), Some("Would not be admitted at x"));
+    }
+
+    #[test]
+    fn the_sample_admission_configuration_is_valid() {
+        let c = crate::admission::config::parse(ADMISSION_CONFIG_SAMPLE);
+        assert_eq!(c.map(|c| c.namespaces), Ok(vec!["kube-system".to_string()]));
     }
 
     #[test]

@@ -114,8 +114,10 @@ pub struct WorkloadView {
     pub apply: Vec<Line>,
     /// Each mode's outcome for the object's own create request.
     pub modes: Vec<OutcomeView>,
-    /// The pods its controller creates: who creates them, each mode's outcome, the event.
+    /// The pods its controller creates: who creates them, and each mode's outcome.
     pub pods: Vec<Line>,
+    /// The event its controller records when `enforce` refuses its pods (`kubectl get events`).
+    pub event: Option<String>,
     /// The audit annotations of its requests (`key=value`).
     pub annotations: Vec<String>,
     /// The strictest level it passes.
@@ -140,8 +142,9 @@ pub struct OutcomeView {
 pub struct NextView {
     /// `To label this namespace restricted (v1.30), change these 3 fields`.
     pub heading: String,
-    /// The label to set, `pod-security.kubernetes.io/enforce=restricted`.
-    pub label: String,
+    /// The label to set, `pod-security.kubernetes.io/enforce=restricted` (`None` when the
+    /// namespace carries it already).
+    pub label: Option<String>,
     /// Every field, object by object.
     pub changes: Vec<Change>,
 }
@@ -298,11 +301,22 @@ fn namespace_view(
             n.strictest_level.as_str()
         ),
     };
+    let enforced = n.modes.enforce.policy.split(':').next().unwrap_or_default();
     let next = n
         .next_level
         .as_ref()
         .filter(|_| !workloads.is_empty())
-        .map(|next| next_view(next, "To label this namespace"));
+        .map(|next| {
+            if next.level.as_str() == enforced {
+                // It carries that label already: the changes are what its pods need to be admitted.
+                NextView {
+                    label: None,
+                    ..next_view(next, "It enforces", ": for every pod to be admitted")
+                }
+            } else {
+                next_view(next, "To label this namespace", "")
+            }
+        });
     NamespaceView {
         name: n.name.clone(),
         heading: format!("Namespace {}", n.name),
@@ -316,10 +330,10 @@ fn namespace_view(
     }
 }
 
-fn next_view(next: &NextLevel, lead: &str) -> NextView {
+fn next_view(next: &NextLevel, lead: &str, after: &str) -> NextView {
     NextView {
         heading: format!(
-            "{lead} {} ({}), change {}",
+            "{lead} {} ({}){after}, change {}",
             next.level.as_str(),
             next.version,
             match next.changes.len() {
@@ -327,7 +341,7 @@ fn next_view(next: &NextLevel, lead: &str) -> NextView {
                 n => format!("these {n} fields"),
             }
         ),
-        label: next.label.clone(),
+        label: Some(next.label.clone()),
         changes: next.changes.clone(),
     }
 }
@@ -439,9 +453,6 @@ fn workload_view(index: usize, o: &ObjectReport, a: &ObjectAdmission, file: &str
                 format!("{} {}: {}", out.mode, out.policy, out.line.text),
             ));
         }
-        if let Some(e) = &p.event {
-            pods.push(line(Tone::Error, format!("kubectl get events: {e}")));
-        }
         annotations.extend(
             p.modes
                 .annotations
@@ -450,7 +461,7 @@ fn workload_view(index: usize, o: &ObjectReport, a: &ObjectAdmission, file: &str
         );
     }
     let strictest = format!("Passes {}", a.strictest_level.as_str());
-    let next = a.next_level.as_ref().map(|n| next_view(n, "To pass"));
+    let next = a.next_level.as_ref().map(|n| next_view(n, "To pass", ""));
     WorkloadView {
         index,
         title: format!("{} {name}", o.kind),
@@ -460,6 +471,7 @@ fn workload_view(index: usize, o: &ObjectReport, a: &ObjectAdmission, file: &str
         apply,
         modes,
         pods,
+        event: a.pods.as_ref().and_then(|p| p.event.clone()),
         annotations,
         strictest,
         next,
@@ -544,11 +556,18 @@ mod tests {
         assert_eq!(
             next.heading,
             format!(
-                "To label this namespace baseline (v1.{}), change this field",
+                "It enforces baseline (v1.{}): for every pod to be admitted, change this field",
                 crate::model::MAX_KNOWN_MINOR
             )
         );
-        assert_eq!(next.label, "pod-security.kubernetes.io/enforce=baseline");
+        assert_eq!(next.label, None);
+        // payments enforces restricted already: its changes are what its pods need.
+        let enforced = payments.next.as_ref().unwrap();
+        assert_eq!(
+            enforced.heading,
+            "It enforces restricted (v1.30): for every pod to be admitted, change these 8 fields"
+        );
+        assert_eq!(enforced.label, None);
         let changes: Vec<(&str, &str)> = next
             .changes
             .iter()
@@ -584,14 +603,18 @@ mod tests {
         );
         assert_eq!(apply[1], "deployment.apps/ledger created");
         assert_eq!(ledger.modes[0].line.tone, Tone::Note);
+        let event = ledger.event.as_deref().unwrap_or_default();
         assert!(
-            ledger
-                .pods
-                .iter()
-                .any(|l| l.tone == Tone::Error && l.text.starts_with("kubectl get events: Warning  FailedCreate  replicaset-controller  Error creating: pods \"ledger-<hash>-<random>\" is forbidden")),
-            "{:?}",
-            ledger.pods
+            event.starts_with("Warning  FailedCreate  replicaset-controller  Error creating: pods \"ledger-<hash>-<random>\" is forbidden: violates PodSecurity \"restricted:v1.30\": "),
+            "{event}"
         );
+        assert_eq!(
+            ledger.pods.first().map(|l| l.text.as_str()),
+            Some(
+                "Its pods (ledger-<hash>-<random>) are created by replicaset-controller, as system:serviceaccount:kube-system:replicaset-controller"
+            )
+        );
+        assert_eq!(ledger.pods.get(1).map(|l| l.tone), Some(Tone::Error));
 
         let checkout = workload(&v, "Deployment checkout");
         assert_eq!(texts(&checkout.apply), ["deployment.apps/checkout created"]);
@@ -660,6 +683,21 @@ mod tests {
             Some("It names no namespace: sent to team (the request's namespace)")
         );
         assert_eq!(texts(&w.apply), ["pod/p created"]);
+        // It passes baseline, which the namespace enforces: the next step is a new label.
+        let next = n.next.as_ref().unwrap();
+        assert_eq!(
+            next.heading,
+            format!(
+                "To label this namespace restricted (v1.{}), change these {} fields",
+                crate::model::MAX_KNOWN_MINOR,
+                next.changes.len()
+            )
+        );
+        assert!(next.changes.len() > 1, "{:?}", next.changes);
+        assert_eq!(
+            next.label.as_deref(),
+            Some("pod-security.kubernetes.io/enforce=restricted")
+        );
         // The exempt user's request is not checked at all.
         let exempt = crate::analyze(
             text,
