@@ -60,21 +60,56 @@ pub enum Style {
 /// Index of a node in its document's arena.
 pub type NodeId = usize;
 
+/// A node's [`Span`] in half the room (a text is at most [`MAX_INPUT_BYTES`], so offsets, lines and
+/// columns fit 32 bits).
+#[derive(Clone, Copy, Debug, Default)]
+struct NodeSpan {
+    start: u32,
+    end: u32,
+    line: u32,
+    col: u32,
+}
+
+impl NodeSpan {
+    fn of(s: Span) -> NodeSpan {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        NodeSpan {
+            start: n(s.start),
+            end: n(s.end),
+            line: n(s.line),
+            col: n(s.col),
+        }
+    }
+
+    fn get(self) -> Span {
+        Span {
+            start: self.start as usize,
+            end: self.end as usize,
+            line: self.line as usize,
+            col: self.col as usize,
+        }
+    }
+
+    fn end(self) -> usize {
+        self.end as usize
+    }
+
+    fn set_end(&mut self, end: usize) {
+        self.end = u32::try_from(end).unwrap_or(u32::MAX);
+    }
+}
+
 /// One node.
 #[derive(Clone, Debug)]
 pub struct NodeData {
     /// What it holds.
     pub kind: Kind,
     /// Where it is.
-    pub span: Span,
-    /// Explicit tag, e.g. `!!str`, if any.
-    pub tag: Option<String>,
+    span: NodeSpan,
+    /// Whether the node has an explicit tag (kept in [`Document`]'s `tags`, since few have one).
+    tagged: bool,
     /// Whether the node carries an anchor (`&name`).
     pub anchored: bool,
-    /// Decoded size in bytes with aliases expanded (about the size of its JSON).
-    size: u64,
-    /// How many times go-yaml's decoder visits this node and everything under it.
-    decodes: u64,
     /// A scalar's resolved value (collections: `Null`).
     value: Resolved,
     /// Whether the scalar reads as it does only under YAML 1.1 rules.
@@ -106,10 +141,10 @@ pub enum Kind {
         entries: Vec<(NodeId, NodeId)>,
         /// Whether written `{a: b}`.
         flow: bool,
-        /// The entries Kubernetes sees, when they differ from `entries` (merge keys applied in text
-        /// order, duplicate keys collapsed to the last): each key once, at its first position, with
-        /// the node that last set it.
-        resolved: Option<Box<[(NodeId, NodeId)]>>,
+        /// Whether the entries Kubernetes sees differ from `entries` (merge keys applied in text
+        /// order, duplicate keys collapsed to the last): they are then in [`Document`]'s `resolved`,
+        /// each key once, at its first position, with the node that last set it.
+        resolved: bool,
     },
     /// An alias (`*name`) of an earlier anchored node.
     Alias {
@@ -142,6 +177,10 @@ pub struct Document {
     pub json: bool,
     /// Duplicate keys found anywhere in it.
     pub duplicates: Vec<DuplicateKey>,
+    /// The explicit tag of each tagged node.
+    tags: HashMap<NodeId, Box<str>>,
+    /// The resolved entries of each mapping whose `resolved` is set.
+    resolved: HashMap<NodeId, Entries>,
 }
 
 /// A parse error, positioned.
@@ -256,13 +295,16 @@ impl<'a> Node<'a> {
     /// Where the node is written.
     #[must_use]
     pub fn span(self) -> Span {
-        self.data().span
+        self.data().span.get()
     }
 
     /// The explicit tag, if any.
     #[must_use]
     pub fn tag(self) -> Option<&'a str> {
-        self.data().tag.as_deref()
+        if !self.data().tagged {
+            return None;
+        }
+        self.doc.tags.get(&self.id).map(|t| &**t)
     }
 
     /// Whether this node carries an anchor, so that editing it would change every alias too.
@@ -397,9 +439,9 @@ impl<'a> Node<'a> {
 
     fn effective_entries(self) -> &'a [(NodeId, NodeId)] {
         match self.kind() {
-            Kind::Map {
-                resolved: Some(r), ..
-            } => r,
+            Kind::Map { resolved: true, .. } => {
+                self.doc.resolved.get(&self.id).map_or(&[], |r| &**r)
+            }
             Kind::Map { entries, .. } => entries,
             _ => &[],
         }
@@ -517,16 +559,14 @@ static EMPTY_NODE: NodeData = NodeData {
         items: Vec::new(),
         flow: true,
     },
-    span: Span {
+    span: NodeSpan {
         start: 0,
         end: 0,
         line: 1,
         col: 1,
     },
-    tag: None,
+    tagged: false,
     anchored: false,
-    size: 2,
-    decodes: 1,
     value: Resolved::Null,
     yaml11: false,
     unjsonable: false,
@@ -847,6 +887,12 @@ enum KeyType {
 
 struct Builder {
     nodes: Vec<NodeData>,
+    /// Each node's decoded size in bytes with aliases expanded (about the size of its JSON), and
+    /// how many times go-yaml's decoder visits it and everything under it; needed only while the
+    /// document is read.
+    cost: Vec<(u64, u64)>,
+    tags: HashMap<NodeId, Box<str>>,
+    resolved: HashMap<NodeId, Entries>,
     /// Open collections: (node id, pending key for maps).
     stack: Vec<(NodeId, Option<NodeId>)>,
     anchors: HashMap<usize, NodeId>,
@@ -1313,25 +1359,23 @@ fn parse_attempt(
                 let target = b.anchors.get(&id).copied();
                 match target {
                     Some(t) => {
-                        let (size, decodes, unjsonable) = b
-                            .nodes
-                            .get(t)
-                            .map_or((2, 1, false), |n| (n.size, n.decodes, n.unjsonable));
+                        let (size, decodes) = b.cost.get(t).copied().unwrap_or((2, 1));
+                        let unjsonable = b.nodes.get(t).is_some_and(|n| n.unjsonable);
                         b.raw = b.raw.saturating_add(3);
                         b.aliases = true;
                         b.push(
                             NodeData {
                                 kind: Kind::Alias { target: t },
-                                span: sp,
-                                tag: None,
+                                span: NodeSpan::of(sp),
+                                tagged: false,
                                 anchored: false,
-                                size,
-                                decodes: decodes.saturating_add(1),
                                 value: Resolved::Null,
                                 yaml11: false,
                                 unjsonable,
                             },
                             None,
+                            None,
+                            (size, decodes.saturating_add(1)),
                         );
                     }
                     None => {
@@ -1351,7 +1395,7 @@ fn parse_attempt(
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix));
+                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix).into_boxed_str());
                 let mut value_text = if style == Style::Plain && value == "~" && sp.start == sp.end
                 {
                     String::new()
@@ -1373,6 +1417,11 @@ fn parse_attempt(
                 if let Some(decoded) = resolution.binary {
                     value_text = decoded;
                 }
+                // The scanner reserves room as it reads; the tree keeps only the text (a plain
+                // scalar's buffer is often ten times its length).
+                if value_text.capacity() > value_text.len() + 16 {
+                    value_text.shrink_to_fit();
+                }
                 let size = value_text.len() as u64 + 3;
                 b.raw = b.raw.saturating_add(size);
                 let sp = if matches!(style, Style::Literal | Style::Folded) {
@@ -1386,16 +1435,16 @@ fn parse_attempt(
                             text: value_text,
                             style,
                         },
-                        span: sp,
-                        tag,
+                        span: NodeSpan::of(sp),
+                        tagged: tag.is_some(),
                         anchored: anchor > 0,
-                        size,
-                        decodes: 1,
                         unjsonable: matches!(resolution.value, Resolved::Float(f) if !f.is_finite()),
                         value: resolution.value,
                         yaml11: resolution.yaml11,
                     },
                     (anchor > 0).then_some(anchor),
+                    tag,
+                    (size, 1),
                 );
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
@@ -1419,24 +1468,24 @@ fn parse_attempt(
                     Kind::Map {
                         entries: Vec::new(),
                         flow: opener == Some(b'{'),
-                        resolved: None,
+                        resolved: false,
                     }
                 };
-                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix));
+                let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix).into_boxed_str());
                 b.raw = b.raw.saturating_add(2);
                 let id = b.push(
                     NodeData {
                         kind,
-                        span: sp,
-                        tag,
+                        span: NodeSpan::of(sp),
+                        tagged: tag.is_some(),
                         anchored: anchor > 0,
-                        size: 2,
-                        decodes: 1,
                         value: Resolved::Null,
                         yaml11: false,
                         unjsonable: false,
                     },
                     (anchor > 0).then_some(anchor),
+                    tag,
+                    (2, 1),
                 );
                 b.stack.push((id, None));
             }
@@ -1449,9 +1498,9 @@ fn parse_attempt(
                             n.kind,
                             Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
                         )
-                        && let Some(end) = flow_end(text, n.span.start)
+                        && let Some(end) = flow_end(text, n.span.get().start)
                     {
-                        n.span.end = end;
+                        n.span.set_end(end);
                     }
                 }
             }
@@ -1464,6 +1513,9 @@ impl Builder {
     fn new() -> Builder {
         Builder {
             nodes: Vec::new(),
+            cost: Vec::new(),
+            tags: HashMap::new(),
+            resolved: HashMap::new(),
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
@@ -1483,7 +1535,7 @@ impl Builder {
         self.stack.iter().rev().find_map(|(id, _)| {
             let n = self.nodes.get(*id)?;
             match &n.kind {
-                Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. } => Some(n.span),
+                Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. } => Some(n.span.get()),
                 _ => None,
             }
         })
@@ -1505,7 +1557,7 @@ impl Builder {
     fn root_end(&self) -> usize {
         self.root
             .and_then(|r| self.nodes.get(r))
-            .map_or(0, |n| n.span.end)
+            .map_or(0, |n| n.span.end())
     }
 
     /// Ends a document: it goes into the stream, or its error does.
@@ -1537,6 +1589,8 @@ impl Builder {
                 },
                 json: chunk.json,
                 duplicates: std::mem::take(&mut self.duplicates),
+                tags: std::mem::take(&mut self.tags),
+                resolved: std::mem::take(&mut self.resolved),
             });
         }
     }
@@ -1548,9 +1602,19 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, data: NodeData, anchor: Option<usize>) -> NodeId {
+    fn push(
+        &mut self,
+        data: NodeData,
+        anchor: Option<usize>,
+        tag: Option<Box<str>>,
+        cost: (u64, u64),
+    ) -> NodeId {
         let id = self.nodes.len();
         self.nodes.push(data);
+        self.cost.push(cost);
+        if let Some(t) = tag {
+            self.tags.insert(id, t);
+        }
         if let Some(a) = anchor {
             self.anchors.insert(a, id);
         }
@@ -1632,9 +1696,7 @@ impl Builder {
     /// The entries a closed mapping contributes when merged, in order.
     fn effective(&self, map: NodeId) -> Option<&[(NodeId, NodeId)]> {
         match self.nodes.get(map).map(|n| &n.kind) {
-            Some(Kind::Map {
-                resolved: Some(r), ..
-            }) => Some(r),
+            Some(Kind::Map { resolved: true, .. }) => self.resolved.get(&map).map(|r| &**r),
             Some(Kind::Map { entries, .. }) => Some(entries),
             _ => None,
         }
@@ -1652,11 +1714,12 @@ impl Builder {
         };
         let mut size: u64 = 2;
         let mut decodes: u64 = 1;
-        let mut last_end = self.nodes.get(id).map_or(0, |n| n.span.end);
+        let mut last_end = self.nodes.get(id).map_or(0, |n| n.span.end());
         for (i, &c) in children.iter().enumerate() {
             if let Some(n) = self.nodes.get(c) {
-                size = size.saturating_add(n.size);
-                last_end = last_end.max(n.span.end);
+                let (n_size, n_decodes) = self.cost.get(c).copied().unwrap_or((2, 1));
+                size = size.saturating_add(n_size);
+                last_end = last_end.max(n.span.end());
                 // go-yaml never decodes a merge key itself, nor the sequence a merge key holds.
                 let merge_key = is_map && i % 2 == 0 && self.is_merge_key(c);
                 let merge_seq = is_map
@@ -1667,10 +1730,10 @@ impl Builder {
                 let counted = match (&n.kind, merge_seq) {
                     (Kind::Seq { items, .. }, true) => items
                         .iter()
-                        .filter_map(|&item| self.nodes.get(item))
-                        .fold(0u64, |acc, item| acc.saturating_add(item.decodes)),
+                        .filter_map(|&item| self.cost.get(item))
+                        .fold(0u64, |acc, item| acc.saturating_add(item.1)),
                     _ if merge_key => 0,
-                    _ => n.decodes,
+                    _ => n_decodes,
                 };
                 decodes = decodes.saturating_add(counted);
             }
@@ -1689,18 +1752,26 @@ impl Builder {
             let bad = children.iter().any(|&c| self.unjsonable(c));
             (None, bad)
         };
+        if let Some(c) = self.cost.get_mut(id) {
+            *c = (size, decodes);
+        }
+        if let Some(r) = resolved {
+            self.resolved.insert(id, r);
+            if let Some(NodeData {
+                kind: Kind::Map { resolved, .. },
+                ..
+            }) = self.nodes.get_mut(id)
+            {
+                *resolved = true;
+            }
+        }
         if let Some(n) = self.nodes.get_mut(id) {
-            n.size = size;
-            n.decodes = decodes;
             n.unjsonable = unjsonable;
-            n.span.end = if flow {
+            n.span.set_end(if flow {
                 end.end.max(last_end)
             } else {
                 last_end
-            };
-            if let Kind::Map { resolved: r, .. } = &mut n.kind {
-                *r = resolved;
-            }
+            });
         }
     }
 
@@ -1726,7 +1797,8 @@ impl Builder {
         // Whether each resolved key was last written in this mapping (not brought by a merge).
         let mut explicit: Vec<bool> = Vec::with_capacity(children.len() / 2);
         let mut writes: Vec<(NodeId, NodeId, bool)> = Vec::with_capacity(children.len() / 2);
-        let span_of = |b: &Builder, id: NodeId| b.nodes.get(id).map(|n| n.span).unwrap_or_default();
+        let span_of =
+            |b: &Builder, id: NodeId| b.nodes.get(id).map(|n| n.span.get()).unwrap_or_default();
         for pair in children.chunks(2) {
             let (Some(&k), Some(&v)) = (pair.first(), pair.get(1)) else {
                 continue;
@@ -1824,7 +1896,7 @@ impl Builder {
                 }
                 Err(message) => errors.push((
                     message,
-                    self.nodes.get(k).map(|n| n.span).unwrap_or_default(),
+                    self.nodes.get(k).map(|n| n.span.get()).unwrap_or_default(),
                 )),
             }
         }
@@ -1844,10 +1916,7 @@ impl Builder {
 
     /// How many bytes aliases add to the document.
     fn expansion(&self) -> u64 {
-        let total = self
-            .root
-            .and_then(|r| self.nodes.get(r))
-            .map_or(0, |n| n.size);
+        let total = self.root.and_then(|r| self.cost.get(r)).map_or(0, |c| c.0);
         total.saturating_sub(self.raw)
     }
 
@@ -1856,7 +1925,7 @@ impl Builder {
             .nodes
             .iter()
             .find(|n| matches!(n.kind, Kind::Alias { .. }))
-            .map_or(at, |n| n.span);
+            .map_or(at, |n| n.span.get());
         YamlError {
             message: format!(
                 "aliases expand this text by more than its own size (or {} MiB); refusing to read \
@@ -1894,7 +1963,7 @@ impl Builder {
                         || matches!(n.value, Resolved::Null | Resolved::Uint(_))
                             && matches!(n.kind, Kind::Scalar { .. })
                 })
-                .map_or(at, |n| n.span);
+                .map_or(at, |n| n.span.get());
             return Some(error(
                 "Kubernetes cannot convert this document to JSON: a key is null or above \
                  9223372036854775807, or a value is .nan or .inf"
@@ -1934,16 +2003,16 @@ impl Builder {
             if !merge_seq {
                 decodes += 1;
                 if exceeds(decodes, aliased) {
-                    return Some(n.span);
+                    return Some(n.span.get());
                 }
             }
             match &n.kind {
                 Kind::Alias { target } => {
-                    let inner = self.nodes.get(*target).map_or(0, |t| t.decodes);
+                    let inner = self.cost.get(*target).map_or(0, |t| t.1);
                     decodes = decodes.saturating_add(inner);
                     aliased = aliased.saturating_add(inner);
                     if exceeds(decodes, aliased) {
-                        return Some(n.span);
+                        return Some(n.span.get());
                     }
                 }
                 Kind::Seq { items, .. } => stack.extend(items.iter().rev().map(|&i| (i, false))),

@@ -340,3 +340,15 @@ fn int_and_string_keys_that_become_one_json_key_keep_both_values() {
     // Kubernetes converts both and fails on the null key inside the int-keyed map, whichever wins.
     assert!(one_error("1: {~: x}\n'1': 2\n").starts_with("Kubernetes cannot convert"));
 }
+
+/// Memory follows the node count (a 158 KB `List` is 40,000 nodes), so a node stays small: what
+/// only reading needs (sizes, decode counts) lives in the builder, and what few nodes have (tags,
+/// resolved merge entries) beside the arena.
+#[test]
+fn a_node_takes_at_most_72_bytes() {
+    assert!(
+        std::mem::size_of::<super::NodeData>() <= 72,
+        "{}",
+        std::mem::size_of::<super::NodeData>()
+    );
+}
