@@ -223,20 +223,32 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     // rounds' analyses.
     let before: Vec<Before> = first.objects.iter().map(Before::of).collect();
     let mut edits: Vec<Edit> = Vec::new();
-    // Each distinct fix of a document, by (document, title, patches), so that a fix offered again
-    // in a later round is found in constant time.
-    let mut known: HashMap<(usize, String, Vec<Patch>), usize> = HashMap::new();
+    // Each distinct fix of a document, by a hash of (document, title, patches), so that a fix
+    // offered again in a later round is found in constant time without a second copy of it.
+    let mut known: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut banned: HashSet<usize> = HashSet::new();
     let mut written: Written = Vec::new();
     let mut current = text.to_string();
-    let mut analysis = first;
+    // The analysis of `current`; a round keeps only what judging its edits needs of it (`Seen`)
+    // while the edited text is analysed, and a round that commits nothing leaves it to be redone.
+    let mut analysis = Some(first);
     for _ in 0..MAX_ROUNDS {
+        let Some(now) = analysis.as_ref() else { break };
         let mut todo: Vec<usize> = Vec::new();
         let mut in_todo: HashSet<usize> = HashSet::new();
-        for e in collect_edits(&analysis, options.threshold) {
-            let key = (e.object.document, e.title.clone(), e.patches.clone());
-            match known.get(&key) {
-                Some(&i) => {
+        for e in collect_edits(now, options.threshold) {
+            let key = fix_hash(&e);
+            let same = known.get(&key).and_then(|ids| {
+                ids.iter().copied().find(|&i| {
+                    edits.get(i).is_some_and(|x| {
+                        x.object.document == e.object.document
+                            && x.title == e.title
+                            && x.patches == e.patches
+                    })
+                })
+            });
+            match same {
+                Some(i) => {
                     let Some(x) = edits.get_mut(i) else { continue };
                     if x.applied || banned.contains(&i) || e.skipped.is_some() {
                         continue;
@@ -248,7 +260,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                     }
                 }
                 None => {
-                    known.insert(key, edits.len());
+                    known.entry(key).or_default().push(edits.len());
                     if e.skipped.is_none() {
                         in_todo.insert(edits.len());
                         todo.push(edits.len());
@@ -260,6 +272,8 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
         if todo.is_empty() {
             break;
         }
+        let seen = Seen::of(now);
+        analysis = None;
         let mut committed = false;
         // Each redo refuses at least one more edit, so this ends.
         while !todo.is_empty() {
@@ -274,11 +288,11 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                 break;
             }
             let after = analyze(&out, &options.analysis);
-            let harmful = harmful_edits(&analysis, &after, &todo, &edits, &out, &new_written);
+            let harmful = harmful_edits(&seen, &after, &todo, &edits, &out, &new_written);
             if harmful.is_empty() {
                 current = out;
                 written = new_written;
-                analysis = after;
+                analysis = Some(after);
                 committed = true;
                 // A refusal holds for the text it was judged on. On the new text an edit refused
                 // before may do no harm (its neighbour is gone, a list index moved), and leaving
@@ -350,6 +364,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
             _ => None,
         };
     }
+    let analysis = analysis.unwrap_or_else(|| analyze(&current, &options.analysis));
     let objects = verdicts(&before, &analysis, &edits, || {
         analyze(text, &options.analysis)
     });
@@ -804,31 +819,14 @@ fn refuser(level: FindingLevel) -> &'static str {
 /// and container, so that one whose message changes, or whose list element a removal renumbers,
 /// is not new.
 fn harmful_edits(
-    before: &Analysis,
+    before: &Seen,
     after: &Analysis,
     todo: &[usize],
     edits: &[Edit],
     out: &str,
     written: &Written,
 ) -> Vec<(usize, String)> {
-    let old: HashSet<(usize, &str, &str)> = before
-        .objects
-        .iter()
-        .flat_map(|o| {
-            o.findings
-                .iter()
-                .map(move |f| (o.document, f.check.as_str(), f.path.as_str()))
-        })
-        .collect();
-    type BlockKey<'a> = (usize, &'a str, Option<&'a str>);
-    let mut blockers: HashMap<BlockKey<'_>, usize> = HashMap::new();
-    for o in &before.objects {
-        for f in o.findings.iter().filter(|f| is_blocker(f)) {
-            *blockers
-                .entry((o.document, &f.check, f.container.as_deref()))
-                .or_insert(0) += 1;
-        }
-    }
+    let mut blockers = before.blockers.clone();
     // The applied edits of this round by document, and the lines each wrote.
     let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
     for &i in todo {
@@ -860,7 +858,7 @@ fn harmful_edits(
                 })
             };
             let new_blocker = is_blocker(f)
-                && match blockers.get_mut(&(o.document, f.check.as_str(), f.container.as_deref())) {
+                && match blockers.get_mut(&(o.document, f.check.clone(), f.container.clone())) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         false
@@ -899,7 +897,7 @@ fn harmful_edits(
                     })
                     .find(|c| !c.is_empty())
                     .unwrap_or_default()
-            } else if old.contains(&(o.document, f.check.as_str(), f.path.as_str()))
+            } else if before.has(o.document, &f.check, &f.path)
                 || !judged.insert((o.document, f.path.as_str()))
             {
                 continue;
@@ -932,6 +930,53 @@ fn harmful_edits(
         }
     }
     out_edits
+}
+
+/// What judging a round's edits needs of the analysis the round starts from: which findings
+/// (document, check, path) it has, and how many blocking ones per document, check and container.
+struct Seen {
+    old: HashMap<usize, HashMap<String, HashSet<String>>>,
+    blockers: HashMap<(usize, String, Option<String>), usize>,
+}
+
+impl Seen {
+    fn of(a: &Analysis) -> Seen {
+        let mut old: HashMap<usize, HashMap<String, HashSet<String>>> = HashMap::new();
+        let mut blockers: HashMap<(usize, String, Option<String>), usize> = HashMap::new();
+        for o in &a.objects {
+            let doc = old.entry(o.document).or_default();
+            for f in &o.findings {
+                if let Some(paths) = doc.get_mut(f.check.as_str()) {
+                    if !paths.contains(f.path.as_str()) {
+                        paths.insert(f.path.clone());
+                    }
+                } else {
+                    doc.insert(f.check.clone(), HashSet::from([f.path.clone()]));
+                }
+                if is_blocker(f) {
+                    *blockers
+                        .entry((o.document, f.check.clone(), f.container.clone()))
+                        .or_insert(0) += 1;
+                }
+            }
+        }
+        Seen { old, blockers }
+    }
+
+    fn has(&self, document: usize, check: &str, path: &str) -> bool {
+        self.old
+            .get(&document)
+            .and_then(|d| d.get(check))
+            .is_some_and(|p| p.contains(path))
+    }
+}
+
+/// A hash of an edit's fix: its document, title and patches.
+fn fix_hash(e: &Edit) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (e.object.document, &e.title, &e.patches).hash(&mut h);
+    h.finish()
 }
 
 /// One edit per distinct fix of every workload object, ordered for application: safe before
