@@ -718,6 +718,20 @@ fn apparmor_fields_kept(kube: u32) -> bool {
     crate::versions::APPARMOR_FIELDS.enabled(kube)
 }
 
+/// `"A", "B"`, written into one string (a list of 90,000 names made a string per name first).
+fn quoted_list(names: &[String]) -> String {
+    let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(n);
+        out.push('"');
+    }
+    out
+}
+
 fn capabilities(
     pod: &PodView<'_>,
     c: &ContainerView<'_>,
@@ -755,23 +769,13 @@ fn capabilities(
     if !outcome.ignored.is_empty() {
         notes.push(format!(
             "containerd passes {} on as unknown capabilities, which runc and crun ignore",
-            outcome
-                .ignored
-                .iter()
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted_list(&outcome.ignored)
         ));
     }
     if !outcome.fatal.is_empty() {
         notes.push(format!(
             "CRI-O fails to create the container: unknown capability {}",
-            outcome
-                .fatal
-                .iter()
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted_list(&outcome.fatal)
         ));
     }
     if !sorted.is_empty() && matches!(user.value, Value::Int(n) if n != 0) {
