@@ -186,8 +186,11 @@ async function expand(page, limit = 40) {
   await page.evaluate((n) => {
     const closed = [...document.querySelectorAll('#panel button.disclose[aria-expanded="false"]')];
     for (const b of closed.slice(0, n)) b.click();
+    // Marks the opened ones, to wait below until each shows its content.
+    for (const b of closed.slice(0, n)) b.dataset.expanding = '';
   }, limit);
-  await page.waitForTimeout(50);
+  await page.waitForFunction(() => [...document.querySelectorAll('#panel button.disclose[data-expanding]')]
+    .every((b) => b.getAttribute('aria-expanded') === 'true'));
 }
 
 async function showTab(page, id) {

@@ -4,8 +4,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, start } from './harness.mjs';
-import { loadExample, setText } from './playground-helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, open, start } from './harness.mjs';
+import { loadExample, openFresh, setText } from './playground-helpers.mjs';
 
 let env;
 before(async () => {
@@ -102,4 +104,48 @@ test('glossary entries render as a definition list', async () => {
   assert.ok((await entry.locator('dd').nth(1).textContent()).includes('kubelet'));
   assert.equal(await entry.locator('dd').first().evaluate((dd) => getComputedStyle(dd).fontWeight), '400');
   await page.close();
+});
+
+// Every check's Example in CHECKS.md (and `podsec explain`) carries a "Try it" link: it opens the
+// example in the playground with the finding shown. The links point at `cargo xtask serve`'s
+// address; here the same fragment is opened on the test server, first as a fresh visit, then on
+// the open page (the fragment changes, as when a link is pasted into the address bar).
+test('"Try it" links of CHECKS.md open each example with its finding shown', async () => {
+  const md = readFileSync(join(ROOT, 'CHECKS.md'), 'utf8');
+  const links = [];
+  let check = null;
+  for (const line of md.split('\n')) {
+    const heading = line.match(/^### `([^`]+)`$/);
+    if (heading) check = heading[1];
+    const link = line.match(/^\[Try it in the playground\]\(http:\/\/127\.0\.0\.1:8080\/#([^)]+)\)$/);
+    if (link) links.push({ check, fragment: link[1] });
+  }
+  const headings = md.split('\n').filter((l) => /^### `/.test(l)).length;
+  assert.equal(links.length, headings, 'one Try it link per check');
+  const { context, page, errors } = await openFresh(env, `${env.url}#${links[0].fragment}`);
+  for (const [i, { check: id, fragment }] of links.entries()) {
+    if (i > 0) {
+      const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+      await page.evaluate((f) => { window.location.hash = f; }, fragment);
+      await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+    }
+    await page.locator(`.finding[data-check="${id}"]`).first().waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a check\'s docs in the results offer its example in the editor', async () => {
+  const { context, page, errors } = await openFresh(env);
+  await loadExample(page, 'privileged-daemonset');
+  const docs = page.locator('.finding[data-check="privileged"] .docs').first();
+  await docs.locator('button.disclose').click();
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await docs.locator('.try-it a').click();
+  await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+  // The example alone is in the editor now: one workload, with the privileged finding.
+  await page.locator('.finding[data-check="privileged"]').first().waitFor();
+  assert.match(await page.locator('.status').textContent(), /1 workload/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

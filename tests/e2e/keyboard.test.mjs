@@ -112,7 +112,7 @@ test('a 400 px window stacks the panels and never scrolls sideways', async () =>
   await page.waitForSelector('.finding[data-check="privileged"]');
   for (const tab of ['findings', 'effective', 'hardened']) {
     await page.click(`#tab-${tab}`);
-    await page.waitForTimeout(100);
+    await page.waitForSelector(`#panel.${tab}`);
     const layout = await page.evaluate(() => {
       const editor = document.querySelector('.editor-pane').getBoundingClientRect();
       const results = document.querySelector('.results').getBoundingClientRect();

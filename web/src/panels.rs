@@ -187,6 +187,9 @@ fn docs_body(id: &str) -> Html {
     html! {
         <>
             <p class="summary">{ markdown::render_inline(check.summary) }</p>
+            if let Some(fragment) = podsec::docs::try_it_fragment(check) {
+                <p class="try-it"><a href={format!("#{fragment}")}>{ "Try its example in the editor" }</a></p>
+            }
             <h4>{ "What it looks for" }</h4>
             { markdown::render(d.what) }
             <h4>{ "Why it matters" }</h4>

@@ -14,7 +14,8 @@ USAGE:
     podsec check     [OPTIONS] [--format text|json|sarif|github] PATH...
     podsec effective [OPTIONS] PATH...
     podsec harden    [OPTIONS] [--unsafe] [--diff | --write [--force]] PATH...
-    podsec explain   CHECK-ID
+    podsec explain   CHECK-ID [--playground URL]   (its Example's "Try it" link opens the
+                     playground at URL; default: `cargo xtask serve`'s address)
     podsec checks
     podsec decode    PATH...
     podsec lessons   (the guided lessons, numbered)
@@ -138,7 +139,10 @@ pub(crate) enum Command {
     Help,
     Version,
     Checks,
-    Explain(String),
+    Explain {
+        id: String,
+        playground: String,
+    },
     Check {
         settings: Setup,
         format: Format,
@@ -181,6 +185,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     let mut force = false;
     let mut paths = Vec::new();
     let mut explain = None;
+    let mut playground = podsec::docs::PLAYGROUND_URL.to_string();
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Short('l') | Long("level") => flags.level = Some(value(&mut p)?),
@@ -235,6 +240,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             Long("diff") if sub == "harden" => mode = HardenMode::Diff,
             Long("write") if sub == "harden" => mode = HardenMode::Write,
             Long("force") if sub == "harden" => force = true,
+            Long("playground") if sub == "explain" => playground = value(&mut p)?,
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(v) => {
                 let v = v.string().map_err(|e| e.to_string())?;
@@ -284,7 +290,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             })
         }
         "explain" => explain
-            .map(Command::Explain)
+            .map(|id| Command::Explain { id, playground })
             .ok_or_else(|| "explain needs a CHECK-ID".to_string()),
         "checks" => Ok(Command::Checks),
         "decode" => {

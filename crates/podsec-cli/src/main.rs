@@ -82,7 +82,7 @@ fn run() -> Result<u8> {
             out.flush()?;
             Ok(0)
         }
-        Command::Explain(id) => match podsec::docs::explain(&id) {
+        Command::Explain { id, playground } => match podsec::docs::explain(&id, &playground) {
             Some(text) => {
                 std::io::stdout().lock().write_all(text.as_bytes())?;
                 Ok(0)

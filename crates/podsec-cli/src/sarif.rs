@@ -15,7 +15,7 @@ pub(crate) fn sarif(results: &[Checked]) -> Value {
                 "id": c.id,
                 "shortDescription": { "text": c.summary },
                 "fullDescription": { "text": c.docs.what },
-                "help": { "text": c.docs.why, "markdown": podsec::docs::explain(c.id).unwrap_or_default() },
+                "help": { "text": c.docs.why, "markdown": podsec::docs::explain(c.id, podsec::docs::PLAYGROUND_URL).unwrap_or_default() },
                 "properties": { "level": c.level.as_str() },
             })
         })

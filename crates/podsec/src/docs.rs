@@ -10,6 +10,10 @@ use crate::check::{self, Check};
 use crate::fix::FixAvailability;
 use crate::model::{FindingLevel, Options, PssLevel, Runtime, Version};
 
+/// Where "Try it" links point by default: the playground as `cargo xtask serve` serves it. A
+/// hosted copy is one static directory; `podsec explain --playground URL` points links at it.
+pub const PLAYGROUND_URL: &str = "http://127.0.0.1:8080/";
+
 /// The marker of an example's first line that sets the options it is analysed with, e.g.
 /// `# podsec: --level baseline --version v1.18`.
 pub const OPTIONS_MARKER: &str = "# podsec:";
@@ -110,6 +114,20 @@ fn apply(o: &mut Options, flag: &str, value: &str) -> bool {
     }
 }
 
+/// The playground permalink fragment (without `#`) that opens a check's Example analysed with the
+/// options it asks for (see [`options_for`]), so the playground shows the finding at once; `None`
+/// if the example were too large for a link (none is).
+#[must_use]
+pub fn try_it_fragment(c: &Check) -> Option<String> {
+    let text = c.docs.example;
+    crate::permalink::link(&crate::permalink::Shared {
+        text: text.to_string(),
+        options: options_for(c, text).0,
+        include_unsafe: false,
+    })
+    .ok()
+}
+
 fn fix_label(fix: FixAvailability) -> &'static str {
     match fix {
         FixAvailability::Always => "always",
@@ -130,8 +148,9 @@ fn anchor(id: &str) -> String {
         .collect()
 }
 
-/// One check as Markdown, headed at `level` (`#` count).
-fn render(out: &mut String, c: &Check, heading: usize) {
+/// One check as Markdown, headed at `level` (`#` count); its Example links to the playground at
+/// `playground`.
+fn render(out: &mut String, c: &Check, heading: usize, playground: &str) {
     let h = "#".repeat(heading);
     let sub = "#".repeat(heading + 1);
     let d = &c.docs;
@@ -156,6 +175,9 @@ fn render(out: &mut String, c: &Check, heading: usize) {
         "{sub} Example\n\n```yaml\n{}\n```\n",
         d.example.trim_end()
     );
+    if let Some(fragment) = try_it_fragment(c) {
+        let _ = writeln!(out, "[Try it in the playground]({playground}#{fragment})\n");
+    }
     let _ = writeln!(
         out,
         "{sub} Use instead\n\n```yaml\n{}\n```\n",
@@ -191,7 +213,11 @@ pub fn checks_markdown() -> String {
     );
     out.push_str("Every check podsec runs, grouped by level.\n");
     out.push_str("Pod Security Standards checks keep upstream Pod Security Admission's IDs; the others are named after the pattern they flag.\n");
-    out.push_str("An example whose first line is a `# podsec:` comment is analysed with those command-line options.\n\n");
+    out.push_str("An example whose first line is a `# podsec:` comment is analysed with those command-line options.\n");
+    let _ = writeln!(
+        out,
+        "Each example's \"Try it\" link opens it in the playground served by `cargo xtask serve` ({PLAYGROUND_URL}); for a hosted copy, replace that address.\n"
+    );
     let mut levels: Vec<FindingLevel> = all.iter().map(|c| c.level).collect();
     levels.dedup();
     for level in &levels {
@@ -204,7 +230,7 @@ pub fn checks_markdown() -> String {
     for level in levels {
         let _ = writeln!(out, "## {}\n", crate::examples::level_heading(level));
         for c in all.iter().filter(|c| c.level == level) {
-            render(&mut out, c, 3);
+            render(&mut out, c, 3, PLAYGROUND_URL);
         }
     }
     while out.ends_with("\n\n") {
@@ -213,12 +239,13 @@ pub fn checks_markdown() -> String {
     out
 }
 
-/// `podsec explain <id>`: one check's docs as Markdown, or `None` for an unknown ID.
+/// `podsec explain <id>`: one check's docs as Markdown, or `None` for an unknown ID. Its "Try it"
+/// link points at the playground at `playground` (e.g. [`PLAYGROUND_URL`]).
 #[must_use]
-pub fn explain(id: &str) -> Option<String> {
+pub fn explain(id: &str, playground: &str) -> Option<String> {
     let c = check::find(id)?;
     let mut out = String::new();
-    render(&mut out, c, 1);
+    render(&mut out, c, 1, playground);
     while out.ends_with("\n\n") {
         out.pop();
     }
@@ -252,10 +279,37 @@ mod tests {
 
     #[test]
     fn explain_known_and_unknown() {
-        let text = explain("writable-root-filesystem").unwrap_or_default();
+        let text = explain("writable-root-filesystem", PLAYGROUND_URL).unwrap_or_default();
         assert!(text.starts_with("# `writable-root-filesystem`\n"), "{text}");
         assert!(text.contains("## Fix safety"));
-        assert!(explain("no-such-check").is_none());
+        assert!(explain("no-such-check", PLAYGROUND_URL).is_none());
+        let hosted = explain("writable-root-filesystem", "https://example.org/podsec/");
+        assert!(
+            hosted.is_some_and(|t| t.contains("[Try it in the playground](https://example.org/podsec/#")),
+        );
+    }
+
+    /// Every check's "Try it" link opens its Example, with the options it asks for, and the
+    /// playground then shows that check's finding.
+    #[test]
+    fn try_it_links_open_the_example_with_its_finding() {
+        for c in check::all() {
+            let Some(fragment) = try_it_fragment(c) else {
+                panic!("{}: no Try it link", c.id);
+            };
+            let shared = crate::permalink::decode(&fragment)
+                .unwrap_or_else(|e| panic!("{}: the link does not open: {e:?}", c.id));
+            assert_eq!(shared.text, c.docs.example, "{}", c.id);
+            let options = options_for(c, c.docs.example).0;
+            assert_eq!(shared.options, options, "{}", c.id);
+            let analysis = crate::analyze(&shared.text, &shared.options);
+            let found = analysis
+                .objects
+                .iter()
+                .flat_map(|o| &o.findings)
+                .any(|f| f.check == c.id);
+            assert!(found, "{}: the linked example shows no finding of it", c.id);
+        }
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn docs_sections_are_complete() {
             "{}: Example and Use instead are the same",
             c.id
         );
-        let explained = docs::explain(c.id).unwrap_or_default();
+        let explained = docs::explain(c.id, docs::PLAYGROUND_URL).unwrap_or_default();
         assert!(
             explained.contains(d.example.trim_end()),
             "{}: explain shows the example",

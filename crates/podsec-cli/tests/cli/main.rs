@@ -247,7 +247,25 @@ fn text_output_and_explain() {
     assert!(!text.contains('\x1b'), "NO_COLOR must disable colour");
     let out = podsec(&["explain", "privileged"], "");
     assert_exit(&out, 0);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("privileged"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("privileged"));
+    assert!(
+        text.contains("[Try it in the playground](http://127.0.0.1:8080/#"),
+        "{text}"
+    );
+    let out = podsec(
+        &[
+            "explain",
+            "privileged",
+            "--playground",
+            "https://example.org/podsec/",
+        ],
+        "",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("[Try it in the playground](https://example.org/podsec/#")
+    );
     assert_eq!(
         podsec(&["explain", "no-such-check"], "").status.code(),
         Some(2)
