@@ -284,9 +284,9 @@ mod tests {
         assert!(text.contains("## Fix safety"));
         assert!(explain("no-such-check", PLAYGROUND_URL).is_none());
         let hosted = explain("writable-root-filesystem", "https://example.org/podsec/");
-        assert!(
-            hosted.is_some_and(|t| t.contains("[Try it in the playground](https://example.org/podsec/#")),
-        );
+        assert!(hosted.is_some_and(|t| {
+            t.contains("[Try it in the playground](https://example.org/podsec/#")
+        }),);
     }
 
     /// Every check's "Try it" link opens its Example, with the options it asks for, and the
