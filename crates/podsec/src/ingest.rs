@@ -342,31 +342,47 @@ pub(crate) fn diagnose_into(object: &Object<'_>, pod: &PodView<'_>, out: &mut Fi
         &go_path(&pod.path),
         Some(POD_SPEC_FIELDS),
     );
-    // YAML 1.1-only values anywhere in the pod spec or its metadata.
-    let mut stack = vec![(pod.spec, pod.path.clone())];
+    // YAML 1.1-only values anywhere in the pod spec or its metadata, depth first, children last
+    // first: one frame per level (a collection and how many of its children are left), so that a
+    // list of 90,000 entries is not first turned into 90,000 paths.
+    let mut roots = vec![(pod.spec, pod.path.clone())];
     if let Some(m) = pod.meta {
-        stack.push((
+        roots.push((
             m,
             pod.path.trim_end_matches("spec").to_string() + "metadata",
         ));
     }
+    let mut frames: Vec<(Node<'_>, String, usize)> = Vec::new();
     let mut budget = 200_000usize;
-    while let Some((n, path)) = stack.pop() {
+    loop {
+        let (n, path) = if let Some((parent, parent_path, left)) = frames.last_mut() {
+            if *left == 0 {
+                frames.pop();
+                continue;
+            }
+            *left -= 1;
+            let i = *left;
+            let Some((k, v)) = parent.child(i) else {
+                continue;
+            };
+            let path = match k {
+                Some(k) => format!("{parent_path}.{}", k.text().unwrap_or("")),
+                None => format!("{parent_path}[{i}]"),
+            };
+            (v, path)
+        } else if let Some(root) = roots.pop() {
+            root
+        } else {
+            break;
+        };
         budget = budget.saturating_sub(1);
         if budget == 0 {
             break;
         }
         match n.kind() {
-            Kind::Map { .. } => {
-                for (k, v) in n.entries() {
-                    let key = k.text().unwrap_or("");
-                    stack.push((v, format!("{path}.{key}")));
-                }
-            }
-            Kind::Seq { .. } => {
-                for (i, v) in n.items().into_iter().enumerate() {
-                    stack.push((v, format!("{path}[{i}]")));
-                }
+            Kind::Map { .. } | Kind::Seq { .. } => {
+                let count = n.child_count();
+                frames.push((n, path, count));
             }
             _ => {
                 if n.is_yaml11_only() {

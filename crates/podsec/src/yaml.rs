@@ -485,6 +485,28 @@ impl<'a> Node<'a> {
         self.get(key).filter(|n| !n.is_null())
     }
 
+    /// How many entries (as [`Node::entries`] gives them) or items the node has.
+    pub(crate) fn child_count(self) -> usize {
+        match self.kind() {
+            Kind::Seq { items, .. } => items.len(),
+            Kind::Map { .. } => self.effective_entries().len(),
+            _ => 0,
+        }
+    }
+
+    /// The `i`th entry (key and value) or item (no key), aliases followed, without building the
+    /// whole list.
+    pub(crate) fn child(self, i: usize) -> Option<(Option<Node<'a>>, Node<'a>)> {
+        match self.kind() {
+            Kind::Seq { items, .. } => items.get(i).map(|&v| (None, self.at(v).resolve())),
+            Kind::Map { .. } => self
+                .effective_entries()
+                .get(i)
+                .map(|&(k, v)| (Some(self.at(k).resolve()), self.at(v).resolve())),
+            _ => None,
+        }
+    }
+
     /// Items of a sequence.
     #[must_use]
     pub fn items(self) -> Vec<Node<'a>> {
