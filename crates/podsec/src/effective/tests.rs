@@ -623,3 +623,146 @@ fn pod_only_values() {
         "#]],
     );
 }
+
+/// The serialized form of the effective context is a contract (the CLI's JSON, the playground's
+/// worker, the effective view's row order): every field, in display order, as written here.
+#[test]
+fn serialized_form() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/a: localhost/prof\nspec:\n  hostNetwork: true\n  securityContext:\n    runAsUser: 1000\n    runAsNonRoot: true\n    fsGroup: 2000\n    supplementalGroups: [3]\n    sysctls: [{name: kernel.shm_rmid_forced, value: \"1\"}]\n    seLinuxOptions: {level: \"s0:c1\"}\n    windowsOptions: {runAsUserName: pod}\n  containers:\n  - name: a\n    securityContext:\n      runAsGroup: 3000\n      seccompProfile: {type: RuntimeDefault}\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      procMount: Unmasked\n      capabilities: {add: [NET_ADMIN], drop: [ALL]}\n";
+    let stream = yaml::parse_stream(text);
+    let Entry::Workload(_, pod) = manifest::objects(&stream.documents[0]).remove(0) else {
+        panic!()
+    };
+    let eff = super::resolve(&pod, &kube(33));
+    let json = serde_json::to_string_pretty(&eff).unwrap();
+    expect![[r#"
+        [
+          {
+            "runAsUser": {
+              "value": 1000,
+              "source": "pod",
+              "line": 10
+            },
+            "runAsGroup": {
+              "value": 3000,
+              "source": "container",
+              "line": 20
+            },
+            "runAsNonRoot": {
+              "value": true,
+              "source": "pod",
+              "line": 11
+            },
+            "seLinuxOptions": {
+              "value": {
+                "level": "s0:c1"
+              },
+              "source": "pod",
+              "line": 15
+            },
+            "windowsOptions": {
+              "value": {
+                "runAsUserName": "pod"
+              },
+              "source": "pod",
+              "line": 16
+            },
+            "seccompProfile": {
+              "value": {
+                "type": "RuntimeDefault"
+              },
+              "source": "container",
+              "line": 21
+            },
+            "appArmorProfile": {
+              "value": {
+                "type": "Localhost",
+                "localhostProfile": "prof"
+              },
+              "source": "annotation",
+              "line": 6,
+              "note": "legacy annotation, deprecated since 1.30"
+            },
+            "privileged": {
+              "value": false,
+              "source": "default",
+              "line": null
+            },
+            "allowPrivilegeEscalation": {
+              "value": false,
+              "source": "container",
+              "line": 22
+            },
+            "capabilities": {
+              "value": [
+                "NET_ADMIN"
+              ],
+              "source": "container",
+              "line": 25,
+              "note": "this is the bounding set: a non-root process starts with none of them unless file capabilities grant them"
+            },
+            "readOnlyRootFilesystem": {
+              "value": true,
+              "source": "container",
+              "line": 23
+            },
+            "procMount": {
+              "value": "Unmasked",
+              "source": "container",
+              "line": 24
+            },
+            "fsGroup": {
+              "value": 2000,
+              "source": "pod",
+              "line": 12,
+              "note": "added to the container's supplementary groups; owns supported volumes"
+            },
+            "supplementalGroups": {
+              "value": [
+                3
+              ],
+              "source": "pod",
+              "line": 13
+            },
+            "supplementalGroupsPolicy": {
+              "value": "Merge",
+              "source": "default",
+              "line": null,
+              "note": "groups from the image's /etc/group are added too"
+            },
+            "sysctls": {
+              "value": [
+                {
+                  "name": "kernel.shm_rmid_forced",
+                  "value": "1"
+                }
+              ],
+              "source": "pod",
+              "line": 14
+            },
+            "hostUsers": {
+              "value": true,
+              "source": "default",
+              "line": null,
+              "note": "unset: the pod shares the host's user namespace"
+            },
+            "hostNetwork": {
+              "value": true,
+              "source": "pod",
+              "line": 8
+            },
+            "hostPID": {
+              "value": false,
+              "source": "default",
+              "line": null
+            },
+            "hostIPC": {
+              "value": false,
+              "source": "default",
+              "line": null
+            }
+          }
+        ]"#]].assert_eq(&json);
+    let back: Vec<super::ContainerEffective> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, eff);
+}
