@@ -682,8 +682,8 @@ fn container_card(
                         <th scope="col">{ "Source" }</th><th scope="col">{ "Line" }</th></tr>
                 </thead>
                 <tbody>
-                    { for c.effective.fields.iter().map(|(name, v)| html! {
-                        <FieldRow name={*name} value={v.clone()} flagged={flagged(o, c, name)} on_select={on_select.clone()} />
+                    { for c.effective.fields().map(|(name, v)| html! {
+                        <FieldRow name={name} value={v.clone()} flagged={flagged(o, c, name)} on_select={on_select.clone()} />
                     }) }
                 </tbody>
             </table>

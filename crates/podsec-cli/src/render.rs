@@ -499,7 +499,7 @@ pub(crate) fn effective(
         writeln!(out, "  {}", heading(o))?;
         for c in &o.containers {
             writeln!(out, "    {} {:?} (line {})", c.kind, c.name, c.line)?;
-            for (field, v) in &c.effective.fields {
+            for (field, v) in c.effective.fields() {
                 let value = serde_json::to_string(&v.value).unwrap_or_default();
                 let line = v
                     .line

@@ -276,11 +276,7 @@ fn analyze_object(
     let containers = pod
         .containers
         .iter()
-        .zip(
-            effective
-                .into_iter()
-                .chain(std::iter::repeat_with(ContainerEffective::default)),
-        )
+        .zip(effective)
         .map(|(c, e)| ContainerReport {
             name: c.name.clone(),
             kind: c.kind.as_str(),

@@ -9,35 +9,109 @@ pub mod caps;
 #[cfg(test)]
 mod tests;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{EffectiveValue, Options, Runtime, Source, Value};
 use crate::pod::{ContainerView, PodView};
 use crate::yaml::{Node, Scalar};
 
-/// The effective context of one container: Kubernetes field name to value, in a fixed order.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// The effective context of one container: one field per security-context field, serialized
+/// under its Kubernetes name in display order (the order of the fields here).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContainerEffective {
-    /// `(field name, value)` in display order.
-    pub fields: Vec<(&'static str, EffectiveValue)>,
+    /// `runAsUser`: the container's, the pod's, or the image's user.
+    #[serde(rename = "runAsUser")]
+    pub run_as_user: EffectiveValue,
+    /// `runAsGroup`.
+    #[serde(rename = "runAsGroup")]
+    pub run_as_group: EffectiveValue,
+    /// `runAsNonRoot`.
+    #[serde(rename = "runAsNonRoot")]
+    pub run_as_non_root: EffectiveValue,
+    /// `seLinuxOptions`.
+    #[serde(rename = "seLinuxOptions")]
+    pub se_linux_options: EffectiveValue,
+    /// `windowsOptions`, merged per field.
+    #[serde(rename = "windowsOptions")]
+    pub windows_options: EffectiveValue,
+    /// `seccompProfile`, from the field, the legacy annotation or the kubelet's default.
+    #[serde(rename = "seccompProfile")]
+    pub seccomp_profile: EffectiveValue,
+    /// `appArmorProfile`, from the field, the legacy annotation or the runtime's default.
+    #[serde(rename = "appArmorProfile")]
+    pub app_armor_profile: EffectiveValue,
+    /// `privileged`.
+    pub privileged: EffectiveValue,
+    /// `allowPrivilegeEscalation`.
+    #[serde(rename = "allowPrivilegeEscalation")]
+    pub allow_privilege_escalation: EffectiveValue,
+    /// `capabilities`: the resulting set.
+    pub capabilities: EffectiveValue,
+    /// `readOnlyRootFilesystem`.
+    #[serde(rename = "readOnlyRootFilesystem")]
+    pub read_only_root_filesystem: EffectiveValue,
+    /// `procMount`.
+    #[serde(rename = "procMount")]
+    pub proc_mount: EffectiveValue,
+    /// The pod's `fsGroup`.
+    #[serde(rename = "fsGroup")]
+    pub fs_group: EffectiveValue,
+    /// The pod's `supplementalGroups`.
+    #[serde(rename = "supplementalGroups")]
+    pub supplemental_groups: EffectiveValue,
+    /// The pod's `supplementalGroupsPolicy`.
+    #[serde(rename = "supplementalGroupsPolicy")]
+    pub supplemental_groups_policy: EffectiveValue,
+    /// The pod's `sysctls`.
+    pub sysctls: EffectiveValue,
+    /// The pod's `hostUsers`.
+    #[serde(rename = "hostUsers")]
+    pub host_users: EffectiveValue,
+    /// The pod's `hostNetwork`.
+    #[serde(rename = "hostNetwork")]
+    pub host_network: EffectiveValue,
+    /// The pod's `hostPID`.
+    #[serde(rename = "hostPID")]
+    pub host_pid: EffectiveValue,
+    /// The pod's `hostIPC`.
+    #[serde(rename = "hostIPC")]
+    pub host_ipc: EffectiveValue,
 }
 
 impl ContainerEffective {
-    /// One field by name.
+    /// Every field with its Kubernetes name, in display order.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &EffectiveValue)> {
+        [
+            ("runAsUser", &self.run_as_user),
+            ("runAsGroup", &self.run_as_group),
+            ("runAsNonRoot", &self.run_as_non_root),
+            ("seLinuxOptions", &self.se_linux_options),
+            ("windowsOptions", &self.windows_options),
+            ("seccompProfile", &self.seccomp_profile),
+            ("appArmorProfile", &self.app_armor_profile),
+            ("privileged", &self.privileged),
+            ("allowPrivilegeEscalation", &self.allow_privilege_escalation),
+            ("capabilities", &self.capabilities),
+            ("readOnlyRootFilesystem", &self.read_only_root_filesystem),
+            ("procMount", &self.proc_mount),
+            ("fsGroup", &self.fs_group),
+            ("supplementalGroups", &self.supplemental_groups),
+            ("supplementalGroupsPolicy", &self.supplemental_groups_policy),
+            ("sysctls", &self.sysctls),
+            ("hostUsers", &self.host_users),
+            ("hostNetwork", &self.host_network),
+            ("hostPID", &self.host_pid),
+            ("hostIPC", &self.host_ipc),
+        ]
+        .into_iter()
+    }
+
+    /// One field by its Kubernetes name, for callers that hold a name (hover, lessons); rules
+    /// read the typed fields.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&EffectiveValue> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
-}
-
-impl Serialize for ContainerEffective {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.fields.len()))?;
-        for (k, v) in &self.fields {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
+        self.fields().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 }
 
@@ -252,17 +326,15 @@ fn resolve_container(
     let is_privileged = privileged.is_some_and(|(_, v)| v.as_bool() == Some(true));
     let run_as_user = run_as_user(pod, c, options);
     let caps = capabilities(pod, c, options, is_privileged, &run_as_user);
-    let mut fields: Vec<(&'static str, EffectiveValue)> = Vec::new();
-    fields.push(("runAsUser", run_as_user.clone()));
-    fields.push(("runAsGroup", run_as_group(pod, c)));
-    fields.push(("runAsNonRoot", run_as_non_root(pod, c, &run_as_user)));
-    fields.push(("seLinuxOptions", selinux(pod, c, is_privileged)));
-    fields.push(("windowsOptions", windows(pod, c)));
-    fields.push(("seccompProfile", seccomp(pod, c, options, is_privileged)));
-    fields.push(("appArmorProfile", apparmor(pod, c, options, is_privileged)));
-    fields.push((
-        "privileged",
-        match privileged {
+    ContainerEffective {
+        run_as_group: run_as_group(pod, c),
+        run_as_non_root: run_as_non_root(pod, c, &run_as_user),
+        run_as_user,
+        se_linux_options: selinux(pod, c, is_privileged),
+        windows_options: windows(pod, c),
+        seccomp_profile: seccomp(pod, c, options, is_privileged),
+        app_armor_profile: apparmor(pod, c, options, is_privileged),
+        privileged: match privileged {
             Some((k, v)) => ev(
                 Value::Bool(v.as_bool() == Some(true)),
                 Source::Container,
@@ -273,15 +345,16 @@ fn resolve_container(
             ),
             None => ev(Value::Bool(false), Source::Default, None, None),
         },
-    ));
-    fields.push((
-        "allowPrivilegeEscalation",
-        allow_privilege_escalation(c, privileged, is_privileged, caps.sys_admin),
-    ));
-    fields.push(("capabilities", caps.value));
-    fields.push((
-        "readOnlyRootFilesystem",
-        match own(c, "readOnlyRootFilesystem").filter(|(_, v)| is_bool(*v)) {
+        allow_privilege_escalation: allow_privilege_escalation(
+            c,
+            privileged,
+            is_privileged,
+            caps.sys_admin,
+        ),
+        capabilities: caps.value,
+        read_only_root_filesystem: match own(c, "readOnlyRootFilesystem")
+            .filter(|(_, v)| is_bool(*v))
+        {
             Some((k, v)) => ev(
                 Value::Bool(v.as_bool() == Some(true)),
                 Source::Container,
@@ -295,12 +368,16 @@ fn resolve_container(
                 Some("unset: the root filesystem is writable".to_string()),
             ),
         },
-    ));
-    fields.push(("procMount", proc_mount(c, kube, is_privileged)));
-    for (name, value) in pod_only(pod, kube) {
-        fields.push((name, value));
+        proc_mount: proc_mount(c, kube, is_privileged),
+        fs_group: fs_group(pod),
+        supplemental_groups: pod_list(pod, "supplementalGroups"),
+        supplemental_groups_policy: supplemental_groups_policy(pod, kube),
+        sysctls: pod_list(pod, "sysctls"),
+        host_users: host_users(pod, kube),
+        host_network: host_namespace(pod, "hostNetwork"),
+        host_pid: host_namespace(pod, "hostPID"),
+        host_ipc: host_namespace(pod, "hostIPC"),
     }
-    ContainerEffective { fields }
 }
 
 fn run_as_user(pod: &PodView<'_>, c: &ContainerView<'_>, options: &Options) -> EffectiveValue {
@@ -893,97 +970,85 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
-fn pod_only(pod: &PodView<'_>, kube: u32) -> Vec<(&'static str, EffectiveValue)> {
-    let sc = pod.security_context();
-    let pod_ev = |key: &str, accept: fn(Node<'_>) -> bool| -> Option<EffectiveValue> {
-        let (k, v) = entry(sc, key).filter(|(_, v)| accept(*v))?;
-        Some(ev(to_value(v), Source::Pod, Some(k.span().line), None))
-    };
-    let spec_ev = |key: &str| -> Option<EffectiveValue> {
-        let (k, v) = pod.spec.get_entry(key).filter(|(_, v)| is_bool(*v))?;
-        Some(ev(to_value(v), Source::Pod, Some(k.span().line), None))
-    };
-    let mut out = Vec::new();
-    out.push((
-        "fsGroup",
-        pod_ev("fsGroup", is_int).map_or_else(
-            || ev(Value::Null, Source::Default, None, None),
-            |mut e| {
-                e.note = Some(
-                    "added to the container's supplementary groups; owns supported volumes"
-                        .to_string(),
-                );
-                e
-            },
-        ),
-    ));
-    out.push((
-        "supplementalGroups",
-        pod_ev("supplementalGroups", |n| n.is_seq())
-            .unwrap_or_else(|| ev(Value::List(Vec::new()), Source::Default, None, None)),
-    ));
-    out.push((
-        "supplementalGroupsPolicy",
-        match pod_ev("supplementalGroupsPolicy", |n| n.as_str().is_some()) {
-            // Dropped when the pod is created: the default applies.
-            Some(e) => match crate::versions::SUPPLEMENTAL_GROUPS_POLICY.dropped_note(kube) {
-                Some(why) => ev(
-                    Value::Str("Merge".to_string()),
-                    Source::Default,
-                    e.line,
-                    Some(format!(
-                        "written here as {}, but {why}; so groups from the image's /etc/group are added too",
-                        scalar_text(&e.value),
-                    )),
-                ),
-                None => e,
-            },
-            None => ev(
+/// A pod-level security-context value of an accepted shape, as the pod supplies it.
+fn pod_sc_ev(pod: &PodView<'_>, key: &str, accept: fn(Node<'_>) -> bool) -> Option<EffectiveValue> {
+    let (k, v) = entry(pod.security_context(), key).filter(|(_, v)| accept(*v))?;
+    Some(ev(to_value(v), Source::Pod, Some(k.span().line), None))
+}
+
+/// A boolean field of the pod spec (`hostUsers`, `hostNetwork`, ...), as the pod supplies it.
+fn pod_spec_ev(pod: &PodView<'_>, key: &str) -> Option<EffectiveValue> {
+    let (k, v) = pod.spec.get_entry(key).filter(|(_, v)| is_bool(*v))?;
+    Some(ev(to_value(v), Source::Pod, Some(k.span().line), None))
+}
+
+fn fs_group(pod: &PodView<'_>) -> EffectiveValue {
+    pod_sc_ev(pod, "fsGroup", is_int).map_or_else(
+        || ev(Value::Null, Source::Default, None, None),
+        |mut e| {
+            e.note = Some(
+                "added to the container's supplementary groups; owns supported volumes".to_string(),
+            );
+            e
+        },
+    )
+}
+
+/// A pod-level list (`supplementalGroups`, `sysctls`), empty when unset.
+fn pod_list(pod: &PodView<'_>, key: &str) -> EffectiveValue {
+    pod_sc_ev(pod, key, |n| n.is_seq())
+        .unwrap_or_else(|| ev(Value::List(Vec::new()), Source::Default, None, None))
+}
+
+fn supplemental_groups_policy(pod: &PodView<'_>, kube: u32) -> EffectiveValue {
+    match pod_sc_ev(pod, "supplementalGroupsPolicy", |n| n.as_str().is_some()) {
+        // Dropped when the pod is created: the default applies.
+        Some(e) => match crate::versions::SUPPLEMENTAL_GROUPS_POLICY.dropped_note(kube) {
+            Some(why) => ev(
                 Value::Str("Merge".to_string()),
                 Source::Default,
-                None,
-                Some("groups from the image's /etc/group are added too".to_string()),
+                e.line,
+                Some(format!(
+                    "written here as {}, but {why}; so groups from the image's /etc/group are added too",
+                    scalar_text(&e.value),
+                )),
             ),
+            None => e,
         },
-    ));
-    out.push((
-        "sysctls",
-        pod_ev("sysctls", |n| n.is_seq())
-            .unwrap_or_else(|| ev(Value::List(Vec::new()), Source::Default, None, None)),
-    ));
-    out.push((
-        "hostUsers",
-        match spec_ev("hostUsers") {
-            // Dropped when the pod is created: it shares the host's user namespace.
-            Some(e) => match crate::versions::USER_NAMESPACES_SUPPORT.dropped_note(kube) {
-                Some(why) => ev(
-                    Value::Bool(true),
-                    Source::Default,
-                    e.line,
-                    Some(format!(
-                        "written here as {}, but {why}; so the pod shares the host's user namespace",
-                        scalar_text(&e.value),
-                    )),
-                ),
-                None => e,
-            },
-            None => ev(
+        None => ev(
+            Value::Str("Merge".to_string()),
+            Source::Default,
+            None,
+            Some("groups from the image's /etc/group are added too".to_string()),
+        ),
+    }
+}
+
+fn host_users(pod: &PodView<'_>, kube: u32) -> EffectiveValue {
+    match pod_spec_ev(pod, "hostUsers") {
+        // Dropped when the pod is created: it shares the host's user namespace.
+        Some(e) => match crate::versions::USER_NAMESPACES_SUPPORT.dropped_note(kube) {
+            Some(why) => ev(
                 Value::Bool(true),
                 Source::Default,
-                None,
-                Some("unset: the pod shares the host's user namespace".to_string()),
+                e.line,
+                Some(format!(
+                    "written here as {}, but {why}; so the pod shares the host's user namespace",
+                    scalar_text(&e.value),
+                )),
             ),
+            None => e,
         },
-    ));
-    for key in ["hostNetwork", "hostPID", "hostIPC"] {
-        out.push((
-            match key {
-                "hostNetwork" => "hostNetwork",
-                "hostPID" => "hostPID",
-                _ => "hostIPC",
-            },
-            spec_ev(key).unwrap_or_else(|| ev(Value::Bool(false), Source::Default, None, None)),
-        ));
+        None => ev(
+            Value::Bool(true),
+            Source::Default,
+            None,
+            Some("unset: the pod shares the host's user namespace".to_string()),
+        ),
     }
-    out
+}
+
+/// `hostNetwork`, `hostPID` or `hostIPC`, false when unset.
+fn host_namespace(pod: &PodView<'_>, key: &str) -> EffectiveValue {
+    pod_spec_ev(pod, key).unwrap_or_else(|| ev(Value::Bool(false), Source::Default, None, None))
 }

@@ -325,7 +325,7 @@ mod tests {
         let a = crate::analyze(text, &crate::Options::default());
         for o in &a.objects {
             for c in &o.containers {
-                for (name, _) in &c.effective.fields {
+                for (name, _) in c.effective.fields() {
                     assert!(
                         lookup(name).is_some(),
                         "the effective view shows {name} but the glossary has no entry"

@@ -35,7 +35,7 @@ mod writable_root_filesystem;
 
 use crate::effective::ContainerEffective;
 use crate::fix::FieldPath;
-use crate::model::{Finding, Options, PssLevel};
+use crate::model::{EffectiveValue, Finding, Options, PssLevel, Source, Value};
 use crate::pod::{ContainerView, PodView};
 use crate::rule::{Check, Ctx, Findings, Rule};
 use crate::yaml::{Node, Span};
@@ -127,6 +127,11 @@ impl<'a> Ctx<'_, 'a> {
         }
     }
 
+    /// The containers whose Linux security settings matter, with their effective contexts.
+    fn linux_effective(&self) -> impl Iterator<Item = (&ContainerView<'a>, &ContainerEffective)> {
+        self.linux_containers().iter().zip(self.effective)
+    }
+
     /// Whether the evaluated level is at least `level`.
     fn level_at_least(&self, level: PssLevel) -> bool {
         self.options.level >= level
@@ -156,31 +161,15 @@ fn path(s: &str) -> FieldPath {
     FieldPath::parse(s)
 }
 
-/// A container security-context value, or the pod's when the container leaves it unset, with
-/// whether it came from the pod. Only values that `accept` takes count.
-fn inherited<'a>(
-    pod: &PodView<'a>,
-    c: &ContainerView<'a>,
-    key: &str,
-    accept: fn(Node<'a>) -> Option<i64>,
-) -> Option<(i64, Node<'a>, bool)> {
-    if let Some(n) = c.sc(key)
-        && let Some(v) = accept(n)
-    {
-        return Some((v, n, false));
-    }
-    let n = pod.sc(key)?;
-    accept(n).map(|v| (v, n, true))
+/// Whether the text sets the container's value: on the container, or on the pod it inherits from.
+fn from_text(v: &EffectiveValue) -> bool {
+    matches!(v.source, Source::Container | Source::Pod)
 }
 
-/// An integer node.
-fn int(n: Node<'_>) -> Option<i64> {
-    n.as_i64()
-}
-
-/// A boolean node as 0 or 1.
-fn boolean(n: Node<'_>) -> Option<i64> {
-    n.as_bool().map(i64::from)
+/// Whether the container's user is stated: `runAsUser` set, or `runAsNonRoot: true` making the
+/// kubelet check it (on the container or inherited from the pod).
+fn user_stated(e: &ContainerEffective) -> bool {
+    from_text(&e.run_as_user) || e.run_as_non_root.value == Value::Bool(true)
 }
 
 #[cfg(test)]
@@ -200,13 +189,28 @@ struct Split<'p, 'a> {
     pod: Option<(i64, Node<'a>, Vec<String>)>,
 }
 
-fn split<'p, 'a>(ctx: &'p Ctx<'p, 'a>, key: &str, bad: impl Fn(i64) -> bool) -> Split<'p, 'a> {
+/// `field` reads the effective value, and `key` names it in the text.
+fn split<'p, 'a>(
+    ctx: &'p Ctx<'p, 'a>,
+    field: fn(&ContainerEffective) -> &EffectiveValue,
+    key: &str,
+    bad: impl Fn(i64) -> bool,
+) -> Split<'p, 'a> {
     let mut s = Split {
         own: Vec::new(),
         pod: None,
     };
-    for c in ctx.linux_containers() {
-        let Some((v, n, from_pod)) = inherited(ctx.pod, c, key, int) else {
+    for (c, e) in ctx.linux_effective() {
+        let e = field(e);
+        let Value::Int(v) = e.value else {
+            continue;
+        };
+        let from_pod = e.source == Source::Pod;
+        let Some(n) = (match e.source {
+            Source::Container => c.sc(key),
+            Source::Pod => ctx.pod.sc(key),
+            _ => None,
+        }) else {
             continue;
         };
         if !bad(v) {

@@ -7,9 +7,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::effective::ContainerEffective;
 use crate::fix::{FieldPath, PatchValue};
-use crate::model::{EffectiveValue, Value, Version};
+use crate::model::{Value, Version};
 
 /// A name the core writes from its own tables (`&'static str`). Spelled as an alias because
 /// serde's derive would otherwise try to borrow it from the input.
@@ -50,28 +49,6 @@ impl<'de> Deserialize<'de> for FieldPath {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Ok(FieldPath::parse(&s))
-    }
-}
-
-impl<'de> Deserialize<'de> for ContainerEffective {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ContainerEffective;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of effective fields")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(k) = m.next_key::<String>()? {
-                    let name = intern(&k)
-                        .ok_or_else(|| de::Error::custom(format!("unknown field `{k}`")))?;
-                    fields.push((name, m.next_value::<EffectiveValue>()?));
-                }
-                Ok(ContainerEffective { fields })
-            }
-        }
-        d.deserialize_map(V)
     }
 }
 

@@ -95,7 +95,7 @@ fn field_order_and_container_order() {
     let eff = super::resolve(&pod, &d());
     let names: Vec<&str> = pod.containers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["i", "c", "e"]);
-    let keys: Vec<&str> = eff[0].fields.iter().map(|(k, _)| *k).collect();
+    let keys: Vec<&str> = eff[0].fields().map(|(k, _)| k).collect();
     expect![[r#"["runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "windowsOptions", "seccompProfile", "appArmorProfile", "privileged", "allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem", "procMount", "fsGroup", "supplementalGroups", "supplementalGroupsPolicy", "sysctls", "hostUsers", "hostNetwork", "hostPID", "hostIPC"]"#]].assert_eq(&format!("{keys:?}"));
     let json = serde_json::to_string(&eff[1]).unwrap();
     assert!(json.starts_with(r#"{"runAsUser":{"value":null,"source":"image","line":null,"note":"runs as the image's USER; root (0) if the image sets none"}"#), "{json}");

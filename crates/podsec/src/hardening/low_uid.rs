@@ -72,7 +72,7 @@ fn manual(min: i64) -> Fix {
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let min = ctx.options.min_uid.unwrap_or(DEFAULT_MIN_UID);
-    let s = split(ctx, "runAsUser", |v| v > 0 && v < min);
+    let s = split(ctx, |e| &e.run_as_user, "runAsUser", |v| v > 0 && v < min);
     for (c, v, n) in s.own {
         out.push(
             ctx.report(

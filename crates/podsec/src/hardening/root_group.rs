@@ -72,7 +72,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.windows() {
         return;
     }
-    let s = split(ctx, "runAsGroup", |v| v == 0);
+    let s = split(ctx, |e| &e.run_as_group, "runAsGroup", |v| v == 0);
     for (c, _, n) in s.own {
         out.push(
             ctx.report(

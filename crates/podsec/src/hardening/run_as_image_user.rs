@@ -5,7 +5,7 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, boolean, container_anchor, inherited, int, path};
+use super::{Ctx, container_anchor, path, user_stated};
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-image-user",
@@ -63,11 +63,8 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pss_denies(&crate::pss::run_as_non_root::CHECK) {
         return;
     }
-    for c in ctx.linux_containers() {
-        if inherited(ctx.pod, c, "runAsUser", int).is_some()
-            || inherited(ctx.pod, c, "runAsNonRoot", boolean).is_some_and(|(v, _, _)| v == 1)
-            || image_user(ctx.options, &c.name).is_some()
-        {
+    for (c, e) in ctx.linux_effective() {
+        if user_stated(e) || image_user(ctx.options, &c.name).is_some() {
             continue;
         }
         out.push(

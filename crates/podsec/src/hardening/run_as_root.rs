@@ -5,7 +5,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, boolean, container_anchor, containers_phrase, inherited, split};
+use super::{Ctx, container_anchor, containers_phrase, split, user_stated};
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-root",
@@ -71,7 +71,7 @@ fn manual() -> Fix {
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Where runAsUser denies the pod, it denies every runAsUser=0 this rule would report.
     if !ctx.pss_denies(&crate::pss::run_as_user::CHECK) {
-        let s = split(ctx, "runAsUser", |v| v == 0);
+        let s = split(ctx, |e| &e.run_as_user, "runAsUser", |v| v == 0);
         for (c, _, n) in s.own {
             out.push(
                 ctx.report(
@@ -103,10 +103,8 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             );
         }
     }
-    for c in ctx.linux_containers() {
-        if inherited(ctx.pod, c, "runAsUser", super::int).is_some()
-            || inherited(ctx.pod, c, "runAsNonRoot", boolean).is_some_and(|(v, _, _)| v == 1)
-        {
+    for (c, e) in ctx.linux_effective() {
+        if user_stated(e) {
             continue;
         }
         let root = match image_user(ctx.options, &c.name) {

@@ -61,7 +61,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     for (i, c) in ctx.containers() {
-        let Some(e) = ctx.effective_of(i).and_then(|e| e.get("appArmorProfile")) else {
+        let Some(e) = ctx.effective_of(i).map(|e| &e.app_armor_profile) else {
             continue;
         };
         let Value::Object(fields) = &e.value else {
