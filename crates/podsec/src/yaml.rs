@@ -893,6 +893,15 @@ fn split_json(text: &str) -> Vec<Chunk> {
 /// A mapping's resolved entries.
 type Entries = Box<[(NodeId, NodeId)]>;
 
+/// What resolving a mapping's entries gives: the resolved entries (when they differ from the
+/// written ones), whether a value JSON cannot hold survives, and the decoder's errors and the
+/// duplicate keys, for the builder to record.
+type MapResolution = (
+    Option<Entries>,
+    bool,
+    (Vec<(String, Span)>, Vec<DuplicateKey>),
+);
+
 /// A key as go-yaml's `map[interface{}]interface{}` holds it: its Go type and its JSON text. Keys
 /// of different types (`1` and `'1'`) are different Go keys, even though they become one JSON key.
 type GoKey<'b> = (KeyType, Cow<'b, str>);
@@ -1727,53 +1736,66 @@ impl Builder {
     /// Finishes a collection: its span grows to cover its content, its sizes are summed, merge keys
     /// and duplicate keys are resolved as go-yaml resolves them, and what JSON cannot hold is noted.
     fn close(&mut self, id: NodeId, end: Span) {
-        let (children, is_map): (Vec<NodeId>, bool) = match self.nodes.get(id).map(|n| &n.kind) {
-            Some(Kind::Map { entries, .. }) => {
-                (entries.iter().flat_map(|&(k, v)| [k, v]).collect(), true)
-            }
-            Some(Kind::Seq { items, .. }) => (items.clone(), false),
+        let Some(node) = self.nodes.get(id) else {
+            return;
+        };
+        let (pairs, items): (&[(NodeId, NodeId)], &[NodeId]) = match &node.kind {
+            Kind::Map { entries, .. } => (entries, &[]),
+            Kind::Seq { items, .. } => (&[], items),
             _ => return,
         };
+        let is_map = matches!(node.kind, Kind::Map { .. });
+        let flow = matches!(
+            node.kind,
+            Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
+        );
         let mut size: u64 = 2;
         let mut decodes: u64 = 1;
-        let mut last_end = self.nodes.get(id).map_or(0, |n| n.span.end());
-        for (i, &c) in children.iter().enumerate() {
-            if let Some(n) = self.nodes.get(c) {
-                let (n_size, n_decodes) = self.cost.get(c).copied().unwrap_or((2, 1));
-                size = size.saturating_add(n_size);
-                last_end = last_end.max(n.span.end());
-                // go-yaml never decodes a merge key itself, nor the sequence a merge key holds.
-                let merge_key = is_map && i % 2 == 0 && self.is_merge_key(c);
-                let merge_seq = is_map
-                    && i % 2 == 1
-                    && i.checked_sub(1)
-                        .and_then(|k| children.get(k))
-                        .is_some_and(|&k| self.is_merge_key(k));
-                let counted = match (&n.kind, merge_seq) {
-                    (Kind::Seq { items, .. }, true) => items
-                        .iter()
-                        .filter_map(|&item| self.cost.get(item))
-                        .fold(0u64, |acc, item| acc.saturating_add(item.1)),
-                    _ if merge_key => 0,
-                    _ => n_decodes,
-                };
-                decodes = decodes.saturating_add(counted);
-            }
-        }
-        let flow = matches!(
-            self.nodes.get(id).map(|n| &n.kind),
-            Some(Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. })
-        );
-        // Past the budget, merging would cost what the budget is there to refuse.
-        let (resolved, unjsonable) = if size.saturating_sub(self.raw) > self.limit {
-            self.over_budget = true;
-            (None, false)
-        } else if is_map {
-            self.resolve_map(&children)
-        } else {
-            let bad = children.iter().any(|&c| self.unjsonable(c));
-            (None, bad)
+        let mut last_end = node.span.end();
+        // One child: its size and end, and the decodes it adds (`merge_key`: a merge key, which
+        // go-yaml never decodes itself; `merge_seq`: the sequence a merge key holds, of which it
+        // decodes only the items).
+        let mut add = |c: NodeId, merge_key: bool, merge_seq: bool| {
+            let Some(n) = self.nodes.get(c) else { return };
+            let (n_size, n_decodes) = self.cost.get(c).copied().unwrap_or((2, 1));
+            size = size.saturating_add(n_size);
+            last_end = last_end.max(n.span.end());
+            let counted = match (&n.kind, merge_seq) {
+                (Kind::Seq { items, .. }, true) => items
+                    .iter()
+                    .filter_map(|&item| self.cost.get(item))
+                    .fold(0u64, |acc, item| acc.saturating_add(item.1)),
+                _ if merge_key => 0,
+                _ => n_decodes,
+            };
+            decodes = decodes.saturating_add(counted);
         };
+        for &(k, v) in pairs {
+            let merge = self.is_merge_key(k);
+            add(k, merge, false);
+            add(v, false, merge);
+        }
+        for &c in items {
+            add(c, false, false);
+        }
+        // Past the budget, merging would cost what the budget is there to refuse.
+        let (resolved, unjsonable, found) = if size.saturating_sub(self.raw) > self.limit {
+            (None, false, None)
+        } else if is_map {
+            let (resolved, unjsonable, found) = self.resolve_map(id, pairs);
+            (resolved, unjsonable, Some(found))
+        } else {
+            (None, items.iter().any(|&c| self.unjsonable(c)), None)
+        };
+        if size.saturating_sub(self.raw) > self.limit {
+            self.over_budget = true;
+        }
+        if let Some((errors, dups)) = found {
+            for (message, span) in errors {
+                self.fail(message, span);
+            }
+            self.duplicates.extend(dups);
+        }
         if let Some(c) = self.cost.get_mut(id) {
             *c = (size, decodes);
         }
@@ -1804,112 +1826,143 @@ impl Builder {
     }
 
     /// Applies a mapping's entries in text order as go-yaml does: a merge key's map (or each map of
-    /// its sequence, last first) writes its entries, and every key replaces an earlier one. Records
-    /// duplicate keys written in the mapping itself. Returns the resolved entries when they differ
-    /// from the written ones, and whether a value JSON cannot hold survives.
-    fn resolve_map(&mut self, children: &[NodeId]) -> (Option<Entries>, bool) {
-        if let Some(plain) = self.plain_map(children) {
+    /// its sequence, last first) writes its entries, and every key replaces an earlier one. Returns
+    /// the resolved entries when they differ from the written ones, whether a value JSON cannot hold
+    /// survives, and the decoder's errors and the duplicate keys written in the mapping itself, for
+    /// the caller to record.
+    fn resolve_map(&self, id: NodeId, pairs: &[(NodeId, NodeId)]) -> MapResolution {
+        if let Some(plain) = self.plain_map(pairs) {
             return plain;
         }
-        let mut out: Vec<(NodeId, NodeId)> = Vec::with_capacity(children.len() / 2);
-        let mut index: HashMap<GoKey<'_>, usize> = HashMap::with_capacity(children.len() / 2);
+        let span_of = |id: NodeId| self.nodes.get(id).map(|n| n.span.get()).unwrap_or_default();
+        let mut out: Vec<(NodeId, NodeId)> = Vec::with_capacity(pairs.len());
+        // Each key's slot in `out`, by a hash of its Go map key (the key itself is compared on a
+        // hit; keys whose hash another key already has go to `collided`).
+        let mut index: HashMap<u64, usize> = HashMap::with_capacity(pairs.len());
+        let mut collided: HashMap<GoKey<'_>, usize> = HashMap::new();
+        let mut bad_key = false;
         let mut changed = false;
-        let mut errors: Vec<(String, Span)> = Vec::new();
+        let mut merge_errors: Vec<(String, Span)> = Vec::new();
+        let mut key_errors: Vec<(String, Span)> = Vec::new();
         let mut dups: Vec<DuplicateKey> = Vec::new();
         // Whether each resolved key was last written in this mapping (not brought by a merge).
-        let mut explicit: Vec<bool> = Vec::with_capacity(children.len() / 2);
-        let mut writes: Vec<(NodeId, NodeId, bool)> = Vec::with_capacity(children.len() / 2);
-        let span_of =
-            |b: &Builder, id: NodeId| b.nodes.get(id).map(|n| n.span.get()).unwrap_or_default();
-        for pair in children.chunks(2) {
-            let (Some(&k), Some(&v)) = (pair.first(), pair.get(1)) else {
-                continue;
-            };
-            if self.is_merge_key(k) {
-                changed = true;
-                let value = self.target(v);
-                let sources: Vec<NodeId> = match self.nodes.get(value).map(|n| &n.kind) {
-                    Some(Kind::Map { .. }) => vec![value],
-                    // A sequence written in place, not through an alias, may hold maps to merge.
-                    Some(Kind::Seq { items, .. }) if value == v => {
-                        items.iter().rev().copied().collect()
-                    }
-                    _ => {
-                        errors.push((
-                            "map merge requires map or sequence of maps as the value".into(),
-                            span_of(self, v),
-                        ));
-                        continue;
-                    }
-                };
-                for source in sources {
-                    let source = self.target(source);
-                    let Some(entries) = self.effective(source) else {
-                        errors.push((
-                            "map merge requires map or sequence of maps as the value".into(),
-                            span_of(self, source),
-                        ));
-                        continue;
-                    };
-                    writes.extend(entries.iter().map(|&(mk, mv)| (mk, mv, false)));
+        let mut explicit: Vec<bool> = Vec::with_capacity(pairs.len());
+        let hash = |name: &GoKey<'_>| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                .hash_one(name)
+        };
+        // One write, merged or explicit: a later key replaces an earlier one in place (then it
+        // returns true).
+        let mut write = |k: NodeId, v: NodeId, is_explicit: bool| -> bool {
+            let name = match self.key_string(k) {
+                Ok(name) => name,
+                Err(message) => {
+                    key_errors.push((message, span_of(k)));
+                    return false;
                 }
+            };
+            let h = hash(&name);
+            let found = collided.get(&name).copied().or_else(|| {
+                index.get(&h).copied().filter(|&at| {
+                    out.get(at)
+                        .is_some_and(|slot| self.key_string(slot.0).is_ok_and(|o| o == name))
+                })
+            });
+            match found {
+                Some(at) => {
+                    let first = out.get(at).map(|slot| span_of(slot.0));
+                    // A key written twice in this mapping (not one a merge brought).
+                    if is_explicit
+                        && explicit.get(at).copied().unwrap_or(false)
+                        && let Some(first) = first
+                    {
+                        dups.push(DuplicateKey {
+                            key: name.1.to_string(),
+                            first,
+                            second: span_of(k),
+                        });
+                    }
+                    if let (Some(slot), Some(e)) = (out.get_mut(at), explicit.get_mut(at)) {
+                        *slot = (k, v);
+                        *e = is_explicit;
+                    }
+                    true
+                }
+                None => {
+                    bad_key |= name.0 == KeyType::Unconvertible;
+                    match index.entry(h) {
+                        std::collections::hash_map::Entry::Occupied(_) => {
+                            collided.insert(name, out.len());
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            slot.insert(out.len());
+                        }
+                    }
+                    out.push((k, v));
+                    explicit.push(is_explicit);
+                    false
+                }
+            }
+        };
+        for &(k, v) in pairs {
+            if !self.is_merge_key(k) {
+                changed |= write(k, v, true);
                 continue;
             }
-            writes.push((k, v, true));
-        }
-        // Every write in order, merged or explicit: a later key replaces an earlier one in place.
-        for (k, v, is_explicit) in writes {
-            match self.key_string(k) {
-                Ok(name) => match index.get(&name) {
-                    Some(&at) => {
-                        changed = true;
-                        let first = out.get(at).map(|slot| span_of(self, slot.0));
-                        // A key written twice in this mapping (not one a merge brought).
-                        if is_explicit
-                            && explicit.get(at).copied().unwrap_or(false)
-                            && let Some(first) = first
-                        {
-                            dups.push(DuplicateKey {
-                                key: name.1.to_string(),
-                                first,
-                                second: span_of(self, k),
-                            });
-                        }
-                        if let (Some(slot), Some(e)) = (out.get_mut(at), explicit.get_mut(at)) {
-                            *slot = (k, v);
-                            *e = is_explicit;
-                        }
-                    }
-                    None => {
-                        index.insert(name, out.len());
-                        out.push((k, v));
-                        explicit.push(is_explicit);
-                    }
-                },
-                Err(message) => errors.push((message, span_of(self, k))),
+            changed = true;
+            let value = self.target(v);
+            let sources: &[NodeId] = match self.nodes.get(value).map(|n| &n.kind) {
+                Some(Kind::Map { .. }) => std::slice::from_ref(&value),
+                // A sequence written in place, not through an alias, may hold maps to merge.
+                Some(Kind::Seq { items, .. }) if value == v => items,
+                _ => {
+                    merge_errors.push((
+                        "map merge requires map or sequence of maps as the value".into(),
+                        span_of(v),
+                    ));
+                    continue;
+                }
+            };
+            for &source in sources.iter().rev() {
+                let source = self.target(source);
+                // The mapping itself, through an anchor on it, gives its written entries.
+                let entries = if source == id {
+                    Some(pairs)
+                } else {
+                    self.effective(source)
+                };
+                let Some(entries) = entries else {
+                    merge_errors.push((
+                        "map merge requires map or sequence of maps as the value".into(),
+                        span_of(source),
+                    ));
+                    continue;
+                };
+                for &(mk, mv) in entries {
+                    changed |= write(mk, mv, false);
+                }
             }
         }
-        let bad_key = index.keys().any(|k| k.0 == KeyType::Unconvertible);
         let unjsonable = bad_key || out.iter().any(|&(_, v)| self.unjsonable(v));
-        drop(index);
-        for (message, span) in errors {
-            self.fail(message, span);
-        }
-        self.duplicates.extend(dups);
-        (changed.then(|| out.into_boxed_slice()), unjsonable)
+        merge_errors.extend(key_errors);
+        (
+            changed.then(|| out.into_boxed_slice()),
+            unjsonable,
+            (merge_errors, dups),
+        )
     }
 
     /// The common case, without building resolved entries: no merge key and no key written twice.
     /// `None` when the mapping has either, for [`Builder::resolve_map`] to apply in full.
-    fn plain_map(&mut self, children: &[NodeId]) -> Option<(Option<Entries>, bool)> {
-        let keys = || children.iter().step_by(2).copied();
-        if keys().any(|k| self.is_merge_key(k)) {
+    fn plain_map(&self, pairs: &[(NodeId, NodeId)]) -> Option<MapResolution> {
+        if pairs.iter().any(|&(k, _)| self.is_merge_key(k)) {
             return None;
         }
         let mut seen: std::collections::HashSet<GoKey<'_>> =
-            std::collections::HashSet::with_capacity(children.len() / 2);
+            std::collections::HashSet::with_capacity(pairs.len());
         let mut errors: Vec<(String, Span)> = Vec::new();
-        for k in keys() {
+        for &(k, _) in pairs {
             match self.key_string(k) {
                 Ok(name) => {
                     if !seen.insert(name) {
@@ -1924,16 +1977,8 @@ impl Builder {
         }
         let bad_key = seen.iter().any(|k| k.0 == KeyType::Unconvertible);
         drop(seen);
-        let unjsonable = bad_key
-            || children
-                .iter()
-                .skip(1)
-                .step_by(2)
-                .any(|&v| self.unjsonable(v));
-        for (message, span) in errors {
-            self.fail(message, span);
-        }
-        Some((None, unjsonable))
+        let unjsonable = bad_key || pairs.iter().any(|&(_, v)| self.unjsonable(v));
+        Some((None, unjsonable, (errors, Vec::new())))
     }
 
     /// How many bytes aliases add to the document.
