@@ -301,9 +301,9 @@ test('effective values a finding is about are highlighted; a field explained tak
   await context.close();
 });
 
-test('Level, Version and Runtime are explained; the examples have meaningful names', async () => {
+test('Level, Version, Runtime and Kubernetes are explained; the examples have meaningful names', async () => {
   const { context, page, errors } = await openFresh(env);
-  for (const id of ['level', 'version', 'runtime']) {
+  for (const id of ['level', 'version', 'runtime', 'kube']) {
     const help = await page.evaluate((i) => {
       const el = document.getElementById(document.getElementById(i).getAttribute('aria-describedby'));
       return el?.textContent ?? '';
@@ -311,7 +311,7 @@ test('Level, Version and Runtime are explained; the examples have meaningful nam
     assert.ok(help.length > 60, `${id}: ${help}`);
   }
   await page.locator('.toolbar .help button.disclose').click();
-  assert.deepEqual(await page.locator('.toolbar .help dt').allTextContents(), ['Level', 'Version', 'Runtime']);
+  assert.deepEqual(await page.locator('.toolbar .help dt').allTextContents(), ['Level', 'Version', 'Runtime', 'Kubernetes']);
   const titles = await page.locator('#example option').allTextContents();
   assert.ok(titles.every((t) => !/seed|article/i.test(t)), String(titles));
   assert.equal(await overflows(page), '');

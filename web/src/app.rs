@@ -921,6 +921,10 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
         .reform(|e: Event| Version::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetVersion));
     let on_runtime = dispatch
         .reform(|e: Event| Runtime::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetRuntime));
+    let on_kube = dispatch.reform(|e: Event| {
+        let value = select_value(&e);
+        Msg::SetKube(value.strip_prefix("1.").and_then(|m| m.parse().ok()))
+    });
     let on_theme = dispatch
         .reform(|e: Event| Theme::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetTheme));
     let on_share = {
@@ -984,6 +988,14 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
                     }) }
                 </select>
             </label>
+            <label title={podsec::examples::KUBE_HELP}>{ "Kubernetes " }
+                <select id="kube" onchange={on_kube} aria-describedby="help-kube">
+                    { for podsec::examples::kube_versions().into_iter().map(|k| html! {
+                        <option value={k.map_or_else(|| "newest".to_string(), |m| format!("1.{m}"))}
+                            selected={k == options.kube_minor}>{ podsec::examples::kube_label(k) }</option>
+                    }) }
+                </select>
+            </label>
             <label>{ "Theme " }
                 <select id="theme" onchange={on_theme}>
                     { for Theme::ALL.into_iter().map(|t| html! {
@@ -1001,17 +1013,19 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
             <button type="button" id="share" onclick={on_share}>{ "Copy link" }</button>
             <button type="button" id="download" onclick={on_download}
                 title="Save the text as a file">{ "Download" }</button>
-            <Disclosure class="help" summary={html! { "What do Level, Version and Runtime mean?" }}
+            <Disclosure class="help" summary={html! { "What do Level, Version, Runtime and Kubernetes mean?" }}
                 content={Lazy::new(|| html! {
                     <dl>
                         <dt>{ "Level" }</dt><dd>{ podsec::examples::LEVEL_HELP }</dd>
                         <dt>{ "Version" }</dt><dd>{ podsec::examples::VERSION_HELP }</dd>
                         <dt>{ "Runtime" }</dt><dd>{ podsec::examples::RUNTIME_HELP }</dd>
+                        <dt>{ "Kubernetes" }</dt><dd>{ podsec::examples::KUBE_HELP }</dd>
                     </dl>
                 })} />
             <span id="help-level" class="hidden">{ podsec::examples::LEVEL_HELP }</span>
             <span id="help-version" class="hidden">{ podsec::examples::VERSION_HELP }</span>
             <span id="help-runtime" class="hidden">{ podsec::examples::RUNTIME_HELP }</span>
+            <span id="help-kube" class="hidden">{ podsec::examples::KUBE_HELP }</span>
         </div>
     }
 }

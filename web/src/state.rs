@@ -310,6 +310,8 @@ pub enum Msg {
     SetVersion(Version),
     /// A container runtime was chosen.
     SetRuntime(Runtime),
+    /// A cluster version was chosen (`None`: the newest modelled).
+    SetKube(Option<u32>),
     /// Unsafe edits were switched on or off.
     SetUnsafe(bool),
     /// A panel was chosen.
@@ -457,6 +459,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         Msg::SetLevel(level) => next.options.level = level,
         Msg::SetVersion(version) => next.options.version = version,
         Msg::SetRuntime(runtime) => next.options.runtime = runtime,
+        Msg::SetKube(minor) => next.options.kube_minor = minor,
         Msg::SetUnsafe(on) => next.include_unsafe = on,
         Msg::SetTab(tab) => next.tab = tab,
         Msg::SetTheme(theme) => next.theme = theme,
@@ -609,8 +612,12 @@ mod tests {
         let model = update(&model, Msg::SetLevel(PssLevel::Baseline));
         assert_eq!(model.options.level, PssLevel::Baseline);
         assert_eq!(model.options.version, Version::Minor(25));
+        let model = update(&model, Msg::SetKube(Some(30)));
+        assert_eq!(model.options.kube_minor, Some(30));
+        assert_eq!(model.options.version, Version::Minor(25));
         let model = update(&model, Msg::SetUnsafe(true));
         assert!(model.include_unsafe);
+        assert_eq!(model.options.kube_minor, Some(30));
         assert_eq!(&*model.text, EXAMPLE);
     }
 

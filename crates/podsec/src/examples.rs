@@ -426,6 +426,34 @@ pub fn versions() -> Vec<Version> {
         .collect()
 }
 
+/// The cluster versions the toolbar offers: the newest (`None`), then every modelled `1.N`,
+/// newest first.
+#[must_use]
+pub fn kube_versions() -> Vec<Option<u32>> {
+    std::iter::once(None)
+        .chain(
+            (crate::versions::OLDEST_MINOR..=crate::model::NEWEST_KUBE_MINOR)
+                .rev()
+                .map(Some),
+        )
+        .collect()
+}
+
+/// A cluster version as the Kubernetes menu and links write it: `newest` or `1.N`.
+#[must_use]
+pub fn kube_label(minor: Option<u32>) -> String {
+    match minor {
+        None => format!("newest (1.{})", crate::model::NEWEST_KUBE_MINOR),
+        Some(m) => format!("1.{m}"),
+    }
+}
+
+/// What the Kubernetes menu chooses, for its help text.
+pub const KUBE_HELP: &str = "The Kubernetes release of the cluster, with its default feature \
+gates: it decides which fields the API server keeps when it creates a pod (a field behind a gate \
+that is off is dropped, and shown so), what it validates, and what the kubelet does by default. \
+The policy Version is separate: a namespace can pin an older policy on a newer cluster.";
+
 /// What the Level menu chooses, for its help text.
 pub const LEVEL_HELP: &str = "The Pod Security Standards level the namespace enforces: \
 privileged allows everything, baseline blocks known privilege escalations (host namespaces, \
@@ -547,6 +575,19 @@ pub fn is_implicit(source: Source) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn kube_versions_newest_first() {
+        let all = kube_versions();
+        assert_eq!(all.first(), Some(&None));
+        assert_eq!(all.get(1), Some(&Some(crate::model::NEWEST_KUBE_MINOR)));
+        assert_eq!(all.last(), Some(&Some(crate::versions::OLDEST_MINOR)));
+        assert_eq!(
+            kube_label(None),
+            format!("newest (1.{})", crate::model::NEWEST_KUBE_MINOR)
+        );
+        assert_eq!(kube_label(Some(25)), "1.25");
+    }
+
     use super::*;
     use crate::model::Options;
 

@@ -208,7 +208,7 @@ impl Options {
 }
 
 /// The newest Kubernetes minor release modelled for field and annotation behaviour.
-pub const NEWEST_KUBE_MINOR: u32 = 36;
+pub const NEWEST_KUBE_MINOR: u32 = 37;
 
 /// Where an effective value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
