@@ -24,6 +24,7 @@ pub(crate) mod host_namespaces;
 pub(crate) mod host_path_volumes;
 pub(crate) mod host_ports;
 pub(crate) mod host_probes_and_host_lifecycle;
+mod pod_or_containers;
 pub(crate) mod privileged;
 pub(crate) mod proc_mount;
 pub(crate) mod proc_mount_restricted;
@@ -415,6 +416,14 @@ pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn) -> Verdict {
         );
     }
     check(pod)
+}
+
+/// Where a finding about a field a container leaves unset points: its `securityContext` key when
+/// it has one, else the container.
+pub(crate) fn sc_anchor(c: &ContainerView<'_>) -> Span {
+    c.security_context()
+        .and_then(|_| c.node.get_entry("securityContext"))
+        .map_or_else(|| c.anchor(), |(k, _)| k.span())
 }
 
 /// The line of a node.

@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, who, windows_exempt};
+use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, sc_anchor, who, windows_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -115,9 +115,7 @@ fn v1_8(pod: &PodView<'_>) -> Verdict {
                         "{REASON}: {} does not set securityContext.allowPrivilegeEscalation=false (it defaults to true)",
                         who(c)
                     ),
-                    c.security_context()
-                        .and_then(|_| c.node.get_entry("securityContext"))
-                        .map_or_else(|| c.anchor(), |(k, _)| k.span()),
+                    sc_anchor(c),
                     fix,
                 )
             }

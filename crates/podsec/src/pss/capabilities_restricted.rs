@@ -4,7 +4,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who, windows_exempt,
+    Rule, Verdict, containers_phrase, finding, fp, join_quote, sc_anchor, sorted_set, who,
+    windows_exempt,
 };
 use crate::rule::{Check, Docs};
 
@@ -100,16 +101,12 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
         let dropped_all = caps.is_some() && c.caps_drop().iter().any(|(n, _)| *n == "ALL");
         if !dropped_all {
             missing.push(c.name.clone());
-            let at = match (caps, c.security_context()) {
-                (Some(_), _) => c
+            let at = match caps {
+                Some(_) => c
                     .security_context()
                     .and_then(|sc| sc.get_entry("capabilities"))
                     .map_or_else(|| c.anchor(), |(k, _)| k.span()),
-                (None, Some(_)) => c
-                    .node
-                    .get_entry("securityContext")
-                    .map_or_else(|| c.anchor(), |(k, _)| k.span()),
-                (None, None) => c.anchor(),
+                None => sc_anchor(c),
             };
             let patch = vec![Patch::Ensure {
                 path: fp(&drop_path),

@@ -3,7 +3,8 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, line, who};
+use crate::pss::pod_or_containers::{PodOrContainers, Setting};
+use crate::pss::{Rule, Verdict, fp, line};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -82,120 +83,29 @@ fn set_true_fix(path: &str, note: &str) -> Fix {
 
 const NOTE: &str = "the kubelet refuses to start a container whose image runs as root unless runAsUser sets a non-zero UID";
 
+const OUTLINE: PodOrContainers = PodOrContainers {
+    reason: REASON,
+    field: "runAsNonRoot",
+    value_path: "",
+    read: |n| {
+        n.as_bool().map(|b| Setting {
+            good: b,
+            text: b.to_string(),
+            at: n,
+        })
+    },
+    sets: |who, _| format!("{who} sets securityContext.runAsNonRoot=false"),
+    unset: "sets securityContext.runAsNonRoot=true",
+    must_not: |_| "must not set securityContext.runAsNonRoot=false".to_string(),
+    must_set: "must set securityContext.runAsNonRoot=true",
+    all_set: "every container sets runAsNonRoot: true",
+    and_pod: Some(" (and so does the pod)"),
+    fix_bad: |path| set_true_fix(path, NOTE),
+    fix_unset: |path| set_true_fix(path, NOTE),
+};
+
 fn v1_0(pod: &PodView<'_>) -> Verdict {
-    let pod_value = pod
-        .sc("runAsNonRoot")
-        .and_then(|n| n.as_bool().map(|b| (b, n)));
-    let mut findings = Vec::new();
-    let mut bad_setters: Vec<String> = Vec::new();
-    let pod_true = matches!(pod_value, Some((true, _)));
-    if let Some((false, n)) = pod_value {
-        bad_setters.push("pod".to_string());
-        let mut f = finding(
-            format!("{REASON}: the pod sets securityContext.runAsNonRoot=false"),
-            None,
-            n.span(),
-            pod.sc_path("runAsNonRoot"),
-        )
-        .with_fix(set_true_fix(&pod.sc_path("runAsNonRoot"), NOTE));
-        for c in &pod.containers {
-            if c.sc("runAsNonRoot").and_then(|n| n.as_bool()).is_none() {
-                f = f.related(format!("{} inherits this value", who(c)), c.anchor());
-            }
-        }
-        findings.push(f);
-    }
-    let mut explicit = Vec::new();
-    let mut implicit = Vec::new();
-    let any_explicit_false = pod
-        .containers
-        .iter()
-        .any(|c| c.sc("runAsNonRoot").and_then(|n| n.as_bool()) == Some(false));
-    let mut satisfied_by_pod = 0;
-    for c in &pod.containers {
-        match c
-            .sc("runAsNonRoot")
-            .and_then(|n| n.as_bool().map(|b| (b, n)))
-        {
-            Some((false, n)) => {
-                explicit.push(c.name.clone());
-                findings.push(
-                    finding(
-                        format!(
-                            "{REASON}: {} sets securityContext.runAsNonRoot=false",
-                            who(c)
-                        ),
-                        Some(c),
-                        n.span(),
-                        c.sc_path("runAsNonRoot"),
-                    )
-                    .with_fix(set_true_fix(&c.sc_path("runAsNonRoot"), NOTE)),
-                );
-            }
-            Some((true, _)) => {}
-            None if pod_true => satisfied_by_pod += 1,
-            None => {
-                implicit.push(c.name.clone());
-                // A container that inherits the pod's explicit false is reported with the pod value.
-                if pod_value.is_none() {
-                    let target = if any_explicit_false {
-                        c.sc_path("runAsNonRoot")
-                    } else {
-                        pod.sc_path("runAsNonRoot")
-                    };
-                    findings.push(
-                        finding(
-                            format!(
-                                "{REASON}: neither the pod nor {} sets securityContext.runAsNonRoot=true",
-                                who(c)
-                            ),
-                            Some(c),
-                            c.anchor(),
-                            c.sc_path("runAsNonRoot"),
-                        )
-                        .with_fix(set_true_fix(&target, NOTE)),
-                    );
-                }
-            }
-        }
-    }
-    if !explicit.is_empty() {
-        bad_setters.push(containers_phrase(&explicit));
-    }
-    if !bad_setters.is_empty() {
-        return Verdict::Denied {
-            reason: REASON.to_string(),
-            detail: format!(
-                "{} must not set securityContext.runAsNonRoot=false",
-                bad_setters.join(" and ")
-            ),
-            findings,
-        };
-    }
-    if !implicit.is_empty() {
-        return Verdict::Denied {
-            reason: REASON.to_string(),
-            detail: format!(
-                "pod or {} must set securityContext.runAsNonRoot=true",
-                containers_phrase(&implicit)
-            ),
-            findings,
-        };
-    }
-    match pod_value {
-        Some((true, n)) if satisfied_by_pod > 0 => Verdict::pass(
-            format!(
-                "runAsNonRoot satisfied by the pod-level value at line {}",
-                n.span().line
-            ),
-            line(n),
-        ),
-        Some((true, n)) => Verdict::pass(
-            "every container sets runAsNonRoot: true (and so does the pod)",
-            line(n),
-        ),
-        _ => Verdict::pass("every container sets runAsNonRoot: true", None),
-    }
+    OUTLINE.judge(pod)
 }
 
 fn v1_35(pod: &PodView<'_>) -> Verdict {

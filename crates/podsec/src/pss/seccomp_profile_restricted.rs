@@ -3,11 +3,9 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
+use crate::pss::pod_or_containers::{PodOrContainers, Setting};
 use crate::pss::seccomp_profile_baseline::{type_fix, valid_type};
-use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, profile_type, sorted_set, who,
-    windows_exempt,
-};
+use crate::pss::{Rule, Verdict, fp, join_quote, profile_type, sorted_set, windows_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -80,121 +78,34 @@ fn set_default(path: &str) -> Fix {
     )
 }
 
-fn v1_19(pod: &PodView<'_>) -> Verdict {
-    let mut setters = Vec::new();
-    let mut values = Vec::new();
-    let mut findings = Vec::new();
-    let pod_profile = profile_type(pod.sc("seccompProfile"));
-    let pod_good = pod_profile.as_ref().is_some_and(|(t, _)| valid_type(t));
-    if let Some((t, n)) = &pod_profile
-        && !valid_type(t)
-    {
-        setters.push("pod".to_string());
-        values.push(t.clone());
-        let path = format!("{}.type", pod.sc_path("seccompProfile"));
-        let mut f = finding(
-            format!("seccompProfile: the pod sets seccompProfile.type to \"{t}\""),
-            None,
-            n.span(),
-            path.clone(),
+const OUTLINE: PodOrContainers = PodOrContainers {
+    reason: "seccompProfile",
+    field: "seccompProfile",
+    value_path: ".type",
+    read: |n| {
+        profile_type(Some(n)).map(|(t, at)| Setting {
+            good: valid_type(&t),
+            text: t,
+            at,
+        })
+    },
+    sets: |who, t| format!("{who} sets seccompProfile.type to \"{t}\""),
+    unset: "sets a seccomp profile (RuntimeDefault or Localhost)",
+    must_not: |values| {
+        format!(
+            "must not set securityContext.seccompProfile.type to {}",
+            join_quote(&sorted_set(values))
         )
-        .with_fix(type_fix(&path));
-        for c in &pod.containers {
-            if profile_type(c.sc("seccompProfile")).is_none() {
-                f = f.related(format!("{} inherits this value", who(c)), c.anchor());
-            }
-        }
-        findings.push(f);
-    }
-    let any_container_bad = pod
-        .containers
-        .iter()
-        .any(|c| profile_type(c.sc("seccompProfile")).is_some_and(|(t, _)| !valid_type(&t)));
-    let mut explicit = Vec::new();
-    let mut implicit = Vec::new();
-    let mut covered = 0;
-    for c in &pod.containers {
-        match profile_type(c.sc("seccompProfile")) {
-            Some((t, n)) if !valid_type(&t) => {
-                explicit.push(c.name.clone());
-                values.push(t.clone());
-                let path = format!("{}.type", c.sc_path("seccompProfile"));
-                findings.push(
-                    finding(
-                        format!(
-                            "seccompProfile: {} sets seccompProfile.type to \"{t}\"",
-                            who(c)
-                        ),
-                        Some(c),
-                        n.span(),
-                        path.clone(),
-                    )
-                    .with_fix(type_fix(&path)),
-                );
-            }
-            Some(_) => {}
-            None if pod_good => covered += 1,
-            None => {
-                implicit.push(c.name.clone());
-                if pod_profile.is_none() {
-                    let target = if any_container_bad {
-                        c.sc_path("seccompProfile")
-                    } else {
-                        pod.sc_path("seccompProfile")
-                    };
-                    findings.push(
-                        finding(
-                            format!(
-                                "seccompProfile: neither the pod nor {} sets a seccomp profile (RuntimeDefault or Localhost)",
-                                who(c)
-                            ),
-                            Some(c),
-                            c.anchor(),
-                            c.sc_path("seccompProfile"),
-                        )
-                        .with_fix(set_default(&target)),
-                    );
-                }
-            }
-        }
-    }
-    if !explicit.is_empty() {
-        setters.push(containers_phrase(&explicit));
-    }
-    if !setters.is_empty() {
-        return Verdict::Denied {
-            reason: "seccompProfile".to_string(),
-            detail: format!(
-                "{} must not set securityContext.seccompProfile.type to {}",
-                setters.join(" and "),
-                join_quote(&sorted_set(values))
-            ),
-            findings,
-        };
-    }
-    if !implicit.is_empty() {
-        return Verdict::Denied {
-            reason: "seccompProfile".to_string(),
-            detail: format!(
-                "pod or {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
-                containers_phrase(&implicit)
-            ),
-            findings,
-        };
-    }
-    match &pod_profile {
-        Some((_, n)) if covered > 0 => Verdict::pass(
-            format!(
-                "seccompProfile satisfied by the pod-level value at line {}",
-                n.span().line
-            ),
-            line(*n),
-        ),
-        _ => Verdict::pass(
-            "every container sets a RuntimeDefault or Localhost seccomp profile",
-            None,
-        ),
-    }
+    },
+    must_set: "must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
+    all_set: "every container sets a RuntimeDefault or Localhost seccomp profile",
+    and_pod: None,
+    fix_bad: type_fix,
+    fix_unset: set_default,
+};
+
+fn v1_19(pod: &PodView<'_>) -> Verdict {
+    OUTLINE.judge(pod)
 }
 
 fn v1_25(pod: &PodView<'_>) -> Verdict {
