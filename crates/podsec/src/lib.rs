@@ -33,6 +33,7 @@ pub mod pss;
 mod rule;
 pub mod source;
 pub mod suppress;
+pub mod tokens;
 pub mod validation;
 pub mod versions;
 pub mod wire;
