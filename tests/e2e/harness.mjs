@@ -43,11 +43,22 @@ export async function start() {
 }
 
 /**
- * Opens the site in a new page and records what happens: every request URL, console errors,
- * uncaught exceptions and Content-Security-Policy violations.
+ * Makes pages of `target` (a page or a context) start with the plain textarea editor, the
+ * playground's fallback, which the tests written before the rich editor drive (`textarea#manifest`).
+ * The rich editor (CodeMirror) has tests of its own (editor-rich.test.mjs).
  */
-export async function open(env) {
+export async function plainEditor(target) {
+  await target.addInitScript(() => localStorage.setItem('podsec-plain-editor', '1'));
+}
+
+/**
+ * Opens the site in a new page and records what happens: every request URL, console errors,
+ * uncaught exceptions and Content-Security-Policy violations. The page has the plain editor unless
+ * `rich` is set.
+ */
+export async function open(env, { rich = false } = {}) {
   const page = await env.browser.newPage();
+  if (!rich) await plainEditor(page);
   const log = { requests: [], errors: [], violations: [] };
   page.on('request', (request) => log.requests.push(request.url()));
   page.on('console', (message) => {
@@ -61,7 +72,7 @@ export async function open(env) {
     });
   });
   await page.goto(env.url);
-  // The app is up once it has rendered the textarea.
-  await page.waitForSelector('textarea#manifest');
+  // The app is up once it has rendered its editor.
+  await page.waitForSelector(rich ? '.cm-content#manifest' : 'textarea#manifest');
   return { page, log };
 }

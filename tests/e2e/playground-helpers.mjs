@@ -1,11 +1,17 @@
 // Helpers shared by the playground and permalink end-to-end tests.
 
-/** A fresh context (own storage, clipboard allowed) with the site open and the errors recorded. */
-export async function openFresh(env, url = env.url) {
+import { plainEditor } from './harness.mjs';
+
+/**
+ * A fresh context (own storage, clipboard allowed) with the site open and the errors recorded, in
+ * the plain editor unless `rich` is set.
+ */
+export async function openFresh(env, url = env.url, { rich = false, width = 1280 } = {}) {
   const context = await env.browser.newContext({
     permissions: ['clipboard-read', 'clipboard-write'],
-    viewport: { width: 1280, height: 900 },
+    viewport: { width, height: 900 },
   });
+  if (!rich) await plainEditor(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -13,7 +19,7 @@ export async function openFresh(env, url = env.url) {
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.goto(url);
-  await page.waitForSelector('textarea#manifest');
+  await page.waitForSelector(rich ? '.cm-content#manifest' : 'textarea#manifest');
   return { context, page, errors };
 }
 
@@ -32,7 +38,7 @@ export async function loadExample(page, id) {
 /** Replaces the editor's text (one input event) and waits for the new analysis. */
 export async function setText(page, text) {
   const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
-  await page.fill('textarea#manifest', text);
+  await page.fill('#manifest', text);
   await page.waitForFunction(
     (b) => document.querySelector('.status').dataset.analyses !== b,
     before,

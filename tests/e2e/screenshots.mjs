@@ -11,7 +11,7 @@ const env = await start();
 try {
   // Desktop: the first example (a hardened pod one setting short of restricted), its one
   // restricted finding with the check's docs open, and the hardened rewrite that fixes it.
-  const desktop = await openFresh(env);
+  const desktop = await openFresh(env, env.url, { rich: true });
   await desktop.page.waitForSelector('.finding');
   await desktop.page.locator('.finding .docs button.disclose').first().click();
   await desktop.page.screenshot({ path: join(DOCS, 'screenshot-desktop.png') });
@@ -25,7 +25,7 @@ try {
   await desktop.context.close();
 
   // A phone, 390 px: the panels stacked (the editor first, a pointer to the findings below).
-  const narrow = await openFresh(env);
+  const narrow = await openFresh(env, env.url, { rich: true });
   await narrow.page.setViewportSize({ width: 390, height: 844 });
   await narrow.page.selectOption('#example', 'privileged-daemonset');
   await narrow.page.waitForSelector('.finding[data-check="privileged"]');

@@ -502,7 +502,7 @@ pub fn App() -> Html {
         let text = model.text.clone();
         use_effect_with(model.revision, move |_| {
             if let Some(area) = area.cast::<HtmlTextAreaElement>() {
-                area.set_value(&text);
+                crate::code::set_text(&area, &text);
             }
         });
     }
@@ -645,7 +645,7 @@ pub fn App() -> Html {
             let delay = debounce_ms(*last_ms.borrow());
             let timeout = Timeout::new(delay, move || {
                 if let Some(area) = area.cast::<HtmlTextAreaElement>() {
-                    model.dispatch(Msg::Edit(area.value()));
+                    model.dispatch(Msg::Edit(crate::code::text(&area)));
                 }
             });
             // Dropping the previous timeout cancels it.
@@ -656,7 +656,7 @@ pub fn App() -> Html {
         let area = area.clone();
         Callback::from(move |(line, column): (usize, usize)| {
             if let Some(area) = area.cast::<HtmlTextAreaElement>() {
-                browser::select_line(&area, line, column);
+                crate::code::select(&area, line, column);
             }
         })
     };

@@ -174,6 +174,28 @@ pub fn download(name: &str, text: &str) {
     .forget();
 }
 
+/// The local-storage key that says the user chose the plain textarea over the rich editor.
+const PLAIN_EDITOR: &str = "podsec-plain-editor";
+
+/// Whether the user chose the plain textarea over the rich editor.
+#[must_use]
+pub fn plain_editor() -> bool {
+    storage()
+        .and_then(|s| s.get_item(PLAIN_EDITOR).ok().flatten())
+        .is_some()
+}
+
+/// Remembers the choice of editor.
+pub fn set_plain_editor(plain: bool) {
+    if let Some(s) = storage() {
+        let _ = if plain {
+            s.set_item(PLAIN_EDITOR, "1")
+        } else {
+            s.remove_item(PLAIN_EDITOR)
+        };
+    }
+}
+
 /// Inserts text at the editor's caret as if typed, so that the browser's undo keeps it.
 pub fn insert_text(text: &str) {
     let Some(document) = window().and_then(|w| w.document()) else {
@@ -292,7 +314,7 @@ pub fn install_panic_hook() {
 pub fn rescue(message: &str) {
     let editor = window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("manifest"))
+        .and_then(|d| d.query_selector(".editor textarea").ok().flatten())
         .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
     rescue_from(editor.as_ref(), message);
 }
@@ -302,7 +324,7 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
     let Some(document) = window().and_then(|w| w.document()) else {
         return;
     };
-    let text = editor.map(HtmlTextAreaElement::value);
+    let text = editor.map(crate::code::text);
     if let Some(text) = &text {
         let mut shared = load_draft()
             .and_then(|d| podsec::permalink::decode_draft(&d).ok())

@@ -19,7 +19,7 @@ use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, Node};
 use yew::prelude::*;
 
 use crate::app::Derived;
-use crate::browser;
+use crate::{browser, code};
 
 /// The editor's properties.
 #[derive(Properties, PartialEq)]
@@ -310,6 +310,50 @@ pub fn Editor(props: &EditorProps) -> Html {
     let focused = use_state_eq(|| None::<usize>);
     // What the live region last said.
     let said = use_state_eq(String::new);
+    // Whether the rich editor (CodeMirror, see `code.rs`) shows instead of the textarea.
+    let rich = use_state_eq(code::mounted);
+    let plain = use_state_eq(browser::plain_editor);
+    code::update(&props.on_input, &props.text, &props.derived);
+    {
+        // After the first result is painted, unless the user chose the plain editor.
+        let area = props.area.clone();
+        let rich = rich.clone();
+        use_effect_with(*plain, move |plain| {
+            if !*plain && let Some(area) = area.cast::<HtmlTextAreaElement>() {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    code::load(area, move || rich.set(true));
+                })
+                .forget();
+            }
+        });
+    }
+    {
+        let text = props.text.clone();
+        use_effect_with(
+            (Same(props.derived.clone()), *rich),
+            move |(derived, rich)| {
+                if *rich {
+                    code::show_findings(&text, &derived.0.analysis);
+                }
+            },
+        );
+    }
+    let on_plain = {
+        let plain = plain.clone();
+        let rich = rich.clone();
+        let on_input = props.on_input.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let want_plain = input.checked();
+            browser::set_plain_editor(want_plain);
+            if want_plain {
+                code::unmount();
+                rich.set(false);
+                on_input.emit(());
+            }
+            plain.set(want_plain);
+        })
+    };
 
     let analysis = &props.derived.analysis;
     let lines = props.text.split('\n').count();
@@ -348,7 +392,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         move |line: usize| {
             if let (Some(area), Some(mark)) = (area.cast::<HtmlTextAreaElement>(), marks.get(&line))
             {
-                browser::select_line(&area, line, mark.column);
+                code::select(&area, line, mark.column);
                 said.set(announcement(&marks, line));
             }
         }
@@ -386,12 +430,16 @@ pub fn Editor(props: &EditorProps) -> Html {
                     return;
                 }
                 e.prevent_default();
-                browser::insert_text("  ");
+                if !code::insert("  ") {
+                    browser::insert_text("  ");
+                }
             } else if key == "F8" && plain {
                 e.prevent_default();
-                let area: HtmlTextAreaElement = e.target_unchecked_into();
-                let caret = area.selection_start().ok().flatten().unwrap_or(0);
-                let line = caret_line(&area.value(), caret);
+                let line = code::caret_line().unwrap_or_else(|| {
+                    let area: HtmlTextAreaElement = e.target_unchecked_into();
+                    let caret = area.selection_start().ok().flatten().unwrap_or(0);
+                    caret_line(&area.value(), caret)
+                });
                 match step(&marks, line, !e.shift_key()) {
                     Some(target) => go_to(target),
                     None => said.set("No findings in the text.".to_string()),
@@ -505,14 +553,20 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     html! {
         <div class="editor">
-            <label for="manifest" class="editor-label">{ "Manifest (YAML or JSON)" }</label>
+            <div class="editor-head">
+                <label for="manifest" class="editor-label">{ "Manifest (YAML or JSON)" }</label>
+                <label class="plain-toggle">
+                    <input type="checkbox" checked={*plain} onchange={on_plain} />
+                    { " Plain text editor" }
+                </label>
+            </div>
             <p id="editor-help" class="hint">
                 { "Tab indents with two spaces; press Esc then Tab to leave the editor. " }
                 { "F8 and Shift+F8 go to the next and previous line with a finding." }
             </p>
-            <div class="code">
+            <div class={classes!("code", rich.then_some("rich"))}>
                 // The textarea comes first in the tab order; the stylesheet puts the gutter on its left.
-                <div class="field">
+                <div class="field" {onkeydown}>
                     <pre class="overlay" ref={overlay_ref} aria-hidden="true">
                         { error_overlay(&props.text, analysis) }
                     </pre>
@@ -520,7 +574,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         autocomplete="off" autocapitalize="off" wrap="off"
                         aria-describedby="editor-help" aria-keyshortcuts="F8 Shift+F8"
                         aria-invalid={(!analysis.errors.is_empty()).to_string()}
-                        {oninput} {onscroll} {onkeydown} />
+                        {oninput} {onscroll} />
                 </div>
                 <pre class="gutter" ref={gutter_ref} role="group" aria-label="Lines with findings"
                     onclick={on_gutter_click} onkeydown={on_gutter_key}

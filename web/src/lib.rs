@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod code;
 pub mod disclosure;
 pub mod editor;
 pub mod lessons;

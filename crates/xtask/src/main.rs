@@ -13,6 +13,7 @@ mod oracle;
 mod setup;
 mod test;
 mod util;
+mod vendor;
 mod web;
 
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ commands:
                      compare podsec's YAML reading with Kubernetes' decoder on DOCS generated
                      documents (default 200,000; seed from the clock unless given)
   docs [--check]     regenerate CHECKS.md from the check registry (or check it is fresh)
+  vendor [--check]   rebuild web/assets/codemirror.js from web/vendor/codemirror (or check it matches)
   help               print this message
 ";
 
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         // Internal: Trunk runs it as a post_build hook (see Trunk.toml).
         "trunk-hook" => csp::trunk_hook(rest),
         "docs" => docs::run(rest),
+        "vendor" => vendor::run_command(rest),
         // Further commands are one line each, e.g. `"bench" => bench::run(rest),`.
         "help" | "-h" | "--help" => {
             print!("{USAGE}");

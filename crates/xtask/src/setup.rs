@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::util::{Result, cmd, fnv1a, human, node_bin, on_path, root, run, stdout_of, timed};
+use crate::vendor;
 
 /// The Trunk release line we support (0.22 needs a newer rustc than 1.95).
 const TRUNK_VERSION: &str = "0.21.14";
@@ -35,12 +36,13 @@ pub(crate) fn run_command(args: &[String]) -> Result {
 /// Runs every setup step, printing what each did and how long it took.
 pub(crate) fn ensure() -> Result {
     println!("setup: checking the toolchain");
-    let steps: [(&str, SetupStep); 8] = [
+    let steps: [(&str, SetupStep); 9] = [
         ("wasm32 target", wasm_target),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
         ("trunk", trunk),
         ("chromium", chromium),
         ("npm packages", npm_packages),
+        ("editor bundle packages", vendor::install),
         ("yaml oracle", yaml_oracle),
         ("pre-commit", pre_commit),
         ("versions agree", versions_agree),

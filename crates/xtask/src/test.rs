@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::util::{Result, cmd, human, root, run, stdout_of, timed};
-use crate::{conformance, fuzz, setup, web};
+use crate::{conformance, fuzz, setup, vendor, web};
 
 /// Headless Chromium's WebDriver, from Debian's `chromium-driver`.
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -43,6 +43,12 @@ const STEPS: &[Step] = &[
         name: "test",
         what: "cargo test --workspace",
         run: cargo_test,
+        needs: None,
+    },
+    Step {
+        name: "vendor",
+        what: "web/assets/codemirror.js matches its sources (esbuild rebuild)",
+        run: vendor_check,
         needs: None,
     },
     Step {
@@ -196,6 +202,10 @@ fn cargo_test() -> Result {
     test.env("PODSEC_REQUIRE_ORACLE", "1")
         .env("PODSEC_YAML_ORACLE", root().join("target/yaml-oracle"));
     run(&mut test)
+}
+
+fn vendor_check() -> Result {
+    vendor::run_command(&["--check".to_string()])
 }
 
 fn wasm_core() -> Result {
