@@ -33,6 +33,19 @@ spec:
         allowPrivilegeEscalation: false
 `;
 
+/**
+ * Waits until the completion list has been open for CodeMirror's interaction delay (75 ms: keys
+ * pressed sooner go to the text, so that a fast typist's Enter is never taken by a list they have
+ * not seen yet).
+ */
+async function listReady(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const opened = performance.now();
+    const tick = () => (performance.now() - opened >= 80 ? resolve() : requestAnimationFrame(tick));
+    tick();
+  }));
+}
+
 /** Opens the site with the rich editor and waits until CodeMirror shows its text. */
 async function openRich(width = 1280) {
   const { page, log } = await open(env, { rich: true });
@@ -196,12 +209,16 @@ test('completion inside securityContext works by keyboard and is announced', asy
   assert.match(await chosen.textContent(), /readOnlyRootFilesystem/);
   // The editor points assistive technology at the chosen option.
   assert.ok(await page.getAttribute('#manifest', 'aria-activedescendant'));
+  await listReady(page);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => globalThis.podsecEditor.text().includes('readOnlyRootFilesystem'));
   await page.keyboard.type(': ');
   await page.keyboard.press('Control+Space');
   const values = await page.waitForSelector('.cm-tooltip-autocomplete [role="listbox"]');
   assert.match(await values.textContent(), /true/);
+  await listReady(page);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /readOnlyRootFilesystem: (true|false)\n/.test(globalThis.podsecEditor.text()));
   await page.close();
 });
 
@@ -221,4 +238,20 @@ test('typing reaches the analysis and the draft; F8 goes to a finding', async ()
   await page.waitForSelector('.cm-content#manifest');
   assert.match(await editorText(page), /image: nginx:1.27/);
   await page.close();
+});
+
+test('"Apply all safe fixes" rewrites the text in one edit that one Ctrl+Z undoes', async () => {
+  const { page } = await openRich();
+  await setText(page, POD);
+  const findings = await page.locator('#panel .finding').count();
+  const before = await analyses(page);
+  await page.click('button.apply-all');
+  await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+  assert.match(await page.textContent('#editor-problem'), /Applied every safe fix/);
+  const fixed = await editorText(page);
+  assert.match(fixed, /seccompProfile/);
+  assert.ok(await page.locator('#panel .finding').count() < findings);
+  await page.focus('#manifest');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((t) => globalThis.podsecEditor.text() === t, POD);
 });

@@ -11,12 +11,12 @@ const DOCS = join(ROOT, 'docs');
 const env = await start();
 try {
   for (const [width, height, name] of [[1280, 900, 'screenshot-lessons.png'], [400, 860, 'screenshot-lessons-narrow.png']]) {
-    const { context, page } = await openFresh(env, `${env.url}#lesson:run-as-non-root`);
+    const { context, page } = await openFresh(env, `${env.url}#lesson:run-as-non-root`, { rich: true });
     await page.setViewportSize({ width, height });
     await page.waitForSelector('article.lesson');
     await page.click('#lesson-hint');
-    const text = await page.inputValue('textarea#manifest');
-    await page.fill('textarea#manifest', text.replace('    spec:\n', '    spec:\n      securityContext:\n        runAsNonRoot: true\n'));
+    const text = await page.evaluate(() => globalThis.podsecEditor.text());
+    await page.fill('#manifest', text.replace('    spec:\n', '    spec:\n      securityContext:\n        runAsNonRoot: true\n'));
     await page.waitForSelector('.lesson .goal:nth-child(2).met');
     await page.evaluate(() => document.activeElement?.blur());
     await page.click('.notice .dismiss');

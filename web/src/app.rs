@@ -798,7 +798,7 @@ pub fn App() -> Html {
                     <crate::lessons::Lessons text={model.text.clone()} options={model.options.clone()}
                         include_unsafe={model.include_unsafe} dispatch={dispatch.clone()} />
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
-                        on_input={on_input} />
+                        on_input={on_input} options={model.options.clone()} />
                     <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
                         <span class={classes!("summary", (errors > 0 || paused).then_some("has-errors"))}>{ summary }</span>
                         if busy { { " · analysing…" } }

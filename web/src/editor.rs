@@ -32,7 +32,14 @@ pub struct EditorProps {
     pub area: NodeRef,
     /// Called on every input.
     pub on_input: Callback<()>,
+    /// The analysis options, for "Apply all safe fixes".
+    #[prop_or_default]
+    pub options: podsec::Options,
 }
+
+/// The largest text "Apply all safe fixes" rewrites on the page (hardening re-reads the text after
+/// each edit; larger texts are rewritten by the worker in the Hardened panel).
+const APPLY_ALL_LIMIT: usize = 256 * 1024;
 
 /// What a gutter marker shows.
 #[derive(Clone, PartialEq)]
@@ -338,6 +345,34 @@ pub fn Editor(props: &EditorProps) -> Html {
             },
         );
     }
+    let on_apply_all = {
+        let area = props.area.clone();
+        let options = props.options.clone();
+        let said = said.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(area) = area.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let text = code::text(&area);
+            if text.len() > APPLY_ALL_LIMIT {
+                said.set(
+                    "The text is too large to rewrite here: the Hardened panel has the rewrite."
+                        .to_string(),
+                );
+                return;
+            }
+            let options = podsec::HardenOptions {
+                analysis: options.clone(),
+                threshold: podsec::Applicability::Safe,
+            };
+            let hardened = podsec::harden(&text, &options);
+            if hardened.changed && code::replace(&hardened.text) {
+                said.set("Applied every safe fix; Ctrl+Z undoes them.".to_string());
+            } else {
+                said.set("No safe fix applies.".to_string());
+            }
+        })
+    };
     let on_plain = {
         let plain = plain.clone();
         let rich = rich.clone();
@@ -356,13 +391,24 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
 
     let analysis = &props.derived.analysis;
-    let lines = props.text.split('\n').count();
+    let lines = if *rich {
+        1
+    } else {
+        props.text.split('\n').count()
+    };
     let marks = use_memo(Same(props.derived.clone()), |d| marks(&d.0.analysis));
     // Rebuilt only when the line count, the markers or the tab stop change: typing within a line
     // of a long text leaves the gutter's tens of thousands of lines alone.
+    // The rich editor has its own gutter and squiggles: neither is built while it shows.
     let gutter_html = use_memo(
-        (lines.max(1), (*marks).clone(), *stop),
-        |(lines, marks, stop)| gutter(*lines, marks, *stop),
+        (lines.max(1), (*marks).clone(), *stop, *rich),
+        |(lines, marks, stop, rich)| {
+            if *rich {
+                Html::default()
+            } else {
+                gutter(*lines, marks, *stop)
+            }
+        },
     );
     let shown = (*hovered).or(*focused).filter(|l| marks.contains_key(l));
     {
@@ -555,6 +601,11 @@ pub fn Editor(props: &EditorProps) -> Html {
         <div class="editor">
             <div class="editor-head">
                 <label for="manifest" class="editor-label">{ "Manifest (YAML or JSON)" }</label>
+                if *rich {
+                    <button type="button" class="apply-all" onclick={on_apply_all}>
+                        { "Apply all safe fixes" }
+                    </button>
+                }
                 <label class="plain-toggle">
                     <input type="checkbox" checked={*plain} onchange={on_plain} />
                     { " Plain text editor" }
@@ -568,7 +619,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 // The textarea comes first in the tab order; the stylesheet puts the gutter on its left.
                 <div class="field" {onkeydown}>
                     <pre class="overlay" ref={overlay_ref} aria-hidden="true">
-                        { error_overlay(&props.text, analysis) }
+                        if !*rich { { error_overlay(&props.text, analysis) } }
                     </pre>
                     <textarea id="manifest" ref={props.area.clone()} spellcheck="false"
                         autocomplete="off" autocapitalize="off" wrap="off"
