@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use podsec::diff::{Line, diff_lines, split_lines};
+use podsec::diff::{Cell, Row, side_by_side, split_lines};
 use podsec::examples::{
     POD_LEVEL, container_kind_label, is_implicit, level_heading, source_description,
     verdict_heading,
@@ -716,82 +716,8 @@ pub fn effective_panel(results: Results<'_>, on_select: &Callback<(usize, usize)
     }
 }
 
-/// One side of a row: a 0-based line index and its text.
-type Cell<'a> = Option<(usize, &'a str)>;
-
-/// One row of the diff.
-enum Row<'a> {
-    /// Old and new line, either possibly missing.
-    Pair(Cell<'a>, Cell<'a>),
-    /// A run of `n` unchanged lines left out, from 0-based old line `old` and new line `new`.
-    Fold { old: usize, new: usize, n: usize },
-}
-
-fn rows<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<Row<'a>> {
-    let ops = diff_lines(old, new);
-    let mut pairs: Vec<(Cell<'a>, Cell<'a>)> = Vec::new();
-    let mut removed: Vec<usize> = Vec::new();
-    let mut added: Vec<usize> = Vec::new();
-    let flush = |pairs: &mut Vec<_>, removed: &mut Vec<usize>, added: &mut Vec<usize>| {
-        for i in 0..removed.len().max(added.len()) {
-            let o = removed
-                .get(i)
-                .map(|&k| (k, old.get(k).copied().unwrap_or("")));
-            let n = added
-                .get(i)
-                .map(|&k| (k, new.get(k).copied().unwrap_or("")));
-            pairs.push((o, n));
-        }
-        removed.clear();
-        added.clear();
-    };
-    for op in ops {
-        match op {
-            Line::Removed { old: k } => removed.push(k),
-            Line::Added { new: k } => added.push(k),
-            Line::Same { old: a, new: b } => {
-                flush(&mut pairs, &mut removed, &mut added);
-                pairs.push((
-                    Some((a, old.get(a).copied().unwrap_or(""))),
-                    Some((b, new.get(b).copied().unwrap_or(""))),
-                ));
-            }
-        }
-    }
-    flush(&mut pairs, &mut removed, &mut added);
-    let changed: Vec<bool> = pairs.iter().map(|(o, n)| is_changed(*o, *n)).collect();
-    let near = |i: usize| {
-        let lo = i.saturating_sub(CONTEXT);
-        let hi = (i + CONTEXT).min(changed.len().saturating_sub(1));
-        (lo..=hi).any(|j| changed.get(j).copied().unwrap_or(false))
-    };
-    let mut out = Vec::new();
-    // The run being folded: its first old and new line, and its length. Lines far from every
-    // change are unchanged, so a run's lines are consecutive on both sides.
-    let mut fold: Option<(usize, usize, usize)> = None;
-    for (i, (o, n)) in pairs.into_iter().enumerate() {
-        if near(i) {
-            if let Some((old, new, n)) = fold.take() {
-                out.push(Row::Fold { old, new, n });
-            }
-            out.push(Row::Pair(o, n));
-        } else {
-            let at = (o.map_or(0, |c| c.0), n.map_or(0, |c| c.0));
-            let (_, _, len) = fold.get_or_insert((at.0, at.1, 0));
-            *len += 1;
-        }
-    }
-    if let Some((old, new, n)) = fold {
-        out.push(Row::Fold { old, new, n });
-    }
-    out
-}
-
 fn is_changed(o: Cell<'_>, n: Cell<'_>) -> bool {
-    match (o, n) {
-        (Some((_, a)), Some((_, b))) => a != b,
-        _ => true,
-    }
+    Row::Pair(o, n).changed()
 }
 
 fn side(cell: Option<(usize, &str)>, changed: bool, class: &'static str) -> Html {
@@ -1061,7 +987,7 @@ pub fn hardened_panel(
                     <table class={classes!("diff", unified.then_some("unified"))}>
                         <thead>{ header }</thead>
                         <tbody>
-                            { for rows(&old, &new).into_iter().map(|row| match row {
+                            { for side_by_side(&old, &new, CONTEXT).into_iter().map(|row| match row {
                                 Row::Fold { old, new, n } => html! {
                                     <Fold original={original.clone()} hardened={hardened_text.clone()} {old} {new} {n} {unified} />
                                 },

@@ -141,6 +141,109 @@ fn myers(a: &[&str], b: &[&str], max_d: usize) -> Vec<Line> {
     out
 }
 
+/// One side of a [`Row`]: a 0-based line index and its text.
+pub type Cell<'a> = Option<(usize, &'a str)>;
+
+/// One row of a side-by-side diff (see [`side_by_side`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row<'a> {
+    /// An old and a new line, either possibly missing: unchanged when both hold the same text.
+    Pair(Cell<'a>, Cell<'a>),
+    /// A run of `n` unchanged lines left out, from 0-based old line `old` and new line `new`.
+    Fold {
+        /// First old line of the run.
+        old: usize,
+        /// First new line of the run.
+        new: usize,
+        /// How many lines.
+        n: usize,
+    },
+}
+
+impl Row<'_> {
+    /// Whether the row is a change (a line on one side only, or two different lines).
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        match self {
+            Row::Pair(Some((_, a)), Some((_, b))) => a != b,
+            Row::Pair(..) => true,
+            Row::Fold { .. } => false,
+        }
+    }
+}
+
+/// The rows of a side-by-side view: each run of removed lines paired with the run of added lines
+/// that replaces it (line by line, the longer run's rest against nothing), and every run of
+/// unchanged lines farther than `context` rows from any change folded into one [`Row::Fold`].
+#[must_use]
+pub fn side_by_side<'a>(old: &[&'a str], new: &[&'a str], context: usize) -> Vec<Row<'a>> {
+    let line = |lines: &[&'a str], k: usize| (k, lines.get(k).copied().unwrap_or(""));
+    let mut pairs: Vec<Row<'a>> = Vec::new();
+    let mut removed: Vec<usize> = Vec::new();
+    let mut added: Vec<usize> = Vec::new();
+    let flush = |pairs: &mut Vec<Row<'a>>, removed: &mut Vec<usize>, added: &mut Vec<usize>| {
+        for i in 0..removed.len().max(added.len()) {
+            pairs.push(Row::Pair(
+                removed.get(i).map(|&k| line(old, k)),
+                added.get(i).map(|&k| line(new, k)),
+            ));
+        }
+        removed.clear();
+        added.clear();
+    };
+    for op in diff_lines(old, new) {
+        match op {
+            Line::Removed { old: k } => removed.push(k),
+            Line::Added { new: k } => added.push(k),
+            Line::Same { old: a, new: b } => {
+                flush(&mut pairs, &mut removed, &mut added);
+                pairs.push(Row::Pair(Some(line(old, a)), Some(line(new, b))));
+            }
+        }
+    }
+    flush(&mut pairs, &mut removed, &mut added);
+    // Rows within `context` of a change: one pass forward and one back over the change marks.
+    let mut near = vec![false; pairs.len()];
+    let mut since: Option<usize> = None;
+    for (i, row) in pairs.iter().enumerate() {
+        if row.changed() {
+            since = Some(i);
+        }
+        if let (Some(at), Some(slot)) = (since, near.get_mut(i)) {
+            *slot = i - at <= context;
+        }
+    }
+    let mut until: Option<usize> = None;
+    for (i, row) in pairs.iter().enumerate().rev() {
+        if row.changed() {
+            until = Some(i);
+        }
+        if let (Some(at), Some(slot)) = (until, near.get_mut(i)) {
+            *slot |= at - i <= context;
+        }
+    }
+    let mut out = Vec::new();
+    // The run being folded: its first old and new line, and its length. Lines far from every
+    // change are unchanged, so a run's lines are consecutive on both sides.
+    let mut fold: Option<(usize, usize, usize)> = None;
+    for (row, near) in pairs.into_iter().zip(near) {
+        if near {
+            if let Some((old, new, n)) = fold.take() {
+                out.push(Row::Fold { old, new, n });
+            }
+            out.push(row);
+        } else if let Row::Pair(o, n) = row {
+            let at = (o.map_or(0, |c| c.0), n.map_or(0, |c| c.0));
+            let (_, _, len) = fold.get_or_insert((at.0, at.1, 0));
+            *len += 1;
+        }
+    }
+    if let Some((old, new, n)) = fold {
+        out.push(Row::Fold { old, new, n });
+    }
+    out
+}
+
 /// A unified diff (`diff -u` style) with three lines of context.
 #[must_use]
 pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
@@ -234,6 +337,56 @@ mod tests {
         );
         let u = unified("a", "b", "a\nb\nc\nd\n", "a\nx\nc\nd\ne\n");
         assert_eq!(u, "--- a\n+++ b\n@@ -1,4 +1,5 @@\n a\n-b\n+x\n c\n d\n+e\n");
+    }
+
+    /// Shows rows compactly: `=` unchanged, `~` changed pair, `-`/`+` one side only, `…n` a fold.
+    fn shape(rows: &[Row<'_>]) -> String {
+        rows.iter()
+            .map(|r| match *r {
+                Row::Fold { n, .. } => format!("…{n}"),
+                Row::Pair(Some((_, a)), Some((_, b))) if a == b => "=".to_string(),
+                Row::Pair(Some(_), Some(_)) => "~".to_string(),
+                Row::Pair(Some(_), None) => "-".to_string(),
+                Row::Pair(None, Some(_)) => "+".to_string(),
+                Row::Pair(None, None) => "?".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn side_by_side_pairs_runs_and_folds_far_lines() {
+        let old: Vec<String> = (0..20).map(|i| format!("{i}\n")).collect();
+        let mut new = old.clone();
+        // Line 10 replaced by two lines; one line added at the end.
+        new.splice(10..11, ["x\n".to_string(), "y\n".to_string()]);
+        new.push("z\n".to_string());
+        let a: Vec<&str> = old.iter().map(String::as_str).collect();
+        let b: Vec<&str> = new.iter().map(String::as_str).collect();
+        let rows = side_by_side(&a, &b, 3);
+        assert_eq!(shape(&rows), "…7 = = = ~ + = = = …3 = = = +");
+        // The pair holds old line 10 against new line 10, and the folds say where they start.
+        assert!(rows.contains(&Row::Pair(Some((10, "10\n")), Some((10, "x\n")))));
+        assert_eq!(
+            rows.first(),
+            Some(&Row::Fold {
+                old: 0,
+                new: 0,
+                n: 7
+            })
+        );
+        assert!(rows.contains(&Row::Fold {
+            old: 14,
+            new: 15,
+            n: 3
+        }));
+        // No context: only the changes; identical texts fold whole.
+        assert_eq!(shape(&side_by_side(&a, &b, 0)), "…10 ~ + …9 +");
+        assert_eq!(shape(&side_by_side(&a, &a, 3)), "…20");
+        assert!(side_by_side(&[], &[], 3).is_empty());
+        // A removed run longer than its replacement: the rest stands against nothing.
+        let rows = side_by_side(&["a\n", "b\n", "c\n"], &["x\n"], 3);
+        assert_eq!(shape(&rows), "~ - -");
     }
 
     #[test]
