@@ -7,11 +7,14 @@
 // Test code: a failed expectation should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use expect_test::{Expect, expect};
 use podsec::{Applicability, HardenOptions, Options, Version, analyze, harden};
 
-/// Hardens at the `unsafe` threshold, asserts that hardening the output changes nothing, and
-/// returns the output.
-fn assert_idempotent(text: &str, analysis: Options) -> String {
+/// Hardens at the `unsafe` threshold, compares what the first pass changed (a unified diff, empty
+/// when it changed nothing) with `changed`, asserts that hardening the output changes nothing,
+/// and returns the output.
+#[track_caller]
+fn assert_idempotent(text: &str, analysis: Options, changed: Expect) -> String {
     let options = HardenOptions {
         analysis,
         threshold: Applicability::Unsafe,
@@ -22,6 +25,10 @@ fn assert_idempotent(text: &str, analysis: Options) -> String {
         "{}",
         once.text
     );
+    let diff = podsec::diff::unified("input", "hardened", text, &once.text);
+    // Snapshots keep no trailing white space (an empty context line is a lone space).
+    let diff: Vec<&str> = diff.lines().map(str::trim_end).collect();
+    changed.assert_eq(&diff.join("\n"));
     let twice = harden(&once.text, &options);
     assert_eq!(
         twice.text, once.text,
@@ -48,6 +55,7 @@ spec:
       containers: []
 ",
         Options::default(),
+        expect![[""]],
     );
 }
 
@@ -70,6 +78,36 @@ spec:
         - name: app
 ",
         Options::default(),
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -7,7 +7,25 @@
+                 metadata:
+                   name: generated
+                   annotations:
+            -        container.apparmor.security.beta.kubernetes.io/app: unconfined
+            +        {}
+                 spec:
+                   containers:
+                     - name: app
+            +          securityContext:
+            +            allowPrivilegeEscalation: false
+            +            capabilities:
+            +              drop:
+            +                - ALL
+            +            readOnlyRootFilesystem: true
+            +            appArmorProfile:
+            +              type: RuntimeDefault
+            +          volumeMounts:
+            +            - name: tmp
+            +              mountPath: /tmp
+            +      securityContext:
+            +        seccompProfile:
+            +          type: RuntimeDefault
+            +        runAsNonRoot: true
+            +      volumes:
+            +        - name: tmp
+            +          emptyDir: {}"#]],
     );
 }
 
@@ -89,6 +127,31 @@ spec:
   containers: []
 ",
         Options::default(),
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -6,5 +6,20 @@
+               initContainers:
+                 - securityContext:
+                     appArmorProfile:
+            -          localhostProfile: profile.json
+            +          type: RuntimeDefault
+            +        allowPrivilegeEscalation: false
+            +        capabilities:
+            +          drop:
+            +            - ALL
+            +        readOnlyRootFilesystem: true
+            +      volumeMounts:
+            +        - name: tmp
+            +          mountPath: /tmp
+               containers: []
+            +  securityContext:
+            +    seccompProfile:
+            +      type: RuntimeDefault
+            +    runAsNonRoot: true
+            +  volumes:
+            +    - name: tmp
+            +      emptyDir: {}"#]],
     );
 }
 
@@ -110,6 +173,15 @@ spec:
             version: Version::Minor(24),
             ..Options::default()
         },
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -7,3 +7,5 @@
+                 name: windows
+               containers:
+                 - {}
+            +  securityContext:
+            +    runAsNonRoot: true"#]],
     );
 }
 
@@ -133,6 +205,15 @@ spec:
             version: Version::Minor(24),
             ..Options::default()
         },
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -9,3 +9,5 @@
+               ephemeralContainers:
+                 - securityContext:
+                     allowPrivilegeEscalation: false
+            +  securityContext:
+            +    runAsNonRoot: true"#]],
     );
 }
 
@@ -153,6 +234,26 @@ spec:
         privileged: true
 ",
         Options::default(),
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -8,4 +8,15 @@
+                     capabilities:
+                       drop:
+                         - ALL
+            -        privileged: true
+            +        allowPrivilegeEscalation: false
+            +        readOnlyRootFilesystem: true
+            +      volumeMounts:
+            +        - name: tmp
+            +          mountPath: /tmp
+            +  securityContext:
+            +    seccompProfile:
+            +      type: RuntimeDefault
+            +    runAsNonRoot: true
+            +  volumes:
+            +    - name: tmp
+            +      emptyDir: {}"#]],
     );
 }
 
@@ -175,6 +276,36 @@ spec:
         - 1
 ",
         Options::default(),
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -5,9 +5,25 @@
+             spec:
+               initContainers:
+                 - securityContext:
+            -        seccompProfile: {}
+            +        seccompProfile:
+            +          type: RuntimeDefault
+            +        allowPrivilegeEscalation: false
+            +        capabilities:
+            +          drop:
+            +            - ALL
+            +        readOnlyRootFilesystem: true
+            +      volumeMounts:
+            +        - name: tmp
+            +          mountPath: /tmp
+               containers: []
+               ephemeralContainers:
+                 - securityContext:
+                     - x
+                     - 1
+            +  securityContext:
+            +    runAsNonRoot: true
+            +    seccompProfile:
+            +      type: RuntimeDefault
+            +  volumes:
+            +    - name: tmp
+            +      emptyDir: {}"#]],
     );
 }
 
@@ -201,7 +332,35 @@ spec:
         image_users: vec![("c0".into(), "1000".into())],
         ..Options::default()
     };
-    let once = assert_idempotent(text, analysis);
+    let once = assert_idempotent(
+        text,
+        analysis,
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -5,8 +5,18 @@
+             spec:
+               containers:
+                 - securityContext:
+            +        allowPrivilegeEscalation: false
+            +        readOnlyRootFilesystem: true
+                     capabilities:
+                       drop:
+            -            - all
+            -            - []
+            -        privileged: true
+            +            - ALL
+            +      volumeMounts:
+            +        - name: tmp
+            +          mountPath: /tmp
+            +  securityContext:
+            +    seccompProfile:
+            +      type: RuntimeDefault
+            +    runAsNonRoot: true
+            +  volumes:
+            +    - name: tmp
+            +      emptyDir: {}"#]],
+    );
     assert!(once.contains("drop:\n            - ALL\n"), "{once}");
 }
 
@@ -237,7 +396,33 @@ spec:
             .unwrap()
             .to_string()
     };
-    let once = assert_idempotent(text, Options::default());
+    let once = assert_idempotent(
+        text,
+        Options::default(),
+        expect![[r#"
+            --- input
+            +++ hardened
+            @@ -8,3 +8,19 @@
+                 - workingDir: |+
+                     echo hi
+
+            +      securityContext:
+            +        allowPrivilegeEscalation: false
+            +        capabilities:
+            +          drop:
+            +            - ALL
+            +        readOnlyRootFilesystem: true
+            +      volumeMounts:
+            +        - name: tmp
+            +          mountPath: /tmp
+            +  securityContext:
+            +    seccompProfile:
+            +      type: RuntimeDefault
+            +    runAsNonRoot: true
+            +  volumes:
+            +    - name: tmp
+            +      emptyDir: {}"#]],
+    );
     assert_ne!(once, text, "the rewrite should add a securityContext");
     assert_eq!(value(&once), "echo hi\n\n", "{once}");
 }
