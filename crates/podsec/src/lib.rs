@@ -33,6 +33,8 @@ pub mod pss;
 mod rule;
 pub mod source;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 pub mod tokens;
 pub mod validation;
 pub mod versions;

@@ -456,14 +456,6 @@ pub(crate) mod testing {
         panic!("no workload in {yaml}");
     }
 
-    /// A pod with `spec` lines (indented by two spaces, each ending in a newline) before its
-    /// `containers` list items.
-    pub(crate) fn pod(spec: &str, containers: &str) -> String {
-        format!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}  containers:\n{containers}"
-        )
-    }
-
     /// Runs one check at a minor version: `Ok(pass reason)` or `Err("reason (detail)")`.
     pub(crate) fn run(check: &Rule, minor: u32, yaml: &str) -> Result<String, String> {
         with_pod(yaml, |pod| match check.variant(minor) {

@@ -154,46 +154,98 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, pod, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const UNSET: &str = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: x
+";
 
     #[test]
     fn unset_fails_from_v1_8_only() {
-        let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&RULE, 7, &y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 8, &y),
-            Err("allowPrivilegeEscalation != false (container \"a\" must set securityContext.allowPrivilegeEscalation=false)".into())
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.7\n{UNSET}"),
+            expect![[r#"
+                not active
+            "#]],
         );
-        assert_eq!(
-            findings(&RULE, 8, &y),
-            "7:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container \"a\" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]\n"
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.8\n{UNSET}"),
+            expect![[r#"
+                denied: allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)
+                7:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container "a" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]
+            "#]],
         );
     }
 
     #[test]
     fn explicit_true_and_init_and_ephemeral() {
-        let y = pod(
-            "  initContainers:\n  - name: i\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: true\n  ephemeralContainers:\n  - name: e\n    image: x\n",
-            "  - name: a\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: false\n",
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+  - name: i
+    image: x
+    securityContext:
+      allowPrivilegeEscalation: true
+  ephemeralContainers:
+  - name: e
+    image: x
+  containers:
+  - name: a
+    image: x
+    securityContext:
+      allowPrivilegeEscalation: false
+",
+            expect![[r#"
+                denied: allowPrivilegeEscalation != false (containers "i", "e" must set securityContext.allowPrivilegeEscalation=false)
+                9:33 spec.initContainers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: init container "i" sets securityContext.allowPrivilegeEscalation=true [fix: set securityContext.allowPrivilegeEscalation: false (unsafe)]
+                11:5 spec.ephemeralContainers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: ephemeral container "e" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]
+            "#]],
         );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("allowPrivilegeEscalation != false (containers \"i\", \"e\" must set securityContext.allowPrivilegeEscalation=false)".into())
-        );
-        let f = findings(&RULE, 37, &y);
-        assert!(f.contains("(unsafe)"), "{f}");
     }
 
     #[test]
     fn windows_exempt_from_v1_25() {
-        let y = pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&RULE, 24, &y).is_err());
-        assert_eq!(
-            run(&RULE, 25, &y),
-            Ok("not applicable: spec.os.name is windows (exempt from v1.25)".into())
+        let pod = |os: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  os: {{name: {os}}}\n  containers:\n  - name: a\n    image: x\n"
+            )
+        };
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.24\n{}", pod("windows")),
+            expect![[r#"
+                denied: allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)
+                8:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container "a" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]
+            "#]],
         );
-        let y = pod("  os:\n    name: Windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&RULE, 25, &y).is_err());
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.25\n{}", pod("windows")),
+            expect![[r#"
+                allowed: not applicable: spec.os.name is windows (exempt from v1.25)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.25\n{}", pod("Windows")),
+            expect![[r#"
+                denied: allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)
+                8:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container "a" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]
+            "#]],
+        );
     }
 }

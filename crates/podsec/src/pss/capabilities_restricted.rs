@@ -202,57 +202,117 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, pod, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
-    fn missing_capabilities_fails() {
-        let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&RULE, 21, &y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 22, &y),
-            Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"])".into())
+    fn missing_capabilities_fails_from_v1_22() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.21\n{pod}"),
+            expect![[r#"
+                not active
+            "#]],
         );
-        assert!(findings(&RULE, 22, &y).contains("(unsafe)"));
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.22\n{pod}"),
+            expect![[r#"
+                denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"])
+                7:5 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            "#]],
+        );
     }
 
     #[test]
     fn drop_all_by_name_is_not_enough_and_case_matters() {
-        let y = pod(
-            "",
-            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [all]\n        add: [NET_BIND_SERVICE, SYS_ADMIN, CHOWN]\n",
-        );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("unrestricted capabilities (container \"a\" must set securityContext.capabilities.drop=[\"ALL\"]; container \"a\" must not include \"CHOWN\", \"SYS_ADMIN\" in securityContext.capabilities.add)".into())
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: x
+    securityContext:
+      capabilities:
+        drop: [all]
+        add: [NET_BIND_SERVICE, SYS_ADMIN, CHOWN]
+",
+            expect![[r#"
+                denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"]; container "a" must not include "CHOWN", "SYS_ADMIN" in securityContext.capabilities.add)
+                9:7 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+                11:33 spec.containers[0].securityContext.capabilities.add unrestricted capabilities: container "a" adds "SYS_ADMIN" [fix: remove SYS_ADMIN from securityContext.capabilities.add (unsafe)]
+                11:44 spec.containers[0].securityContext.capabilities.add unrestricted capabilities: container "a" adds "CHOWN" [fix: remove CHOWN from securityContext.capabilities.add (unsafe)]
+            "#]],
         );
     }
 
     #[test]
     fn drop_all_with_net_bind_passes() {
-        let y = pod(
-            "",
-            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: x
+    securityContext:
+      capabilities:
+        drop: [ALL]
+        add: [NET_BIND_SERVICE]
+",
+            expect![[r#"
+                allowed: every container drops ALL and adds at most NET_BIND_SERVICE
+            "#]],
         );
-        assert!(run(&RULE, 37, &y).is_ok());
     }
 
     #[test]
     fn non_root_makes_the_fix_safe() {
-        let y = pod(
-            "  securityContext:\n    runAsNonRoot: true\n",
-            "  - name: a\n    image: x\n",
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+  - name: a
+    image: x
+",
+            expect![[r#"
+                denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"])
+                8:5 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (safe)]
+            "#]],
         );
-        assert!(findings(&RULE, 37, &y).contains("(safe)"));
     }
 
     #[test]
     fn windows_exempt_from_v1_25() {
-        let y = pod(
-            "  os:\n    name: windows\n",
-            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n",
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os:\n    name: windows\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n";
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.24\n{pod}"),
+            expect![[r#"
+                denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"]; container "a" must not include "SYS_ADMIN" in securityContext.capabilities.add)
+                12:7 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+                13:15 spec.containers[0].securityContext.capabilities.add unrestricted capabilities: container "a" adds "SYS_ADMIN" [fix: remove SYS_ADMIN from securityContext.capabilities.add (unsafe)]
+            "#]],
         );
-        assert!(run(&RULE, 24, &y).is_err());
-        assert!(run(&RULE, 25, &y).is_ok());
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.25\n{pod}"),
+            expect![[r#"
+                allowed: not applicable: spec.os.name is windows (exempt from v1.25)
+            "#]],
+        );
     }
 }

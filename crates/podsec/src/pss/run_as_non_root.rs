@@ -126,95 +126,151 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, pod, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    /// A pod with `spec` lines before its `containers` items.
+    fn pod(spec: &str, containers: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{spec}  containers:\n{containers}"
+        )
+    }
 
     #[test]
     fn unset_everywhere_fails() {
-        let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("runAsNonRoot != true (pod or container \"a\" must set securityContext.runAsNonRoot=true)".into())
-        );
-        assert_eq!(
-            findings(&RULE, 37, &y),
-            "7:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container \"a\" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]\n"
+        check(
+            &CHECK,
+            &pod("", "  - name: a\n    image: x\n"),
+            expect![[r#"
+                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                6:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
         );
     }
 
     #[test]
     fn pod_true_covers_containers() {
-        let y = pod(
-            "  securityContext:\n    runAsNonRoot: true\n",
-            "  - name: a\n    image: x\n",
-        );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Ok("runAsNonRoot satisfied by the pod-level value at line 7".into())
+        check(
+            &CHECK,
+            &pod(
+                "  securityContext:\n    runAsNonRoot: true\n",
+                "  - name: a\n    image: x\n",
+            ),
+            expect![[r#"
+                allowed: runAsNonRoot satisfied by the pod-level value at line 6
+            "#]],
         );
     }
 
     #[test]
     fn explicit_false_wins_over_missing() {
-        let y = pod(
-            "  securityContext:\n    runAsNonRoot: false\n",
-            "  - name: a\n    image: x\n  - name: b\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: c\n    image: x\n    securityContext:\n      runAsNonRoot: false\n",
-        );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("runAsNonRoot != true (pod and containers \"b\", \"c\" must not set securityContext.runAsNonRoot=false)".into())
+        check(
+            &CHECK,
+            &pod(
+                "  securityContext:\n    runAsNonRoot: false\n",
+                "  - name: a\n    image: x\n  - name: b\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: c\n    image: x\n    securityContext:\n      runAsNonRoot: false\n",
+            ),
+            expect![[r#"
+                denied: runAsNonRoot != true (pod and containers "b", "c" must not set securityContext.runAsNonRoot=false)
+                6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                13:21 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: container "b" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                17:21 spec.containers[2].securityContext.runAsNonRoot runAsNonRoot != true: container "c" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
         );
     }
 
     #[test]
     fn pod_false_denies_even_if_containers_true() {
-        let y = pod(
-            "  securityContext:\n    runAsNonRoot: false\n",
-            "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: true\n",
-        );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err(
-                "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)".into()
-            )
+        check(
+            &CHECK,
+            &pod(
+                "  securityContext:\n    runAsNonRoot: false\n",
+                "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: true\n",
+            ),
+            expect![[r#"
+                denied: runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)
+                6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
         );
     }
 
     #[test]
     fn run_as_user_does_not_count() {
-        let y = pod(
-            "  securityContext:\n    runAsUser: 1000\n",
-            "  - name: a\n    image: x\n",
+        check(
+            &CHECK,
+            &pod(
+                "  securityContext:\n    runAsUser: 1000\n",
+                "  - name: a\n    image: x\n",
+            ),
+            expect![[r#"
+                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
         );
-        assert!(run(&RULE, 37, &y).is_err());
     }
 
     #[test]
     fn host_users_false_relaxes_from_v1_35() {
-        let y = pod("  hostUsers: false\n", "  - name: a\n    image: x\n");
-        assert!(run(&RULE, 34, &y).is_err());
-        assert!(run(&RULE, 35, &y).unwrap().starts_with("not applicable"));
+        let a = "  - name: a\n    image: x\n";
+        let host_users = |v: &str, version: &str| {
+            format!(
+                "# podsec: --version {version}\n{}",
+                pod(&format!("  hostUsers: {v}\n"), a)
+            )
+        };
+        check(
+            &CHECK,
+            &host_users("false", "v1.34"),
+            expect![[r#"
+            denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+            8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &host_users("false", "v1.35"),
+            expect![[r#"
+            allowed: not applicable: spec.hostUsers is false, so the pod runs in a user namespace (exempt from v1.35)
+        "#]],
+        );
         // hostUsers: true (or unset) is the host user namespace: no relief.
-        let y = pod("  hostUsers: true\n", "  - name: a\n    image: x\n");
-        assert!(run(&RULE, 35, &y).is_err());
+        check(
+            &CHECK,
+            &host_users("true", "v1.35"),
+            expect![[r#"
+            denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+            8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+        "#]],
+        );
     }
 
     #[test]
     fn windows_pods_are_not_exempt() {
-        let y = pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n");
-        assert!(run(&RULE, 37, &y).is_err());
+        check(
+            &CHECK,
+            &pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n"),
+            expect![[r#"
+                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
+        );
     }
 
     #[test]
     fn fix_goes_per_container_when_one_sets_false() {
-        let y = pod(
-            "",
-            "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: b\n    image: x\n",
-        );
-        let out = findings(&RULE, 37, &y);
-        assert!(
-            out.contains("spec.containers[1].securityContext.runAsNonRoot"),
-            "{out}"
+        check(
+            &CHECK,
+            &pod(
+                "",
+                "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: b\n    image: x\n",
+            ),
+            expect![[r#"
+                denied: runAsNonRoot != true (container "a" must not set securityContext.runAsNonRoot=false)
+                9:21 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: container "a" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                10:5 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "b" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+            "#]],
         );
     }
 }

@@ -120,50 +120,95 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, pod, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
-    fn unset_fails_and_pod_covers() {
-        let y = pod("", "  - name: a\n    image: x\n");
-        assert_eq!(run(&RULE, 18, &y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 19, &y),
-            Err("seccompProfile (pod or container \"a\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")".into())
+    fn unset_fails_from_v1_19() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.18\n{pod}"),
+            expect![[r#"
+                not active
+            "#]],
         );
-        assert!(
-            findings(&RULE, 19, &y)
-                .contains("[fix: set seccompProfile.type: RuntimeDefault (safe)]")
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.19\n{pod}"),
+            expect![[r#"
+                denied: seccompProfile (pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")
+                7:5 spec.containers[0].securityContext.seccompProfile seccompProfile: neither the pod nor container "a" sets a seccomp profile (RuntimeDefault or Localhost) [fix: set seccompProfile.type: RuntimeDefault (safe)]
+            "#]],
         );
-        let y = pod(
-            "  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: p.json\n",
-            "  - name: a\n    image: x\n",
-        );
-        assert_eq!(
-            run(&RULE, 19, &y),
-            Ok("seccompProfile satisfied by the pod-level value at line 8".into())
+    }
+
+    #[test]
+    fn pod_covers() {
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    seccompProfile:
+      type: Localhost
+      localhostProfile: p.json
+  containers:
+  - name: a
+    image: x
+",
+            expect![[r#"
+                allowed: seccompProfile satisfied by the pod-level value at line 7
+            "#]],
         );
     }
 
     #[test]
     fn bad_pod_value_denies_even_if_containers_are_good() {
-        let y = pod(
-            "  securityContext:\n    seccompProfile: {type: Unconfined}\n",
-            "  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n",
-        );
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
+        check(
+            &CHECK,
+            "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    seccompProfile: {type: Unconfined}
+  containers:
+  - name: a
+    image: x
+    securityContext:
+      seccompProfile: {type: RuntimeDefault}
+  - name: b
+    image: x
+",
+            expect![[r#"
+                denied: seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")
+                6:28 spec.securityContext.seccompProfile.type seccompProfile: the pod sets seccompProfile.type to "Unconfined" [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            "#]],
         );
     }
 
     #[test]
     fn windows_exempt_from_v1_25() {
-        let y = pod(
-            "  os: {name: windows}\n  securityContext:\n    seccompProfile: {type: Unconfined}\n",
-            "  - name: a\n    image: x\n",
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: windows}\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n";
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.24\n{pod}"),
+            expect![[r#"
+                denied: seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")
+                8:28 spec.securityContext.seccompProfile.type seccompProfile: the pod sets seccompProfile.type to "Unconfined" [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            "#]],
         );
-        assert!(run(&RULE, 24, &y).is_err());
-        assert!(run(&RULE, 25, &y).unwrap().starts_with("not applicable"));
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.25\n{pod}"),
+            expect![[r#"
+                allowed: not applicable: spec.os.name is windows (exempt from v1.25)
+            "#]],
+        );
     }
 }

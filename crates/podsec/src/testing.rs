@@ -1,0 +1,46 @@
+//! The one helper of every rule's tests: `check(&CHECK, fixture, expect![[…]])`, for Pod Security
+//! Standards, validation and hardening rules alike.
+
+#![allow(clippy::panic)]
+
+use std::fmt::Write as _;
+
+use expect_test::Expect;
+
+use crate::rule::Check;
+
+/// Analyses `fixture` as a check's docs examples are analysed ([`crate::docs::options_for`]: the
+/// check's own level for Pod Security Standards checks, then the flags of a first-line
+/// `# podsec: --level baseline --version v1.24` comment, and the check enabled), and compares with
+/// `expect` what `check` says: for a Pod Security Standards check first its verdict on the first
+/// workload (`allowed: reason`, `denied: reason (detail)` or `not active`), then each of its
+/// findings as `line:column path message [fix: title (applicability)]`.
+#[track_caller]
+pub(crate) fn check(check: &Check, fixture: &str, expect: Expect) {
+    let (options, unknown) = crate::docs::options_for(check, fixture);
+    assert!(unknown.is_empty(), "unknown flags {unknown:?}");
+    let mut out = String::new();
+    if let Some(rule) = crate::pss::RULES.iter().find(|r| r.check.id == check.id) {
+        let minor = options.version.effective_minor();
+        let verdict = match crate::pss::testing::run(rule, minor, fixture) {
+            Ok(reason) if reason == "not active" => reason,
+            Ok(reason) => format!("allowed: {reason}"),
+            Err(reason) => format!("denied: {reason}"),
+        };
+        let _ = writeln!(out, "{verdict}");
+    }
+    let analysis = crate::analyze(fixture, &options);
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    for f in analysis
+        .objects
+        .iter()
+        .flat_map(|o| &o.findings)
+        .filter(|f| f.check == check.id)
+    {
+        let fix = f.fix.as_ref().map_or(String::new(), |x| {
+            format!(" [fix: {} ({})]", x.title, x.applicability.as_str())
+        });
+        let _ = writeln!(out, "{}:{} {} {}{fix}", f.line, f.column, f.path, f.message);
+    }
+    expect.assert_eq(&out);
+}
