@@ -439,7 +439,8 @@ pub(crate) fn line(n: Node<'_>) -> Option<usize> {
     clippy::panic
 )]
 pub(crate) mod testing {
-    //! Test helpers: parse a manifest, run one check's variant, or the whole evaluation.
+    //! Test helpers: parse a manifest, run one check's variant (the verdict `testing::check`
+    //! shows), or the whole evaluation.
 
     use super::*;
 
@@ -468,23 +469,6 @@ pub(crate) mod testing {
                     format!("{reason} ({detail})")
                 }),
             },
-        })
-    }
-
-    /// Runs one check and returns its findings, rendered one per line as
-    /// `line:col path message [fix: title (applicability)]`.
-    pub(crate) fn findings(check: &Rule, minor: u32, yaml: &str) -> String {
-        with_pod(yaml, |pod| match check.variant(minor).map(|f| f(pod)) {
-            Some(Verdict::Denied { findings, .. }) => findings
-                .iter()
-                .map(|f| {
-                    let fix = f.fix.as_ref().map_or(String::new(), |x| {
-                        format!(" [fix: {} ({})]", x.title, x.applicability.as_str())
-                    });
-                    format!("{}:{} {} {}{fix}\n", f.line, f.column, f.path, f.message)
-                })
-                .collect(),
-            _ => String::new(),
         })
     }
 

@@ -165,46 +165,46 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn fields_pod_and_containers() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  initContainers:\n  - name: i\n    image: x\n    securityContext:\n      appArmorProfile: {}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n    securityContext:\n      appArmorProfile: {type: Localhost, localhostProfile: x}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("forbidden AppArmor profiles (pod and container \"i\" must not set AppArmor profile type to \"\", \"Unconfined\")".into())
-        );
-        let f = findings(&RULE, 0, y);
-        assert_eq!(f.lines().count(), 2, "{f}");
-        assert!(
-            f.starts_with("7:29 spec.securityContext.appArmorProfile.type"),
-            "{f}"
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  initContainers:\n  - name: i\n    image: x\n    securityContext:\n      appArmorProfile: {}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n  - name: b\n    image: x\n    securityContext:\n      appArmorProfile: {type: Localhost, localhostProfile: x}\n",
+            expect![[r#"
+            denied: forbidden AppArmor profiles (pod and container "i" must not set AppArmor profile type to "", "Unconfined")
+            8:29 spec.securityContext.appArmorProfile.type forbidden AppArmor profile: the pod sets appArmorProfile.type to "Unconfined" [fix: set appArmorProfile.type: RuntimeDefault (unsafe)]
+            13:24 spec.initContainers[0].securityContext.appArmorProfile.type forbidden AppArmor profile: init container "i" sets appArmorProfile.type to "" [fix: set appArmorProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 
     #[test]
     fn container_value_does_not_rescue_pod() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n";
-        assert_eq!(
-            run(&RULE, 37, y),
-            Err("forbidden AppArmor profile (pod must not set AppArmor profile type to \"Unconfined\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.37\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n",
+            expect![[r#"
+            denied: forbidden AppArmor profile (pod must not set AppArmor profile type to "Unconfined")
+            8:29 spec.securityContext.appArmorProfile.type forbidden AppArmor profile: the pod sets appArmorProfile.type to "Unconfined" [fix: set appArmorProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 
     #[test]
     fn annotations_any_key_with_prefix() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/: bogus\n    container.apparmor.security.beta.kubernetes.io/a: ''\n    container.apparmor.security.beta.kubernetes.io/b: runtime/default\n    container.apparmor.security.beta.kubernetes.io/c: localhost/\n    container.apparmor.security.beta.kubernetes.io/e: unconfined\nspec:\n  containers: []\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("forbidden AppArmor profiles (annotations must not set AppArmor profile type to \"container.apparmor.security.beta.kubernetes.io/=\"bogus\"\", \"container.apparmor.security.beta.kubernetes.io/e=\"unconfined\"\")".into())
-        );
-        let f = findings(&RULE, 0, y);
-        assert!(
-            f.contains(
-                "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/e\"]"
-            ),
-            "{f}"
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/: bogus\n    container.apparmor.security.beta.kubernetes.io/a: ''\n    container.apparmor.security.beta.kubernetes.io/b: runtime/default\n    container.apparmor.security.beta.kubernetes.io/c: localhost/\n    container.apparmor.security.beta.kubernetes.io/e: unconfined\nspec:\n  containers: []\n",
+            expect![[r#"
+            denied: forbidden AppArmor profiles (annotations must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/="bogus"", "container.apparmor.security.beta.kubernetes.io/e="unconfined"")
+            7:54 metadata.annotations["container.apparmor.security.beta.kubernetes.io/"] forbidden AppArmor profile: annotation container.apparmor.security.beta.kubernetes.io/ is "bogus" [fix: set the AppArmor annotation to runtime/default (unsafe)]
+            11:55 metadata.annotations["container.apparmor.security.beta.kubernetes.io/e"] forbidden AppArmor profile: annotation container.apparmor.security.beta.kubernetes.io/e is "unconfined" [fix: set the AppArmor annotation to runtime/default (unsafe)]
+        "#]],
         );
     }
 }

@@ -149,8 +149,10 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     fn pod(containers: &str) -> String {
         format!(
@@ -160,31 +162,38 @@ mod tests {
 
     #[test]
     fn default_set_passes_and_others_fail() {
-        let y = pod(
-            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [CHOWN, NET_BIND_SERVICE]\n        drop: [SYS_ADMIN]\n",
+        check(
+            &CHECK,
+            &pod(
+                "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [CHOWN, NET_BIND_SERVICE]\n        drop: [SYS_ADMIN]\n",
+            ),
+            expect![[r#"
+                allowed: every added capability is in the default set
+            "#]],
         );
-        assert_eq!(
-            run(&RULE, 0, &y),
-            Ok("every added capability is in the default set".into())
+        check(
+            &CHECK,
+            &pod(
+                "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_TIME, NET_RAW, CAP_CHOWN]\n  - name: b\n    image: x\n    securityContext:\n      capabilities:\n        add: [NET_RAW]\n",
+            ),
+            expect![[r#"
+                denied: non-default capabilities (containers "a", "b" must not include "CAP_CHOWN", "NET_RAW", "SYS_TIME" in securityContext.capabilities.add)
+                11:15 spec.containers[0].securityContext.capabilities.add non-default capabilities: container "a" adds "SYS_TIME" [fix: remove SYS_TIME from securityContext.capabilities.add (unsafe)]
+                11:25 spec.containers[0].securityContext.capabilities.add non-default capabilities: container "a" adds "NET_RAW" [fix: remove NET_RAW from securityContext.capabilities.add (unsafe)]
+                11:34 spec.containers[0].securityContext.capabilities.add non-default capabilities: container "a" adds "CAP_CHOWN" [fix: remove CAP_CHOWN from securityContext.capabilities.add (unsafe)]
+                16:15 spec.containers[1].securityContext.capabilities.add non-default capabilities: container "b" adds "NET_RAW" [fix: remove NET_RAW from securityContext.capabilities.add (unsafe)]
+            "#]],
         );
-        let y = pod(
-            "  - name: a\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_TIME, NET_RAW, CAP_CHOWN]\n  - name: b\n    image: x\n    securityContext:\n      capabilities:\n        add: [NET_RAW]\n",
-        );
-        assert_eq!(
-            run(&RULE, 0, &y),
-            Err("non-default capabilities (containers \"a\", \"b\" must not include \"CAP_CHOWN\", \"NET_RAW\", \"SYS_TIME\" in securityContext.capabilities.add)".into())
-        );
-        let f = findings(&RULE, 0, &y);
-        assert_eq!(f.lines().count(), 4, "{f}");
-        assert!(f.starts_with("11:15 spec.containers[0].securityContext.capabilities.add non-default capabilities: container \"a\" adds \"SYS_TIME\" [fix: remove SYS_TIME from securityContext.capabilities.add (unsafe)]"), "{f}");
     }
 
     #[test]
     fn no_adds() {
-        let y = pod("  - name: a\n    image: x\n");
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Ok("no container adds capabilities".into())
+        check(
+            &CHECK,
+            &pod("  - name: a\n    image: x\n"),
+            expect![[r#"
+            allowed: no container adds capabilities
+        "#]],
         );
     }
 }

@@ -102,26 +102,33 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn all_three_in_upstream_order() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostIPC: true\n  hostPID: true\n  hostNetwork: true\n  containers: []\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)".into())
-        );
-        assert!(
-            findings(&RULE, 0, y).starts_with(
-                "8:16 spec.hostNetwork host namespaces: the pod sets hostNetwork=true"
-            )
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostIPC: true\n  hostPID: true\n  hostNetwork: true\n  containers: []\n",
+            expect![[r#"
+            denied: host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)
+            7:12 spec.hostIPC host namespaces: the pod sets hostIPC=true and shares the node's IPC namespace [fix: remove hostIPC (manual)]
+            8:12 spec.hostPID host namespaces: the pod sets hostPID=true and shares the node's process namespace [fix: remove hostPID (manual)]
+            9:16 spec.hostNetwork host namespaces: the pod sets hostNetwork=true and shares the node's network namespace [fix: remove hostNetwork (manual)]
+        "#]],
         );
     }
 
     #[test]
     fn false_and_strings_pass() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: false\n  hostIPC: \"true\"\n  containers: []\n";
-        assert!(run(&RULE, 37, y).is_ok());
+        check(
+            &CHECK,
+            "# podsec: --version v1.37\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: false\n  hostIPC: \"true\"\n  containers: []\n",
+            expect![[r#"
+            allowed: hostNetwork, hostPID and hostIPC are unset or false
+        "#]],
+        );
     }
 }

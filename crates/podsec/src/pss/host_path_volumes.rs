@@ -129,21 +129,32 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn host_path_fails() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath:\n      path: /etc\n  - name: b\n    emptyDir: {}\n  - name: c\n    hostPath: {path: /}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("hostPath volumes (volumes \"a\", \"c\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath:\n      path: /etc\n  - name: b\n    emptyDir: {}\n  - name: c\n    hostPath: {path: /}\n",
+            expect![[r#"
+            denied: hostPath volumes (volumes "a", "c")
+            10:5 spec.volumes[0].hostPath hostPath volumes: volume "a" mounts the node's "/etc" [fix: replace the hostPath volume (manual)]
+            15:5 spec.volumes[2].hostPath hostPath volumes: volume "c" mounts the node's "/" [fix: replace the hostPath volume (manual)]
+        "#]],
         );
     }
 
     #[test]
     fn null_host_path_is_unset() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath: null\n    emptyDir: {}\n";
-        assert!(run(&RULE, 37, y).is_ok());
+        check(
+            &CHECK,
+            "# podsec: --version v1.37\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: a\n    hostPath: null\n    emptyDir: {}\n",
+            expect![[r#"
+            allowed: no hostPath volumes
+        "#]],
+        );
     }
 }

@@ -123,20 +123,31 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn upstream_wording() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 1\n      hostPort: 0\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 20}\n  - name: c\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 30}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("hostPort (containers \"b\", \"c\" use hostPorts 10, 20, 30)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 1\n      hostPort: 0\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 20}\n  - name: c\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 10}\n    - {containerPort: 2, hostPort: 30}\n",
+            expect![[r#"
+            denied: hostPort (containers "b", "c" use hostPorts 10, 20, 30)
+            16:36 spec.containers[1].ports[0].hostPort hostPort: container "b" binds port 10 on the node [fix: remove hostPort and expose the port through a Service (manual)]
+            17:36 spec.containers[1].ports[1].hostPort hostPort: container "b" binds port 20 on the node [fix: remove hostPort and expose the port through a Service (manual)]
+            21:36 spec.containers[2].ports[0].hostPort hostPort: container "c" binds port 10 on the node [fix: remove hostPort and expose the port through a Service (manual)]
+            22:36 spec.containers[2].ports[1].hostPort hostPort: container "c" binds port 30 on the node [fix: remove hostPort and expose the port through a Service (manual)]
+        "#]],
         );
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 20}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("hostPort (container \"b\" uses hostPort 20)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: b\n    image: x\n    ports:\n    - {containerPort: 1, hostPort: 20}\n",
+            expect![[r#"
+            denied: hostPort (container "b" uses hostPort 20)
+            11:36 spec.containers[0].ports[0].hostPort hostPort: container "b" binds port 20 on the node [fix: remove hostPort and expose the port through a Service (manual)]
+        "#]],
         );
     }
 }

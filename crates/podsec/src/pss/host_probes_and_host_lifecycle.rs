@@ -141,16 +141,28 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn hosts_fail_from_v1_34() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n  - name: side\n    image: x\n    restartPolicy: Always\n    readinessProbe:\n      tcpSocket: {host: localhost, port: 1}\n  containers:\n  - name: a\n    image: x\n    lifecycle:\n      preStop:\n        httpGet: {host: 127.0.0.1, port: 1}\n    livenessProbe:\n      grpc: {port: 1}\n      httpGet: {host: \"\", port: 1}\n";
-        assert_eq!(run(&RULE, 33, y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 34, y),
-            Err("probe or lifecycle host (containers \"a\", \"side\" use probe or lifecycle hosts \"127.0.0.1\", \"localhost\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.33\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n  - name: side\n    image: x\n    restartPolicy: Always\n    readinessProbe:\n      tcpSocket: {host: localhost, port: 1}\n  containers:\n  - name: a\n    image: x\n    lifecycle:\n      preStop:\n        httpGet: {host: 127.0.0.1, port: 1}\n    livenessProbe:\n      grpc: {port: 1}\n      httpGet: {host: \"\", port: 1}\n",
+            expect![[r#"
+            not active
+        "#]],
+        );
+        check(
+            &CHECK,
+            "# podsec: --version v1.34\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n  - name: side\n    image: x\n    restartPolicy: Always\n    readinessProbe:\n      tcpSocket: {host: localhost, port: 1}\n  containers:\n  - name: a\n    image: x\n    lifecycle:\n      preStop:\n        httpGet: {host: 127.0.0.1, port: 1}\n    livenessProbe:\n      grpc: {port: 1}\n      httpGet: {host: \"\", port: 1}\n",
+            expect![[r#"
+            denied: probe or lifecycle host (containers "a", "side" use probe or lifecycle hosts "127.0.0.1", "localhost")
+            12:25 spec.initContainers[0].readinessProbe.tcpSocket.host probe or lifecycle host: the readinessProbe of init container "side" targets host "localhost" [fix: remove readinessProbe.tcpSocket.host (unsafe)]
+            18:25 spec.containers[0].lifecycle.preStop.httpGet.host probe or lifecycle host: the lifecycle.preStop of container "a" targets host "127.0.0.1" [fix: remove lifecycle.preStop.httpGet.host (unsafe)]
+        "#]],
         );
     }
 }

@@ -105,22 +105,20 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::{findings, run};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn privileged_fails() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers:\n  - name: dbg\n    image: x\n    securityContext:\n      privileged: true\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: false\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err(
-                "privileged (container \"dbg\" must not set securityContext.privileged=true)"
-                    .into()
-            )
-        );
-        assert_eq!(
-            findings(&RULE, 0, y),
-            "10:19 spec.ephemeralContainers[0].securityContext.privileged privileged: ephemeral container \"dbg\" sets securityContext.privileged=true [fix: remove securityContext.privileged (unsafe)]\n"
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers:\n  - name: dbg\n    image: x\n    securityContext:\n      privileged: true\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: false\n",
+            expect![[r#"
+            denied: privileged (container "dbg" must not set securityContext.privileged=true)
+            11:19 spec.ephemeralContainers[0].securityContext.privileged privileged: ephemeral container "dbg" sets securityContext.privileged=true [fix: remove securityContext.privileged (unsafe)]
+        "#]],
         );
     }
 }

@@ -132,23 +132,38 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const UNMASKED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n  - name: b\n    image: x\n    securityContext:\n      procMount: Default\n";
 
     #[test]
     fn user_namespace_relaxes_from_v1_35() {
-        assert_eq!(
-            run(&RULE, 34, UNMASKED),
-            Err("procMount (container \"a\" must not set securityContext.procMount to \"Unmasked\")".into())
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.34\n{UNMASKED}"),
+            expect![[r#"
+            denied: procMount (container "a" must not set securityContext.procMount to "Unmasked")
+            12:18 spec.containers[0].securityContext.procMount procMount: container "a" sets securityContext.procMount to "Unmasked" [fix: remove securityContext.procMount (unsafe)]
+        "#]],
         );
-        assert!(
-            run(&RULE, 35, UNMASKED)
-                .unwrap()
-                .starts_with("not applicable")
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.35\n{UNMASKED}"),
+            expect![[r#"
+            allowed: not applicable: spec.hostUsers is false, so any procMount is allowed (from v1.35)
+        "#]],
         );
         let host = UNMASKED.replace("hostUsers: false", "hostUsers: true");
-        assert!(run(&RULE, 35, &host).is_err());
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.35\n{host}"),
+            expect![[r#"
+            denied: procMount (container "a" must not set securityContext.procMount to "Unmasked")
+            12:18 spec.containers[0].securityContext.procMount procMount: container "a" sets securityContext.procMount to "Unmasked" [fix: remove securityContext.procMount (unsafe)]
+        "#]],
+        );
     }
 }

@@ -72,16 +72,27 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn no_user_namespace_relaxation() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n";
-        assert_eq!(run(&RULE, 34, y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 35, y),
-            Err("procMount (container \"a\" must not set securityContext.procMount to \"Unmasked\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.34\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n",
+            expect![[r#"
+            not active
+        "#]],
+        );
+        check(
+            &CHECK,
+            "# podsec: --version v1.35\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      procMount: Unmasked\n",
+            expect![[r#"
+            denied: procMount (container "a" must not set securityContext.procMount to "Unmasked")
+            12:18 spec.containers[0].securityContext.procMount procMount: container "a" sets securityContext.procMount to "Unmasked" [fix: remove securityContext.procMount (unsafe)]
+        "#]],
         );
     }
 }

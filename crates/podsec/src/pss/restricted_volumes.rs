@@ -216,42 +216,57 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn allowed_and_forbidden() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a1, emptyDir: {}}\n  - {name: a7, csi: {driver: x}}\n  - {name: a8, ephemeral: {}}\n  - {name: a9, image: {reference: x}}\n  - {name: b1, hostPath: {path: /}}\n  - {name: b10, nfs: {server: x, path: /}}\n  - {name: b2, hostPath: {path: /x}}\n  - {name: c1, madeUp: {}}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("restricted volume types (volumes \"b1\", \"b10\", \"b2\", \"c1\" use restricted volume types \"hostPath\", \"nfs\", \"unknown\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a1, emptyDir: {}}\n  - {name: a7, csi: {driver: x}}\n  - {name: a8, ephemeral: {}}\n  - {name: a9, image: {reference: x}}\n  - {name: b1, hostPath: {path: /}}\n  - {name: b10, nfs: {server: x, path: /}}\n  - {name: b2, hostPath: {path: /x}}\n  - {name: c1, madeUp: {}}\n",
+            expect![[r#"
+            denied: restricted volume types (volumes "b1", "b10", "b2", "c1" use restricted volume types "hostPath", "nfs", "unknown")
+            13:16 spec.volumes[4].hostPath restricted volume types: volume "b1" uses restricted volume type "hostPath" [fix: replace the volume source (manual)]
+            14:17 spec.volumes[5].nfs restricted volume types: volume "b10" uses restricted volume type "nfs" [fix: replace the volume source (manual)]
+            15:16 spec.volumes[6].hostPath restricted volume types: volume "b2" uses restricted volume type "hostPath" [fix: replace the volume source (manual)]
+            16:5 spec.volumes[7] restricted volume types: volume "c1" uses restricted volume type "unknown" [fix: replace the volume source (manual)]
+        "#]],
         );
     }
 
     #[test]
     fn sourceless_volume_is_defaulted_to_empty_dir() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: volume0\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Ok("every volume uses an allowed type (\"volume0\" has no source, which the API server defaults to emptyDir)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - name: volume0\n",
+            expect![[r#"
+            allowed: every volume uses an allowed type ("volume0" has no source, which the API server defaults to emptyDir)
+        "#]],
         );
     }
 
     #[test]
     fn allowed_source_wins_over_forbidden() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, emptyDir: {}, hostPath: {path: /}}\n";
-        assert!(run(&RULE, 0, y).is_ok());
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, emptyDir: {}, hostPath: {path: /}}\n",
+            expect![[r#"
+            allowed: every volume uses an allowed type
+        "#]],
+        );
     }
 
     #[test]
     fn one_volume_wording() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, gitRepo: {repository: x}}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err(
-                "restricted volume types (volume \"a\" uses restricted volume type \"gitRepo\")"
-                    .into()
-            )
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n  volumes:\n  - {name: a, gitRepo: {repository: x}}\n",
+            expect![[r#"
+            denied: restricted volume types (volume "a" uses restricted volume type "gitRepo")
+            9:15 spec.volumes[0].gitRepo restricted volume types: volume "a" uses restricted volume type "gitRepo" [fix: replace the volume source (manual)]
+        "#]],
         );
     }
 }

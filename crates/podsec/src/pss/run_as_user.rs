@@ -131,19 +131,46 @@ fn v1_35(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const Y: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      runAsUser: 1000\n  - name: b\n    image: x\n    securityContext:\n      runAsUser: 0\n";
 
     #[test]
     fn versions_and_user_namespaces() {
-        assert_eq!(run(&RULE, 22, Y), Ok("not active".into()));
-        assert_eq!(
-            run(&RULE, 23, Y),
-            Err("runAsUser=0 (pod and container \"b\" must not set runAsUser=0)".into())
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.22\n{Y}"),
+            expect![[r#"
+            not active
+        "#]],
         );
-        assert!(run(&RULE, 34, Y).is_err());
-        assert!(run(&RULE, 35, Y).unwrap().starts_with("not applicable"));
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.23\n{Y}"),
+            expect![[r#"
+            denied: runAsUser=0 (pod and container "b" must not set runAsUser=0)
+            9:16 spec.securityContext.runAsUser runAsUser=0: the pod sets securityContext.runAsUser=0 [fix: set runAsUser to a non-zero UID (manual)]
+            18:18 spec.containers[1].securityContext.runAsUser runAsUser=0: container "b" sets securityContext.runAsUser=0 [fix: set runAsUser to a non-zero UID (manual)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.34\n{Y}"),
+            expect![[r#"
+            denied: runAsUser=0 (pod and container "b" must not set runAsUser=0)
+            9:16 spec.securityContext.runAsUser runAsUser=0: the pod sets securityContext.runAsUser=0 [fix: set runAsUser to a non-zero UID (manual)]
+            18:18 spec.containers[1].securityContext.runAsUser runAsUser=0: container "b" sets securityContext.runAsUser=0 [fix: set runAsUser to a non-zero UID (manual)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.35\n{Y}"),
+            expect![[r#"
+            allowed: not applicable: spec.hostUsers is false, so the pod runs in a user namespace (exempt from v1.35)
+        "#]],
+        );
     }
 }

@@ -213,30 +213,56 @@ fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn upstream_wording() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {type: foo, user: bar, role: baz}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_t}\n  - name: d\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_engine_t}\n  - name: e\n    image: x\n    securityContext:\n      seLinuxOptions: {type: bar}\n  - name: f\n    image: x\n    securityContext:\n      seLinuxOptions: {user: bar}\n";
-        assert_eq!(
-            run(&RULE, 31, y),
-            Err("seLinuxOptions (pod and containers \"e\", \"f\" set forbidden securityContext.seLinuxOptions: types \"bar\", \"foo\"; user may not be set; role may not be set)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.31\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {type: foo, user: bar, role: baz}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_t}\n  - name: d\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_engine_t}\n  - name: e\n    image: x\n    securityContext:\n      seLinuxOptions: {type: bar}\n  - name: f\n    image: x\n    securityContext:\n      seLinuxOptions: {user: bar}\n",
+            expect![[r#"
+            denied: seLinuxOptions (pod and containers "e", "f" set forbidden securityContext.seLinuxOptions: types "bar", "foo"; user may not be set; role may not be set)
+            8:28 spec.securityContext.seLinuxOptions.type seLinuxOptions: the pod sets forbidden seLinuxOptions type "foo" [fix: remove seLinuxOptions.type (manual)]
+            8:39 spec.securityContext.seLinuxOptions.user seLinuxOptions: the pod sets forbidden seLinuxOptions user "bar" [fix: remove seLinuxOptions.user (manual)]
+            8:50 spec.securityContext.seLinuxOptions.role seLinuxOptions: the pod sets forbidden seLinuxOptions role "baz" [fix: remove seLinuxOptions.role (manual)]
+            21:30 spec.containers[2].securityContext.seLinuxOptions.type seLinuxOptions: container "e" sets forbidden seLinuxOptions type "bar" [fix: remove seLinuxOptions.type (manual)]
+            25:30 spec.containers[3].securityContext.seLinuxOptions.user seLinuxOptions: container "f" sets forbidden seLinuxOptions user "bar" [fix: remove seLinuxOptions.user (manual)]
+        "#]],
         );
-        assert_eq!(
-            run(&RULE, 30, y),
-            Err("seLinuxOptions (pod and containers \"d\", \"e\", \"f\" set forbidden securityContext.seLinuxOptions: types \"bar\", \"container_engine_t\", \"foo\"; user may not be set; role may not be set)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.30\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {type: foo, user: bar, role: baz}\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_t}\n  - name: d\n    image: x\n    securityContext:\n      seLinuxOptions: {type: container_engine_t}\n  - name: e\n    image: x\n    securityContext:\n      seLinuxOptions: {type: bar}\n  - name: f\n    image: x\n    securityContext:\n      seLinuxOptions: {user: bar}\n",
+            expect![[r#"
+            denied: seLinuxOptions (pod and containers "d", "e", "f" set forbidden securityContext.seLinuxOptions: types "bar", "container_engine_t", "foo"; user may not be set; role may not be set)
+            8:28 spec.securityContext.seLinuxOptions.type seLinuxOptions: the pod sets forbidden seLinuxOptions type "foo" [fix: remove seLinuxOptions.type (manual)]
+            8:39 spec.securityContext.seLinuxOptions.user seLinuxOptions: the pod sets forbidden seLinuxOptions user "bar" [fix: remove seLinuxOptions.user (manual)]
+            8:50 spec.securityContext.seLinuxOptions.role seLinuxOptions: the pod sets forbidden seLinuxOptions role "baz" [fix: remove seLinuxOptions.role (manual)]
+            17:30 spec.containers[1].securityContext.seLinuxOptions.type seLinuxOptions: container "d" sets forbidden seLinuxOptions type "container_engine_t" [fix: remove seLinuxOptions.type (manual)]
+            21:30 spec.containers[2].securityContext.seLinuxOptions.type seLinuxOptions: container "e" sets forbidden seLinuxOptions type "bar" [fix: remove seLinuxOptions.type (manual)]
+            25:30 spec.containers[3].securityContext.seLinuxOptions.user seLinuxOptions: container "f" sets forbidden seLinuxOptions user "bar" [fix: remove seLinuxOptions.user (manual)]
+        "#]],
         );
     }
 
     #[test]
     fn user_only_and_level_only() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {user: bad}\n  containers: []\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {user: bad}\n  containers: []\n",
+            expect![[r#"
+            denied: seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: user may not be set)
+            8:28 spec.securityContext.seLinuxOptions.user seLinuxOptions: the pod sets forbidden seLinuxOptions user "bad" [fix: remove seLinuxOptions.user (manual)]
+        "#]],
         );
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {level: \"s0:c1\"}\n  containers: []\n";
-        assert!(run(&RULE, 0, y).is_ok());
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seLinuxOptions: {level: \"s0:c1\"}\n  containers: []\n",
+            expect![[r#"
+            allowed: no forbidden SELinux type, user or role
+        "#]],
+        );
     }
 }

@@ -183,28 +183,42 @@ fn v1_19(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn annotations_before_v1_19() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: ''\n    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n    container.seccomp.security.alpha.kubernetes.io/ghost: unconfined\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: x\n";
-        assert_eq!(
-            run(&RULE, 18, y),
-            Err("seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/a=\"unconfined\", seccomp.security.alpha.kubernetes.io/pod=\"\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.18\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: ''\n    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n    container.seccomp.security.alpha.kubernetes.io/ghost: unconfined\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: x\n",
+            expect![[r#"
+            denied: seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/a="unconfined", seccomp.security.alpha.kubernetes.io/pod="")
+            7:47 metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"] seccompProfile: annotation seccomp.security.alpha.kubernetes.io/pod is "" [fix: set the seccomp annotation to runtime/default (unsafe)]
+            8:55 metadata.annotations["container.seccomp.security.alpha.kubernetes.io/a"] seccompProfile: annotation container.seccomp.security.alpha.kubernetes.io/a is "unconfined" [fix: set the seccomp annotation to runtime/default (unsafe)]
+        "#]],
         );
-        assert_eq!(
-            run(&RULE, 19, y),
-            Err("seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.19\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: ''\n    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n    container.seccomp.security.alpha.kubernetes.io/ghost: unconfined\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: x\n",
+            expect![[r#"
+            denied: seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")
+            13:28 spec.securityContext.seccompProfile.type seccompProfile: the pod sets seccompProfile.type to "Unconfined" [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 
     #[test]
     fn fields_independent_and_empty_object_is_set() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {}\n  - name: b\n    image: x\n    securityContext:\n      seccompProfile: {type: Unconfined}\n  - name: c\n    image: x\n";
-        assert_eq!(
-            run(&RULE, 37, y),
-            Err("seccompProfile (containers \"a\", \"b\" must not set securityContext.seccompProfile.type to \"\", \"Unconfined\")".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.37\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      seccompProfile: {}\n  - name: b\n    image: x\n    securityContext:\n      seccompProfile: {type: Unconfined}\n  - name: c\n    image: x\n",
+            expect![[r#"
+            denied: seccompProfile (containers "a", "b" must not set securityContext.seccompProfile.type to "", "Unconfined")
+            11:23 spec.containers[0].securityContext.seccompProfile.type seccompProfile: container "a" sets seccompProfile.type to "" [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            15:30 spec.containers[1].securityContext.seccompProfile.type seccompProfile: container "b" sets seccompProfile.type to "Unconfined" [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 }

@@ -156,12 +156,15 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
 
-    fn pod(names: &[&str]) -> String {
-        let mut s = String::from(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    sysctls:\n",
+    use super::CHECK;
+    use crate::testing::check;
+
+    /// A pod setting each sysctl at a policy version.
+    fn pod(version: u32, names: &[&str]) -> String {
+        let mut s = format!(
+            "# podsec: --version v1.{version}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    sysctls:\n"
         );
         for n in names {
             s.push_str(&format!("    - name: {n}\n      value: \"1\"\n"));
@@ -172,31 +175,59 @@ mod tests {
 
     #[test]
     fn version_breakpoints() {
-        let y = pod(&["net.ipv4.ip_local_reserved_ports"]);
-        assert!(run(&RULE, 26, &y).is_err());
-        assert!(run(&RULE, 27, &y).is_ok());
-        let y = pod(&["net.ipv4.tcp_keepalive_time"]);
-        assert!(run(&RULE, 28, &y).is_err());
-        assert!(run(&RULE, 29, &y).is_ok());
-        let y = pod(&["net.ipv4.tcp_rmem"]);
-        assert!(run(&RULE, 31, &y).is_err());
-        assert!(run(&RULE, 32, &y).is_ok());
-        let y = pod(&["net.ipv4.tcp_notsent_lowat"]);
-        assert!(run(&RULE, 36, &y).is_err());
-        assert!(run(&RULE, 37, &y).is_ok());
+        let mut out = String::new();
+        for (name, allowed_from) in [
+            ("net.ipv4.ip_local_reserved_ports", 27),
+            ("net.ipv4.tcp_keepalive_time", 29),
+            ("net.ipv4.tcp_rmem", 32),
+            ("net.ipv4.tcp_notsent_lowat", 37),
+        ] {
+            for version in [allowed_from - 1, allowed_from] {
+                let pod = pod(version, &[name]);
+                let (options, _) = crate::docs::options_for(&CHECK, &pod);
+                let a = crate::analyze(&pod, &options);
+                let denied = a
+                    .objects
+                    .iter()
+                    .any(|o| o.findings.iter().any(|f| f.check == CHECK.id));
+                out.push_str(&format!(
+                    "v1.{version} {name}: {}\n",
+                    if denied { "denied" } else { "allowed" }
+                ));
+            }
+        }
+        expect![[r#"
+            v1.26 net.ipv4.ip_local_reserved_ports: denied
+            v1.27 net.ipv4.ip_local_reserved_ports: allowed
+            v1.28 net.ipv4.tcp_keepalive_time: denied
+            v1.29 net.ipv4.tcp_keepalive_time: allowed
+            v1.31 net.ipv4.tcp_rmem: denied
+            v1.32 net.ipv4.tcp_rmem: allowed
+            v1.36 net.ipv4.tcp_notsent_lowat: denied
+            v1.37 net.ipv4.tcp_notsent_lowat: allowed
+        "#]]
+        .assert_eq(&out);
     }
 
     #[test]
     fn names_in_spec_order_exact() {
-        let y = pod(&[
-            "b",
-            "net/ipv4/tcp_syncookies",
-            "kernel.shm_rmid_forced",
-            "a",
-        ]);
-        assert_eq!(
-            run(&RULE, 37, &y),
-            Err("forbidden sysctls (b, net/ipv4/tcp_syncookies, a)".into())
+        check(
+            &CHECK,
+            &pod(
+                37,
+                &[
+                    "b",
+                    "net/ipv4/tcp_syncookies",
+                    "kernel.shm_rmid_forced",
+                    "a",
+                ],
+            ),
+            expect![[r#"
+                denied: forbidden sysctls (b, net/ipv4/tcp_syncookies, a)
+                9:13 spec.securityContext.sysctls[0] forbidden sysctls: the pod sets sysctl "b", which is not in the safe set [fix: remove the sysctl (manual)]
+                11:13 spec.securityContext.sysctls[1] forbidden sysctls: the pod sets sysctl "net/ipv4/tcp_syncookies", which is not in the safe set [fix: remove the sysctl (manual)]
+                15:13 spec.securityContext.sysctls[3] forbidden sysctls: the pod sets sysctl "a", which is not in the safe set [fix: remove the sysctl (manual)]
+            "#]],
         );
     }
 }

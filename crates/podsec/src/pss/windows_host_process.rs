@@ -128,15 +128,22 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     clippy::panic
 )]
 mod tests {
-    use super::RULE;
-    use crate::pss::testing::run;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn pod_and_containers() {
-        let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    windowsOptions: {hostProcess: true}\n  containers:\n  - name: d\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: false}\n  - name: e\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n  - name: f\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n";
-        assert_eq!(
-            run(&RULE, 0, y),
-            Err("hostProcess (pod and containers \"e\", \"f\" must not set securityContext.windowsOptions.hostProcess=true)".into())
+        check(
+            &CHECK,
+            "# podsec: --version v1.0\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    windowsOptions: {hostProcess: true}\n  containers:\n  - name: d\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: false}\n  - name: e\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n  - name: f\n    image: x\n    securityContext:\n      windowsOptions: {hostProcess: true}\n",
+            expect![[r#"
+            denied: hostProcess (pod and containers "e", "f" must not set securityContext.windowsOptions.hostProcess=true)
+            8:35 spec.securityContext.windowsOptions.hostProcess hostProcess: the pod sets securityContext.windowsOptions.hostProcess=true [fix: remove windowsOptions.hostProcess (manual)]
+            17:37 spec.containers[1].securityContext.windowsOptions.hostProcess hostProcess: container "e" sets securityContext.windowsOptions.hostProcess=true [fix: remove windowsOptions.hostProcess (manual)]
+            21:37 spec.containers[2].securityContext.windowsOptions.hostProcess hostProcess: container "f" sets securityContext.windowsOptions.hostProcess=true [fix: remove windowsOptions.hostProcess (manual)]
+        "#]],
         );
     }
 }
