@@ -136,7 +136,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -155,36 +158,40 @@ spec:
 
     #[test]
     fn flags_containers_that_keep_defaults() {
-        assert_eq!(
-            check("capabilities-not-dropped", POD, "--level baseline"),
-            [
-                "7:5 container \"none\" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included",
-                "9:44 container \"some\" does not drop ALL capabilities and keeps 13 of the containerd defaults",
-                // Baseline asks to remove privileged: the container is judged without it.
-                "13:5 container \"priv\" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{POD}"),
+            expect![[r#"
+            8:5 spec.containers[0].securityContext.capabilities.drop container "none" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            10:44 spec.containers[1].securityContext.capabilities.drop container "some" does not drop ALL capabilities and keeps 13 of the containerd defaults [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            14:5 spec.containers[3].securityContext.capabilities.drop container "priv" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+        "#]],
         );
-        assert_eq!(
-            check(
-                "capabilities-not-dropped",
-                POD,
-                "--level privileged --runtime cri-o"
-            )[0],
-            "7:5 container \"none\" does not drop ALL capabilities and keeps 9 of the cri-o defaults"
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged --runtime cri-o\n{POD}"),
+            expect![[r#"
+            8:5 spec.containers[0].securityContext.capabilities.drop container "none" does not drop ALL capabilities and keeps 9 of the cri-o defaults [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            10:44 spec.containers[1].securityContext.capabilities.drop container "some" does not drop ALL capabilities and keeps 9 of the cri-o defaults [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+        "#]],
         );
     }
 
     #[test]
     fn silent_where_restricted_requires_drop_all() {
-        assert!(check("capabilities-not-dropped", POD, "--level restricted").is_empty());
-        assert_eq!(
-            check(
-                "capabilities-not-dropped",
-                POD,
-                "--level restricted --version v1.21"
-            )
-            .len(),
-            3
+        check(
+            &CHECK,
+            &format!("# podsec: --level restricted\n{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --level restricted --version v1.21\n{POD}"),
+            expect![[r#"
+            8:5 spec.containers[0].securityContext.capabilities.drop container "none" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            10:44 spec.containers[1].securityContext.capabilities.drop container "some" does not drop ALL capabilities and keeps 13 of the containerd defaults [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+            14:5 spec.containers[3].securityContext.capabilities.drop container "priv" does not drop ALL capabilities and keeps 14 of the containerd defaults, NET_RAW included [fix: add ALL to securityContext.capabilities.drop (unsafe)]
+        "#]],
         );
     }
 }

@@ -104,7 +104,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn threshold() {
@@ -121,13 +124,25 @@ spec:
   - name: c
     securityContext: {runAsUser: 0}
 "#;
-        assert_eq!(
-            check("low-uid", yaml, ""),
-            [
-                "6:32 pod securityContext.runAsUser=1000 makes container \"a\" run as a UID below 10000"
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:32 spec.securityContext.runAsUser pod securityContext.runAsUser=1000 makes container "a" run as a UID below 10000 [fix: run the container with a UID of 10000 or more (manual)]
+        "#]],
         );
-        assert_eq!(check("low-uid", yaml, "--min-uid 500").len(), 0);
-        assert_eq!(check("low-uid", yaml, "--min-uid 30000").len(), 2);
+        check(
+            &CHECK,
+            &format!("# podsec: --min-uid 500\n{yaml}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --min-uid 30000\n{yaml}"),
+            expect![[r#"
+            7:32 spec.securityContext.runAsUser pod securityContext.runAsUser=1000 makes container "a" run as a UID below 30000 [fix: run the container with a UID of 30000 or more (manual)]
+            11:34 spec.containers[1].securityContext.runAsUser container "b" runs as UID 20000, below 30000 [fix: run the container with a UID of 30000 or more (manual)]
+        "#]],
+        );
     }
 }

@@ -109,17 +109,21 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn lower_and_mixed_case() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {capabilities: {add: [Net_Admin, CHOWN, cap_kill], drop: [all]}}\n";
-        assert_eq!(
-            check("lowercase-capability", yaml, ""),
-            [
-                "7:44 container \"a\" adds \"Net_Admin\": the runtime reads it as NET_ADMIN, but Pod Security Admission compares names exactly",
-                "7:80 container \"a\" drops \"all\": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            7:44 spec.containers[0].securityContext.capabilities.add[0] container "a" adds "Net_Admin": the runtime reads it as NET_ADMIN, but Pod Security Admission compares names exactly [fix: write NET_ADMIN instead of Net_Admin (safe)]
+            7:80 spec.containers[0].securityContext.capabilities.drop[0] container "a" drops "all": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL [fix: write ALL instead of all (safe)]
+        "#]],
         );
     }
 }

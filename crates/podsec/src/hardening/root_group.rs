@@ -139,7 +139,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn every_source_of_group_zero() {
@@ -156,14 +159,15 @@ spec:
   - name: c
     securityContext: {runAsGroup: 3000}
 "#;
-        assert_eq!(
-            check("root-group", yaml, ""),
-            [
-                "6:33 pod securityContext.runAsGroup=0 gives container \"a\" the root group",
-                "6:45 pod securityContext.fsGroup=0 gives every container and its volumes the root group",
-                "6:72 pod securityContext.supplementalGroups gives every container the root group",
-                "10:35 container \"b\" runs with the root group: securityContext.runAsGroup=0",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:33 spec.securityContext.runAsGroup pod securityContext.runAsGroup=0 gives container "a" the root group [fix: use a non-zero group (manual)]
+            6:45 spec.securityContext.fsGroup pod securityContext.fsGroup=0 gives every container and its volumes the root group [fix: use a non-zero group (manual)]
+            6:72 spec.securityContext.supplementalGroups[1] pod securityContext.supplementalGroups gives every container the root group [fix: use a non-zero group (manual)]
+            10:35 spec.containers[1].securityContext.runAsGroup container "b" runs with the root group: securityContext.runAsGroup=0 [fix: use a non-zero group (manual)]
+        "#]],
         );
     }
 }

@@ -90,7 +90,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn unset_user() {
@@ -108,23 +111,30 @@ spec:
     securityContext: {runAsNonRoot: true}
   - name: d
 "#;
-        assert_eq!(
-            check(
-                "run-as-image-user",
-                yaml,
-                "--level baseline --image-user d=1000"
-            ),
-            [
-                "8:5 container \"a\" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --image-user d=1000\n{yaml}"),
+            expect![[r#"
+            9:5 spec.containers[0].securityContext.runAsNonRoot container "a" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset [fix: set securityContext.runAsNonRoot: true (unsafe)]
+        "#]],
         );
-        assert!(check("run-as-image-user", yaml, "").is_empty());
+        check(&CHECK, yaml, expect![[""]]);
     }
 
     #[test]
     fn user_namespaces_lift_the_restricted_check() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  containers: [{name: a}]\n";
-        assert_eq!(check("run-as-image-user", yaml, "").len(), 1);
-        assert!(check("run-as-image-user", yaml, "--version v1.34").is_empty());
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:17 spec.containers[0].securityContext.runAsNonRoot container "a" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset [fix: set securityContext.runAsNonRoot: true (unsafe)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.34\n{yaml}"),
+            expect![[""]],
+        );
     }
 }

@@ -129,7 +129,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -148,30 +151,35 @@ spec:
 
     #[test]
     fn explicit_zero() {
-        assert_eq!(
-            check("run-as-root", POD, "--level baseline"),
-            [
-                "6:32 pod securityContext.runAsUser=0 makes containers \"a\", \"b\" run as root",
-                "11:34 container \"c\" runs as root: securityContext.runAsUser=0",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{POD}"),
+            expect![[r#"
+            7:32 spec.securityContext.runAsUser pod securityContext.runAsUser=0 makes containers "a", "b" run as root [fix: run the container as a non-root user (manual)]
+            12:34 spec.containers[2].securityContext.runAsUser container "c" runs as root: securityContext.runAsUser=0 [fix: run the container as a non-root user (manual)]
+        "#]],
         );
-        assert!(check("run-as-root", POD, "").is_empty());
-        assert_eq!(check("run-as-root", POD, "--version v1.22").len(), 2);
+        check(&CHECK, POD, expect![[""]]);
+        check(
+            &CHECK,
+            &format!("# podsec: --version v1.22\n{POD}"),
+            expect![[r#"
+            7:32 spec.securityContext.runAsUser pod securityContext.runAsUser=0 makes containers "a", "b" run as root [fix: run the container as a non-root user (manual)]
+            12:34 spec.containers[2].securityContext.runAsUser container "c" runs as root: securityContext.runAsUser=0 [fix: run the container as a non-root user (manual)]
+        "#]],
+        );
     }
 
     #[test]
     fn image_user() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n  - name: b\n  - name: c\n";
-        assert_eq!(
-            check(
-                "run-as-root",
-                yaml,
-                "--image-user a= --image-user b=1000 --image-user c=root"
-            ),
-            [
-                "6:5 container \"a\" runs as root: its image sets no USER and securityContext.runAsUser is unset",
-                "8:5 container \"c\" runs as root: its image runs as USER root and securityContext.runAsUser is unset",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --image-user a= --image-user b=1000 --image-user c=root\n{yaml}"),
+            expect![[r#"
+            7:5 spec.containers[0].securityContext.runAsUser container "a" runs as root: its image sets no USER and securityContext.runAsUser is unset [fix: run the container as a non-root user (manual)]
+            9:5 spec.containers[2].securityContext.runAsUser container "c" runs as root: its image runs as USER root and securityContext.runAsUser is unset [fix: run the container as a non-root user (manual)]
+        "#]],
         );
     }
 }

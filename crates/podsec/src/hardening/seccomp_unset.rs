@@ -135,30 +135,51 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn pod_wide_or_per_container() {
         let all = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}, {name: b}]\n";
-        assert_eq!(
-            check("seccomp-unset", all, "--level baseline"),
-            ["5:3 no seccompProfile is set: containers \"a\", \"b\" run with no seccomp filter"]
-        );
-        assert!(check("seccomp-unset", all, "").is_empty());
-        assert!(check("seccomp-unset", all, "--level baseline --seccomp-default").is_empty());
         let some = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n  - name: b\n";
-        assert_eq!(
-            check("seccomp-unset", some, "--level privileged"),
-            [
-                "8:5 container \"b\" has no seccompProfile, nor does the pod: it runs with no seccomp filter"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{all}"),
+            expect![[r#"
+            6:3 spec.securityContext.seccompProfile no seccompProfile is set: containers "a", "b" run with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
+        );
+        check(&CHECK, all, expect![[""]]);
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --seccomp-default\n{all}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged\n{some}"),
+            expect![[r#"
+            9:5 spec.containers[1].securityContext.seccompProfile container "b" has no seccompProfile, nor does the pod: it runs with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 
     #[test]
     fn legacy_annotation_counts_before_1_27() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}\nspec:\n  containers: [{name: a}]\n";
-        assert!(check("seccomp-unset", yaml, "--level baseline --kube 1.26").is_empty());
-        assert_eq!(check("seccomp-unset", yaml, "--level baseline").len(), 1);
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --kube 1.26\n{yaml}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{yaml}"),
+            expect![[r#"
+            8:3 spec.securityContext.seccompProfile no seccompProfile is set: container "a" run with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
+        );
     }
 }

@@ -115,7 +115,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn ports_decide() {
@@ -134,11 +137,12 @@ spec:
   - name: none
     securityContext: {capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
 "#;
-        assert_eq!(
-            check("unneeded-capabilities", yaml, ""),
-            [
-                "9:57 container \"high\" adds NET_BIND_SERVICE but its ports (8080, 9090) are all 1024 or above"
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            9:57 spec.containers[0].securityContext.capabilities.add container "high" adds NET_BIND_SERVICE but its ports (8080, 9090) are all 1024 or above [fix: remove NET_BIND_SERVICE from securityContext.capabilities.add (unsafe)]
+        "#]],
         );
     }
 }

@@ -131,7 +131,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn writable_mounts_only_at_privileged() {
@@ -150,10 +153,17 @@ spec:
   - {name: logs, hostPath: {path: /var/log}}
   - {name: scratch, emptyDir: {}}
 "#;
-        assert_eq!(
-            check("writable-host-path", yaml, "--level privileged"),
-            ["9:8 container \"a\" mounts host path \"/var/log\" (volume \"logs\") writable"]
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged\n{yaml}"),
+            expect![[r#"
+            10:8 spec.containers[0].volumeMounts[0].readOnly container "a" mounts host path "/var/log" (volume "logs") writable [fix: set readOnly: true on the volume mount (unsafe)]
+        "#]],
         );
-        assert!(check("writable-host-path", yaml, "--level baseline").is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{yaml}"),
+            expect![[""]],
+        );
     }
 }
