@@ -138,23 +138,30 @@ fn replace(list_path: &str, entry: &str, name: &str) -> Vec<Patch> {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::{check, fixes};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {capabilities: {add: [CAP_SYS_ADMIN], drop: [cap_net_raw]}}\n";
 
     #[test]
     fn per_runtime() {
-        assert_eq!(
-            check("cap-prefixed-capability", POD, ""),
-            [
-                "7:44 container \"a\" adds \"CAP_SYS_ADMIN\", which containerd ignores: the container does not get SYS_ADMIN",
-                "7:67 container \"a\" drops \"cap_net_raw\", which containerd ignores: the container keeps NET_RAW",
-            ]
+        check(
+            &CHECK,
+            POD,
+            expect![[r#"
+            7:44 spec.containers[0].securityContext.capabilities.add[0] container "a" adds "CAP_SYS_ADMIN", which containerd ignores: the container does not get SYS_ADMIN [fix: remove CAP_SYS_ADMIN from securityContext.capabilities.add (safe)]
+            7:67 spec.containers[0].securityContext.capabilities.drop[0] container "a" drops "cap_net_raw", which containerd ignores: the container keeps NET_RAW [fix: write NET_RAW instead of cap_net_raw (unsafe)]
+        "#]],
         );
-        let crio = check("cap-prefixed-capability", POD, "--runtime cri-o");
-        assert!(crio[0].ends_with("CRI-O reads it as SYS_ADMIN, but containerd ignores it and Pod Security Admission does not recognise it"));
-        let f = fixes("cap-prefixed-capability", POD, "");
-        assert_eq!(f[0].applicability, crate::fix::Applicability::Safe);
-        assert_eq!(f[1].applicability, crate::fix::Applicability::Unsafe);
+        check(
+            &CHECK,
+            &format!("# podsec: --runtime cri-o\n{POD}"),
+            expect![[r#"
+            8:44 spec.containers[0].securityContext.capabilities.add[0] container "a" adds "CAP_SYS_ADMIN": CRI-O reads it as SYS_ADMIN, but containerd ignores it and Pod Security Admission does not recognise it [fix: write SYS_ADMIN instead of CAP_SYS_ADMIN (safe)]
+            8:67 spec.containers[0].securityContext.capabilities.drop[0] container "a" drops "cap_net_raw": CRI-O reads it as NET_RAW, but containerd ignores it and Pod Security Admission does not recognise it [fix: write NET_RAW instead of cap_net_raw (safe)]
+        "#]],
+        );
     }
 }

@@ -163,8 +163,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::exposed;
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::{CHECK, exposed};
+    use crate::testing::check;
 
     #[test]
     fn sockets_and_their_directories() {
@@ -190,12 +192,17 @@ mod tests {
     #[test]
     fn reported_at_privileged_only() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    volumeMounts: [{name: run, mountPath: /r, readOnly: true}]\n  volumes:\n  - name: run\n    hostPath: {path: /run}\n";
-        assert_eq!(
-            check("container-runtime-socket", yaml, "--level privileged"),
-            [
-                "10:22 volume \"run\" mounts host path \"/run\", which exposes the container runtime's socket /run/docker.sock: container \"a\" can control every container on the node"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged\n{yaml}"),
+            expect![[r#"
+            11:22 spec.volumes[0].hostPath.path volume "run" mounts host path "/run", which exposes the container runtime's socket /run/docker.sock: container "a" can control every container on the node [fix: remove the runtime socket volume (manual)]
+        "#]],
         );
-        assert!(check("container-runtime-socket", yaml, "--level baseline").is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline\n{yaml}"),
+            expect![[""]],
+        );
     }
 }

@@ -85,7 +85,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn spellings() {
@@ -94,9 +97,21 @@ mod tests {
                 "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  os: {{name: {n}}}\n  containers: [{{name: a}}]\n"
             )
         };
-        assert_eq!(check("os-name-case", &pod("Windows"), "").len(), 1);
-        assert_eq!(check("os-name-case", &pod("LINUX"), "").len(), 1);
-        assert!(check("os-name-case", &pod("windows"), "").is_empty());
-        assert!(check("os-name-case", &pod("macos"), "").is_empty());
+        check(
+            &CHECK,
+            &pod("Windows"),
+            expect![[r#"
+            5:14 spec.os.name os.name "Windows" is not "windows": the API server accepts only linux and windows, and Pod Security Admission treats it as neither [fix: set os.name: windows (safe)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &pod("LINUX"),
+            expect![[r#"
+            5:14 spec.os.name os.name "LINUX" is not "linux": the API server accepts only linux and windows, and Pod Security Admission treats it as neither [fix: set os.name: linux (safe)]
+        "#]],
+        );
+        check(&CHECK, &pod("windows"), expect![[""]]);
+        check(&CHECK, &pod("macos"), expect![[""]]);
     }
 }

@@ -205,7 +205,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -224,15 +227,16 @@ spec:
 
     #[test]
     fn privileged_level_reports_every_dangerous_capability() {
-        assert_eq!(
-            check("risky-capabilities", POD, "--level privileged"),
-            [
-                "8:44 container \"a\" adds SYS_ADMIN: it mounts filesystems, creates namespaces and much more, close to root on the node",
-                "8:55 container \"a\" adds NET_RAW: it forges packets and spoofs ARP and DNS on the node's network",
-                "8:80 container \"a\" adds SYS_PTRACE: it reads and rewrites other processes' memory",
-                "9:5 container \"b\" keeps NET_RAW from the containerd defaults: it forges packets and spoofs ARP and DNS on the node's network",
-                "13:44 container \"d\" adds every capability, DAC_READ_SEARCH, NET_ADMIN, NET_RAW, SYS_MODULE, SYS_RAWIO, SYS_PTRACE, SYS_BOOT, SYS_TIME, AUDIT_CONTROL, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, PERFMON, BPF included",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged{POD}"),
+            expect![[r#"
+            8:44 spec.containers[0].securityContext.capabilities.add container "a" adds SYS_ADMIN: it mounts filesystems, creates namespaces and much more, close to root on the node [fix: remove SYS_ADMIN from securityContext.capabilities.add (unsafe)]
+            8:55 spec.containers[0].securityContext.capabilities.add container "a" adds NET_RAW: it forges packets and spoofs ARP and DNS on the node's network [fix: remove NET_RAW from securityContext.capabilities.add (unsafe)]
+            8:80 spec.containers[0].securityContext.capabilities.add container "a" adds SYS_PTRACE: it reads and rewrites other processes' memory [fix: remove sys_ptrace from securityContext.capabilities.add (unsafe)]
+            9:5 spec.containers[1].securityContext.capabilities.drop container "b" keeps NET_RAW from the containerd defaults: it forges packets and spoofs ARP and DNS on the node's network [fix: add NET_RAW to securityContext.capabilities.drop (unsafe)]
+            13:44 spec.containers[3].securityContext.capabilities.add container "d" adds every capability, DAC_READ_SEARCH, NET_ADMIN, NET_RAW, SYS_MODULE, SYS_RAWIO, SYS_PTRACE, SYS_BOOT, SYS_TIME, AUDIT_CONTROL, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, PERFMON, BPF included [fix: remove ALL from securityContext.capabilities.add (unsafe)]
+        "#]],
         );
     }
 
@@ -240,18 +244,29 @@ spec:
     fn defers_to_the_pod_security_standards() {
         // Baseline rejects every added capability outside its list (NET_RAW included), so only
         // the NET_RAW kept from the runtime defaults is left.
-        let baseline = check("risky-capabilities", POD, "--level baseline");
-        assert_eq!(baseline.len(), 1, "{baseline:?}");
-        assert!(baseline[0].contains("keeps NET_RAW"));
-        assert!(check("risky-capabilities", POD, "--level restricted").is_empty());
-        assert!(
-            check(
-                "risky-capabilities",
-                POD,
-                "--level privileged --runtime cri-o"
-            )
-            .iter()
-            .all(|f| !f.contains("keeps NET_RAW"))
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline{POD}"),
+            expect![[r#"
+            9:5 spec.containers[1].securityContext.capabilities.drop container "b" keeps NET_RAW from the containerd defaults: it forges packets and spoofs ARP and DNS on the node's network [fix: add NET_RAW to securityContext.capabilities.drop (unsafe)]
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --level restricted{POD}"),
+            expect![[""]],
+        );
+        // CRI-O's defaults have no NET_RAW to keep.
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged --runtime cri-o{POD}"),
+            expect![[r#"
+            8:44 spec.containers[0].securityContext.capabilities.add container "a" adds SYS_ADMIN: it mounts filesystems, creates namespaces and much more, close to root on the node [fix: remove SYS_ADMIN from securityContext.capabilities.add (unsafe)]
+            8:55 spec.containers[0].securityContext.capabilities.add container "a" adds NET_RAW: it forges packets and spoofs ARP and DNS on the node's network [fix: remove NET_RAW from securityContext.capabilities.add (unsafe)]
+            8:71 spec.containers[0].securityContext.capabilities.add container "a" adds BPF: it loads BPF programs into the kernel [fix: remove CAP_BPF from securityContext.capabilities.add (unsafe)]
+            8:80 spec.containers[0].securityContext.capabilities.add container "a" adds SYS_PTRACE: it reads and rewrites other processes' memory [fix: remove sys_ptrace from securityContext.capabilities.add (unsafe)]
+            13:44 spec.containers[3].securityContext.capabilities.add container "d" adds every capability, DAC_READ_SEARCH, NET_ADMIN, NET_RAW, SYS_MODULE, SYS_RAWIO, SYS_PTRACE, SYS_BOOT, SYS_TIME, AUDIT_CONTROL, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, PERFMON, BPF included [fix: remove ALL from securityContext.capabilities.add (unsafe)]
+        "#]],
         );
     }
 }

@@ -88,7 +88,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn only_false_passes() {
@@ -97,26 +100,24 @@ mod tests {
                 "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  {v}\n  containers: [{{name: a}}]\n"
             )
         };
-        assert_eq!(
-            check(
-                "service-account-token-automount",
-                &pod("automountServiceAccountToken: true"),
-                ""
-            )
-            .len(),
-            1
+        check(
+            &CHECK,
+            &pod("automountServiceAccountToken: true"),
+            expect![[r#"
+            5:33 spec.automountServiceAccountToken pod sets automountServiceAccountToken=true: every container gets a Kubernetes API token [fix: set automountServiceAccountToken: false (unsafe)]
+        "#]],
         );
-        assert_eq!(
-            check("service-account-token-automount", &pod("hostname: x"), "").len(),
-            1
+        check(
+            &CHECK,
+            &pod("hostname: x"),
+            expect![[r#"
+            5:3 spec.automountServiceAccountToken pod does not set automountServiceAccountToken=false: containers get a Kubernetes API token unless its ServiceAccount opts out [fix: set automountServiceAccountToken: false (unsafe)]
+        "#]],
         );
-        assert!(
-            check(
-                "service-account-token-automount",
-                &pod("automountServiceAccountToken: false"),
-                ""
-            )
-            .is_empty()
+        check(
+            &CHECK,
+            &pod("automountServiceAccountToken: false"),
+            expect![[""]],
         );
     }
 }

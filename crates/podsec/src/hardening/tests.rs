@@ -24,16 +24,8 @@ fn findings(id: &str, yaml: &str, flags: &str) -> Vec<Finding> {
         .collect()
 }
 
-/// The findings of rule `id` (enabled) as `line:column message`.
-#[track_caller]
-pub(super) fn check(id: &str, yaml: &str, flags: &str) -> Vec<String> {
-    findings(id, yaml, flags)
-        .iter()
-        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
-        .collect()
-}
-
-/// The fixes of rule `id`'s findings.
+/// The fixes of rule `id`'s findings, for tests of their patches (`testing::check` shows their
+/// titles and grades).
 #[track_caller]
 pub(super) fn fixes(id: &str, yaml: &str, flags: &str) -> Vec<Fix> {
     findings(id, yaml, flags)

@@ -186,7 +186,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -209,22 +212,26 @@ spec:
 
     #[test]
     fn fields_only_where_pss_allows_them() {
-        assert_eq!(
-            check("unconfined-seccomp", POD, "--level privileged"),
-            [
-                "10:44 pod seccompProfile.type=Unconfined makes containers \"a\", \"b\" run with no seccomp filter",
-                "15:46 container \"c\" sets seccompProfile.type=Unconfined: it runs with no seccomp filter",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level privileged{POD}"),
+            expect![[r#"
+            10:44 spec.securityContext.seccompProfile.type pod seccompProfile.type=Unconfined makes containers "a", "b" run with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            15:46 spec.containers[2].securityContext.seccompProfile.type container "c" sets seccompProfile.type=Unconfined: it runs with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
-        assert!(check("unconfined-seccomp", POD, "--level baseline").is_empty());
-        assert_eq!(
-            check(
-                "unconfined-seccomp",
-                POD,
-                "--level baseline --version v1.18"
-            )
-            .len(),
-            2
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --version v1.18{POD}"),
+            expect![[r#"
+            10:44 spec.securityContext.seccompProfile.type pod seccompProfile.type=Unconfined makes containers "a", "b" run with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            15:46 spec.containers[2].securityContext.seccompProfile.type container "c" sets seccompProfile.type=Unconfined: it runs with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+        "#]],
         );
     }
 
@@ -235,21 +242,26 @@ spec:
             "",
             1,
         );
-        assert_eq!(
-            check("unconfined-seccomp", &yaml, "--level baseline --kube 1.26"),
-            [
-                "7:47 the legacy pod seccomp annotation makes container \"a\" run with no seccomp filter",
-                "8:55 container \"b\" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --kube 1.26{yaml}"),
+            expect![[r#"
+            7:47 metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"] the legacy pod seccomp annotation makes container "a" run with no seccomp filter [fix: set the seccomp annotation to runtime/default (unsafe)]
+            8:55 metadata.annotations["container.seccomp.security.alpha.kubernetes.io/b"] container "b" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter [fix: set the seccomp annotation to runtime/default (unsafe)]
+        "#]],
         );
-        assert!(check("unconfined-seccomp", &yaml, "--level baseline").is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline{yaml}"),
+            expect![[""]],
+        );
         // Policy v1.18 checks the annotations itself, but not the fields.
-        let old_policy = check(
-            "unconfined-seccomp",
-            &yaml,
-            "--level baseline --kube 1.26 --version v1.18",
+        check(
+            &CHECK,
+            &format!("# podsec: --level baseline --kube 1.26 --version v1.18{yaml}"),
+            expect![[r#"
+                14:46 spec.containers[2].securityContext.seccompProfile.type container "c" sets seccompProfile.type=Unconfined: it runs with no seccomp filter [fix: set seccompProfile.type: RuntimeDefault (unsafe)]
+            "#]],
         );
-        assert_eq!(old_policy.len(), 1, "{old_policy:?}");
-        assert!(old_policy[0].contains("container \"c\" sets"));
     }
 }

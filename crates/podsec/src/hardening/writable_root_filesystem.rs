@@ -149,7 +149,11 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::hardening::tests::{check, fixes};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::hardening::tests::fixes;
+    use crate::testing::check;
 
     #[test]
     fn unset_false_and_true() {
@@ -166,12 +170,13 @@ spec:
   - name: b
     securityContext: {readOnlyRootFilesystem: true}
 "#;
-        assert_eq!(
-            check("writable-root-filesystem", yaml, ""),
-            [
-                "7:5 container \"init\" does not set securityContext.readOnlyRootFilesystem=true",
-                "10:47 container \"a\" sets securityContext.readOnlyRootFilesystem=false",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            7:5 spec.initContainers[0].securityContext.readOnlyRootFilesystem container "init" does not set securityContext.readOnlyRootFilesystem=true [fix: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir at /tmp (unsafe)]
+            10:47 spec.containers[0].securityContext.readOnlyRootFilesystem container "a" sets securityContext.readOnlyRootFilesystem=false [fix: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir at /tmp (unsafe)]
+        "#]],
         );
     }
 
@@ -201,6 +206,6 @@ spec:
     #[test]
     fn windows_pods_are_not_inspected() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: windows}\n  containers: [{name: a}]\n";
-        assert!(check("writable-root-filesystem", yaml, "").is_empty());
+        check(&CHECK, yaml, expect![[""]]);
     }
 }
