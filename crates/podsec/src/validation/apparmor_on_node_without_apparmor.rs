@@ -106,45 +106,37 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn only_without_apparmor() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/b: localhost/x\nspec:\n  containers:\n  - name: a\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n  - name: b\n  - name: c\n    securityContext:\n      appArmorProfile: {type: Unconfined}\n  - name: d\n";
-        assert!(
-            check(
-                "apparmor-on-node-without-apparmor",
-                yaml,
-                &Options::default()
-            )
-            .is_empty()
+        check(&CHECK, yaml, expect![[""]]);
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.31 --no-apparmor\n{yaml}"),
+            expect![[r#"
+            7:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/b] container "b" asks for AppArmor profile Localhost on a node without AppArmor: the kubelet refuses the pod with "Cannot enforce AppArmor: AppArmor is not enabled on the host"
+            12:24 spec.containers[0].securityContext.appArmorProfile container "a" asks for AppArmor profile RuntimeDefault on a node without AppArmor: the kubelet refuses the pod with "Cannot enforce AppArmor: AppArmor is not enabled on the host"
+        "#]],
         );
-        let off = |n: u32| Options {
-            apparmor_enabled: false,
-            kube_minor: Some(n),
-            ..Options::default()
-        };
-        assert_eq!(
-            check("apparmor-on-node-without-apparmor", yaml, &off(31)),
-            [
-                "6:55 container \"b\" asks for AppArmor profile Localhost on a node without AppArmor: the kubelet refuses the pod with \"Cannot enforce AppArmor: AppArmor is not enabled on the host\"",
-                "11:24 container \"a\" asks for AppArmor profile RuntimeDefault on a node without AppArmor: the kubelet refuses the pod with \"Cannot enforce AppArmor: AppArmor is not enabled on the host\"",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30 --no-apparmor\n{yaml}"),
+            expect![[r#"
+            7:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/b] container "b" asks for AppArmor profile Localhost on a node without AppArmor: the kubelet blocks the pod (it stays Pending) with "Cannot enforce AppArmor: AppArmor is not enabled on the host"
+            12:24 spec.containers[0].securityContext.appArmorProfile container "a" asks for AppArmor profile RuntimeDefault on a node without AppArmor: the kubelet blocks the pod (it stays Pending) with "Cannot enforce AppArmor: AppArmor is not enabled on the host"
+        "#]],
         );
-        assert_eq!(
-            check("apparmor-on-node-without-apparmor", yaml, &off(30)).len(),
-            2
-        );
-        assert!(
-            check("apparmor-on-node-without-apparmor", yaml, &off(30))
-                .first()
-                .is_some_and(|m| m.contains("blocks the pod (it stays Pending)"))
-        );
-        assert_eq!(
-            check("apparmor-on-node-without-apparmor", yaml, &off(29)).len(),
-            1,
-            "fields are unknown before 1.30"
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29 --no-apparmor\n{yaml}"),
+            expect![[r#"
+            7:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/b] container "b" asks for AppArmor profile Localhost on a node without AppArmor: the kubelet blocks the pod (it stays Pending) with "Cannot enforce AppArmor: AppArmor is not enabled on the host"
+        "#]],
         );
     }
 }

@@ -89,8 +89,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn exact_string_only() {
@@ -108,12 +110,13 @@ spec:
     securityContext:
       capabilities: {add: [CAP_SYS_ADMIN]}
 "#;
-        assert_eq!(
-            check("cap-sys-admin-with-no-new-privs", yaml, &Options::default()),
-            [
-                "10:28 spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
-                "10:69 spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            10:28 spec.containers[0].securityContext spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN [fix: remove CAP_SYS_ADMIN or allowPrivilegeEscalation: false (manual)]
+            10:69 spec.containers[0].securityContext spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN [fix: remove CAP_SYS_ADMIN or allowPrivilegeEscalation: false (manual)]
+        "#]],
         );
     }
 }

@@ -79,21 +79,20 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn privileged_only() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext:\n      privileged: true\n      capabilities: {drop: [ALL]}\n  - name: b\n    securityContext:\n      capabilities: {drop: [ALL]}\n";
-        assert_eq!(
-            check(
-                "capabilities-on-privileged-container",
-                yaml,
-                &Options::default()
-            ),
-            [
-                "9:7 container \"a\" is privileged, so its capabilities are ignored: it gets every capability"
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            9:7 spec.containers[0].securityContext.capabilities container "a" is privileged, so its capabilities are ignored: it gets every capability [fix: remove securityContext.capabilities (safe)]
+        "#]],
         );
     }
 }

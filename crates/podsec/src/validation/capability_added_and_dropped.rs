@@ -93,18 +93,21 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn same_capability() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext:\n      capabilities: {add: [NET_ADMIN, CAP_SYS_TIME, KILL], drop: [ALL, cap_net_admin, SYS_TIME]}\n";
-        assert_eq!(
-            check("capability-added-and-dropped", yaml, &Options::default()),
-            [
-                "8:28 container \"a\" adds and drops NET_ADMIN: containerd and CRI-O drop it",
-                "8:39 container \"a\" adds and drops SYS_TIME: containerd and CRI-O drop it",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            8:28 spec.containers[0].securityContext.capabilities.add container "a" adds and drops NET_ADMIN: containerd and CRI-O drop it [fix: remove NET_ADMIN from capabilities.add (safe)]
+            8:39 spec.containers[0].securityContext.capabilities.add container "a" adds and drops SYS_TIME: containerd and CRI-O drop it [fix: remove CAP_SYS_TIME from capabilities.add (safe)]
+        "#]],
         );
     }
 }

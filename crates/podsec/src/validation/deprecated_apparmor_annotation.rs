@@ -100,17 +100,25 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn from_1_30() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/a: localhost/k8s\n    container.apparmor.security.beta.kubernetes.io/b: runtime/default\nspec:\n  containers:\n  - name: a\n  - name: b\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n";
-        assert!(check("deprecated-apparmor-annotation", yaml, &kube(29)).is_empty());
-        assert_eq!(
-            check("deprecated-apparmor-annotation", yaml, &kube(30)),
-            [
-                "6:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/a]: deprecated since v1.30; use the \"appArmorProfile\" field instead"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29\n{yaml}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30\n{yaml}"),
+            expect![[r#"
+            7:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/a] metadata.annotations[container.apparmor.security.beta.kubernetes.io/a]: deprecated since v1.30; use the "appArmorProfile" field instead [fix: set appArmorProfile.type: Localhost and remove the annotation (safe)]
+        "#]],
         );
     }
 }

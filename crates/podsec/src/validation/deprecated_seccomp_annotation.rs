@@ -112,23 +112,29 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+    use crate::validation::tests::kube;
 
     const POD: &str = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: j}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          annotations:\n            seccomp.security.alpha.kubernetes.io/pod: runtime/default\n            container.seccomp.security.alpha.kubernetes.io/a: unconfined\n        spec:\n          containers:\n          - name: a\n            securityContext:\n              seccompProfile: {type: Unconfined}\n";
 
     #[test]
     fn wording_by_version() {
-        assert_eq!(
-            check("deprecated-seccomp-annotation", POD, &kube(27)),
-            [
-                "10:55 spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the \"seccompProfile\" field instead"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.27\n{POD}"),
+            expect![[r#"
+            11:55 spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod] spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the "seccompProfile" field instead [fix: set seccompProfile.type: RuntimeDefault and remove the annotation (unsafe)]
+        "#]],
         );
-        assert_eq!(
-            check("deprecated-seccomp-annotation", POD, &kube(26)),
-            [
-                "10:55 spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: deprecated since v1.19, non-functional in a future release; use the \"seccompProfile\" field instead"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.26\n{POD}"),
+            expect![[r#"
+            11:55 spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod] spec.jobTemplate.spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: deprecated since v1.19, non-functional in a future release; use the "seccompProfile" field instead [fix: set seccompProfile.type: RuntimeDefault and remove the annotation (unsafe)]
+        "#]],
         );
     }
 

@@ -95,17 +95,25 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn mismatch() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    windowsOptions: {hostProcess: true}\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: false}\n  - name: b\n    securityContext:\n      windowsOptions: {hostProcess: true}\n";
-        assert_eq!(
-            check("host-process-mismatch", yaml, &kube(22)),
-            [
-                "10:37 spec.containers[0].securityContext.windowsOptions.hostProcess: Invalid value: false: pod hostProcess value must be identical if both are specified, was true"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.22\n{yaml}"),
+            expect![[r#"
+            11:37 spec.containers[0].securityContext.windowsOptions.hostProcess spec.containers[0].securityContext.windowsOptions.hostProcess: Invalid value: false: pod hostProcess value must be identical if both are specified, was true
+        "#]],
         );
-        assert!(check("host-process-mismatch", yaml, &kube(21)).is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.21\n{yaml}"),
+            expect![[""]],
+        );
     }
 }

@@ -101,8 +101,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn every_id_field() {
@@ -118,15 +120,16 @@ spec:
       - name: a
         securityContext: {runAsUser: -1, runAsGroup: 2147483647}
 "#;
-        assert_eq!(
-            check("id-out-of-range", yaml, &Options::default()),
-            [
-                "8:36 spec.template.spec.securityContext.runAsUser: Invalid value: 2147483648: must be between 0 and 2147483647, inclusive",
-                "8:60 spec.template.spec.securityContext.runAsGroup: Invalid value: -1: must be between 0 and 2147483647, inclusive",
-                "8:73 spec.template.spec.securityContext.fsGroup: Invalid value: -5: must be between 0 and 2147483647, inclusive",
-                "8:101 spec.template.spec.securityContext.supplementalGroups[1]: Invalid value: -2: must be between 0 and 2147483647, inclusive",
-                "11:38 spec.template.spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            8:36 spec.template.spec.securityContext.runAsUser spec.template.spec.securityContext.runAsUser: Invalid value: 2147483648: must be between 0 and 2147483647, inclusive
+            8:60 spec.template.spec.securityContext.runAsGroup spec.template.spec.securityContext.runAsGroup: Invalid value: -1: must be between 0 and 2147483647, inclusive
+            8:73 spec.template.spec.securityContext.fsGroup spec.template.spec.securityContext.fsGroup: Invalid value: -5: must be between 0 and 2147483647, inclusive
+            8:101 spec.template.spec.securityContext.supplementalGroups[1] spec.template.spec.securityContext.supplementalGroups[1]: Invalid value: -2: must be between 0 and 2147483647, inclusive
+            11:38 spec.template.spec.containers[0].securityContext.runAsUser spec.template.spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive
+        "#]],
         );
     }
 }

@@ -92,18 +92,21 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn annotations() {
         let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations:\n        container.apparmor.security.beta.kubernetes.io/x: runtime/default\n        container.apparmor.security.beta.kubernetes.io/a: RuntimeDefault\n        container.apparmor.security.beta.kubernetes.io/b: localhost/k8s\n    spec:\n      containers: [{name: a}, {name: b}]\n";
-        assert_eq!(
-            check("invalid-apparmor-annotation", yaml, &Options::default()),
-            [
-                "8:59 spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: \"x\": container not found",
-                "9:59 spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/a]: Invalid value: \"RuntimeDefault\": invalid AppArmor profile name: \"RuntimeDefault\"",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            8:59 spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/x] spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: "x": container not found
+            9:59 spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/a] spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/a]: Invalid value: "RuntimeDefault": invalid AppArmor profile name: "RuntimeDefault"
+        "#]],
         );
     }
 }

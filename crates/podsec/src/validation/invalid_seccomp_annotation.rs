@@ -89,18 +89,21 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn values() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: RuntimeDefault\n    container.seccomp.security.alpha.kubernetes.io/a: localhost/../x\n    container.seccomp.security.alpha.kubernetes.io/b: docker/default\nspec:\n  containers: [{name: a}, {name: b}]\n";
-        assert_eq!(
-            check("invalid-seccomp-annotation", yaml, &Options::default()),
-            [
-                "6:47 metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: \"RuntimeDefault\": must be a valid seccomp profile",
-                "7:55 metadata.annotations.container.seccomp.security.alpha.kubernetes.io/a: Invalid value: \"../x\": must not contain '..'",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:47 metadata.annotations.seccomp.security.alpha.kubernetes.io/pod metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: "RuntimeDefault": must be a valid seccomp profile
+            7:55 metadata.annotations.container.seccomp.security.alpha.kubernetes.io/a metadata.annotations.container.seccomp.security.alpha.kubernetes.io/a: Invalid value: "../x": must not contain '..'
+        "#]],
         );
     }
 }

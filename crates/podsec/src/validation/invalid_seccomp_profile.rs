@@ -168,8 +168,10 @@ pub(super) fn descending_path_errors(path: &str) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn every_rule() {
@@ -194,16 +196,17 @@ spec:
     securityContext:
       seccompProfile: {type: Localhost, localhostProfile: ""}
 "#;
-        assert_eq!(
-            check("invalid-seccomp-profile", yaml, &Options::default()),
-            [
-                "7:5 spec.securityContext.seccompProfile.type: Required value: type is required when seccompProfile is set",
-                "11:30 spec.containers[0].securityContext.seccompProfile.type: Unsupported value: \"runtimeDefault\": supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"",
-                "11:64 spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: core.SeccompProfile{Type:\"runtimeDefault\", LocalhostProfile:(*string)(\"x\")}: can only be set when seccomp type is Localhost",
-                "14:24 spec.containers[1].securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost",
-                "17:59 spec.containers[2].securityContext.seccompProfile.localhostProfile: Invalid value: \"/abs/../x.json\": must be a relative path",
-                "17:59 spec.containers[2].securityContext.seccompProfile.localhostProfile: Invalid value: \"/abs/../x.json\": must not contain '..'",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            7:5 spec.securityContext.seccompProfile.type spec.securityContext.seccompProfile.type: Required value: type is required when seccompProfile is set
+            11:30 spec.containers[0].securityContext.seccompProfile.type spec.containers[0].securityContext.seccompProfile.type: Unsupported value: "runtimeDefault": supported values: "Localhost", "RuntimeDefault", "Unconfined"
+            11:64 spec.containers[0].securityContext.seccompProfile.localhostProfile spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: core.SeccompProfile{Type:"runtimeDefault", LocalhostProfile:(*string)("x")}: can only be set when seccomp type is Localhost [fix: remove seccompProfile.localhostProfile (safe)]
+            14:24 spec.containers[1].securityContext.seccompProfile.localhostProfile spec.containers[1].securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost
+            17:59 spec.containers[2].securityContext.seccompProfile.localhostProfile spec.containers[2].securityContext.seccompProfile.localhostProfile: Invalid value: "/abs/../x.json": must be a relative path
+            17:59 spec.containers[2].securityContext.seccompProfile.localhostProfile spec.containers[2].securityContext.seccompProfile.localhostProfile: Invalid value: "/abs/../x.json": must not contain '..'
+        "#]],
         );
     }
 }

@@ -111,19 +111,22 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn names() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - {name: kernel.shm_rmid_forced, value: \"1\"}\n    - {name: Net.Core.X, value: \"1\"}\n    - {value: \"1\"}\n    - {name: kernel.shm_rmid_forced, value: \"0\"}\n    - {name: net/ipv4/ip_forward, value: \"0\"}\n  containers: [{name: a}]\n";
-        assert_eq!(
-            check("invalid-sysctl-name", yaml, &Options::default()),
-            [
-                "8:14 spec.securityContext.sysctls[1].name: Invalid value: \"Net.Core.X\": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$",
-                "9:7 spec.securityContext.sysctls[2].name: Required value",
-                "10:14 spec.securityContext.sysctls[3].name: Duplicate value: \"kernel.shm_rmid_forced\"",
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            8:14 spec.securityContext.sysctls[1].name spec.securityContext.sysctls[1].name: Invalid value: "Net.Core.X": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$
+            9:7 spec.securityContext.sysctls[2].name spec.securityContext.sysctls[2].name: Required value
+            10:14 spec.securityContext.sysctls[3].name spec.securityContext.sysctls[3].name: Duplicate value: "kernel.shm_rmid_forced"
+        "#]],
         );
     }
 

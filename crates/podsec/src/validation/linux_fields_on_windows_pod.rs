@@ -156,7 +156,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn every_field_in_its_version() {
@@ -175,25 +178,31 @@ spec:
   - name: a
     securityContext: {runAsNonRoot: true, privileged: false, appArmorProfile: {type: RuntimeDefault}}
 "#;
-        assert_eq!(
-            check("linux-fields-on-windows-pod", yaml, &kube(36)),
-            [
-                "7:3 spec.hostUsers: Forbidden: cannot be set for a windows pod",
-                "9:3 spec.hostIPC: Forbidden: cannot be set for a windows pod",
-                "11:41 spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod",
-                "11:66 spec.securityContext.supplementalGroupsPolicy: Forbidden: cannot be set for a windows pod",
-                "14:43 spec.containers[0].securityContext.privileged: Forbidden: cannot be set for a windows pod",
-                "14:62 spec.containers[0].securityContext.appArmorProfile: Forbidden: cannot be set for a windows pod",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{yaml}"),
+            expect![[r#"
+            8:3 spec.hostUsers spec.hostUsers: Forbidden: cannot be set for a windows pod [fix: remove hostUsers (safe)]
+            10:3 spec.hostIPC spec.hostIPC: Forbidden: cannot be set for a windows pod [fix: remove hostIPC (safe)]
+            12:41 spec.securityContext.fsGroup spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod [fix: remove fsGroup (safe)]
+            12:66 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: Forbidden: cannot be set for a windows pod [fix: remove supplementalGroupsPolicy (safe)]
+            15:43 spec.containers[0].securityContext.privileged spec.containers[0].securityContext.privileged: Forbidden: cannot be set for a windows pod [fix: remove privileged (safe)]
+            15:62 spec.containers[0].securityContext.appArmorProfile spec.containers[0].securityContext.appArmorProfile: Forbidden: cannot be set for a windows pod [fix: remove appArmorProfile (safe)]
+        "#]],
         );
-        assert_eq!(
-            check("linux-fields-on-windows-pod", yaml, &kube(24)),
-            [
-                "9:3 spec.hostIPC: Forbidden: cannot be set for a windows pod",
-                "11:41 spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod",
-                "14:43 spec.containers[0].securityContext.privileged: Forbidden: cannot be set for a windows pod",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.24\n{yaml}"),
+            expect![[r#"
+            10:3 spec.hostIPC spec.hostIPC: Forbidden: cannot be set for a windows pod [fix: remove hostIPC (safe)]
+            12:41 spec.securityContext.fsGroup spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod [fix: remove fsGroup (safe)]
+            15:43 spec.containers[0].securityContext.privileged spec.containers[0].securityContext.privileged: Forbidden: cannot be set for a windows pod [fix: remove privileged (safe)]
+        "#]],
         );
-        assert!(check("linux-fields-on-windows-pod", yaml, &kube(22)).is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.22\n{yaml}"),
+            expect![[""]],
+        );
     }
 }

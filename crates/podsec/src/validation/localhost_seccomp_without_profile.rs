@@ -91,21 +91,20 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn empty_profile() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    seccompProfile: {type: Localhost, localhostProfile: \"\"}\n  containers:\n  - name: a\n  - name: b\n    securityContext:\n      seccompProfile: {type: RuntimeDefault}\n";
-        assert_eq!(
-            check(
-                "localhost-seccomp-without-profile",
-                yaml,
-                &Options::default()
-            ),
-            [
-                "6:57 container \"a\" has a Localhost seccomp profile (from the pod) with an empty localhostProfile: the kubelet refuses to start it with \"localhostProfile must be set if seccompProfile type is Localhost.\""
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:57 spec.securityContext.seccompProfile.localhostProfile container "a" has a Localhost seccomp profile (from the pod) with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+        "#]],
         );
     }
 }

@@ -96,8 +96,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn both_set() {
@@ -114,11 +116,12 @@ spec:
   - name: c
     securityContext: {privileged: true, allowPrivilegeEscalation: true}
 "#;
-        assert_eq!(
-            check("privileged-with-no-new-privs", yaml, &Options::default()),
-            [
-                "8:67 spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true"
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            8:67 spec.containers[0].securityContext spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true [fix: remove privileged: true or allowPrivilegeEscalation: false (manual)]
+        "#]],
         );
     }
 }

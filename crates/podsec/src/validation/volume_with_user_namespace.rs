@@ -123,24 +123,41 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    volumeDevices: [{name: b, devicePath: /dev/b}]\n  volumes:\n  - {name: c, configMap: {name: c}}\n  - {name: h, hostPath: {path: /x}}\n";
 
     #[test]
     fn by_version() {
-        assert_eq!(
-            check("volume-with-user-namespace", POD, &kube(24)),
-            Vec::<String>::new()
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.24\n{POD}"),
+            expect![[""]],
         );
-        // With default feature gates a 1.25-1.32 API server drops hostUsers before validation
-        // (UserNamespacesSupport off), so the 1.25-1.27 volume limit is never reached.
-        assert!(check("volume-with-user-namespace", POD, &kube(27)).is_empty());
-        assert!(check("volume-with-user-namespace", POD, &kube(28)).is_empty());
-        assert!(check("volume-with-user-namespace", POD, &kube(33)).is_empty());
-        assert_eq!(
-            check("volume-with-user-namespace", POD, &kube(34)),
-            ["8:5 spec.containers[0].volumeDevices: Forbidden: when `pod.Spec.HostUsers` is false"]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.27\n{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.28\n{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.33\n{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.34\n{POD}"),
+            expect![[r#"
+            9:5 spec.containers[0].volumeDevices spec.containers[0].volumeDevices: Forbidden: when `pod.Spec.HostUsers` is false
+        "#]],
         );
     }
 }
