@@ -372,10 +372,9 @@ fn harden(
                 continue;
             }
         };
-        let hardened = podsec::harden(text, &hopts);
-        status.add(&podsec::analyze(&hardened.text, &options));
-        match mode {
-            args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes())?,
+        let mut hardened = podsec::harden(text, &hopts);
+        let written = match mode {
+            args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes()).map(|()| true),
             args::HardenMode::Diff => {
                 let d = podsec::diff::unified(
                     &format!("a/{}", input.path.trim_start_matches('/')),
@@ -383,7 +382,7 @@ fn harden(
                     text,
                     &hardened.text,
                 );
-                out.write_all(d.as_bytes())?;
+                out.write_all(d.as_bytes()).map(|()| true)
             }
             args::HardenMode::Write => {
                 if let Some((file, stamp)) = &input.file
@@ -392,15 +391,24 @@ fn harden(
                 {
                     warn(format_args!("{path}: {}", render::clean(&format!("{e:#}"))));
                     status.errors = true;
-                    continue;
+                    Ok(false)
+                } else {
+                    Ok(true)
                 }
             }
+        }?;
+        if written {
+            let _ = render::harden(
+                &mut std::io::BufWriter::new(std::io::stderr().lock()),
+                &path,
+                &hardened,
+            );
         }
-        let _ = render::harden(
-            &mut std::io::BufWriter::new(std::io::stderr().lock()),
-            &path,
-            &hardened,
-        );
+        // The exit status reads only verdicts, and the report of the edits is written: the edits
+        // go before the hardened text is analysed, so that the two are never held together.
+        let result = std::mem::take(&mut hardened.text);
+        drop(hardened);
+        status.add(&podsec::analysis::analyze_verdicts(&result, &options));
     }
     out.flush()?;
     Ok(status.code())
