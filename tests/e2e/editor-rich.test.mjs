@@ -255,3 +255,27 @@ test('"Apply all safe fixes" rewrites the text in one edit that one Ctrl+Z undoe
   await page.keyboard.press('Control+z');
   await page.waitForFunction((t) => globalThis.podsecEditor.text() === t, POD);
 });
+
+test('Apply in the findings panel fixes that finding only, in either editor; Ctrl+Z restores', async () => {
+  for (const rich of [true, false]) {
+    const { page } = await open(env, { rich });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await setText(page, POD);
+    const read = () => page.evaluate(() => globalThis.podsecEditor?.text() ?? document.querySelector('textarea#manifest').value);
+    const before = await analyses(page);
+    const card = page.locator('#panel .finding', { has: page.locator('button.apply') }).first();
+    const check = await card.getAttribute('data-check');
+    await card.locator('button.apply').click();
+    await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+    const fixed = await read();
+    assert.notEqual(fixed, POD, `${check} (${rich ? 'rich' : 'plain'})`);
+    // Just that fix: the finding is gone, and at most the one line it changes differs.
+    assert.equal(await page.locator(`#panel .finding[data-check="${check}"]`).count(), 0, check);
+    const lost = POD.split('\n').filter((l) => !fixed.split('\n').includes(l));
+    assert.ok(lost.length <= 1, String(lost));
+    await page.focus('#manifest');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(async (t) => (globalThis.podsecEditor?.text() ?? document.querySelector('textarea#manifest').value) === t, POD);
+    await page.close();
+  }
+});

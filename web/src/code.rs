@@ -483,6 +483,52 @@ fn complete(line: String, number: u32, column: u32) -> JsValue {
     out.into()
 }
 
+/// Applies the fix of the settled analysis' finding of `check` at `path` on `line` (the findings
+/// panel's Apply) to the editor's current text as one undoable edit, in either editor; says
+/// whether the text changed.
+pub fn apply_finding(check: &str, path: &str, line: usize) -> bool {
+    let offer = EDITOR.with(|e| {
+        let e = e.borrow();
+        let (_, derived) = e.settled.as_ref()?;
+        derived.analysis.objects.iter().find_map(|o| {
+            let f = o
+                .findings
+                .iter()
+                .find(|f| f.check == check && f.path == path && f.line == line)?;
+            let fix = f.fix.as_ref()?;
+            Some(Offer {
+                document: o.document,
+                patches: fix.patches.clone(),
+            })
+        })
+    });
+    let Some(offer) = offer else {
+        return false;
+    };
+    let area = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".editor textarea").ok().flatten())
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+    let Some(area) = area else {
+        return false;
+    };
+    let current = text(&area);
+    let Ok(edited) = podsec::harden::apply_patches(&current, offer.document, &offer.patches) else {
+        return false;
+    };
+    if edited == current {
+        return false;
+    }
+    if mounted() {
+        return replace(&edited);
+    }
+    // The textarea keeps its own undo history for text inserted as if typed.
+    let _ = area.focus();
+    area.select();
+    crate::browser::insert_text(&edited);
+    true
+}
+
 /// Applies the fix of squiggle `index` to the current text as one undoable edit.
 fn apply(index: u32) {
     let edited = EDITOR.with(|e| {

@@ -236,10 +236,27 @@ fn finding(f: &Finding, on_select: &Callback<(usize, usize)>) -> Html {
                     if let Some(note) = &fix.note {
                         <span class="note">{ format!(" ({note})") }</span>
                     }
+                    if fix.applicability != podsec::Applicability::Manual && !fix.patches.is_empty() {
+                        { " " }{ apply_button(f) }
+                    }
                 </p>
             }
             { check_docs(&f.check) }
         </li>
+    }
+}
+
+/// "Apply": this finding's fix alone, as one undoable edit of the editor's text (see `code.rs`).
+fn apply_button(f: &Finding) -> Html {
+    let (check, path, line) = (f.check.clone(), f.path.clone(), f.line);
+    let onclick = Callback::from(move |_: MouseEvent| {
+        crate::code::apply_finding(&check, &path, line);
+    });
+    html! {
+        <button type="button" class="apply" {onclick}
+            aria-label={format!("Apply the fix: {}", f.fix.as_ref().map_or("", |x| x.title.as_str()))}>
+            { "Apply" }
+        </button>
     }
 }
 
