@@ -118,13 +118,65 @@ pub struct NodeData {
     unjsonable: bool,
 }
 
+/// How many bytes of a scalar's text its node holds in place.
+const INLINE: usize = 22;
+
+/// A scalar's decoded text: up to 22 bytes inside the node itself (most keys and values of a
+/// manifest: `name`, `v1`, `CAP_SYS_ADMIN`), longer ones on the heap, so that a short scalar costs
+/// no allocation of its own (a heap string of 2 bytes takes 32 bytes of the allocator).
+#[derive(Clone)]
+pub struct ScalarText(Text);
+
+#[derive(Clone)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl ScalarText {
+    fn new(s: String) -> ScalarText {
+        let mut bytes = [0; INLINE];
+        match (u8::try_from(s.len()), bytes.get_mut(..s.len())) {
+            (Ok(len), Some(place)) => {
+                place.copy_from_slice(s.as_bytes());
+                ScalarText(Text::Inline { len, bytes })
+            }
+            _ => ScalarText(Text::Heap(s.into_boxed_str())),
+        }
+    }
+
+    /// The bytes of the text (what comparing with a key needs, without checking UTF-8 again).
+    fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Text::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or(&[]),
+            Text::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Always valid: the bytes were copied whole from a `String`.
+            Text::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or(""),
+            Text::Heap(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Debug for ScalarText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// The content of a node.
 #[derive(Clone, Debug)]
 pub enum Kind {
     /// A scalar, with its decoded text (escapes and folding applied).
     Scalar {
         /// The text.
-        text: String,
+        text: ScalarText,
         /// How it was written.
         style: Style,
     },
@@ -372,7 +424,7 @@ impl<'a> Node<'a> {
         let Kind::Scalar { text, .. } = &data.kind else {
             return None;
         };
-        Some(scalar_of(data.value, text))
+        Some(scalar_of(data.value, text.as_str()))
     }
 
     /// Whether the scalar means what it means only because of YAML 1.1 rules (e.g. `yes`, `on`,
@@ -455,9 +507,11 @@ impl<'a> Node<'a> {
     fn key_is(self, key: &str) -> bool {
         let data = self.data();
         match (&data.kind, data.value) {
-            (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => text == key,
+            (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => {
+                text.as_bytes() == key.as_bytes()
+            }
             (Kind::Scalar { text, .. }, value) => {
-                scalar::json_key(value, text).is_ok_and(|k| k == key)
+                scalar::json_key(value, text.as_str()).is_ok_and(|k| k == key)
             }
             _ => false,
         }
@@ -1448,11 +1502,6 @@ fn parse_attempt(
                 if let Some(decoded) = resolution.binary {
                     value_text = decoded;
                 }
-                // The scanner reserves room as it reads; the tree keeps only the text (a plain
-                // scalar's buffer is often ten times its length).
-                if value_text.capacity() > value_text.len() + 16 {
-                    value_text.shrink_to_fit();
-                }
                 let size = value_text.len() as u64 + 3;
                 b.raw = b.raw.saturating_add(size);
                 let sp = if matches!(style, Style::Literal | Style::Folded) {
@@ -1462,8 +1511,10 @@ fn parse_attempt(
                 };
                 b.push(
                     NodeData {
+                        // The tree keeps only the text (the scanner's buffer is often ten times
+                        // its length), in the node when it is short.
                         kind: Kind::Scalar {
-                            text: value_text,
+                            text: ScalarText::new(value_text),
                             style,
                         },
                         span: NodeSpan::of(sp),

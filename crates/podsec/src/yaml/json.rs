@@ -114,9 +114,8 @@ fn write_node(node: Node<'_>, out: &mut String) {
 fn key_text(key: Node<'_>) -> String {
     let data = key.data();
     match &data.kind {
-        Kind::Scalar { text, .. } => {
-            super::scalar::json_key(data.value, text).unwrap_or_else(|_| text.clone())
-        }
+        Kind::Scalar { text, .. } => super::scalar::json_key(data.value, text.as_str())
+            .unwrap_or_else(|_| text.as_str().to_string()),
         _ => String::new(),
     }
 }
