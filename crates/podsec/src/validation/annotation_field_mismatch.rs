@@ -183,7 +183,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1
 kind: Pod
@@ -210,43 +213,39 @@ spec:
     /// The seccomp match is checked in every release; the AppArmor one once the field exists.
     #[test]
     fn by_version() {
-        for (minor, expected) in [
-            (
-                19,
-                &[
-                    "16:41 spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match",
-                ][..],
-            ),
-            (
-                29,
-                &[
-                    "16:41 spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match",
-                ][..],
-            ),
-            (
-                30,
-                &[
-                    "16:41 spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match",
-                    "17:25 spec.containers[0].securityContext.appArmorProfile.type: Forbidden: apparmor type in annotation and field must match",
-                ][..],
-            ),
-        ] {
-            assert_eq!(
-                check("annotation-field-mismatch", POD, &kube(minor)),
-                expected,
-                "1.{minor}"
-            );
-        }
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.19\n{POD}"),
+            expect![[r#"
+                17:41 spec.containers[0].securityContext.seccompProfile.localhostProfile spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29\n{POD}"),
+            expect![[r#"
+                17:41 spec.containers[0].securityContext.seccompProfile.localhostProfile spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30\n{POD}"),
+            expect![[r#"
+                17:41 spec.containers[0].securityContext.seccompProfile.localhostProfile spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match
+                18:25 spec.containers[0].securityContext.appArmorProfile.type spec.containers[0].securityContext.appArmorProfile.type: Forbidden: apparmor type in annotation and field must match
+            "#]],
+        );
     }
 
     #[test]
     fn workload_pods_are_refused() {
-        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: unconfined\n    spec:\n      securityContext:\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n      - name: a\n";
-        assert_eq!(
-            check("annotation-field-mismatch", text, &kube(37)),
-            [
-                "11:26 the controller's pods are refused: spec.securityContext.seccompProfile.type: Forbidden: seccomp type in annotation and field must match"
-            ]
+        let text = "# podsec: --kube 1.37\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: unconfined\n    spec:\n      securityContext:\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n      - name: a\n";
+        check(
+            &CHECK,
+            text,
+            expect![[r#"
+            12:26 spec.template.spec.securityContext.seccompProfile.type the controller's pods are refused: spec.securityContext.seccompProfile.type: Forbidden: seccomp type in annotation and field must match
+        "#]],
         );
     }
 }

@@ -130,7 +130,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1
 kind: Pod
@@ -147,33 +150,80 @@ spec:
       procMount: Unmasked
 ";
 
+    /// hostUsers, os, supplementalGroupsPolicy, appArmorProfile and procMount, each dropped until
+    /// the release whose API server keeps it (os from 1.24, appArmorProfile from 1.30, the others
+    /// from 1.33).
     #[test]
     fn by_version() {
-        let counts: Vec<(u32, usize)> = [22, 23, 24, 29, 30, 32, 33, 37]
-            .into_iter()
-            .map(|m| (m, check("field-dropped-by-version", POD, &kube(m)).len()))
-            .collect();
-        // hostUsers, os, supplementalGroupsPolicy, appArmorProfile, procMount as each comes in.
-        assert_eq!(
-            counts,
-            [
-                (22, 5),
-                (23, 5),
-                (24, 4),
-                (29, 4),
-                (30, 3),
-                (32, 3),
-                (33, 0),
-                (37, 0)
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.22\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
+                7:3 spec.os spec.os: is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.23, and the IdentifyPodOS feature gate is on by default from 1.24
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.30
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.22 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.22 (on from 1.33)
+            "#]],
         );
-        assert_eq!(
-            check("field-dropped-by-version", POD, &kube(32)),
-            [
-                "5:3 spec.hostUsers: false is written, but a 1.32 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is beta and off by default in 1.32 (on from 1.33)",
-                "8:5 spec.securityContext.supplementalGroupsPolicy: \"Strict\" is written, but a 1.32 API server drops it when it creates the pod: the SupplementalGroupsPolicy feature gate is alpha and off by default in 1.32 (on from 1.33)",
-                "13:7 spec.containers[0].securityContext.procMount: \"Unmasked\" is written, but a 1.32 API server resets it to Default when it creates the pod: the ProcMountType feature gate is beta and off by default in 1.32 (on from 1.33)",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.23\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
+                7:3 spec.os spec.os: is written, but a 1.23 API server drops it when it creates the pod: the IdentifyPodOS feature gate is alpha and off by default in 1.23 (on from 1.24)
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.30
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.23 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.23 (on from 1.33)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.24\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.30
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.24 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.24 (on from 1.33)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.29 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is alpha and off by default in 1.29 (on from 1.33)
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.29 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.29 (on from 1.33)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.30 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is beta and off by default in 1.30 (on from 1.33)
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.30 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.30 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.30 (on from 1.33)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.32\n{POD}"),
+            expect![[r#"
+                6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.32 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is beta and off by default in 1.32 (on from 1.33)
+                9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.32 API server drops it when it creates the pod: the SupplementalGroupsPolicy feature gate is alpha and off by default in 1.32 (on from 1.33)
+                14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.32 API server resets it to Default when it creates the pod: the ProcMountType feature gate is beta and off by default in 1.32 (on from 1.33)
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.33\n{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.37\n{POD}"),
+            expect![[""]],
         );
     }
 }

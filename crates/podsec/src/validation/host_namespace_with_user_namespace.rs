@@ -81,29 +81,39 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n  hostIPC: false\n  containers: [{name: a}]\n";
 
     #[test]
     fn host_namespaces() {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n  hostNetwork: true\n  hostPID: true\n  hostIPC: false\n  containers: [{name: a}]\n";
-        assert_eq!(
-            check("host-namespace-with-user-namespace", yaml, &kube(33)),
-            [
-                "6:16 spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false",
-                "7:12 spec.HostPID: Forbidden: when `pod.Spec.HostUsers` is false",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.33\n{POD}"),
+            expect![[r#"
+                7:16 spec.hostNetwork spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false
+                8:12 spec.hostPID spec.HostPID: Forbidden: when `pod.Spec.HostUsers` is false
+            "#]],
         );
-        assert!(
-            check("host-namespace-with-user-namespace", yaml, &kube(24)).is_empty()
-                && check("host-namespace-with-user-namespace", yaml, &kube(32)).is_empty()
+        // Before 1.33 the API server drops hostUsers (UserNamespacesSupport off by default).
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.24\n{POD}"),
+            expect![[""]],
         );
-        assert!(
-            check(
-                "host-namespace-with-user-namespace",
-                &yaml.replace("hostUsers: false", "hostUsers: true"),
-                &kube(36)
-            )
-            .is_empty()
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.32\n{POD}"),
+            expect![[""]],
+        );
+        let host_users = POD.replace("hostUsers: false", "hostUsers: true");
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{host_users}"),
+            expect![[""]],
         );
     }
 }

@@ -86,25 +86,32 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const DAEMON_SET: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostNetwork: false\n      containers:\n      - name: a\n        securityContext:\n          windowsOptions: {hostProcess: true}\n";
 
     #[test]
     fn needs_host_network() {
-        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostNetwork: false\n      containers:\n      - name: a\n        securityContext:\n          windowsOptions: {hostProcess: true}\n";
-        assert_eq!(
-            check("host-process-without-host-network", yaml, &kube(22)),
-            [
-                "7:20 spec.template.spec.hostNetwork: Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.22\n{DAEMON_SET}"),
+            expect![[r#"
+                8:20 spec.template.spec.hostNetwork spec.template.spec.hostNetwork: Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers [fix: set spec.hostNetwork: true, or run the containers as ordinary Windows containers (manual)]
+            "#]],
         );
-        assert!(check("host-process-without-host-network", yaml, &kube(21)).is_empty());
-        assert!(
-            check(
-                "host-process-without-host-network",
-                &yaml.replace("hostNetwork: false", "hostNetwork: true"),
-                &kube(36)
-            )
-            .is_empty()
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.21\n{DAEMON_SET}"),
+            expect![[""]],
+        );
+        let host_network = DAEMON_SET.replace("hostNetwork: false", "hostNetwork: true");
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{host_network}"),
+            expect![[""]],
         );
     }
 }

@@ -184,7 +184,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -210,23 +213,37 @@ spec:
 
     #[test]
     fn from_1_30() {
-        assert!(check("invalid-apparmor-profile", POD, &kube(29)).is_empty());
-        assert_eq!(
-            check("invalid-apparmor-profile", POD, &kube(30)),
-            [
-                "7:29 spec.securityContext.appArmorProfile.type: Unsupported value: \"runtime/default\": supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"",
-                "11:60 spec.containers[0].securityContext.appArmorProfile.localhostProfile: Required value: must be set when AppArmor type is Localhost",
-                "14:60 spec.containers[1].securityContext.appArmorProfile.localhostProfile: Invalid value: \" k8s \": must not be padded with whitespace",
-                "17:61 spec.containers[2].securityContext.appArmorProfile.localhostProfile: Invalid value: \"x\": can only be set when AppArmor type is Localhost",
-                "20:7 spec.containers[3].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30{POD}"),
+            expect![[r#"
+                7:29 spec.securityContext.appArmorProfile.type spec.securityContext.appArmorProfile.type: Unsupported value: "runtime/default": supported values: "Localhost", "RuntimeDefault", "Unconfined"
+                11:60 spec.containers[0].securityContext.appArmorProfile.localhostProfile spec.containers[0].securityContext.appArmorProfile.localhostProfile: Required value: must be set when AppArmor type is Localhost
+                14:60 spec.containers[1].securityContext.appArmorProfile.localhostProfile spec.containers[1].securityContext.appArmorProfile.localhostProfile: Invalid value: " k8s ": must not be padded with whitespace [fix: trim appArmorProfile.localhostProfile (safe)]
+                17:61 spec.containers[2].securityContext.appArmorProfile.localhostProfile spec.containers[2].securityContext.appArmorProfile.localhostProfile: Invalid value: "x": can only be set when AppArmor type is Localhost [fix: remove appArmorProfile.localhostProfile (safe)]
+                20:7 spec.containers[3].securityContext.appArmorProfile.type spec.containers[3].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set
+            "#]],
         );
     }
 
     #[test]
     fn too_long() {
         let yaml = POD.replace("\" k8s \"", &"a".repeat(4096));
-        let found = check("invalid-apparmor-profile", &yaml, &kube(36));
-        assert!(found.iter().any(|f| f.ends_with("localhostProfile: Too long: may not be more than 4095 bytes")), "{found:?}");
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36{yaml}"),
+            expect![[r#"
+                7:29 spec.securityContext.appArmorProfile.type spec.securityContext.appArmorProfile.type: Unsupported value: "runtime/default": supported values: "Localhost", "RuntimeDefault", "Unconfined"
+                11:60 spec.containers[0].securityContext.appArmorProfile.localhostProfile spec.containers[0].securityContext.appArmorProfile.localhostProfile: Required value: must be set when AppArmor type is Localhost
+                14:60 spec.containers[1].securityContext.appArmorProfile.localhostProfile spec.containers[1].securityContext.appArmorProfile.localhostProfile: Too long: may not be more than 4095 bytes
+                17:61 spec.containers[2].securityContext.appArmorProfile.localhostProfile spec.containers[2].securityContext.appArmorProfile.localhostProfile: Invalid value: "x": can only be set when AppArmor type is Localhost [fix: remove appArmorProfile.localhostProfile (safe)]
+                20:7 spec.containers[3].securityContext.appArmorProfile.type spec.containers[3].securityContext.appArmorProfile.type: Required value: type is required when appArmorProfile is set
+            "#]],
+        );
     }
 }

@@ -97,26 +97,38 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    fn pod(kube: &str, name: &str) -> String {
+        format!(
+            "# podsec: --kube {kube}\napiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  os: {{name: {name}}}\n  containers: [{{name: a}}]\n"
+        )
+    }
 
     #[test]
     fn names() {
-        let pod = |name: &str| {
-            format!(
-                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  os: {{name: {name}}}\n  containers: [{{name: a}}]\n"
-            )
-        };
-        assert_eq!(
-            check("invalid-os-name", &pod("Linux"), &kube(23)),
-            [
-                "5:14 spec.os: Unsupported value: \"Linux\": supported values: \"linux\", \"windows\""
-            ]
+        // FIXME: a 1.23 API server drops spec.os before validation (IdentifyPodOS alpha, off by
+        // default; field-dropped-by-version says so and the policy above says the check applies
+        // from 1.24), but the rule reads the written field and reports it at 1.23 too.
+        check(
+            &CHECK,
+            &pod("1.23", "Linux"),
+            expect![[r#"
+            6:14 spec.os spec.os: Unsupported value: "Linux": supported values: "linux", "windows" [fix: set spec.os.name: linux (safe)]
+        "#]],
         );
-        assert_eq!(
-            check("invalid-os-name", &pod("\"\""), &kube(36)),
-            ["5:14 spec.os.name: Required value: cannot be empty"]
+        check(
+            &CHECK,
+            &pod("1.36", "\"\""),
+            expect![[r#"
+            6:14 spec.os.name spec.os.name: Required value: cannot be empty
+        "#]],
         );
-        assert!(check("invalid-os-name", &pod("Linux"), &kube(22)).is_empty());
-        assert!(check("invalid-os-name", &pod("windows"), &kube(36)).is_empty());
+        // Before 1.23 spec.os is an unknown field, which the API server drops.
+        check(&CHECK, &pod("1.22", "Linux"), expect![[""]]);
+        check(&CHECK, &pod("1.36", "windows"), expect![[""]]);
     }
 }

@@ -82,22 +82,35 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  initContainers:\n  - name: i\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: true}\n";
 
     #[test]
     fn mixed() {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  initContainers:\n  - name: i\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: true}\n";
-        assert_eq!(
-            check("mixed-host-process-containers", yaml, &kube(22)),
-            [
-                "7:5 spec: Invalid value: \"\": If pod contains any hostProcess containers then all containers must be HostProcess containers"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.22\n{POD}"),
+            expect![[r#"
+                8:5 spec spec: Invalid value: "": If pod contains any hostProcess containers then all containers must be HostProcess containers
+            "#]],
         );
-        assert!(check("mixed-host-process-containers", yaml, &kube(21)).is_empty());
-        let all = yaml.replace(
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.21\n{POD}"),
+            expect![[""]],
+        );
+        let all = POD.replace(
             "  - name: i\n",
             "  - name: i\n    securityContext: {windowsOptions: {hostProcess: true}}\n",
         );
-        assert!(check("mixed-host-process-containers", &all, &kube(36)).is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{all}"),
+            expect![[""]],
+        );
     }
 }

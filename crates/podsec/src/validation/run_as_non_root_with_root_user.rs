@@ -131,33 +131,29 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn root_uid_and_image_users() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true, runAsUser: 0}\n  containers:\n  - name: a\n  - name: b\n    securityContext: {runAsUser: 1000}\n  - name: c\n    securityContext: {runAsNonRoot: false}\n";
-        assert_eq!(
-            check("run-as-non-root-with-root-user", yaml, &Options::default()),
-            [
-                "5:52 container \"a\" has runAsNonRoot (from the pod) and runAsUser 0: the kubelet refuses to start it with \"container's runAsUser breaks non-root policy\""
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            5:52 spec.securityContext.runAsUser container "a" has runAsNonRoot (from the pod) and runAsUser 0: the kubelet refuses to start it with "container's runAsUser breaks non-root policy"
+        "#]],
         );
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers: [{name: root}, {name: named}, {name: ok}, {name: unknown}]\n";
-        let options = Options {
-            image_users: vec![
-                ("root".into(), String::new()),
-                ("named".into(), "nginx:www".into()),
-                ("ok".into(), "101".into()),
-            ],
-            ..Options::default()
-        };
-        assert_eq!(
-            check("run-as-non-root-with-root-user", yaml, &options),
-            [
-                "5:35 container \"root\" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"container has runAsNonRoot and image will run as root\"",
-                "5:35 container \"named\" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root\"",
-            ]
+        let yaml = "# podsec: --image-user root= --image-user named=nginx:www --image-user ok=101\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers: [{name: root}, {name: named}, {name: ok}, {name: unknown}]\n";
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:35 spec.securityContext.runAsNonRoot container "root" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with "container has runAsNonRoot and image will run as root"
+            6:35 spec.securityContext.runAsNonRoot container "named" has runAsNonRoot (from the pod) and no runAsUser, and its image user fails the check: the kubelet refuses to start it with "container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root"
+        "#]],
         );
     }
 }

@@ -78,30 +78,22 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::Options;
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     #[test]
     fn both_true() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  shareProcessNamespace: true\n  containers: [{name: a}]\n";
-        assert_eq!(
-            check(
-                "share-process-namespace-with-host-pid",
-                yaml,
-                &Options::default()
-            ),
-            [
-                "6:26 spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"
-            ]
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            6:26 spec.securityContext.shareProcessNamespace spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled [fix: remove hostPID: true or shareProcessNamespace: true (manual)]
+        "#]],
         );
         let yaml = yaml.replace("hostPID: true", "hostPID: false");
-        assert!(
-            check(
-                "share-process-namespace-with-host-pid",
-                &yaml,
-                &Options::default()
-            )
-            .is_empty()
-        );
+        check(&CHECK, &yaml, expect![[""]]);
     }
 }

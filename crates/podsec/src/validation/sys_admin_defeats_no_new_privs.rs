@@ -88,25 +88,29 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Options, Runtime};
-    use crate::validation::tests::check;
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN, cap_sys_admin, CAP_SYS_ADMIN]}\n";
 
     #[test]
     fn spellings_per_runtime() {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN, cap_sys_admin, CAP_SYS_ADMIN]}\n";
-        assert_eq!(
-            check("sys-admin-defeats-no-new-privs", yaml, &Options::default()),
-            [
-                "9:28 container \"a\" sets allowPrivilegeEscalation: false but adds SYS_ADMIN, which lets it regain privileges anyway"
-            ]
+        check(
+            &CHECK,
+            POD,
+            expect![[r#"
+            9:28 spec.containers[0].securityContext.capabilities.add container "a" sets allowPrivilegeEscalation: false but adds SYS_ADMIN, which lets it regain privileges anyway
+        "#]],
         );
-        let crio = Options {
-            runtime: Runtime::CriO,
-            ..Options::default()
-        };
-        assert_eq!(
-            check("sys-admin-defeats-no-new-privs", yaml, &crio).len(),
-            2
+        check(
+            &CHECK,
+            &format!("# podsec: --runtime cri-o\n{POD}"),
+            expect![[r#"
+                10:28 spec.containers[0].securityContext.capabilities.add container "a" sets allowPrivilegeEscalation: false but adds SYS_ADMIN, which lets it regain privileges anyway
+                10:39 spec.containers[0].securityContext.capabilities.add container "a" sets allowPrivilegeEscalation: false but adds cap_sys_admin, which lets it regain privileges anyway
+            "#]],
         );
     }
 }

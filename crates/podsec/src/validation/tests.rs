@@ -6,19 +6,6 @@ use crate::manifest::{self, Entry};
 use crate::model::Options;
 use crate::yaml;
 
-/// Findings of one check on a text, as `line:col message`.
-pub(crate) fn check(id: &str, text: &str, options: &Options) -> Vec<String> {
-    let mut found: Vec<_> = findings(text, options)
-        .into_iter()
-        .filter(|f| f.check == id)
-        .collect();
-    found.sort_by_key(|f| (f.line, f.column));
-    found
-        .into_iter()
-        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
-        .collect()
-}
-
 /// Every finding of this module on a text.
 pub(crate) fn findings(text: &str, options: &Options) -> Vec<crate::model::Finding> {
     let stream = yaml::parse_stream(text);

@@ -86,7 +86,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = r#"
 apiVersion: v1
@@ -103,17 +106,27 @@ spec:
     #[test]
     fn from_1_30() {
         // Before 1.33 the API server resets procMount to Default (ProcMountType off by default).
-        for minor in [29, 30, 32] {
-            assert_eq!(
-                check("unmasked-proc-mount-with-host-users", POD, &kube(minor)),
-                Vec::<String>::new()
-            );
-        }
-        assert_eq!(
-            check("unmasked-proc-mount-with-host-users", POD, &kube(33)),
-            [
-                "8:34 spec.containers[0].securityContext.procMount: Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`"
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.30{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.32{POD}"),
+            expect![[""]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.33{POD}"),
+            expect![[r#"
+                8:34 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: Invalid value: "Unmasked": `hostUsers` must be false to use `Unmasked` [fix: run the pod in a user namespace or drop procMount: Unmasked (manual)]
+            "#]],
         );
     }
 
@@ -123,14 +136,21 @@ spec:
             "spec:\n  containers",
             "spec:\n  hostUsers: false\n  containers",
         );
-        assert!(check("unmasked-proc-mount-with-host-users", &yaml, &kube(36)).is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36{yaml}"),
+            expect![[""]],
+        );
         let yaml = POD.replace(
             "spec:\n  containers",
             "spec:\n  hostUsers: true\n  containers",
         );
-        assert_eq!(
-            check("unmasked-proc-mount-with-host-users", &yaml, &kube(36)).len(),
-            1
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36{yaml}"),
+            expect![[r#"
+                9:34 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: Invalid value: "Unmasked": `hostUsers` must be false to use `Unmasked` [fix: run the pod in a user namespace or drop procMount: Unmasked (manual)]
+            "#]],
         );
     }
 }

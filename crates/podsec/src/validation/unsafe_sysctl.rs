@@ -118,42 +118,67 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - {name: kernel.msgmax, value: \"1\"}\n    - {name: vm.swappiness, value: \"1\"}\n    - {name: net.ipv4.tcp_keepalive_time, value: \"1\"}\n    - {name: net.ipv4.tcp_rmem, value: \"1\"}\n  containers: [{name: a}]\n";
 
+    /// net.ipv4.tcp_keepalive_time joins the safe set in 1.29, net.ipv4.tcp_rmem in 1.32.
     #[test]
     fn safe_set_by_version() {
-        let ids = |n: u32| -> Vec<String> {
-            check("unsafe-sysctl", POD, &kube(n))
-                .into_iter()
-                .map(|s| s.split(' ').take(2).collect::<Vec<_>>().join(" "))
-                .collect()
-        };
-        assert_eq!(
-            ids(28),
-            ["7:14 sysctl", "8:14 sysctl", "9:14 sysctl", "10:14 sysctl"]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.28\n{POD}"),
+            expect![[r#"
+                8:14 spec.securityContext.sysctls[0].name sysctl "kernel.msgmax" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"kernel.msgmax\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+                9:14 spec.securityContext.sysctls[1].name sysctl "vm.swappiness" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"vm.swappiness\" not allowlisted" and it is not namespaced, so no kubelet can allow it
+                10:14 spec.securityContext.sysctls[2].name sysctl "net.ipv4.tcp_keepalive_time" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"net.ipv4.tcp_keepalive_time\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+                11:14 spec.securityContext.sysctls[3].name sysctl "net.ipv4.tcp_rmem" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"net.ipv4.tcp_rmem\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+            "#]],
         );
-        assert_eq!(ids(29), ["7:14 sysctl", "8:14 sysctl", "10:14 sysctl"]);
-        assert_eq!(ids(32), ["7:14 sysctl", "8:14 sysctl"]);
-        assert_eq!(
-            check("unsafe-sysctl", POD, &kube(36)),
-            [
-                "7:14 sysctl \"kernel.msgmax\" is not in the kubelet's safe set: the kubelet refuses the pod with \"forbidden sysctl: \\\"kernel.msgmax\\\" not allowlisted\" unless the kubelet runs with --allowed-unsafe-sysctls naming it",
-                "8:14 sysctl \"vm.swappiness\" is not in the kubelet's safe set: the kubelet refuses the pod with \"forbidden sysctl: \\\"vm.swappiness\\\" not allowlisted\" and it is not namespaced, so no kubelet can allow it",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.29\n{POD}"),
+            expect![[r#"
+                8:14 spec.securityContext.sysctls[0].name sysctl "kernel.msgmax" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"kernel.msgmax\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+                9:14 spec.securityContext.sysctls[1].name sysctl "vm.swappiness" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"vm.swappiness\" not allowlisted" and it is not namespaced, so no kubelet can allow it
+                11:14 spec.securityContext.sysctls[3].name sysctl "net.ipv4.tcp_rmem" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"net.ipv4.tcp_rmem\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.32\n{POD}"),
+            expect![[r#"
+                8:14 spec.securityContext.sysctls[0].name sysctl "kernel.msgmax" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"kernel.msgmax\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+                9:14 spec.securityContext.sysctls[1].name sysctl "vm.swappiness" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"vm.swappiness\" not allowlisted" and it is not namespaced, so no kubelet can allow it
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{POD}"),
+            expect![[r#"
+                8:14 spec.securityContext.sysctls[0].name sysctl "kernel.msgmax" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"kernel.msgmax\" not allowlisted" unless the kubelet runs with --allowed-unsafe-sysctls naming it
+                9:14 spec.securityContext.sysctls[1].name sysctl "vm.swappiness" is not in the kubelet's safe set: the kubelet refuses the pod with "forbidden sysctl: \"vm.swappiness\" not allowlisted" and it is not namespaced, so no kubelet can allow it
+            "#]],
         );
     }
 
     #[test]
     fn host_network_before_1_28() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  securityContext:\n    sysctls:\n    - {name: net.ipv4.tcp_syncookies, value: \"1\"}\n  containers: [{name: a}]\n";
-        assert_eq!(
-            check("unsafe-sysctl", yaml, &kube(27)),
-            [
-                "8:14 sysctl \"net.ipv4.tcp_syncookies\" would change the host's net namespace: the kubelet refuses the pod with \"forbidden sysctl: \\\"net.ipv4.tcp_syncookies\\\" not allowed with host net enabled\""
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.27\n{yaml}"),
+            expect![[r#"
+                9:14 spec.securityContext.sysctls[0].name sysctl "net.ipv4.tcp_syncookies" would change the host's net namespace: the kubelet refuses the pod with "forbidden sysctl: \"net.ipv4.tcp_syncookies\" not allowed with host net enabled"
+            "#]],
         );
-        assert!(check("unsafe-sysctl", yaml, &kube(28)).is_empty());
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.28\n{yaml}"),
+            expect![[""]],
+        );
     }
 }

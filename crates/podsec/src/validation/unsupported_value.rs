@@ -98,7 +98,10 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
 
     const POD: &str = "apiVersion: v1
 kind: Pod
@@ -117,20 +120,37 @@ spec:
     /// procMount and supplementalGroupsPolicy reach validation only where their gates are on.
     #[test]
     fn by_version() {
-        let fs = "6:26 spec.securityContext.fsGroupChangePolicy: Unsupported value: \"onRootMismatch\": supported values: \"Always\", \"OnRootMismatch\"";
-        let sg = "7:31 spec.securityContext.supplementalGroupsPolicy: Unsupported value: \"strict\": supported values: \"Merge\", \"Strict\"";
-        let pm = "12:18 spec.containers[0].securityContext.procMount: Unsupported value: \"unmasked\": supported values: \"Default\", \"Unmasked\"";
-        for (minor, expected) in [
-            (19, vec![fs]),
-            (32, vec![fs]),
-            (33, vec![fs, sg, pm]),
-            (37, vec![fs, sg, pm]),
-        ] {
-            assert_eq!(
-                check("unsupported-value", POD, &kube(minor)),
-                expected,
-                "1.{minor}"
-            );
-        }
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.19\n{POD}"),
+            expect![[r#"
+                7:26 spec.securityContext.fsGroupChangePolicy spec.securityContext.fsGroupChangePolicy: Unsupported value: "onRootMismatch": supported values: "Always", "OnRootMismatch"
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.32\n{POD}"),
+            expect![[r#"
+                7:26 spec.securityContext.fsGroupChangePolicy spec.securityContext.fsGroupChangePolicy: Unsupported value: "onRootMismatch": supported values: "Always", "OnRootMismatch"
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.33\n{POD}"),
+            expect![[r#"
+                7:26 spec.securityContext.fsGroupChangePolicy spec.securityContext.fsGroupChangePolicy: Unsupported value: "onRootMismatch": supported values: "Always", "OnRootMismatch"
+                8:31 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: Unsupported value: "strict": supported values: "Merge", "Strict"
+                13:18 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: Unsupported value: "unmasked": supported values: "Default", "Unmasked"
+            "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.37\n{POD}"),
+            expect![[r#"
+                7:26 spec.securityContext.fsGroupChangePolicy spec.securityContext.fsGroupChangePolicy: Unsupported value: "onRootMismatch": supported values: "Always", "OnRootMismatch"
+                8:31 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: Unsupported value: "strict": supported values: "Merge", "Strict"
+                13:18 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: Unsupported value: "unmasked": supported values: "Default", "Unmasked"
+            "#]],
+        );
     }
 }

@@ -87,26 +87,34 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validation::tests::{check, kube};
+    use expect_test::expect;
+
+    use super::CHECK;
+    use crate::testing::check;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  securityContext:\n    windowsOptions: {runAsUserName: u}\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: false}\n";
 
     #[test]
     fn linux_pods_only() {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  securityContext:\n    windowsOptions: {runAsUserName: u}\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions: {hostProcess: false}\n";
-        assert_eq!(
-            check("windows-options-on-linux-pod", yaml, &kube(24)),
-            [
-                "7:5 spec.securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
-                "11:7 spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod",
-            ]
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.24\n{POD}"),
+            expect![[r#"
+                8:5 spec.securityContext.windowsOptions spec.securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod [fix: remove securityContext.windowsOptions (safe)]
+                12:7 spec.containers[0].securityContext.windowsOptions spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod [fix: remove securityContext.windowsOptions (safe)]
+            "#]],
         );
-        assert!(check("windows-options-on-linux-pod", yaml, &kube(23)).is_empty());
-        assert!(
-            check(
-                "windows-options-on-linux-pod",
-                &yaml.replace("name: linux", "name: windows"),
-                &kube(36)
-            )
-            .is_empty()
+        // Before 1.24 the API server drops spec.os (IdentifyPodOS off by default).
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.23\n{POD}"),
+            expect![[""]],
+        );
+        let windows = POD.replace("name: linux", "name: windows");
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.36\n{windows}"),
+            expect![[""]],
         );
     }
 }
