@@ -279,3 +279,32 @@ test('Apply in the findings panel fixes that finding only, in either editor; Ctr
     await page.close();
   }
 });
+
+test('moving the caret by keyboard onto a key shows its docs and says them', async () => {
+  const { page } = await openRich();
+  await setText(page, POD);
+  await page.locator('.cm-line', { hasText: 'runAsUser' }).click();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Home');
+  const tip = await page.waitForSelector('.hover-tip');
+  assert.match(await tip.textContent(), /runAsNonRoot/);
+  await page.waitForFunction(() => /runAsNonRoot/.test(document.querySelector('.cm-announced')?.textContent ?? ''));
+  // Typing hides it.
+  await page.keyboard.type(' ');
+  await page.waitForSelector('.hover-tip', { state: 'detached' });
+  await page.close();
+});
+
+test('Tab indents with two spaces; Esc then Tab leaves the editor', async () => {
+  const { page } = await openRich();
+  await setText(page, POD);
+  await page.locator('.cm-line', { hasText: 'image: nginx' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => globalThis.podsecEditor.text().includes('image: nginx  \n'));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => document.activeElement?.id !== 'manifest');
+  assert.match(await editorText(page), /image: nginx {2}\n/);
+  await page.close();
+});

@@ -4,8 +4,9 @@
 // wasm) through `hooks`. Loading it defines `globalThis.podsecEditor` and fires
 // `podsec-editor-ready` on `window`.
 
-import { EditorView, keymap, lineNumbers, drawSelection, hoverTooltip } from '@codemirror/view';
-import { EditorState } from '@codemirror/state';
+import { EditorView, ViewPlugin, keymap, lineNumbers, drawSelection, hoverTooltip, showTooltip }
+  from '@codemirror/view';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { history, historyKeymap, defaultKeymap } from '@codemirror/commands';
 import { StreamLanguage, syntaxHighlighting, HighlightStyle } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
@@ -134,6 +135,60 @@ function findingMessage(f) {
   return box;
 }
 
+/** The docs of a key at a document position, as a tooltip, or null. */
+function docsAt(hooks, state, pos) {
+  const line = state.doc.lineAt(pos);
+  const found = hooks.hover(line.text, line.number, pos - line.from);
+  if (!found) return null;
+  return {
+    pos: line.from + found.from,
+    end: line.from + found.to,
+    above: true,
+    title: found.title,
+    create() {
+      const dom = element('div', 'hover-tip');
+      dom.append(element('p', 'hover-tip-title', found.title));
+      for (const p of found.body) dom.append(element('p', null, p));
+      return { dom };
+    },
+  };
+}
+
+/**
+ * Docs at the caret: moving the caret by keyboard onto a key the glossary explains shows the same
+ * tooltip as hovering it, and says its first line to screen readers; typing or Escape hides it.
+ */
+function caretDocs(hooks) {
+  const set = StateEffect.define();
+  const field = StateField.define({
+    create: () => null,
+    update(tip, tr) {
+      for (const e of tr.effects) if (e.is(set)) return e.value;
+      return tr.docChanged || tr.selection ? null : tip;
+    },
+    provide: (f) => showTooltip.from(f),
+  });
+  const plugin = ViewPlugin.fromClass(class {
+    update(update) {
+      const moved = update.transactions.some((tr) => tr.isUserEvent('select') && !tr.isUserEvent('select.pointer'));
+      if (!moved || update.docChanged || !update.state.selection.main.empty) return;
+      const view = update.view;
+      const pos = update.state.selection.main.head;
+      queueMicrotask(() => {
+        if (view.state.selection.main.head !== pos) return;
+        const tip = docsAt(hooks, view.state, pos);
+        if (tip) view.dispatch({ effects: [set.of(tip), EditorView.announce.of(tip.title)] });
+      });
+    }
+  });
+  const escape = keymap.of([{ key: 'Escape', run: (view) => {
+    if (!view.state.field(field)) return false;
+    view.dispatch({ effects: set.of(null) });
+    return false;
+  } }]);
+  return [field, plugin, escape];
+}
+
 /**
  * Mounts an editor in place of `textarea` (which is hidden, and keeps nothing), with the
  * textarea's text, id and accessible name. Returns the handle the page drives it with.
@@ -170,22 +225,8 @@ function mount(textarea, hooks) {
           }],
           icons: false,
         }),
-        hoverTooltip((view, pos) => {
-          const line = view.state.doc.lineAt(pos);
-          const found = hooks.hover(line.text, line.number, pos - line.from);
-          if (!found) return null;
-          return {
-            pos: line.from + found.from,
-            end: line.from + found.to,
-            above: true,
-            create() {
-              const dom = element('div', 'hover-tip');
-              dom.append(element('p', 'hover-tip-title', found.title));
-              for (const p of found.body) dom.append(element('p', null, p));
-              return { dom };
-            },
-          };
-        }),
+        hoverTooltip((view, pos) => docsAt(hooks, view.state, pos)),
+        caretDocs(hooks),
         keymap.of([...completionKeymap, ...searchKeymap, ...historyKeymap, ...lintKeymap,
           ...defaultKeymap]),
         EditorView.updateListener.of((update) => {
