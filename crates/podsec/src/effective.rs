@@ -796,7 +796,7 @@ fn apparmor_fields_kept(kube: u32) -> bool {
 }
 
 /// `"A", "B"`, written into one string (a list of 90,000 names made a string per name first).
-fn quoted_list(names: &[String]) -> String {
+fn quoted_list(names: &[&str]) -> String {
     let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
