@@ -107,4 +107,25 @@ mod tests {
         "#]],
         );
     }
+
+    /// Only a profile written in a security context; the container's own field wins over the
+    /// pod's.
+    #[test]
+    fn container_field_and_annotations() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.seccomp.security.alpha.kubernetes.io/b: localhost/\nspec:\n  securityContext:\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: a\n    securityContext:\n      seccompProfile: {type: Localhost, localhostProfile: ''}\n  - name: b\n  - name: c\n    securityContext:\n      seccompProfile: {type: Localhost}\n";
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            13:59 spec.containers[0].securityContext.seccompProfile.localhostProfile container "a" has a Localhost seccomp profile with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.26\n{yaml}"),
+            expect![[r#"
+            14:59 spec.containers[0].securityContext.seccompProfile.localhostProfile container "a" has a Localhost seccomp profile with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+        "#]],
+        );
+    }
 }

@@ -156,4 +156,19 @@ mod tests {
         "#]],
         );
     }
+
+    /// Values set on the container itself, and an image uid the kubelet cannot take.
+    #[test]
+    fn container_values_and_invalid_image_uid() {
+        let yaml = "# podsec: --image-user big=4294967296 --image-user zero=0\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsGroup: 1000}\n  containers:\n  - name: a\n    securityContext: {runAsNonRoot: true, runAsUser: 0}\n  - name: big\n    securityContext: {runAsNonRoot: true}\n  - name: zero\n    securityContext: {runAsNonRoot: true}\n  - name: c\n    securityContext: {runAsNonRoot: true}\n";
+        check(
+            &CHECK,
+            yaml,
+            expect![[r#"
+            9:54 spec.containers[0].securityContext.runAsUser container "a" has runAsNonRoot and runAsUser 0: the kubelet refuses to start it with "container's runAsUser breaks non-root policy"
+            11:37 spec.containers[1].securityContext.runAsNonRoot container "big" has runAsNonRoot and no runAsUser, and its image user fails the check: the kubelet refuses to start it with "container has runAsNonRoot and image has an invalid user id (4294967296). (Must be 1-(2147483647))"
+            13:37 spec.containers[2].securityContext.runAsNonRoot container "zero" has runAsNonRoot and no runAsUser, and its image user fails the check: the kubelet refuses to start it with "container has runAsNonRoot and image will run as root"
+        "#]],
+        );
+    }
 }
