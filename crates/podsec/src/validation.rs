@@ -44,7 +44,7 @@ mod tests;
 
 use crate::effective::ContainerEffective;
 use crate::fix::FieldPath;
-use crate::model::{Finding, Options};
+use crate::model::{Finding, Options, Source, Value};
 use crate::pod::{ContainerView, PodView};
 use crate::rule::{Ctx, Findings, Rule, go_quote};
 use crate::yaml::{Node, Scalar, Span};
@@ -150,6 +150,20 @@ fn go(n: Node<'_>) -> String {
     }
 }
 
+/// A string field of an effective value's object (a profile's `type` or `localhostProfile`).
+fn object_str<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
+    let Value::Object(fields) = value else {
+        return None;
+    };
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| match v {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        })
+}
+
 /// The span of a key in a mapping.
 fn key_span(map: Node<'_>, key: &str) -> Option<Span> {
     map.get_entry(key).map(|(k, _)| k.span())
@@ -165,6 +179,24 @@ enum Scope<'p, 'a> {
 }
 
 impl<'p, 'a> Scope<'p, 'a> {
+    /// Where the effective value of container `c` with this source is written: the container's
+    /// security context or the pod's (`None` for annotations, defaults, the runtime and the image).
+    fn of(source: Source, c: &'p ContainerView<'a>) -> Option<Self> {
+        match source {
+            Source::Container => Some(Scope::Container(c)),
+            Source::Pod => Some(Scope::Pod),
+            _ => None,
+        }
+    }
+
+    /// A field of the security context (null means unset).
+    fn field(self, pod: &PodView<'a>, key: &str) -> Option<Node<'a>> {
+        match self {
+            Scope::Pod => pod.sc(key),
+            Scope::Container(c) => c.sc(key),
+        }
+    }
+
     /// The security-context mapping.
     fn sc(self, pod: &PodView<'a>) -> Option<Node<'a>> {
         match self {

@@ -3,10 +3,10 @@
 
 use crate::effective::APPARMOR_PREFIX;
 use crate::fix::FixAvailability;
-use crate::model::{FindingLevel, Source, Value};
+use crate::model::{FindingLevel, Source};
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::Ctx;
+use super::{Ctx, object_str};
 
 pub(super) const CHECK: Check = Check {
     id: "apparmor-on-node-without-apparmor",
@@ -64,17 +64,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         let Some(e) = ctx.effective_of(i).map(|e| &e.app_armor_profile) else {
             continue;
         };
-        let Value::Object(fields) = &e.value else {
-            continue;
-        };
-        let kind = fields
-            .iter()
-            .find(|(k, _)| k == "type")
-            .and_then(|(_, v)| match v {
-                Value::Str(s) => Some(s.as_str()),
-                _ => None,
-            });
-        let Some(kind) = kind.filter(|k| *k != "Unconfined") else {
+        let Some(kind) = object_str(&e.value, "type").filter(|k| *k != "Unconfined") else {
             continue;
         };
         let key = format!("{APPARMOR_PREFIX}{}", c.name);

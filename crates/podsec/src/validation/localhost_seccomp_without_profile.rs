@@ -1,13 +1,11 @@
 //! `localhost-seccomp-without-profile`: a `Localhost` seccomp profile with an empty
 //! `localhostProfile` (K-2).
 
-use crate::effective::inherited;
 use crate::fix::FixAvailability;
-use crate::model::{FindingLevel, Source};
+use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
-use crate::yaml::Node;
 
-use super::Ctx;
+use super::{Ctx, Scope, object_str};
 
 pub(super) const CHECK: Check = Check {
     id: "localhost-seccomp-without-profile",
@@ -56,35 +54,35 @@ spec:
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn is_map(n: Node<'_>) -> bool {
-    n.is_map()
-}
-
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
-    for (_, c) in ctx.containers() {
-        let Some(f) = inherited(ctx.pod, c, "seccompProfile", is_map) else {
+    for (i, c) in ctx.containers() {
+        let Some(e) = ctx.effective_of(i).map(|e| &e.seccomp_profile) else {
             continue;
         };
-        if f.value.field("type").and_then(Node::as_str) != Some("Localhost") {
-            continue;
-        }
-        let Some(local) = f.value.get("localhostProfile") else {
+        // Only a profile written in a security context: an annotation names no empty file.
+        let Some(scope) = Scope::of(e.source, c) else {
             continue;
         };
-        if local.as_str() != Some("") {
+        if object_str(&e.value, "type") != Some("Localhost")
+            || object_str(&e.value, "localhostProfile") != Some("")
+        {
             continue;
         }
-        let (path, whose) = match f.source {
-            Source::Pod => (
-                ctx.pod.sc_path("seccompProfile.localhostProfile"),
-                " (from the pod)",
-            ),
-            _ => (c.sc_path("seccompProfile.localhostProfile"), ""),
+        let Some(local) = scope
+            .field(ctx.pod, "seccompProfile")
+            .and_then(|p| p.get("localhostProfile"))
+        else {
+            continue;
+        };
+        let whose = if matches!(scope, Scope::Pod) {
+            " (from the pod)"
+        } else {
+            ""
         };
         out.push(ctx.report(&CHECK, format!("container \"{}\" has a Localhost seccomp profile{whose} with an empty localhostProfile: the kubelet refuses to start it with \"localhostProfile must be set if seccompProfile type is Localhost.\"", c.name),
             Some(&c.name),
             local.span(),
-            path,
+            scope.path(ctx.pod, "seccompProfile.localhostProfile"),
         ));
     }
 }
@@ -125,6 +123,28 @@ mod tests {
             &format!("# podsec: --kube 1.26\n{yaml}"),
             expect![[r#"
             14:59 spec.containers[0].securityContext.seccompProfile.localhostProfile container "a" has a Localhost seccomp profile with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+        "#]],
+        );
+    }
+
+    /// Up to 1.26 a container's legacy annotation comes before the pod's field, as the kubelet
+    /// reads them (`getSeccompProfile`), so the pod's empty profile does not reach that container.
+    #[test]
+    fn container_annotation_before_pod_field() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.seccomp.security.alpha.kubernetes.io/a: runtime/default\nspec:\n  securityContext:\n    seccompProfile: {type: Localhost, localhostProfile: ''}\n  containers:\n  - name: a\n  - name: b\n";
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.26\n{yaml}"),
+            expect![[r#"
+            10:57 spec.securityContext.seccompProfile.localhostProfile container "b" has a Localhost seccomp profile (from the pod) with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+        "#]],
+        );
+        check(
+            &CHECK,
+            &format!("# podsec: --kube 1.27\n{yaml}"),
+            expect![[r#"
+            10:57 spec.securityContext.seccompProfile.localhostProfile container "a" has a Localhost seccomp profile (from the pod) with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
+            10:57 spec.securityContext.seccompProfile.localhostProfile container "b" has a Localhost seccomp profile (from the pod) with an empty localhostProfile: the kubelet refuses to start it with "localhostProfile must be set if seccompProfile type is Localhost."
         "#]],
         );
     }

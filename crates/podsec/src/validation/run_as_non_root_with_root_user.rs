@@ -1,12 +1,11 @@
 //! `run-as-non-root-with-root-user`: `runAsNonRoot: true` with a user the kubelet finds to be root,
 //! or cannot verify (K-1).
 
-use crate::effective::{ImageUser, image_user, inherited};
 use crate::fix::FixAvailability;
-use crate::model::FindingLevel;
+use crate::model::{FindingLevel, Value};
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::Ctx;
+use super::{Ctx, Scope};
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-non-root-with-root-user",
@@ -59,52 +58,49 @@ With `hostUsers: false` the uid checked is the one inside the user namespace, so
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
-fn is_int(n: crate::yaml::Node<'_>) -> bool {
-    n.as_i64().is_some()
-}
-fn is_bool(n: crate::yaml::Node<'_>) -> bool {
-    n.as_bool().is_some()
-}
-
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pod.is_windows() {
         return;
     }
-    for (_, c) in ctx.containers() {
-        let Some(nonroot) = inherited(ctx.pod, c, "runAsNonRoot", is_bool) else {
+    for (i, c) in ctx.containers() {
+        let Some(e) = ctx.effective_of(i) else {
             continue;
         };
-        if nonroot.value.as_bool() != Some(true) {
+        if e.run_as_non_root.value != Value::Bool(true) {
             continue;
         }
-        let inherited_from = if nonroot.source == crate::model::Source::Pod {
+        let Some(nonroot) = Scope::of(e.run_as_non_root.source, c) else {
+            continue;
+        };
+        let Some(nonroot_at) = nonroot.field(ctx.pod, "runAsNonRoot") else {
+            continue;
+        };
+        let inherited_from = if matches!(nonroot, Scope::Pod) {
             " (from the pod)"
         } else {
             ""
         };
-        let user = inherited(ctx.pod, c, "runAsUser", is_int);
-        let (message, at, path) = match user {
-            Some(u) if u.value.as_i64() == Some(0) => (
+        // A uid written in a security context, or else the image's user (`null` when unknown).
+        let (message, scope, key) = match (Scope::of(e.run_as_user.source, c), &e.run_as_user.value)
+        {
+            (Some(scope), Value::Int(0)) => (
                 format!(
                     "container \"{}\" has runAsNonRoot{inherited_from} and runAsUser 0: the kubelet refuses to start it with \"container's runAsUser breaks non-root policy\"",
                     c.name
                 ),
-                u.value.span(),
-                match u.source {
-                    crate::model::Source::Pod => ctx.pod.sc_path("runAsUser"),
-                    _ => c.sc_path("runAsUser"),
-                },
+                scope,
+                "runAsUser",
             ),
-            Some(_) => continue,
-            None => {
-                let detail = match image_user(ctx.options, &c.name) {
-                    Some(ImageUser::Unset) | Some(ImageUser::Uid(0)) => {
+            (Some(_), _) => continue,
+            (None, image) => {
+                let detail = match image {
+                    Value::Int(0) => {
                         "container has runAsNonRoot and image will run as root".to_string()
                     }
-                    Some(ImageUser::Name(n)) => format!(
+                    Value::Str(n) => format!(
                         "container has runAsNonRoot and image has non-numeric user ({n}), cannot verify user is non-root"
                     ),
-                    Some(ImageUser::Uid(n)) if n > 2_147_483_647 => format!(
+                    Value::Int(n) if *n > 2_147_483_647 => format!(
                         "container has runAsNonRoot and image has an invalid user id ({n}). (Must be 1-(2147483647))"
                     ),
                     _ => continue,
@@ -114,17 +110,23 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         "container \"{}\" has runAsNonRoot{inherited_from} and no runAsUser, and its image user fails the check: the kubelet refuses to start it with \"{detail}\"",
                         c.name
                     ),
-                    nonroot.value.span(),
-                    match nonroot.source {
-                        crate::model::Source::Pod => ctx.pod.sc_path("runAsNonRoot"),
-                        _ => c.sc_path("runAsNonRoot"),
-                    },
+                    nonroot,
+                    "runAsNonRoot",
                 )
             }
         };
+        let Some(at) = scope.field(ctx.pod, key) else {
+            continue;
+        };
         out.push(
-            ctx.report(&CHECK, message, Some(&c.name), at, path)
-                .related("runAsNonRoot: true", nonroot.value.span()),
+            ctx.report(
+                &CHECK,
+                message,
+                Some(&c.name),
+                at.span(),
+                scope.path(ctx.pod, key),
+            )
+            .related("runAsNonRoot: true", nonroot_at.span()),
         );
     }
 }
