@@ -106,21 +106,13 @@ spec:
     #[test]
     fn from_1_30() {
         // Before 1.33 the API server resets procMount to Default (ProcMountType off by default).
-        check(
-            &CHECK,
-            &format!("# podsec: --kube 1.29{POD}"),
-            expect![[""]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --kube 1.30{POD}"),
-            expect![[""]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --kube 1.32{POD}"),
-            expect![[""]],
-        );
+        for kube in ["1.29", "1.30", "1.32"] {
+            check(
+                &CHECK,
+                &format!("# podsec: --kube {kube}{POD}"),
+                expect![[""]],
+            );
+        }
         check(
             &CHECK,
             &format!("# podsec: --kube 1.33{POD}"),
