@@ -72,14 +72,15 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         if value.is_null() {
             return;
         }
+        // A mapping (`os: {name: linux}`) is named by its path alone; a scalar shows its value.
         let written = if value.is_map() {
-            "is written".to_string()
+            format!("{path} is written")
         } else {
-            format!("{} is written", go(value))
+            format!("{path}: {} is written", go(value))
         };
         out.push(ctx.report(
             &CHECK,
-            format!("{path}: {written}, but {why}"),
+            format!("{written}, but {why}"),
             container,
             key.span(),
             path,
@@ -160,9 +161,9 @@ spec:
             &format!("# podsec: --kube 1.22\n{POD}"),
             expect![[r#"
                 6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
-                7:3 spec.os spec.os: is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.23, and the IdentifyPodOS feature gate is on by default from 1.24
+                7:3 spec.os spec.os is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.23, and the IdentifyPodOS feature gate is on by default from 1.24
                 9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
-                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.30
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile is written, but a 1.22 API server drops it as an unknown field: the field does not exist before 1.30
                 14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.22 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.22 (on from 1.33)
             "#]],
         );
@@ -171,9 +172,9 @@ spec:
             &format!("# podsec: --kube 1.23\n{POD}"),
             expect![[r#"
                 6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
-                7:3 spec.os spec.os: is written, but a 1.23 API server drops it when it creates the pod: the IdentifyPodOS feature gate is alpha and off by default in 1.23 (on from 1.24)
+                7:3 spec.os spec.os is written, but a 1.23 API server drops it when it creates the pod: the IdentifyPodOS feature gate is alpha and off by default in 1.23 (on from 1.24)
                 9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
-                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.30
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile is written, but a 1.23 API server drops it as an unknown field: the field does not exist before 1.30
                 14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.23 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.23 (on from 1.33)
             "#]],
         );
@@ -183,7 +184,7 @@ spec:
             expect![[r#"
                 6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.25, and the UserNamespacesSupport feature gate is on by default from 1.33
                 9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
-                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.30
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile is written, but a 1.24 API server drops it as an unknown field: the field does not exist before 1.30
                 14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.24 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.24 (on from 1.33)
             "#]],
         );
@@ -193,7 +194,7 @@ spec:
             expect![[r#"
                 6:3 spec.hostUsers spec.hostUsers: false is written, but a 1.29 API server drops it when it creates the pod: the UserNamespacesSupport feature gate is alpha and off by default in 1.29 (on from 1.33)
                 9:5 spec.securityContext.supplementalGroupsPolicy spec.securityContext.supplementalGroupsPolicy: "Strict" is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.31, and the SupplementalGroupsPolicy feature gate is on by default from 1.33
-                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile: is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30
+                10:5 spec.securityContext.appArmorProfile spec.securityContext.appArmorProfile is written, but a 1.29 API server drops it as an unknown field: the field does not exist before 1.30
                 14:7 spec.containers[0].securityContext.procMount spec.containers[0].securityContext.procMount: "Unmasked" is written, but a 1.29 API server resets it to Default when it creates the pod: the ProcMountType feature gate is alpha and off by default in 1.29 (on from 1.33)
             "#]],
         );

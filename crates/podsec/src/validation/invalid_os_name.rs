@@ -48,7 +48,9 @@ spec:
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
-    if ctx.kube() < 23 {
+    // Before 1.24 the API server drops `spec.os` (no field, then IdentifyPodOS off by default)
+    // before validation sees it; field-dropped-by-version says so.
+    if !crate::versions::IDENTIFY_POD_OS.enabled(ctx.kube()) {
         return;
     }
     let Some((key, os)) = ctx.pod.spec.get_entry("os").filter(|(_, v)| v.is_map()) else {
@@ -110,16 +112,9 @@ mod tests {
 
     #[test]
     fn names() {
-        // FIXME: a 1.23 API server drops spec.os before validation (IdentifyPodOS alpha, off by
-        // default; field-dropped-by-version says so and the policy above says the check applies
-        // from 1.24), but the rule reads the written field and reports it at 1.23 too.
-        check(
-            &CHECK,
-            &pod("1.23", "Linux"),
-            expect![[r#"
-            6:14 spec.os spec.os: Unsupported value: "Linux": supported values: "linux", "windows" [fix: set spec.os.name: linux (safe)]
-        "#]],
-        );
+        // A 1.23 API server drops spec.os before validation (IdentifyPodOS alpha, off by default;
+        // field-dropped-by-version says so): nothing to reject there.
+        check(&CHECK, &pod("1.23", "Linux"), expect![""]);
         check(
             &CHECK,
             &pod("1.36", "\"\""),
