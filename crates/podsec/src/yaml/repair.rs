@@ -1,0 +1,248 @@
+//! The go-yaml leniency repair. saphyr is a YAML 1.2 parser and refuses a few things go-yaml (and so
+//! Kubernetes) accepts; a document whose parse stops on one of them is parsed again from a repaired
+//! text, with positions mapped back to the user's text. The repairs branch on saphyr's error texts,
+//! which the tests below pin.
+
+use std::borrow::Cow;
+
+use super::{Chunk, Span, Stream, YamlError, orig_line_start, parse_attempt};
+
+/// Spaces inserted before the first non-blank character of a line, so that the YAML 1.2 parser
+/// accepts what go-yaml (and so Kubernetes) accepts: a flow collection's closing bracket at the
+/// indentation of its key. Positions are mapped back to the user's text.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fixup {
+    /// Byte offset in the original chunk where the spaces go.
+    at: usize,
+    /// How many spaces.
+    pub(super) k: usize,
+    /// 1-based line (in the whole text).
+    pub(super) line: usize,
+}
+
+/// The most indentation repairs tried per document before the error stands.
+const MAX_FIXUPS: usize = 64;
+
+pub(super) fn parse_chunk(
+    text: &str,
+    chunk: &Chunk,
+    first_index: usize,
+    stream: &mut Stream,
+    budget: &mut u64,
+) {
+    let Some(orig) = text.get(chunk.start..chunk.end) else {
+        return;
+    };
+    // go-yaml refuses a document end marker before any document start.
+    let first = orig.lines().enumerate().find(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    });
+    if let Some((n, l)) = first
+        && l.trim_end_matches('\r') == "..."
+    {
+        let start = chunk.start + orig_offset_of_line(orig, n);
+        stream.errors.push(YamlError {
+            message: "did not find expected node content".into(),
+            span: Span {
+                start,
+                end: start + 3,
+                line: chunk.line + n,
+                col: 1,
+            },
+            document: Some(first_index),
+        });
+        return;
+    }
+    if orig.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    }) {
+        return;
+    }
+    let mut fixups: Vec<Fixup> = Vec::new();
+    // Offsets of lone `-` scalars in flow collections (`[a, -]`), which go-yaml reads as the string
+    // "-" and the YAML 1.2 parser refuses: they are parsed as `x` and read back as `-`.
+    let mut dashes: Vec<usize> = Vec::new();
+    loop {
+        let base: Cow<'_, str> = if dashes.is_empty() {
+            Cow::Borrowed(orig)
+        } else {
+            let mut bytes = orig.as_bytes().to_vec();
+            for &d in &dashes {
+                if let Some(b) = bytes.get_mut(d) {
+                    *b = b'x';
+                }
+            }
+            Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| orig.to_string()))
+        };
+        let src: Cow<'_, str> = if fixups.is_empty() {
+            base
+        } else {
+            let mut m = String::with_capacity(orig.len() + fixups.len() * 4);
+            let mut last = 0;
+            for f in &fixups {
+                m.push_str(base.get(last..f.at).unwrap_or(""));
+                m.extend(std::iter::repeat_n(' ', f.k));
+                last = f.at;
+            }
+            m.push_str(base.get(last..).unwrap_or(""));
+            Cow::Owned(m)
+        };
+        let mut local = Stream::default();
+        let mut left = *budget;
+        let outcome = parse_attempt(
+            text,
+            &src,
+            &fixups,
+            &dashes,
+            chunk,
+            first_index,
+            &mut local,
+            &mut left,
+        );
+        if let Some(err) = &outcome
+            && err.message == "plain scalar cannot start with '-' followed by ,[]{}"
+            && dashes.len() < MAX_FIXUPS
+        {
+            let rel = err.span.start.saturating_sub(chunk.start);
+            let at = (rel.saturating_sub(2)..=rel)
+                .rev()
+                .find(|&i| orig.as_bytes().get(i) == Some(&b'-') && !dashes.contains(&i));
+            if let Some(at) = at {
+                dashes.push(at);
+                continue;
+            }
+        }
+        if outcome.is_none()
+            || !outcome
+                .as_ref()
+                .is_some_and(|e| e.message.starts_with("invalid indentation"))
+        {
+            *budget = left;
+        }
+        match outcome {
+            None => {
+                stream.documents.append(&mut local.documents);
+                stream.errors.append(&mut local.errors);
+                return;
+            }
+            Some(err) => {
+                let mut line_start =
+                    orig_line_start(text, err.span.start).saturating_sub(chunk.start);
+                let mut line_no = err.span.line;
+                if err.message == "invalid indentation in quoted scalar" {
+                    // The parser points at the scalar's start; the culprit is the first later line
+                    // indented no deeper than the key's line.
+                    let key_line = orig
+                        .get(line_start..)
+                        .unwrap_or("")
+                        .split('\n')
+                        .next()
+                        .unwrap_or("");
+                    let key_indent = key_line.len() - key_line.trim_start_matches(' ').len();
+                    let mut at = line_start + key_line.len() + 1;
+                    let mut n = line_no + 1;
+                    while let Some(rest) = orig.get(at..).filter(|r| !r.is_empty()) {
+                        let l = rest.split('\n').next().unwrap_or("");
+                        let ind = l.len() - l.trim_start_matches(' ').len();
+                        if !l.trim().is_empty() && ind <= key_indent {
+                            line_start = at;
+                            line_no = n;
+                            break;
+                        }
+                        at += l.len() + 1;
+                        n += 1;
+                    }
+                }
+                let repairable = err.message.starts_with("invalid indentation")
+                    && fixups.len() < MAX_FIXUPS
+                    && !fixups.iter().any(|f| f.at == line_start && f.k > 32);
+                if !repairable {
+                    stream.documents.append(&mut local.documents);
+                    stream.errors.append(&mut local.errors);
+                    stream.errors.push(err);
+                    return;
+                }
+                // Indent the offending line a little more than the line before it.
+                let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+                let before = orig.get(..line_start).unwrap_or("");
+                let prev = before
+                    .trim_end_matches(['\n', '\r'])
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("");
+                let cur = orig
+                    .get(line_start..)
+                    .unwrap_or("")
+                    .split('\n')
+                    .next()
+                    .unwrap_or("");
+                let need = (indent(prev) + 2).saturating_sub(indent(cur)).max(1);
+                match fixups.iter_mut().find(|f| f.at == line_start) {
+                    Some(f) => f.k += need,
+                    None => {
+                        fixups.push(Fixup {
+                            at: line_start,
+                            k: need,
+                            line: line_no,
+                        });
+                        fixups.sort_by_key(|f| f.at);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether go-yaml's scanner, looking for the token after a document's root, meets a tab at the start
+/// of a line (which it refuses: "found character that cannot start any token"). Tabs on the root's
+/// own line are whitespace; comments and blank lines are skipped.
+pub(super) fn tab_starts_next_token(text: &str, from: usize) -> bool {
+    let mut line_start = false;
+    let mut in_comment = false;
+    for b in text.as_bytes().iter().skip(from) {
+        match b {
+            b'\n' => {
+                line_start = true;
+                in_comment = false;
+            }
+            _ if in_comment => {}
+            b'#' => in_comment = true,
+            b' ' | b'\r' => {}
+            b'\t' => {
+                if line_start {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The byte offset of the `n`th (0-based) line of a text.
+fn orig_offset_of_line(text: &str, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(n - 1)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+/// Maps a byte offset in the repaired chunk back to the original chunk.
+pub(super) fn unfix(rel: usize, fixups: &[Fixup]) -> usize {
+    let mut shift = 0;
+    for f in fixups {
+        let mod_at = f.at + shift;
+        if rel < mod_at {
+            break;
+        }
+        if rel < mod_at + f.k {
+            return f.at;
+        }
+        shift += f.k;
+    }
+    rel - shift
+}
