@@ -25,7 +25,7 @@ pub use node::{
     YamlError, decode_scalar,
 };
 use node::{Entries, NodeSpan};
-use repair::{Fixup, parse_chunk, tab_starts_next_token, unfix};
+use repair::{AFTER_ROOT, Fixup, UNCLOSED_FLOW, parse_chunk, tab_starts_next_token, unfix};
 use scalar::Resolved;
 use split::Chunk;
 pub use split::{Documents, documents, parse_stream, split_stream};
@@ -279,7 +279,7 @@ fn parse_attempt(
                 let sp = to_span(PSpan::empty(*m));
                 // go-yaml reads one document and stops once its root is complete: what follows a
                 // flow collection or quoted scalar at the root is never looked at.
-                if e.info() == "did not find expected <document start>"
+                if e.info() == AFTER_ROOT
                     && b.stack.is_empty()
                     && b.root_is_closed_flow()
                     && !tab_starts_next_token(text, b.root_end())
@@ -289,7 +289,7 @@ fn parse_attempt(
                 }
                 // An unclosed flow collection is reported where the parser gave up, often past
                 // the end of the text; the opening bracket is where to look.
-                let sp = if e.info().starts_with("while parsing a flow") {
+                let sp = if e.info().starts_with(UNCLOSED_FLOW) {
                     b.innermost_open_flow().unwrap_or(sp)
                 } else {
                     sp

@@ -7,6 +7,21 @@ use std::borrow::Cow;
 
 use super::{Chunk, Span, Stream, YamlError, orig_line_start, parse_attempt};
 
+/// saphyr's error for a lone `-` in a flow collection (`[a, -]`), which go-yaml reads as the string
+/// "-": the repair parses it as `x` and reads it back as `-`.
+pub(super) const DASH_IN_FLOW: &str = "plain scalar cannot start with '-' followed by ,[]{}";
+/// How saphyr's errors for a line indented less than YAML 1.2 wants begin ("invalid indentation",
+/// "… in flow construct", "… in quoted scalar"): the repair indents the line and parses again.
+pub(super) const INVALID_INDENTATION: &str = "invalid indentation";
+/// The one of those that points at a quoted scalar's start rather than at the line to indent.
+pub(super) const QUOTED_INDENTATION: &str = "invalid indentation in quoted scalar";
+/// saphyr's error for text after a complete root: where the root is a closed flow collection or a
+/// quoted scalar, go-yaml never reads that far, and the builder keeps the document.
+pub(super) const AFTER_ROOT: &str = "did not find expected <document start>";
+/// How saphyr's errors for an unclosed flow collection begin: the builder reports them at the
+/// opening bracket rather than where the parser gave up.
+pub(super) const UNCLOSED_FLOW: &str = "while parsing a flow";
+
 /// Spaces inserted before the first non-blank character of a line, so that the YAML 1.2 parser
 /// accepts what go-yaml (and so Kubernetes) accepts: a flow collection's closing bracket at the
 /// indentation of its key. Positions are mapped back to the user's text.
@@ -102,7 +117,7 @@ pub(super) fn parse_chunk(
             &mut left,
         );
         if let Some(err) = &outcome
-            && err.message == "plain scalar cannot start with '-' followed by ,[]{}"
+            && err.message == DASH_IN_FLOW
             && dashes.len() < MAX_FIXUPS
         {
             let rel = err.span.start.saturating_sub(chunk.start);
@@ -117,7 +132,7 @@ pub(super) fn parse_chunk(
         if outcome.is_none()
             || !outcome
                 .as_ref()
-                .is_some_and(|e| e.message.starts_with("invalid indentation"))
+                .is_some_and(|e| e.message.starts_with(INVALID_INDENTATION))
         {
             *budget = left;
         }
@@ -131,7 +146,7 @@ pub(super) fn parse_chunk(
                 let mut line_start =
                     orig_line_start(text, err.span.start).saturating_sub(chunk.start);
                 let mut line_no = err.span.line;
-                if err.message == "invalid indentation in quoted scalar" {
+                if err.message == QUOTED_INDENTATION {
                     // The parser points at the scalar's start; the culprit is the first later line
                     // indented no deeper than the key's line.
                     let key_line = orig
@@ -155,7 +170,7 @@ pub(super) fn parse_chunk(
                         n += 1;
                     }
                 }
-                let repairable = err.message.starts_with("invalid indentation")
+                let repairable = err.message.starts_with(INVALID_INDENTATION)
                     && fixups.len() < MAX_FIXUPS
                     && !fixups.iter().any(|f| f.at == line_start && f.k > 32);
                 if !repairable {
@@ -245,4 +260,106 @@ pub(super) fn unfix(rel: usize, fixups: &[Fixup]) -> usize {
         shift += f.k;
     }
     rel - shift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    /// The first error saphyr gives for a text, as the repair sees it.
+    fn saphyr_error(text: &str) -> Option<String> {
+        let mut parser = saphyr_parser::Parser::new_from_str(text);
+        loop {
+            if let Err(e) = parser.next_event()? {
+                return Some(e.info().to_string());
+            }
+        }
+    }
+
+    /// The repairs recognise saphyr's errors by their text: each text they branch on is pinned here
+    /// with a minimal input, so that a saphyr upgrade that rewords one fails this test instead of
+    /// silently disabling a repair. Each input is also read through the repair, as go-yaml reads it.
+    #[test]
+    fn saphyr_error_texts_the_repairs_branch_on() {
+        let cases: [(&str, &str, &str); 7] = [
+            (
+                "a: [b, -]\n",
+                DASH_IN_FLOW,
+                "a lone dash in a flow sequence",
+            ),
+            ("&r {a: 1}\nb: 2\n", AFTER_ROOT, "text after a flow root"),
+            ("\"a\"\nb: 2\n", AFTER_ROOT, "text after a quoted root"),
+            (
+                "a:\n  b: [\n  1\n  ]\n",
+                "invalid indentation",
+                "a bracket at its key's indentation",
+            ),
+            (
+                "a: [1,\n2]\n",
+                "invalid indentation in flow construct",
+                "flow content at column 1",
+            ),
+            (
+                "a:\n  b: \"x\nc\"\n",
+                QUOTED_INDENTATION,
+                "a quoted scalar's line at column 1",
+            ),
+            (
+                "a:\n  b: {c: 1,\n  d: 2\n}\n",
+                "invalid indentation in flow construct",
+                "a brace at column 1",
+            ),
+        ];
+        for (text, expected, what) in cases {
+            assert_eq!(
+                saphyr_error(text).as_deref(),
+                Some(expected),
+                "{what}: {text:?}"
+            );
+            let stream = parse_stream(text);
+            assert!(stream.errors.is_empty(), "{what}: {:?}", stream.errors);
+            assert_eq!(stream.documents.len(), 1, "{what}");
+        }
+        for text in [
+            "a:\n  b: [\n  1\n  ]\n",
+            "a: [1,\n2]\n",
+            "a:\n  b: \"x\nc\"\n",
+        ] {
+            let error = saphyr_error(text).unwrap_or_default();
+            assert!(error.starts_with(INVALID_INDENTATION), "{error}");
+        }
+        // What the repairs read: the dash back as a string, the flow root alone.
+        let dash = parse_stream("a: [b, -]\n");
+        let items = dash.documents[0].root().unwrap().get("a").unwrap().items();
+        assert_eq!(items[1].as_str(), Some("-"));
+        let root = parse_stream("&r {a: 1}\nb: 2\n");
+        assert_eq!(root.documents[0].root().unwrap().entries().len(), 1);
+    }
+
+    /// The error positioning branches on the text of saphyr's unclosed-flow errors: an unclosed
+    /// collection is reported at its opening bracket, not at the end of the text.
+    #[test]
+    fn saphyr_error_texts_of_unclosed_flow_collections() {
+        for (text, expected) in [
+            (
+                "a: [1\n",
+                "while parsing a flow sequence, expected ',' or ']'",
+            ),
+            (
+                "a: {b: 1\n",
+                "while parsing a flow mapping, did not find expected ',' or '}'",
+            ),
+        ] {
+            assert_eq!(saphyr_error(text).as_deref(), Some(expected));
+            assert!(expected.starts_with(UNCLOSED_FLOW));
+            let stream = parse_stream(text);
+            let spans: Vec<_> = stream
+                .errors
+                .iter()
+                .map(|e| (e.span.line, e.span.col))
+                .collect();
+            assert_eq!(spans, [(1, 4)], "{text:?}: {:?}", stream.errors);
+        }
+    }
 }
