@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 
-use super::{Chunk, Span, Stream, YamlError, orig_line_start, parse_attempt};
+use super::build::{orig_line_start, parse_attempt};
+use super::split::Chunk;
+use super::{Span, Stream, YamlError};
 
 /// saphyr's error for a lone `-` in a flow collection (`[a, -]`), which go-yaml reads as the string
 /// "-": the repair parses it as `x` and reads it back as `-`.

@@ -3,9 +3,8 @@
 
 use std::collections::VecDeque;
 
-use super::{
-    Document, MAX_ALIAS_EXPANSION_BYTES, MAX_INPUT_BYTES, Span, Stream, YamlError, parse_chunk,
-};
+use super::repair::parse_chunk;
+use super::{Document, MAX_ALIAS_EXPANSION_BYTES, MAX_INPUT_BYTES, Span, Stream, YamlError};
 
 /// Parses a whole text: splits it into documents as kubectl does, and parses each on its own, so one
 /// broken document never hides the others.
