@@ -138,7 +138,9 @@ impl Offload {
         let mut latest = self.latest.borrow_mut();
         let seq = latest[i].send();
         latest[i].accept(seq);
-        self.busy[i].set(false);
+        if job != Job::Link {
+            self.busy[i].set(false);
+        }
         if let Some(client) = self.client.borrow().as_ref() {
             client.cancel(job);
         }
@@ -177,7 +179,10 @@ impl Offload {
         let seq = self.latest.borrow_mut()[i].send();
         let client = self.client.borrow();
         let c = client.as_ref()?;
-        self.busy[i].set(true);
+        // Nothing shows that a link is being made: its state would only render the page again.
+        if job != Job::Link {
+            self.busy[i].set(true);
+        }
         c.request(job, seq, text, options, browser::now());
         Some(seq)
     }
@@ -228,7 +233,6 @@ impl Offload {
                 if !self.latest.borrow_mut()[2].accept(answer.seq) {
                     return;
                 }
-                self.busy[2].set(false);
                 // The link is the draft's encoding too: saving it spares the page compressing a
                 // large text itself, which would block typing. A text too large for a link is
                 // encoded here after all.
@@ -515,22 +519,41 @@ pub fn App() -> Html {
         let linking: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
         let link = link.clone();
         let offload = offload_state.clone();
-        use_effect_with((model.shared(), offloaded), move |(shared, offloaded)| {
-            let large = shared.text.len() > SYNC_LIMIT;
+        // The text is copied into the shared state only when the draft or the link is made, a
+        // moment later for large texts: never on the keystroke's path.
+        let deps = (
+            (
+                model.text.clone(),
+                model.options.clone(),
+                model.include_unsafe,
+            ),
+            offloaded,
+        );
+        use_effect_with(deps, move |(inputs, offloaded)| {
+            let (text, options, include_unsafe) = inputs.clone();
+            let shared = move || permalink::Shared {
+                text: text.to_string(),
+                options,
+                include_unsafe,
+            };
+            let large = inputs.0.len() > SYNC_LIMIT;
             *link.state.borrow_mut() = LinkState::Pending;
             if *offloaded {
-                // The worker's link is saved as the draft (see `Offload::receive`).
+                // The worker's link is saved as the draft (see `Offload::receive`). It is asked
+                // for once typing pauses: compressing megabytes would hold up the next analysis,
+                // and its answer (a fragment of hundreds of kilobytes for the address bar and
+                // the draft) would land between keystrokes.
                 *saving.borrow_mut() = None;
-                *linking.borrow_mut() = None;
-                offload.link(shared);
+                offload.cancel(Job::Link);
+                *linking.borrow_mut() = Some(Timeout::new(600, move || offload.link(&shared())));
                 return;
             }
+            let shared = Rc::new(shared());
             let draft = shared.clone();
             *saving.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
                 save_draft(&draft);
             }));
             offload.cancel(Job::Link);
-            let shared = shared.clone();
             *linking.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
                 link.set(permalink::link(&shared).map_err(|e| e.to_string()));
             }));
@@ -679,45 +702,38 @@ pub fn App() -> Html {
     let analysis = &derived.analysis;
     // While the text does not parse, the last results of this text that did stay, marked stale.
     let good = last_good.borrow().clone();
-    let shown_analysis: &Analysis = match &good {
+    let shown: Rc<Derived> = match good {
         Some((revision, good))
-            if *revision == model.revision
+            if revision == model.revision
                 && !analysis.errors.is_empty()
                 && good.analysis.objects.len() > analysis.objects.len() =>
         {
-            &good.analysis
+            good
         }
-        _ => analysis,
+        _ => derived.clone(),
     };
+    let shown_analysis: &Analysis = &shown.analysis;
     let results = Results {
         current: analysis,
         shown: shown_analysis,
     };
-    let view = View {
-        grouping: model.grouping,
-        hidden: &model.hidden,
-    };
-    let panel = match model.tab {
-        Tab::Findings => findings_panel(results, view, &dispatch, &on_select),
-        Tab::Effective => effective_panel(results, &on_select),
-        Tab::Hardened => {
-            let updating = hardening.then(|| {
-                html! {
-                    <p class="updating" role="status">
-                        { format!("Rewriting {} KB in the background…", model.text.len() / 1024) }
-                    </p>
-                }
-            });
-            match &hardened {
-                Some(h) => html! {
-                    <>
-                        { for updating }
-                        { hardened_panel(analysis, h, model.include_unsafe, *narrow, &dispatch) }
-                    </>
-                },
-                None => html! { <>{ for updating }</> },
-            }
-        }
+    let panel = {
+        let deps = PanelDeps {
+            tab: model.tab,
+            current: ByPtr(derived.clone()),
+            shown: ByPtr(shown.clone()),
+            grouping: model.grouping,
+            hidden: model.hidden.clone(),
+            hardened: hardened.clone().map(ByPtr),
+            hardening,
+            include_unsafe: model.include_unsafe,
+            narrow: *narrow,
+            text_kb: model.text.len() / 1024,
+        };
+        let (dispatch, on_select) = (dispatch.clone(), on_select.clone());
+        let render: Rc<dyn Fn(&PanelDeps) -> Html> =
+            Rc::new(move |d: &PanelDeps| panel(d, &dispatch, &on_select));
+        html! { <Panel deps={deps} render={render} /> }
     };
     let objects = shown_analysis.objects.len();
     let findings: usize = shown_analysis
@@ -837,6 +853,92 @@ pub fn App() -> Html {
                 </section>
             </main>
         </>
+    }
+}
+
+/// An `Rc` compared by address: the same analysis or rewrite, not an equal one.
+struct ByPtr<T>(Rc<T>);
+
+impl<T> Clone for ByPtr<T> {
+    fn clone(&self) -> Self {
+        ByPtr(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Everything the results panel shows. The panel is rebuilt only when this changes, so that the
+/// page's other renders (the text settling, "analysing…", the link's answer) leave a long list of
+/// cards alone: for the Argo CD install each rebuild cost tens of milliseconds on the main thread.
+#[derive(Clone, PartialEq)]
+struct PanelDeps {
+    tab: Tab,
+    current: ByPtr<Derived>,
+    shown: ByPtr<Derived>,
+    grouping: crate::state::Grouping,
+    hidden: std::collections::BTreeSet<podsec::FindingLevel>,
+    hardened: Option<ByPtr<HardenedFor>>,
+    hardening: bool,
+    include_unsafe: bool,
+    narrow: bool,
+    text_kb: usize,
+}
+
+#[derive(Properties)]
+struct PanelProps {
+    deps: PanelDeps,
+    render: Rc<dyn Fn(&PanelDeps) -> Html>,
+}
+
+impl PartialEq for PanelProps {
+    /// Only what is shown counts: `render` is a new closure on every render of the page, and the
+    /// callbacks it holds keep working when an older one is used.
+    fn eq(&self, other: &Self) -> bool {
+        self.deps == other.deps
+    }
+}
+
+/// The results panel, rendered again only when [`PanelDeps`] change.
+#[component]
+fn Panel(props: &PanelProps) -> Html {
+    (props.render)(&props.deps)
+}
+
+/// The panel of the tab shown.
+fn panel(d: &PanelDeps, dispatch: &Callback<Msg>, on_select: &Callback<(usize, usize)>) -> Html {
+    let results = Results {
+        current: &d.current.0.analysis,
+        shown: &d.shown.0.analysis,
+    };
+    let view = View {
+        grouping: d.grouping,
+        hidden: &d.hidden,
+    };
+    match d.tab {
+        Tab::Findings => findings_panel(results, view, dispatch, on_select),
+        Tab::Effective => effective_panel(results, on_select),
+        Tab::Hardened => {
+            let updating = d.hardening.then(|| {
+                html! {
+                    <p class="updating" role="status">
+                        { format!("Rewriting {} KB in the background…", d.text_kb) }
+                    </p>
+                }
+            });
+            match &d.hardened {
+                Some(h) => html! {
+                    <>
+                        { for updating }
+                        { hardened_panel(results.current, &h.0, d.include_unsafe, d.narrow, dispatch) }
+                    </>
+                },
+                None => html! { <>{ for updating }</> },
+            }
+        }
     }
 }
 
