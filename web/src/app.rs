@@ -187,6 +187,17 @@ impl Offload {
         Some(seq)
     }
 
+    /// Starts the worker if it is not running yet, so that a large text just pasted does not
+    /// wait for it to load once the edit settles.
+    fn warm(&self) {
+        if self.client.borrow().is_none() && *self.worker_ok {
+            let json = serde_json::to_string(&LinkOptions::default()).unwrap_or_default();
+            // The smallest request starts it; its answer is not wanted.
+            self.request(Job::Link, "", &json);
+            self.cancel(Job::Link);
+        }
+    }
+
     /// Sends the analysis of `text` to the worker.
     fn analyze(&self, text: &str, options: &podsec::Options) {
         let options = serde_json::to_string(options).unwrap_or_default();
@@ -662,7 +673,15 @@ pub fn App() -> Html {
         let model = model.clone();
         let area = area.clone();
         let pending = pending.clone();
+        let offload = offload_state.clone();
         Callback::from(move |()| {
+            if !model.paused
+                && area
+                    .cast::<HtmlTextAreaElement>()
+                    .is_some_and(|a| crate::code::length(&a) > SYNC_LIMIT)
+            {
+                offload.warm();
+            }
             let model = model.clone();
             let area = area.clone();
             let delay = debounce_ms(*last_ms.borrow());

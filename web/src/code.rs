@@ -86,6 +86,23 @@ pub fn text(area: &HtmlTextAreaElement) -> String {
         .unwrap_or_else(|| area.value())
 }
 
+/// The editor's length in UTF-16 units, read without copying the text.
+#[must_use]
+pub fn length(area: &HtmlTextAreaElement) -> usize {
+    let rich = EDITOR.with(|e| {
+        e.borrow().handle.as_ref().and_then(|h| {
+            ["view", "state", "doc", "length"]
+                .iter()
+                .try_fold(JsValue::from(h), |v, key| {
+                    js_sys::Reflect::get(&v, &JsValue::from_str(key)).ok()
+                })
+                .and_then(|n| n.as_f64())
+        })
+    });
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    rich.map_or_else(|| area.text_length() as usize, |n| n as usize)
+}
+
 /// Replaces the editor's text from outside (an example, a file, a link), undoably. The squiggles
 /// of the text's analysis, if the page has it already, are shown again: the replacement dropped
 /// those that were shown for it before it arrived.
