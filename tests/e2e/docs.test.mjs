@@ -149,3 +149,29 @@ test('a check\'s docs in the results offer its example in the editor', async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('"Try it" over the user\'s own text keeps it: Undo brings it back', async () => {
+  const { context, page, errors } = await openFresh(env);
+  const mine = `apiVersion: v1
+kind: Pod
+metadata:
+  name: mine
+spec:
+  containers:
+    - name: app
+      image: app:1
+      securityContext:
+        privileged: true
+`;
+  await setText(page, mine);
+  const docs = page.locator('.finding[data-check="privileged"] .docs').first();
+  await docs.locator('button.disclose').click();
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await docs.locator('.try-it a').click();
+  await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+  assert.notEqual(await page.inputValue('textarea#manifest'), mine);
+  await page.locator('.notice button.action', { hasText: 'Undo' }).click();
+  await page.waitForFunction((t) => document.querySelector('textarea#manifest').value === t, mine);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1042,10 +1042,8 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
         .reform(|e: Event| Version::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetVersion));
     let on_runtime = dispatch
         .reform(|e: Event| Runtime::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetRuntime));
-    let on_kube = dispatch.reform(|e: Event| {
-        let value = select_value(&e);
-        Msg::SetKube(value.strip_prefix("1.").and_then(|m| m.parse().ok()))
-    });
+    let on_kube = dispatch
+        .reform(|e: Event| Msg::SetKube(podsec::examples::parse_kube_value(&select_value(&e))));
     let on_theme = dispatch
         .reform(|e: Event| Theme::parse(&select_value(&e)).map_or(Msg::Dismiss, Msg::SetTheme));
     let on_share = {
@@ -1112,7 +1110,7 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
             <label title={podsec::examples::KUBE_HELP}>{ "Kubernetes " }
                 <select id="kube" onchange={on_kube} aria-describedby="help-kube">
                     { for podsec::examples::kube_versions().into_iter().map(|k| html! {
-                        <option value={k.map_or_else(|| "newest".to_string(), |m| format!("1.{m}"))}
+                        <option value={podsec::examples::kube_value(k)}
                             selected={k == options.kube_minor}>{ podsec::examples::kube_label(k) }</option>
                     }) }
                 </select>

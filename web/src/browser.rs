@@ -206,18 +206,22 @@ pub fn insert_text(text: &str) {
     }
 }
 
+/// The 0-based UTF-16 column of character `column` (1-based) of one line.
+#[must_use]
+pub fn utf16_column(line: &str, column: usize) -> usize {
+    line.chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf16)
+        .sum()
+}
+
 /// The UTF-16 offset of 1-based `line` and `column` (in characters) in `text`.
 #[must_use]
 pub fn utf16_offset(text: &str, line: usize, column: usize) -> u32 {
     let mut offset = 0usize;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let within: usize = l
-                .trim_end_matches(['\n', '\r'])
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(char::len_utf16)
-                .sum();
+            let within = utf16_column(l.trim_end_matches(['\n', '\r']), column);
             return u32::try_from(offset + within).unwrap_or(u32::MAX);
         }
         offset += l.encode_utf16().count();

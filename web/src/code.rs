@@ -355,12 +355,9 @@ fn utf16_len(line: &str, bytes: usize) -> u32 {
 
 /// The 0-based UTF-16 column of character `column` (1-based) of `line` in `text`.
 fn utf16_column(text: &str, line: usize, column: usize) -> usize {
-    text.split('\n').nth(line.saturating_sub(1)).map_or(0, |l| {
-        l.chars()
-            .take(column.saturating_sub(1))
-            .map(char::len_utf16)
-            .sum()
-    })
+    text.split('\n')
+        .nth(line.saturating_sub(1))
+        .map_or(0, |l| crate::browser::utf16_column(l, column))
 }
 
 /// The byte offset of UTF-16 column `column` in `line`.

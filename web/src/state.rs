@@ -444,6 +444,12 @@ pub fn update(model: &Model, msg: Msg) -> Model {
             )));
         }
         Msg::Restore(shared, notice) => {
+            // A link opened over the user's own text (pasted into the address bar, or a check's
+            // "Try it") keeps that text to undo, as an example does: Back alone cannot bring back
+            // a text too large for a link.
+            let own = model.example.is_none()
+                && !model.text.trim().is_empty()
+                && *model.text != *shared.text;
             next.example = podsec::examples::EXAMPLES
                 .iter()
                 .find(|e| e.yaml == shared.text)
@@ -455,6 +461,10 @@ pub fn update(model: &Model, msg: Msg) -> Model {
             next.notice = notice;
             next.paused = false;
             next.replaced = None;
+            if let Some(n) = next.notice.as_mut().filter(|n| own && n.action.is_none()) {
+                n.action = Some(Action::Undo);
+                next.replaced = Some(model.text.clone());
+            }
         }
         Msg::SetLevel(level) => next.options.level = level,
         Msg::SetVersion(version) => next.options.version = version,
@@ -602,6 +612,34 @@ mod tests {
         assert_eq!(restored.revision, 1);
         assert_eq!(restored.tab, Tab::Hardened);
         assert_eq!(restored.notice, Some(notice("opened a link")));
+    }
+
+    #[test]
+    fn a_link_opened_over_the_users_text_can_be_undone() {
+        let mine = update(&Model::default(), Msg::Edit("kind: Pod # mine\n".into()));
+        let shared = Shared {
+            text: "kind: Pod # linked\n".to_string(),
+            options: Options::default(),
+            include_unsafe: false,
+        };
+        let opened = update(
+            &mine,
+            Msg::Restore(shared.clone(), Some(notice("opened a link"))),
+        );
+        assert_eq!(&*opened.text, "kind: Pod # linked\n");
+        assert_eq!(
+            opened.notice.as_ref().and_then(|n| n.action),
+            Some(Action::Undo)
+        );
+        let back = update(&opened, Msg::Undo);
+        assert_eq!(&*back.text, "kind: Pod # mine\n");
+        // Restoring a draft at start (over the default example) offers nothing to undo.
+        let start = update(
+            &Model::default(),
+            Msg::Restore(shared, Some(notice("draft"))),
+        );
+        assert_eq!(start.replaced, None);
+        assert_eq!(start.notice.and_then(|n| n.action), None);
     }
 
     #[test]

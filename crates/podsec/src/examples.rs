@@ -448,6 +448,19 @@ pub fn kube_label(minor: Option<u32>) -> String {
     }
 }
 
+/// A cluster version as the Kubernetes menu's option value: `newest` or `1.N`.
+#[must_use]
+pub fn kube_value(minor: Option<u32>) -> String {
+    minor.map_or_else(|| "newest".to_string(), |m| format!("1.{m}"))
+}
+
+/// The cluster version an option value of the Kubernetes menu names ([`kube_value`]'s inverse;
+/// `None` for `newest` or anything else).
+#[must_use]
+pub fn parse_kube_value(value: &str) -> Option<u32> {
+    value.strip_prefix("1.").and_then(|m| m.parse().ok())
+}
+
 /// What the Kubernetes menu chooses, for its help text.
 pub const KUBE_HELP: &str = "The Kubernetes release of the cluster, with its default feature \
 gates: it decides which fields the API server keeps when it creates a pod (a field behind a gate \
@@ -586,6 +599,9 @@ mod tests {
             format!("newest (1.{})", crate::model::NEWEST_KUBE_MINOR)
         );
         assert_eq!(kube_label(Some(25)), "1.25");
+        for k in all {
+            assert_eq!(parse_kube_value(&kube_value(k)), k);
+        }
     }
 
     use super::*;
