@@ -279,12 +279,17 @@ fn analyze_object(
     crate::ingest::diagnose_into(obj, pod, &mut findings);
     crate::ingest::duplicates_into(doc, obj, &mut findings);
     let effective = crate::effective::resolve(pod, options);
-    crate::validation::check_into(pod, &effective, options, &mut findings);
+    let ctx = crate::rule::Ctx {
+        pod,
+        effective: &effective,
+        options,
+    };
+    crate::validation::check_into(&ctx, &mut findings);
     // Admission sees the pod after the API server dropped the fields its version gates off.
     let created = pod.as_created_on(options.kube());
     let pss = crate::pss::evaluate(&created, options.level, policy_version(options));
     findings.extend(pss.findings);
-    crate::hardening::check_into(pod, &effective, options, &mut findings);
+    crate::hardening::check_into(&ctx, &mut findings);
     let (findings, suppressed) = findings.finish();
     let admission_message = (!pss.allowed).then(|| {
         let label = format!("{}:{}", options.level.as_str(), options.version.label());

@@ -75,26 +75,19 @@ pub fn check(
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
-    out.extend(Findings::collect(|sink| {
-        check_into(pod, effective, options, sink)
-    }));
-}
-
-/// [`check`] into the analysis' sink.
-pub(crate) fn check_into(
-    pod: &PodView<'_>,
-    effective: &[ContainerEffective],
-    options: &Options,
-    out: &mut Findings<'_>,
-) {
     let ctx = Ctx {
         pod,
         effective,
         options,
     };
+    out.extend(ctx.collect(check_into));
+}
+
+/// [`check`] into the analysis' sink.
+pub(crate) fn check_into(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for rule in RULES {
-        if enabled(rule.check, options) {
-            (rule.run)(&ctx, out);
+        if enabled(rule.check, ctx.options) {
+            (rule.run)(ctx, out);
         }
     }
 }
@@ -180,52 +173,82 @@ fn privileged(c: &ContainerView<'_>) -> bool {
     c.sc("privileged").and_then(Node::as_bool) == Some(true)
 }
 
-/// An inherited integer field whose effective value `bad` flags, split by where it is written:
-/// containers that set it themselves, and the pod-level value with the containers inheriting it.
-struct Split<'p, 'a> {
-    /// Containers with their own offending value.
-    own: Vec<(&'p ContainerView<'a>, i64, Node<'a>)>,
-    /// The pod-level offending value and the names of the containers that inherit it.
-    pod: Option<(i64, Node<'a>, Vec<String>)>,
+/// An inherited integer field's offending value where it is written: a container's own value, or
+/// the pod-level value with the containers that inherit it.
+struct Offending<'p, 'a> {
+    /// The container that sets it itself; `None` for the pod's value.
+    container: Option<&'p ContainerView<'a>>,
+    /// The value.
+    value: i64,
+    /// Where it is written.
+    node: Node<'a>,
+    /// Its field path.
+    path: String,
+    /// For the pod's value, the containers that inherit it.
+    inheriting: Vec<String>,
 }
 
-/// `field` reads the effective value, and `key` names it in the text.
-fn split<'p, 'a>(
+impl Offending<'_, '_> {
+    /// The finding of `check` at this value, worded by `message`.
+    fn report(&self, ctx: &Ctx<'_, '_>, check: &Check, message: String) -> Finding {
+        ctx.report(
+            check,
+            message,
+            self.container.map(|c| c.name.as_str()),
+            self.node.span(),
+            self.path.clone(),
+        )
+    }
+}
+
+/// The offending values of an inherited integer field (those `bad` flags): the containers' own
+/// first, then the pod's. `field` reads the effective value, and `key` names it in the text.
+fn offending<'p, 'a>(
     ctx: &'p Ctx<'p, 'a>,
     field: fn(&ContainerEffective) -> &EffectiveValue,
     key: &str,
     bad: impl Fn(i64) -> bool,
-) -> Split<'p, 'a> {
-    let mut s = Split {
-        own: Vec::new(),
-        pod: None,
-    };
+) -> Vec<Offending<'p, 'a>> {
+    let mut own = Vec::new();
+    let mut pod: Option<Offending<'p, 'a>> = None;
     for (c, e) in ctx.linux_effective() {
         let e = field(e);
-        let Value::Int(v) = e.value else {
+        let Value::Int(value) = e.value else {
             continue;
         };
         let from_pod = e.source == Source::Pod;
-        let Some(n) = (match e.source {
+        let Some(node) = (match e.source {
             Source::Container => c.sc(key),
             Source::Pod => ctx.pod.sc(key),
             _ => None,
         }) else {
             continue;
         };
-        if !bad(v) {
+        if !bad(value) {
             continue;
         }
         if from_pod {
-            s.pod
-                .get_or_insert_with(|| (v, n, Vec::new()))
-                .2
-                .push(c.name.clone());
+            pod.get_or_insert_with(|| Offending {
+                container: None,
+                value,
+                node,
+                path: ctx.pod.sc_path(key),
+                inheriting: Vec::new(),
+            })
+            .inheriting
+            .push(c.name.clone());
         } else {
-            s.own.push((c, v, n));
+            own.push(Offending {
+                container: Some(c),
+                value,
+                node,
+                path: c.sc_path(key),
+                inheriting: Vec::new(),
+            });
         }
     }
-    s
+    own.extend(pod);
+    own
 }
 
 /// `"a"` or `"a", "b"`, for messages.

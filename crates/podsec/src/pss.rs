@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fix::FieldPath;
+use crate::fix::{FieldPath, Fix, Patch, PatchValue};
 use crate::model::{Finding, FindingLevel, PssLevel, Version};
 use crate::pod::{ContainerView, PodView};
 use crate::rule::Check;
@@ -406,6 +406,63 @@ pub(crate) fn annotation_value(n: Node<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// A finding at container `c`'s `securityContext.<key>`, written at `n`, with the unsafe fix that
+/// removes the field; `breaks` says what stops working without it.
+pub(crate) fn remove_sc_field(
+    c: &ContainerView<'_>,
+    key: &str,
+    n: Node<'_>,
+    message: String,
+    breaks: &str,
+) -> Finding {
+    let path = c.sc_path(key);
+    finding(message, Some(c), n.span(), path.clone()).with_fix(Fix::unsafe_(
+        format!("remove securityContext.{key}"),
+        breaks,
+        vec![Patch::Remove { path: fp(&path) }],
+    ))
+}
+
+/// A finding of a capability `c` adds (at `n`) that the check does not allow, with the unsafe fix
+/// that removes it from `capabilities.add`.
+pub(crate) fn added_capability(
+    c: &ContainerView<'_>,
+    cap: &str,
+    n: Node<'_>,
+    message: String,
+) -> Finding {
+    let path = format!("{}.add", c.sc_path("capabilities"));
+    finding(message, Some(c), n.span(), path.clone()).with_fix(Fix::unsafe_(
+        format!("remove {cap} from securityContext.capabilities.add"),
+        "the program loses whatever the capability lets it do; calls that need it fail with EPERM",
+        vec![Patch::RemoveItem {
+            path: fp(&path),
+            item: cap.to_string(),
+        }],
+    ))
+}
+
+/// A finding of a legacy profile annotation (`what`: `AppArmor`, `seccomp`) written at `n` and
+/// addressed by `path`, with the unsafe fix that sets it to `runtime/default`; `note` says what may
+/// break.
+pub(crate) fn annotation_to_runtime_default(
+    message: String,
+    n: Node<'_>,
+    path: String,
+    what: &str,
+    note: &str,
+) -> Finding {
+    let patch = Patch::Set {
+        path: fp(&path),
+        value: PatchValue::Str("runtime/default".to_string()),
+    };
+    finding(message, None, n.span(), path).with_fix(Fix::unsafe_(
+        format!("set the {what} annotation to runtime/default"),
+        note,
+        vec![patch],
+    ))
+}
+
 /// A restricted check's exemption of Windows pods (`spec.os.name: windows`, exactly), in force
 /// from v1.25 for the checks of fields that do not exist on Windows; `check` judges the others.
 pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn) -> Verdict {
@@ -417,6 +474,21 @@ pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn) -> Verdict {
     }
     check(pod)
 }
+
+/// A check's relief for pods in a user namespace (`spec.hostUsers: false`), in force from v1.35:
+/// `why` says what that means for the check; `check` judges the others.
+pub(crate) fn user_namespace_exempt(pod: &PodView<'_>, why: &str, check: CheckFn) -> Verdict {
+    if let Some((false, n)) = pod.bool_field("hostUsers") {
+        return Verdict::pass(
+            format!("not applicable: spec.hostUsers is false, so {why}"),
+            line(n),
+        );
+    }
+    check(pod)
+}
+
+/// The run-as checks' reason under [`user_namespace_exempt`].
+pub(crate) const IN_USER_NAMESPACE: &str = "the pod runs in a user namespace (exempt from v1.35)";
 
 /// Where a finding about a field a container leaves unset points: its `securityContext` key when
 /// it has one, else the container.
@@ -432,12 +504,6 @@ pub(crate) fn line(n: Node<'_>) -> Option<usize> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 pub(crate) mod testing {
     //! Test helpers: parse a manifest, run one check's variant (the verdict `testing::check`
     //! shows), or the whole evaluation.
@@ -479,12 +545,6 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::testing::evaluate_yaml;
     use super::*;

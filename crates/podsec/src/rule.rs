@@ -86,6 +86,11 @@ impl<'a> Ctx<'_, 'a> {
     pub(crate) fn containers(&self) -> impl Iterator<Item = (usize, &ContainerView<'a>)> {
         self.pod.containers.iter().enumerate()
     }
+
+    /// Every finding an area's rules push for this pod, uncapped (the areas' public `check`).
+    pub(crate) fn collect(&self, area: fn(&Ctx<'_, '_>, &mut Findings<'_>)) -> Vec<Finding> {
+        Findings::collect(|sink| area(self, sink))
+    }
 }
 
 /// A validation or hardening rule: its registry entry and the function that finds what it flags.

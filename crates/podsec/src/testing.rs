@@ -1,5 +1,6 @@
 //! The one helper of every rule's tests: `check(&CHECK, fixture, expect![[…]])`, for Pod Security
-//! Standards, validation and hardening rules alike.
+//! Standards, validation and hardening rules alike (and `check_from` for a rule that starts with a
+//! Kubernetes release).
 
 #![allow(clippy::panic)]
 
@@ -17,6 +18,26 @@ use crate::rule::Check;
 /// findings as `line:column path message [fix: title (applicability)]`.
 #[track_caller]
 pub(crate) fn check(check: &Check, fixture: &str, expect: Expect) {
+    expect.assert_eq(&said(check, fixture));
+}
+
+/// [`check`] of `fixture` on Kubernetes 1.`first`, after checking that on the release before the
+/// check says nothing about it.
+#[track_caller]
+pub(crate) fn check_from(check: &Check, first: u32, fixture: &str, expect: Expect) {
+    let before = first - 1;
+    let silent = said(check, &format!("# podsec: --kube 1.{before}\n{fixture}"));
+    assert_eq!(silent, "", "{} on Kubernetes 1.{before}", check.id);
+    self::check(
+        check,
+        &format!("# podsec: --kube 1.{first}\n{fixture}"),
+        expect,
+    );
+}
+
+/// What [`check`] compares.
+#[track_caller]
+fn said(check: &Check, fixture: &str) -> String {
     let (options, unknown) = crate::docs::options_for(check, fixture);
     assert!(unknown.is_empty(), "unknown flags {unknown:?}");
     let mut out = String::new();
@@ -42,5 +63,5 @@ pub(crate) fn check(check: &Check, fixture: &str, expect: Expect) {
         });
         let _ = writeln!(out, "{}:{} {} {}{fix}", f.line, f.column, f.path, f.message);
     }
-    expect.assert_eq(&out);
+    out
 }

@@ -92,25 +92,22 @@ pub fn check(
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
-    out.extend(Findings::collect(|sink| {
-        check_into(pod, effective, options, sink)
-    }));
+    let ctx = Ctx {
+        pod,
+        effective,
+        options,
+    };
+    out.extend(ctx.collect(check_into));
 }
 
 /// [`check`] into the analysis' sink.
-pub(crate) fn check_into(
-    pod: &PodView<'_>,
-    effective: &[ContainerEffective],
-    options: &Options,
-    out: &mut Findings<'_>,
-) {
+pub(crate) fn check_into(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // The API server validates the pod as it creates it, after dropping the fields its version
     // gates off (`dropDisabledFields` runs in `PrepareForCreate`, before validation).
-    let created = pod.as_created_on(options.kube());
+    let created = ctx.pod.as_created_on(ctx.options.kube());
     let ctx = Ctx {
         pod: &created,
-        effective,
-        options,
+        ..*ctx
     };
     for rule in RULES {
         (rule.run)(&ctx, out);

@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, containers_phrase, split};
+use super::{Ctx, containers_phrase, offending};
 
 /// The minimum when the options give none.
 pub(super) const DEFAULT_MIN_UID: i64 = 10000;
@@ -72,33 +72,16 @@ fn manual(min: i64) -> Fix {
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let min = ctx.options.min_uid.unwrap_or(DEFAULT_MIN_UID);
-    let s = split(ctx, |e| &e.run_as_user, "runAsUser", |v| v > 0 && v < min);
-    for (c, v, n) in s.own {
-        out.push(
-            ctx.report(
-                &CHECK,
-                format!("container \"{}\" runs as UID {v}, below {min}", c.name),
-                Some(&c.name),
-                n.span(),
-                c.sc_path("runAsUser"),
-            )
-            .with_fix(manual(min)),
-        );
-    }
-    if let Some((v, n, names)) = s.pod {
-        out.push(
-            ctx.report(
-                &CHECK,
-                format!(
-                    "pod securityContext.runAsUser={v} makes {} run as a UID below {min}",
-                    containers_phrase(&names)
-                ),
-                None,
-                n.span(),
-                ctx.pod.sc_path("runAsUser"),
-            )
-            .with_fix(manual(min)),
-        );
+    for o in offending(ctx, |e| &e.run_as_user, "runAsUser", |v| v > 0 && v < min) {
+        let v = o.value;
+        let message = match o.container {
+            Some(c) => format!("container \"{}\" runs as UID {v}, below {min}", c.name),
+            None => format!(
+                "pod securityContext.runAsUser={v} makes {} run as a UID below {min}",
+                containers_phrase(&o.inheriting)
+            ),
+        };
+        out.push(o.report(ctx, &CHECK, message).with_fix(manual(min)));
     }
 }
 

@@ -5,7 +5,7 @@ use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
-use super::{Ctx, containers_phrase, split};
+use super::{Ctx, containers_phrase, offending};
 
 pub(super) const CHECK: Check = Check {
     id: "root-group",
@@ -72,36 +72,18 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.windows() {
         return;
     }
-    let s = split(ctx, |e| &e.run_as_group, "runAsGroup", |v| v == 0);
-    for (c, _, n) in s.own {
-        out.push(
-            ctx.report(
-                &CHECK,
-                format!(
-                    "container \"{}\" runs with the root group: securityContext.runAsGroup=0",
-                    c.name
-                ),
-                Some(&c.name),
-                n.span(),
-                c.sc_path("runAsGroup"),
-            )
-            .with_fix(manual()),
-        );
-    }
-    if let Some((_, n, names)) = s.pod {
-        out.push(
-            ctx.report(
-                &CHECK,
-                format!(
-                    "pod securityContext.runAsGroup=0 gives {} the root group",
-                    containers_phrase(&names)
-                ),
-                None,
-                n.span(),
-                ctx.pod.sc_path("runAsGroup"),
-            )
-            .with_fix(manual()),
-        );
+    for o in offending(ctx, |e| &e.run_as_group, "runAsGroup", |v| v == 0) {
+        let message = match o.container {
+            Some(c) => format!(
+                "container \"{}\" runs with the root group: securityContext.runAsGroup=0",
+                c.name
+            ),
+            None => format!(
+                "pod securityContext.runAsGroup=0 gives {} the root group",
+                containers_phrase(&o.inheriting)
+            ),
+        };
+        out.push(o.report(ctx, &CHECK, message).with_fix(manual()));
     }
     if ctx.pod.containers.is_empty() {
         return;

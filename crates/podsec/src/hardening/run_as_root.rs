@@ -5,7 +5,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, container_anchor, containers_phrase, split, user_stated};
+use super::{Ctx, container_anchor, containers_phrase, offending, user_stated};
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-root",
@@ -71,36 +71,18 @@ fn manual() -> Fix {
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Where runAsUser denies the pod, it denies every runAsUser=0 this rule would report.
     if !ctx.pss_denies(&crate::pss::run_as_user::CHECK) {
-        let s = split(ctx, |e| &e.run_as_user, "runAsUser", |v| v == 0);
-        for (c, _, n) in s.own {
-            out.push(
-                ctx.report(
-                    &CHECK,
-                    format!(
-                        "container \"{}\" runs as root: securityContext.runAsUser=0",
-                        c.name
-                    ),
-                    Some(&c.name),
-                    n.span(),
-                    c.sc_path("runAsUser"),
-                )
-                .with_fix(manual()),
-            );
-        }
-        if let Some((_, n, names)) = s.pod {
-            out.push(
-                ctx.report(
-                    &CHECK,
-                    format!(
-                        "pod securityContext.runAsUser=0 makes {} run as root",
-                        containers_phrase(&names)
-                    ),
-                    None,
-                    n.span(),
-                    ctx.pod.sc_path("runAsUser"),
-                )
-                .with_fix(manual()),
-            );
+        for o in offending(ctx, |e| &e.run_as_user, "runAsUser", |v| v == 0) {
+            let message = match o.container {
+                Some(c) => format!(
+                    "container \"{}\" runs as root: securityContext.runAsUser=0",
+                    c.name
+                ),
+                None => format!(
+                    "pod securityContext.runAsUser=0 makes {} run as root",
+                    containers_phrase(&o.inheriting)
+                ),
+            };
+            out.push(o.report(ctx, &CHECK, message).with_fix(manual()));
         }
     }
     for (c, e) in ctx.linux_effective() {

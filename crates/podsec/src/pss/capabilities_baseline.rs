@@ -1,9 +1,9 @@
 //! `capabilities_baseline` (baseline): containers may add only capabilities from the runtime's default set.
 
-use crate::fix::{Fix, FixAvailability, Patch};
+use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, join_quote, sorted_set, who};
+use crate::pss::{Rule, Verdict, added_capability, containers_phrase, join_quote, sorted_set, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -98,23 +98,12 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             }
             bad = true;
             bad_caps.push(cap.to_string());
-            let path = format!("{}.add", c.sc_path("capabilities"));
-            findings.push(
-                finding(
-                    format!("non-default capabilities: {} adds \"{cap}\"", who(c)),
-                    Some(c),
-                    n.span(),
-                    path.clone(),
-                )
-                .with_fix(Fix::unsafe_(
-                    format!("remove {cap} from securityContext.capabilities.add"),
-                    "the program loses whatever the capability lets it do; calls that need it fail with EPERM",
-                    vec![Patch::RemoveItem {
-                        path: fp(&path),
-                        item: cap.to_string(),
-                    }],
-                )),
-            );
+            findings.push(added_capability(
+                c,
+                cap,
+                n,
+                format!("non-default capabilities: {} adds \"{cap}\"", who(c)),
+            ));
         }
         if bad {
             bad_containers.push(c.name.clone());
@@ -142,12 +131,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

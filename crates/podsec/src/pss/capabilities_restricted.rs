@@ -4,8 +4,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, sc_anchor, sorted_set, who,
-    windows_exempt,
+    Rule, Verdict, added_capability, containers_phrase, finding, fp, join_quote, sc_anchor,
+    sorted_set, who, windows_exempt,
 };
 use crate::rule::{Check, Docs};
 
@@ -96,7 +96,6 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
     let mut findings = Vec::new();
     for c in &pod.containers {
         let drop_path = format!("{}.drop", c.sc_path("capabilities"));
-        let add_path = format!("{}.add", c.sc_path("capabilities"));
         let caps = c.sc("capabilities").filter(|n| n.is_map());
         let dropped_all = caps.is_some() && c.caps_drop().iter().any(|(n, _)| *n == "ALL");
         if !dropped_all {
@@ -142,22 +141,12 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
             }
             bad = true;
             forbidden.push(cap.to_string());
-            findings.push(
-                finding(
-                    format!("{REASON}: {} adds \"{cap}\"", who(c)),
-                    Some(c),
-                    n.span(),
-                    add_path.clone(),
-                )
-                .with_fix(Fix::unsafe_(
-                    format!("remove {cap} from securityContext.capabilities.add"),
-                    "the program loses whatever the capability lets it do; calls that need it fail with EPERM",
-                    vec![Patch::RemoveItem {
-                        path: fp(&add_path),
-                        item: cap.to_string(),
-                    }],
-                )),
-            );
+            findings.push(added_capability(
+                c,
+                cap,
+                n,
+                format!("{REASON}: {} adds \"{cap}\"", who(c)),
+            ));
         }
         if bad {
             adding.push(c.name.clone());
@@ -195,12 +184,6 @@ fn v1_25(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

@@ -116,12 +116,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

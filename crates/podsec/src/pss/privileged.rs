@@ -1,9 +1,9 @@
 //! `privileged` (baseline): no container may run privileged.
 
-use crate::fix::{Fix, FixAvailability, Patch};
+use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, who};
+use crate::pss::{Rule, Verdict, containers_phrase, remove_sc_field, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -69,20 +69,13 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         };
         bad.push(c.name.clone());
-        let path = c.sc_path("privileged");
-        findings.push(
-            finding(
-                format!("privileged: {} sets securityContext.privileged=true", who(c)),
-                Some(c),
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(Fix::unsafe_(
-                "remove securityContext.privileged",
-                "device access, mounts and kernel or network configuration that the container performs stop working",
-                vec![Patch::Remove { path: fp(&path) }],
-            )),
-        );
+        findings.push(remove_sc_field(
+            c,
+            "privileged",
+            n,
+            format!("privileged: {} sets securityContext.privileged=true", who(c)),
+            "device access, mounts and kernel or network configuration that the container performs stop working",
+        ));
     }
     if bad.is_empty() {
         return Verdict::pass("no container is privileged", None);
@@ -98,12 +91,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

@@ -1,10 +1,11 @@
 //! `procMount` (baseline): containers must keep the default masking of `/proc`.
 
-use crate::fix::{Fix, FixAvailability, Patch};
+use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, line, sorted_set, who,
+    Rule, Verdict, containers_phrase, join_quote, remove_sc_field, sorted_set,
+    user_namespace_exempt, who,
 };
 use crate::rule::{Check, Docs};
 
@@ -81,20 +82,16 @@ pub(crate) fn proc_mount(pod: &PodView<'_>) -> Verdict {
         }
         bad.push(c.name.clone());
         types.push(value.to_string());
-        let path = c.sc_path("procMount");
-        findings.push(
-            finding(
-                format!("procMount: {} sets securityContext.procMount to \"{value}\"", who(c)),
-                Some(c),
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(Fix::unsafe_(
-                "remove securityContext.procMount",
-                "nested container runtimes and image builders that mount their own /proc stop working",
-                vec![Patch::Remove { path: fp(&path) }],
-            )),
-        );
+        findings.push(remove_sc_field(
+            c,
+            "procMount",
+            n,
+            format!(
+                "procMount: {} sets securityContext.procMount to \"{value}\"",
+                who(c)
+            ),
+            "nested container runtimes and image builders that mount their own /proc stop working",
+        ));
     }
     if bad.is_empty() {
         return Verdict::pass("no container changes procMount from Default", None);
@@ -115,22 +112,10 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_35(pod: &PodView<'_>) -> Verdict {
-    if let Some((false, n)) = pod.bool_field("hostUsers") {
-        return Verdict::pass(
-            "not applicable: spec.hostUsers is false, so any procMount is allowed (from v1.35)",
-            line(n),
-        );
-    }
-    proc_mount(pod)
+    user_namespace_exempt(pod, "any procMount is allowed (from v1.35)", proc_mount)
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::pod_or_containers::{PodOrContainers, Setting};
-use crate::pss::{Rule, Verdict, fp, line};
+use crate::pss::{IN_USER_NAMESPACE, Rule, Verdict, fp, user_namespace_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -109,22 +109,10 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_35(pod: &PodView<'_>) -> Verdict {
-    if let Some((false, n)) = pod.bool_field("hostUsers") {
-        return Verdict::pass(
-            "not applicable: spec.hostUsers is false, so the pod runs in a user namespace (exempt from v1.35)",
-            line(n),
-        );
-    }
-    v1_0(pod)
+    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_0)
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 
@@ -138,77 +126,80 @@ mod tests {
         )
     }
 
+    /// Each case: the pod's `spec` lines before `containers`, its containers, the snapshot.
     #[test]
-    fn unset_everywhere_fails() {
-        check(
-            &CHECK,
-            &pod("", "  - name: a\n    image: x\n"),
-            expect![[r#"
-                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
-                6:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
-        );
-    }
-
-    #[test]
-    fn pod_true_covers_containers() {
-        check(
-            &CHECK,
-            &pod(
-                "  securityContext:\n    runAsNonRoot: true\n",
-                "  - name: a\n    image: x\n",
+    fn pod_and_container_values() {
+        let a = "  - name: a\n    image: x\n";
+        let cases = [
+            // Unset everywhere fails.
+            (
+                "",
+                a,
+                expect![[r#"
+                    denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                    6:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
             ),
-            expect![[r#"
-                allowed: runAsNonRoot satisfied by the pod-level value at line 6
-            "#]],
-        );
-    }
-
-    #[test]
-    fn explicit_false_wins_over_missing() {
-        check(
-            &CHECK,
-            &pod(
+            // The pod's true covers its containers.
+            (
+                "  securityContext:\n    runAsNonRoot: true\n",
+                a,
+                expect![[r#"
+                    allowed: runAsNonRoot satisfied by the pod-level value at line 6
+                "#]],
+            ),
+            // An explicit false wins over a missing value.
+            (
                 "  securityContext:\n    runAsNonRoot: false\n",
                 "  - name: a\n    image: x\n  - name: b\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: c\n    image: x\n    securityContext:\n      runAsNonRoot: false\n",
+                expect![[r#"
+                    denied: runAsNonRoot != true (pod and containers "b", "c" must not set securityContext.runAsNonRoot=false)
+                    6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                    13:21 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: container "b" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                    17:21 spec.containers[2].securityContext.runAsNonRoot runAsNonRoot != true: container "c" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
             ),
-            expect![[r#"
-                denied: runAsNonRoot != true (pod and containers "b", "c" must not set securityContext.runAsNonRoot=false)
-                6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
-                13:21 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: container "b" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
-                17:21 spec.containers[2].securityContext.runAsNonRoot runAsNonRoot != true: container "c" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
-        );
-    }
-
-    #[test]
-    fn pod_false_denies_even_if_containers_true() {
-        check(
-            &CHECK,
-            &pod(
+            // The pod's false denies even when every container sets true.
+            (
                 "  securityContext:\n    runAsNonRoot: false\n",
                 "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: true\n",
+                expect![[r#"
+                    denied: runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)
+                    6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
             ),
-            expect![[r#"
-                denied: runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)
-                6:19 spec.securityContext.runAsNonRoot runAsNonRoot != true: the pod sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
-        );
-    }
-
-    #[test]
-    fn run_as_user_does_not_count() {
-        check(
-            &CHECK,
-            &pod(
+            // runAsUser does not count.
+            (
                 "  securityContext:\n    runAsUser: 1000\n",
-                "  - name: a\n    image: x\n",
+                a,
+                expect![[r#"
+                    denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                    8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
             ),
-            expect![[r#"
-                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
-                8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
-        );
+            // Windows pods are not exempt.
+            (
+                "  os:\n    name: windows\n",
+                a,
+                expect![[r#"
+                    denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
+                    8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
+            ),
+            // The fix goes to each container when one sets false.
+            (
+                "",
+                "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: b\n    image: x\n",
+                expect![[r#"
+                    denied: runAsNonRoot != true (container "a" must not set securityContext.runAsNonRoot=false)
+                    9:21 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: container "a" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                    10:5 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "b" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
+                "#]],
+            ),
+        ];
+        for (spec, containers, expected) in cases {
+            check(&CHECK, &pod(spec, containers), expected);
+        }
     }
 
     #[test]
@@ -243,34 +234,6 @@ mod tests {
             denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
             8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
         "#]],
-        );
-    }
-
-    #[test]
-    fn windows_pods_are_not_exempt() {
-        check(
-            &CHECK,
-            &pod("  os:\n    name: windows\n", "  - name: a\n    image: x\n"),
-            expect![[r#"
-                denied: runAsNonRoot != true (pod or container "a" must set securityContext.runAsNonRoot=true)
-                8:5 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "a" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
-        );
-    }
-
-    #[test]
-    fn fix_goes_per_container_when_one_sets_false() {
-        check(
-            &CHECK,
-            &pod(
-                "",
-                "  - name: a\n    image: x\n    securityContext:\n      runAsNonRoot: false\n  - name: b\n    image: x\n",
-            ),
-            expect![[r#"
-                denied: runAsNonRoot != true (container "a" must not set securityContext.runAsNonRoot=false)
-                9:21 spec.containers[0].securityContext.runAsNonRoot runAsNonRoot != true: container "a" sets securityContext.runAsNonRoot=false [fix: set securityContext.runAsNonRoot: true (unsafe)]
-                10:5 spec.containers[1].securityContext.runAsNonRoot runAsNonRoot != true: neither the pod nor container "b" sets securityContext.runAsNonRoot=true [fix: set securityContext.runAsNonRoot: true (unsafe)]
-            "#]],
         );
     }
 }

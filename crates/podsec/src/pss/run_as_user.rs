@@ -3,7 +3,9 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, line, who};
+use crate::pss::{
+    IN_USER_NAMESPACE, Rule, Verdict, containers_phrase, finding, user_namespace_exempt, who,
+};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -114,22 +116,10 @@ fn v1_23(pod: &PodView<'_>) -> Verdict {
 }
 
 fn v1_35(pod: &PodView<'_>) -> Verdict {
-    if let Some((false, n)) = pod.bool_field("hostUsers") {
-        return Verdict::pass(
-            "not applicable: spec.hostUsers is false, so the pod runs in a user namespace (exempt from v1.35)",
-            line(n),
-        );
-    }
-    v1_23(pod)
+    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_23)
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

@@ -4,8 +4,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    BadProfiles, Rule, Verdict, annotation_value, bad_profile_types, finding, fp, join_quote,
-    pluralize, sorted_set,
+    BadProfiles, Rule, Verdict, annotation_to_runtime_default, annotation_value, bad_profile_types,
+    fp, join_quote, pluralize, sorted_set,
 };
 use crate::rule::{Check, Docs, go_quote};
 
@@ -113,23 +113,13 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         }
         forbidden.push(format!("{key}={}", go_quote(&v)));
-        let path = pod.annotation_path(&key);
-        findings.push(
-            finding(
-                format!("seccompProfile: annotation {key} is \"{v}\""),
-                None,
-                n.span(),
-                path.clone(),
-            )
-            .with_fix(Fix::unsafe_(
-                "set the seccomp annotation to runtime/default",
-                NOTE,
-                vec![Patch::Set {
-                    path: fp(&path),
-                    value: PatchValue::Str("runtime/default".to_string()),
-                }],
-            )),
-        );
+        findings.push(annotation_to_runtime_default(
+            format!("seccompProfile: annotation {key} is \"{v}\""),
+            n,
+            pod.annotation_path(&key),
+            "seccomp",
+            NOTE,
+        ));
     }
     if forbidden.is_empty() {
         return Verdict::pass(
@@ -176,12 +166,6 @@ fn v1_19(pod: &PodView<'_>) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

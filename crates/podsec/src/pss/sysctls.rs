@@ -149,12 +149,6 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use expect_test::expect;
 

@@ -103,19 +103,15 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::check_from;
 
     #[test]
     fn from_1_30() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/a: localhost/k8s\n    container.apparmor.security.beta.kubernetes.io/b: runtime/default\nspec:\n  containers:\n  - name: a\n  - name: b\n    securityContext:\n      appArmorProfile: {type: RuntimeDefault}\n";
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --kube 1.29\n{yaml}"),
-            expect![[""]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --kube 1.30\n{yaml}"),
+            30,
+            yaml,
             expect![[r#"
             7:55 metadata.annotations[container.apparmor.security.beta.kubernetes.io/a] metadata.annotations[container.apparmor.security.beta.kubernetes.io/a]: deprecated since v1.30; use the "appArmorProfile" field instead [fix: set appArmorProfile.type: Localhost and remove the annotation (safe)]
         "#]],

@@ -118,19 +118,15 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::check_from;
 
     #[test]
     fn from_1_28() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  hostIPC: true\n  securityContext:\n    sysctls:\n    - {name: net.ipv4.tcp_syncookies, value: \"1\"}\n    - {name: kernel.shm_rmid_forced, value: \"1\"}\n    - {name: kernel.pid_max, value: \"1\"}\n  containers: [{name: a}]\n";
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --kube 1.27\n{yaml}"),
-            expect![[""]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --kube 1.28\n{yaml}"),
+            28,
+            yaml,
             expect![[r#"
             10:14 spec.securityContext.sysctls[0].name spec.securityContext.sysctls[0].name: Invalid value: "net.ipv4.tcp_syncookies": may not be specified when 'hostNetwork' is true
             11:14 spec.securityContext.sysctls[1].name spec.securityContext.sysctls[1].name: Invalid value: "kernel.shm_rmid_forced": may not be specified when 'hostIPC' is true
