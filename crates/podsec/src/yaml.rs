@@ -9,18 +9,21 @@
 //! function returns errors as values.
 
 mod build;
+mod finish;
 mod json;
+mod merge;
 mod node;
+mod position;
 mod repair;
 mod scalar;
 mod split;
-pub(crate) use build::flow_end;
 pub(crate) use json::quoted as json_quoted;
 pub use json::{Decoded, decode_documents, to_json};
 pub use node::{
     Document, DuplicateKey, Kind, Node, NodeData, NodeId, Scalar, ScalarText, Span, Stream, Style,
     YamlError, decode_scalar,
 };
+pub(crate) use position::flow_end;
 pub use split::{Documents, documents, parse_stream, split_stream};
 
 /// Texts larger than this are refused before parsing.

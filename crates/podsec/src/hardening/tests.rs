@@ -34,28 +34,8 @@ pub(super) fn fixes(id: &str, yaml: &str, flags: &str) -> Vec<Fix> {
         .collect()
 }
 
-/// The hardened pod of the seed article.
-const SEED: &str = r"apiVersion: v1
-kind: Pod
-metadata:
-  name: app
-spec:
-  securityContext:              # Pod-level: applies to all containers by default
-    runAsNonRoot: true
-    runAsUser: 1000
-    fsGroup: 2000
-  containers:
-    - name: app
-      image: myapp:1.0
-      securityContext:          # container-level: can override the Pod-level settings
-        allowPrivilegeEscalation: false
-        readOnlyRootFilesystem: true
-        capabilities:
-          drop:
-            - ALL
-          add:
-            - NET_BIND_SERVICE   # only add back the specific capability actually needed
-";
+/// The hardened pod of the seed article, the playground's first example.
+const SEED: &str = crate::examples::SEED.yaml;
 
 const BARE: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\nspec:\n  containers:\n    - name: app\n      image: example/app:1.0\n";
 

@@ -5,7 +5,8 @@
 
 use std::borrow::Cow;
 
-use super::build::{orig_line_start, parse_attempt};
+use super::build::parse_attempt;
+use super::position::orig_line_start;
 use super::split::Chunk;
 use super::{Span, Stream, YamlError};
 
