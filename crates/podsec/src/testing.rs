@@ -21,16 +21,23 @@ pub(crate) fn check(check: &Check, fixture: &str, expect: Expect) {
     expect.assert_eq(&said(check, fixture));
 }
 
-/// [`check`] of `fixture` on Kubernetes 1.`first`, after checking that on the release before the
-/// check says nothing about it.
+/// [`check`] of `fixture` on the release that starts the check (Kubernetes 1.`first` for a
+/// validation or hardening rule, policy version v1.`first` for a Pod Security Standards check),
+/// after checking that on the release before the check says nothing (`not active`).
 #[track_caller]
 pub(crate) fn check_from(check: &Check, first: u32, fixture: &str, expect: Expect) {
+    let pss = crate::pss::RULES.iter().any(|r| r.check.id == check.id);
+    let (flag, silent) = if pss {
+        ("--version v1.", "not active\n")
+    } else {
+        ("--kube 1.", "")
+    };
     let before = first - 1;
-    let silent = said(check, &format!("# podsec: --kube 1.{before}\n{fixture}"));
-    assert_eq!(silent, "", "{} on Kubernetes 1.{before}", check.id);
+    let said_before = said(check, &format!("# podsec: {flag}{before}\n{fixture}"));
+    assert_eq!(said_before, silent, "{} at {flag}{before}", check.id);
     self::check(
         check,
-        &format!("# podsec: --kube 1.{first}\n{fixture}"),
+        &format!("# podsec: {flag}{first}\n{fixture}"),
         expect,
     );
 }

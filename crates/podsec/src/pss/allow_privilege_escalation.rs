@@ -151,7 +151,7 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::{check, check_from};
 
     const UNSET: &str = "apiVersion: v1
 kind: Pod
@@ -164,16 +164,10 @@ spec:
 
     #[test]
     fn unset_fails_from_v1_8_only() {
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --version v1.7\n{UNSET}"),
-            expect![[r#"
-                not active
-            "#]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --version v1.8\n{UNSET}"),
+            8,
+            UNSET,
             expect![[r#"
                 denied: allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)
                 7:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container "a" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]

@@ -188,21 +188,15 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::{check, check_from};
 
     #[test]
     fn missing_capabilities_fails_from_v1_22() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --version v1.21\n{pod}"),
-            expect![[r#"
-                not active
-            "#]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --version v1.22\n{pod}"),
+            22,
+            pod,
             expect![[r#"
                 denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"])
                 7:5 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (unsafe)]

@@ -124,22 +124,16 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::{check, check_from};
 
     const Y: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      runAsUser: 1000\n  - name: b\n    image: x\n    securityContext:\n      runAsUser: 0\n";
 
     #[test]
     fn versions_and_user_namespaces() {
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --version v1.22\n{Y}"),
-            expect![[r#"
-            not active
-        "#]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --version v1.23\n{Y}"),
+            23,
+            Y,
             expect![[r#"
             denied: runAsUser=0 (pod and container "b" must not set runAsUser=0)
             9:16 spec.securityContext.runAsUser runAsUser=0: the pod sets securityContext.runAsUser=0 [fix: set runAsUser to a non-zero UID (manual)]

@@ -117,21 +117,15 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::check;
+    use crate::testing::{check, check_from};
 
     #[test]
     fn unset_fails_from_v1_19() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
-        check(
+        check_from(
             &CHECK,
-            &format!("# podsec: --version v1.18\n{pod}"),
-            expect![[r#"
-                not active
-            "#]],
-        );
-        check(
-            &CHECK,
-            &format!("# podsec: --version v1.19\n{pod}"),
+            19,
+            pod,
             expect![[r#"
                 denied: seccompProfile (pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")
                 7:5 spec.containers[0].securityContext.seccompProfile seccompProfile: neither the pod nor container "a" sets a seccomp profile (RuntimeDefault or Localhost) [fix: set seccompProfile.type: RuntimeDefault (safe)]
