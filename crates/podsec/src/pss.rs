@@ -463,6 +463,22 @@ pub(crate) fn annotation_to_runtime_default(
     ))
 }
 
+/// Upstream's detail for containers that use something: `containers "b", "c" use hostPorts 10,
+/// 20`, with `what` the noun for one and for several and `listed` the values in words.
+pub(crate) fn uses_detail(
+    containers: &[String],
+    what: (&str, &str),
+    count: usize,
+    listed: &str,
+) -> String {
+    format!(
+        "{} {} {} {listed}",
+        containers_phrase(containers),
+        pluralize("uses", "use", containers.len()),
+        pluralize(what.0, what.1, count),
+    )
+}
+
 /// A restricted check's exemption of Windows pods (`spec.os.name: windows`, exactly), in force
 /// from v1.25 for the checks of fields that do not exist on Windows; `check` judges the others.
 pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn) -> Verdict {

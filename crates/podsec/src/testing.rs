@@ -10,6 +10,9 @@ use expect_test::Expect;
 
 use crate::rule::Check;
 
+/// The smallest pod: one container, `a`, that sets nothing.
+pub(crate) const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
+
 /// Analyses `fixture` as a check's docs examples are analysed ([`crate::docs::options_for`]: the
 /// check's own level for Pod Security Standards checks, then the flags of a first-line
 /// `# podsec: --level baseline --version v1.24` comment, and the check enabled), and compares with

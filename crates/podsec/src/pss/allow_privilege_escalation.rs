@@ -151,23 +151,14 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::{check, check_from};
-
-    const UNSET: &str = "apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-  - name: a
-    image: x
-";
+    use crate::testing::{POD, check, check_from};
 
     #[test]
     fn unset_fails_from_v1_8_only() {
         check_from(
             &CHECK,
             8,
-            UNSET,
+            POD,
             expect![[r#"
                 denied: allowPrivilegeEscalation != false (container "a" must set securityContext.allowPrivilegeEscalation=false)
                 7:5 spec.containers[0].securityContext.allowPrivilegeEscalation allowPrivilegeEscalation != false: container "a" does not set securityContext.allowPrivilegeEscalation=false (it defaults to true) [fix: set securityContext.allowPrivilegeEscalation: false (safe)]

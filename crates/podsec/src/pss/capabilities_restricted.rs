@@ -188,15 +188,14 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::{check, check_from};
+    use crate::testing::{POD, check, check_from};
 
     #[test]
     fn missing_capabilities_fails_from_v1_22() {
-        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
         check_from(
             &CHECK,
             22,
-            pod,
+            POD,
             expect![[r#"
                 denied: unrestricted capabilities (container "a" must set securityContext.capabilities.drop=["ALL"])
                 7:5 spec.containers[0].securityContext.capabilities.drop unrestricted capabilities: container "a" does not drop ALL capabilities [fix: add ALL to securityContext.capabilities.drop (unsafe)]

@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, pluralize, sorted_set, who};
+use crate::pss::{Rule, Verdict, finding, sorted_set, uses_detail, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -68,7 +68,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     let mut ports = Vec::new();
     let mut findings = Vec::new();
     for c in &pod.containers {
-        let mut uses = false;
+        let before = findings.len();
         for (i, p) in c.ports().into_iter().enumerate() {
             let Some(n) = p.field("hostPort") else {
                 continue;
@@ -79,7 +79,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             if port == 0 {
                 continue;
             }
-            uses = true;
             ports.push(port.to_string());
             findings.push(
                 finding(
@@ -94,7 +93,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
                 )),
             );
         }
-        if uses {
+        if findings.len() > before {
             bad.push(c.name.clone());
         }
     }
@@ -104,12 +103,11 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     let ports = sorted_set(ports);
     Verdict::Denied {
         reason: "hostPort".to_string(),
-        detail: format!(
-            "{} {} {} {}",
-            containers_phrase(&bad),
-            pluralize("uses", "use", bad.len()),
-            pluralize("hostPort", "hostPorts", ports.len()),
-            ports.join(", ")
+        detail: uses_detail(
+            &bad,
+            ("hostPort", "hostPorts"),
+            ports.len(),
+            &ports.join(", "),
         ),
         findings,
     }

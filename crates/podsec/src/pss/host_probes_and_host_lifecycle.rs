@@ -3,9 +3,7 @@
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, fp, join_quote, pluralize, sorted_set, who,
-};
+use crate::pss::{Rule, Verdict, finding, fp, join_quote, sorted_set, uses_detail, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -76,7 +74,7 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
     let mut hosts = Vec::new();
     let mut findings = Vec::new();
     for c in &pod.containers {
-        let mut uses = false;
+        let before = findings.len();
         for (name, handler) in c.handlers() {
             for kind in ["httpGet", "tcpSocket"] {
                 let Some(n) = handler.field(kind).and_then(|h| h.field("host")) else {
@@ -86,7 +84,6 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
                 if host.is_empty() {
                     continue;
                 }
-                uses = true;
                 hosts.push(host.to_string());
                 let path = format!("{}.{name}.{kind}.host", c.path);
                 findings.push(
@@ -107,27 +104,21 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
                 );
             }
         }
-        if uses {
+        if findings.len() > before {
             bad.push(c.name.clone());
         }
     }
     if bad.is_empty() {
         return Verdict::pass("no probe or lifecycle handler sets a host", None);
     }
-    let bad = sorted_set(bad);
     let hosts = sorted_set(hosts);
     Verdict::Denied {
         reason: "probe or lifecycle host".to_string(),
-        detail: format!(
-            "{} {} {} {}",
-            containers_phrase(&bad),
-            pluralize("uses", "use", bad.len()),
-            pluralize(
-                "probe or lifecycle host",
-                "probe or lifecycle hosts",
-                hosts.len()
-            ),
-            join_quote(&hosts)
+        detail: uses_detail(
+            &sorted_set(bad),
+            ("probe or lifecycle host", "probe or lifecycle hosts"),
+            hosts.len(),
+            &join_quote(&hosts),
         ),
         findings,
     }

@@ -117,15 +117,14 @@ mod tests {
     use expect_test::expect;
 
     use super::CHECK;
-    use crate::testing::{check, check_from};
+    use crate::testing::{POD, check, check_from};
 
     #[test]
     fn unset_fails_from_v1_19() {
-        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n";
         check_from(
             &CHECK,
             19,
-            pod,
+            POD,
             expect![[r#"
                 denied: seccompProfile (pod or container "a" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")
                 7:5 spec.containers[0].securityContext.seccompProfile seccompProfile: neither the pod nor container "a" sets a seccomp profile (RuntimeDefault or Localhost) [fix: set seccompProfile.type: RuntimeDefault (safe)]
