@@ -34,7 +34,7 @@ mod writable_host_path;
 mod writable_root_filesystem;
 
 use crate::effective::ContainerEffective;
-use crate::fix::FieldPath;
+use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::model::{EffectiveValue, Finding, Options, PssLevel, Source, Value};
 use crate::pod::{ContainerView, PodView};
 use crate::rule::{Check, Ctx, Findings, Rule};
@@ -269,14 +269,76 @@ fn containers_phrase(names: &[String]) -> String {
     }
 }
 
-/// The string entries of `capabilities.add` or `.drop` with their index in the list.
-fn cap_entries<'a>(c: &ContainerView<'a>, which: &str) -> Vec<(usize, &'a str, Node<'a>)> {
-    c.sc("capabilities")
-        .and_then(|caps| caps.field(which))
-        .map(Node::items)
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, n)| Some((i, n.as_str()?, n)))
-        .collect()
+/// A string entry of a container's `capabilities.add` or `.drop`.
+struct CapEntry<'p, 'a> {
+    container: &'p ContainerView<'a>,
+    /// `"add"` or `"drop"`.
+    which: &'static str,
+    /// `"adds"` or `"drops"`.
+    verb: &'static str,
+    /// The list's path.
+    list_path: String,
+    /// The entry's position in the list.
+    index: usize,
+    /// The entry as written.
+    entry: &'a str,
+    node: Node<'a>,
+}
+
+impl CapEntry<'_, '_> {
+    /// The finding of `check` at this entry.
+    fn report(&self, ctx: &Ctx<'_, '_>, check: &Check, message: String) -> Finding {
+        ctx.report(
+            check,
+            message,
+            Some(&self.container.name),
+            self.node.span(),
+            format!("{}[{}]", self.list_path, self.index),
+        )
+    }
+
+    /// The patches that write `name` in the list instead of this entry.
+    fn rewrite(&self, name: &str) -> Vec<Patch> {
+        vec![
+            Patch::RemoveItem {
+                path: path(&self.list_path),
+                item: self.entry.to_string(),
+            },
+            Patch::Ensure {
+                path: path(&self.list_path),
+                item: PatchValue::Str(name.to_string()),
+            },
+        ]
+    }
+}
+
+/// Every string entry of the Linux containers' `capabilities.add` and `.drop`, container by
+/// container, `add` first.
+fn cap_entries<'p, 'a>(ctx: &'p Ctx<'p, 'a>) -> Vec<CapEntry<'p, 'a>> {
+    let mut out = Vec::new();
+    for c in ctx.linux_containers() {
+        for (which, verb) in [("add", "adds"), ("drop", "drops")] {
+            let list_path = c.sc_path(&format!("capabilities.{which}"));
+            let items = c
+                .sc("capabilities")
+                .and_then(|caps| caps.field(which))
+                .map(Node::items)
+                .unwrap_or_default();
+            for (index, node) in items.into_iter().enumerate() {
+                let Some(entry) = node.as_str() else {
+                    continue;
+                };
+                out.push(CapEntry {
+                    container: c,
+                    which,
+                    verb,
+                    list_path: list_path.clone(),
+                    index,
+                    entry,
+                    node,
+                });
+            }
+        }
+    }
+    out
 }

@@ -43,7 +43,7 @@ mod windows_options_on_linux_pod;
 mod tests;
 
 use crate::effective::ContainerEffective;
-use crate::fix::FieldPath;
+use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::model::{Finding, Options, Source, Value};
 use crate::pod::{ContainerView, PodView};
 use crate::rule::{Ctx, Findings, Rule, go_quote};
@@ -130,6 +130,32 @@ impl Ctx<'_, '_> {
         FieldPath::parse(&self.pod.meta_path())
             .key("annotations")
             .key(key)
+    }
+
+    /// The patches that move a legacy profile annotation `key` (read as `kind` and `local`) into
+    /// the profile field at `field_path`: set the field, then remove the annotation.
+    fn annotation_to_field(
+        &self,
+        key: &str,
+        field_path: &str,
+        (kind, local): (&str, Option<&str>),
+    ) -> Vec<Patch> {
+        let mut value = vec![("type".to_string(), PatchValue::Str(kind.to_string()))];
+        if let Some(l) = local {
+            value.push((
+                "localhostProfile".to_string(),
+                PatchValue::Str(l.to_string()),
+            ));
+        }
+        vec![
+            Patch::Set {
+                path: FieldPath::parse(field_path),
+                value: PatchValue::Map(value),
+            },
+            Patch::Remove {
+                path: self.annotation_field(key),
+            },
+        ]
     }
 }
 

@@ -1,7 +1,7 @@
 //! `cap-prefixed-capability`: a capability name written with the kernel's `CAP_` prefix.
 
 use crate::effective::caps;
-use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::{FindingLevel, Runtime};
 use crate::rule::{Check, Docs, Findings, Rule};
 
@@ -61,79 +61,50 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let runtime = ctx.options.runtime;
-    for c in ctx.linux_containers() {
-        for (which, verb) in [("add", "adds"), ("drop", "drops")] {
-            let list_path = c.sc_path(&format!("capabilities.{which}"));
-            for (i, entry, node) in cap_entries(c, which) {
-                if !entry
-                    .get(..4)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
-                {
-                    continue;
-                }
-                let name = caps::display(entry);
-                let (message, fix) = match (runtime, which) {
-                    (Runtime::Containerd, "add") => (
-                        format!(
-                            "container \"{}\" adds \"{entry}\", which containerd ignores: the container does not get {name}",
-                            c.name
-                        ),
-                        Fix::safe(
-                            format!("remove {entry} from securityContext.capabilities.add"),
-                            vec![Patch::RemoveItem {
-                                path: path(&list_path),
-                                item: entry.to_string(),
-                            }],
-                        ),
-                    ),
-                    (Runtime::Containerd, _) => (
-                        format!(
-                            "container \"{}\" drops \"{entry}\", which containerd ignores: the container keeps {name}",
-                            c.name
-                        ),
-                        Fix::unsafe_(
-                            format!("write {name} instead of {entry}"),
-                            format!("{name} is then really dropped: a program that uses it breaks"),
-                            replace(&list_path, entry, &name),
-                        ),
-                    ),
-                    (Runtime::CriO, _) => (
-                        format!(
-                            "container \"{}\" {verb} \"{entry}\": CRI-O reads it as {name}, but containerd ignores it and Pod Security Admission does not recognise it",
-                            c.name
-                        ),
-                        Fix::safe(
-                            format!("write {name} instead of {entry}"),
-                            replace(&list_path, entry, &name),
-                        ),
-                    ),
-                };
-                out.push(
-                    ctx.report(
-                        &CHECK,
-                        message,
-                        Some(&c.name),
-                        node.span(),
-                        format!("{list_path}[{i}]"),
-                    )
-                    .with_fix(fix),
-                );
-            }
+    for e in cap_entries(ctx) {
+        let (c, entry) = (e.container, e.entry);
+        if !entry
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
+        {
+            continue;
         }
+        let name = caps::display(entry);
+        let (message, fix) = match (runtime, e.which) {
+            (Runtime::Containerd, "add") => (
+                format!(
+                    "container \"{}\" adds \"{entry}\", which containerd ignores: the container does not get {name}",
+                    c.name
+                ),
+                Fix::safe(
+                    format!("remove {entry} from securityContext.capabilities.add"),
+                    vec![Patch::RemoveItem {
+                        path: path(&e.list_path),
+                        item: entry.to_string(),
+                    }],
+                ),
+            ),
+            (Runtime::Containerd, _) => (
+                format!(
+                    "container \"{}\" drops \"{entry}\", which containerd ignores: the container keeps {name}",
+                    c.name
+                ),
+                Fix::unsafe_(
+                    format!("write {name} instead of {entry}"),
+                    format!("{name} is then really dropped: a program that uses it breaks"),
+                    e.rewrite(&name),
+                ),
+            ),
+            (Runtime::CriO, _) => (
+                format!(
+                    "container \"{}\" {} \"{entry}\": CRI-O reads it as {name}, but containerd ignores it and Pod Security Admission does not recognise it",
+                    c.name, e.verb
+                ),
+                Fix::safe(format!("write {name} instead of {entry}"), e.rewrite(&name)),
+            ),
+        };
+        out.push(e.report(ctx, &CHECK, message).with_fix(fix));
     }
-}
-
-fn replace(list_path: &str, entry: &str, name: &str) -> Vec<Patch> {
-    vec![
-        Patch::RemoveItem {
-            path: path(list_path),
-            item: entry.to_string(),
-        },
-        Patch::Ensure {
-            path: path(list_path),
-            item: PatchValue::Str(name.to_string()),
-        },
-    ]
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! `lowercase-capability`: a capability name not written in upper case.
 
-use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
+use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, cap_entries, path};
+use super::{Ctx, cap_entries};
 
 pub(super) const CHECK: Check = Check {
     id: "lowercase-capability",
@@ -57,53 +57,32 @@ The fix replaces the entry by its upper-case spelling, which containerd and CRI-
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
-    for c in ctx.linux_containers() {
-        for (which, verb) in [("add", "adds"), ("drop", "drops")] {
-            let list_path = c.sc_path(&format!("capabilities.{which}"));
-            for (i, entry, node) in cap_entries(c, which) {
-                if !entry.bytes().any(|b| b.is_ascii_lowercase())
-                    || entry
-                        .get(..4)
-                        .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
-                {
-                    continue;
-                }
-                let upper = entry.to_ascii_uppercase();
-                let message = if upper == "ALL" {
-                    format!(
-                        "container \"{}\" {verb} \"{entry}\": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL",
-                        c.name
-                    )
-                } else {
-                    format!(
-                        "container \"{}\" {verb} \"{entry}\": the runtime reads it as {upper}, but Pod Security Admission compares names exactly",
-                        c.name
-                    )
-                };
-                out.push(
-                    ctx.report(
-                        &CHECK,
-                        message,
-                        Some(&c.name),
-                        node.span(),
-                        format!("{list_path}[{i}]"),
-                    )
-                    .with_fix(Fix::safe(
-                        format!("write {upper} instead of {entry}"),
-                        vec![
-                            Patch::RemoveItem {
-                                path: path(&list_path),
-                                item: entry.to_string(),
-                            },
-                            Patch::Ensure {
-                                path: path(&list_path),
-                                item: PatchValue::Str(upper),
-                            },
-                        ],
-                    )),
-                );
-            }
+    for e in cap_entries(ctx) {
+        let (c, entry, verb) = (e.container, e.entry, e.verb);
+        if !entry.bytes().any(|b| b.is_ascii_lowercase())
+            || entry
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
+        {
+            continue;
         }
+        let upper = entry.to_ascii_uppercase();
+        let message = if upper == "ALL" {
+            format!(
+                "container \"{}\" {verb} \"{entry}\": the runtime reads it as ALL, but Pod Security Admission counts only the exact string ALL",
+                c.name
+            )
+        } else {
+            format!(
+                "container \"{}\" {verb} \"{entry}\": the runtime reads it as {upper}, but Pod Security Admission compares names exactly",
+                c.name
+            )
+        };
+        let fix = Fix::safe(
+            format!("write {upper} instead of {entry}"),
+            e.rewrite(&upper),
+        );
+        out.push(e.report(ctx, &CHECK, message).with_fix(fix));
     }
 }
 

@@ -1,7 +1,7 @@
 //! `deprecated-apparmor-annotation`: a legacy AppArmor annotation (1.30+).
 
 use crate::effective::{APPARMOR_PREFIX, apparmor_annotation};
-use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
+use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
@@ -73,25 +73,11 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             node.span(),
             path,
         );
-        if let Some((kind, local)) = node.text().and_then(apparmor_annotation) {
-            let mut value = vec![("type".to_string(), PatchValue::Str(kind.to_string()))];
-            if let Some(l) = local {
-                value.push((
-                    "localhostProfile".to_string(),
-                    PatchValue::Str(l.to_string()),
-                ));
-            }
+        if let Some(profile) = node.text().and_then(apparmor_annotation) {
+            let kind = profile.0;
             f = f.with_fix(Fix::safe(
                 format!("set appArmorProfile.type: {kind} and remove the annotation"),
-                vec![
-                    Patch::Set {
-                        path: FieldPath::parse(&c.sc_path("appArmorProfile")),
-                        value: PatchValue::Map(value),
-                    },
-                    Patch::Remove {
-                        path: ctx.annotation_field(key),
-                    },
-                ],
+                ctx.annotation_to_field(key, &c.sc_path("appArmorProfile"), profile),
             ));
         }
         out.push(f);

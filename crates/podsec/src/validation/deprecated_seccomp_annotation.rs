@@ -2,7 +2,7 @@
 //! from Kubernetes 1.27.
 
 use crate::effective::{SECCOMP_POD, SECCOMP_PREFIX, seccomp_annotation};
-use crate::fix::{FieldPath, Fix, FixAvailability, Patch, PatchValue};
+use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
@@ -89,21 +89,12 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             node.span(),
             path,
         );
-        if let Some((kind, local)) = node.text().and_then(seccomp_annotation) {
-            let mut value = vec![("type".to_string(), PatchValue::Str(kind.to_string()))];
-            if let Some(l) = local {
-                value.push((
-                    "localhostProfile".to_string(),
-                    PatchValue::Str(l.to_string()),
-                ));
-            }
+        if let Some(profile) = node.text().and_then(seccomp_annotation) {
+            let kind = profile.0;
             f = f.with_fix(Fix::unsafe_(
                 format!("set seccompProfile.type: {kind} and remove the annotation"),
                 "from 1.27 the annotation was ignored, so the profile starts applying: syscalls it blocks will fail",
-                vec![
-                    Patch::Set { path: FieldPath::parse(&sc_path), value: PatchValue::Map(value) },
-                    Patch::Remove { path: ctx.annotation_field(key) },
-                ],
+                ctx.annotation_to_field(key, &sc_path, profile),
             ));
         }
         out.push(f);
