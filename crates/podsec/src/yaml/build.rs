@@ -124,35 +124,12 @@ pub(super) fn parse_attempt(
                 index += 1;
             }
             Event::Alias(id) => {
-                let target = b.anchors.get(&id).copied();
-                match target {
-                    Some(t) => {
-                        let (size, decodes) = b.cost.get(t).copied().unwrap_or((2, 1));
-                        let unjsonable = b.nodes.get(t).is_some_and(|n| n.unjsonable);
-                        b.raw = b.raw.saturating_add(3);
-                        b.aliases = true;
-                        b.push(
-                            NodeData {
-                                kind: Kind::Alias { target: t },
-                                span: NodeSpan::of(sp),
-                                tagged: false,
-                                anchored: false,
-                                value: Resolved::Null,
-                                yaml11: false,
-                                unjsonable,
-                            },
-                            None,
-                            None,
-                            (size, decodes.saturating_add(1)),
-                        );
-                    }
-                    None => {
-                        return Some(YamlError {
-                            message: "unknown anchor".into(),
-                            span: sp,
-                            document: Some(index),
-                        });
-                    }
+                if !b.alias(id, sp) {
+                    return Some(YamlError {
+                        message: "unknown anchor".into(),
+                        span: sp,
+                        document: Some(index),
+                    });
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -164,8 +141,7 @@ pub(super) fn parse_attempt(
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix).into_boxed_str());
-                let mut value_text = if style == Style::Plain && value == "~" && sp.start == sp.end
-                {
+                let value_text = if style == Style::Plain && value == "~" && sp.start == sp.end {
                     String::new()
                 } else if style == Style::Plain
                     && value == "x"
@@ -178,39 +154,7 @@ pub(super) fn parse_attempt(
                 } else {
                     value.into_owned()
                 };
-                let resolution = scalar::resolve(&value_text, style, tag.as_deref());
-                if let Some(message) = resolution.error {
-                    b.fail(message, sp);
-                }
-                if let Some(decoded) = resolution.binary {
-                    value_text = decoded;
-                }
-                let size = value_text.len() as u64 + 3;
-                b.raw = b.raw.saturating_add(size);
-                let sp = if matches!(style, Style::Literal | Style::Folded) {
-                    block_scalar_span(text, sp)
-                } else {
-                    sp
-                };
-                b.push(
-                    NodeData {
-                        // The tree keeps only the text (the scanner's buffer is often ten times
-                        // its length), in the node when it is short.
-                        kind: Kind::Scalar {
-                            text: ScalarText::new(value_text),
-                            style,
-                        },
-                        span: NodeSpan::of(sp),
-                        tagged: tag.is_some(),
-                        anchored: anchor > 0,
-                        unjsonable: matches!(resolution.value, Resolved::Float(f) if !f.is_finite()),
-                        value: resolution.value,
-                        yaml11: resolution.yaml11,
-                    },
-                    (anchor > 0).then_some(anchor),
-                    tag,
-                    (size, 1),
-                );
+                b.scalar(text, sp, value_text, style, anchor, tag);
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if b.stack.len() >= MAX_DEPTH {
@@ -222,53 +166,10 @@ pub(super) fn parse_attempt(
                         document: Some(index),
                     });
                 }
-                let sp = skip_properties(text, sp);
-                let opener = text.as_bytes().get(sp.start).copied();
-                let kind = if sequence {
-                    Kind::Seq {
-                        items: Vec::new(),
-                        flow: opener == Some(b'['),
-                    }
-                } else {
-                    Kind::Map {
-                        entries: Vec::new(),
-                        flow: opener == Some(b'{'),
-                        resolved: false,
-                    }
-                };
                 let tag = tag.map(|t| scalar::long_tag(&t.handle, &t.suffix).into_boxed_str());
-                b.raw = b.raw.saturating_add(2);
-                let id = b.push(
-                    NodeData {
-                        kind,
-                        span: NodeSpan::of(sp),
-                        tagged: tag.is_some(),
-                        anchored: anchor > 0,
-                        value: Resolved::Null,
-                        yaml11: false,
-                        unjsonable: false,
-                    },
-                    (anchor > 0).then_some(anchor),
-                    tag,
-                    (2, 1),
-                );
-                b.stack.push((id, None));
+                b.open(text, sp, sequence, anchor, tag);
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((id, _)) = b.stack.pop() {
-                    b.close(id, sp);
-                    // A flow collection ends just past its closing bracket, whatever follows it.
-                    if let Some(n) = b.nodes.get_mut(id)
-                        && matches!(
-                            n.kind,
-                            Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
-                        )
-                        && let Some(end) = flow_end(text, n.span.get().start)
-                    {
-                        n.span.set_end(end);
-                    }
-                }
-            }
+            Event::SequenceEnd | Event::MappingEnd => b.end(text, sp),
         }
     }
     None
@@ -293,8 +194,128 @@ impl Builder {
         }
     }
 
-    /// Whether the root is complete and ends on its own closing character (a flow collection or a
-    /// quoted scalar), so that a line after it cannot continue it.
+    /// An alias of anchor `id` at `sp`; `false` when no such anchor is open.
+    fn alias(&mut self, id: usize, sp: Span) -> bool {
+        let Some(t) = self.anchors.get(&id).copied() else {
+            return false;
+        };
+        let (size, decodes) = self.cost.get(t).copied().unwrap_or((2, 1));
+        let unjsonable = self.nodes.get(t).is_some_and(|n| n.unjsonable);
+        self.raw = self.raw.saturating_add(3);
+        self.aliases = true;
+        self.push(
+            NodeData {
+                kind: Kind::Alias { target: t },
+                span: NodeSpan::of(sp),
+                tagged: false,
+                anchored: false,
+                value: Resolved::Null,
+                yaml11: false,
+                unjsonable,
+            },
+            None,
+            None,
+            (size, decodes.saturating_add(1)),
+        );
+        true
+    }
+
+    /// A scalar, resolved as go-yaml resolves it (an error its tag raises is the document's).
+    fn scalar(
+        &mut self,
+        text: &str,
+        sp: Span,
+        mut value_text: String,
+        style: Style,
+        anchor: usize,
+        tag: Option<Box<str>>,
+    ) {
+        let resolution = scalar::resolve(&value_text, style, tag.as_deref());
+        if let Some(message) = resolution.error {
+            self.fail(message, sp);
+        }
+        if let Some(decoded) = resolution.binary {
+            value_text = decoded;
+        }
+        let size = value_text.len() as u64 + 3;
+        self.raw = self.raw.saturating_add(size);
+        let sp = if matches!(style, Style::Literal | Style::Folded) {
+            block_scalar_span(text, sp)
+        } else {
+            sp
+        };
+        self.push(
+            NodeData {
+                // The tree keeps only the text (the scanner's buffer is often ten times
+                // its length), in the node when it is short.
+                kind: Kind::Scalar {
+                    text: ScalarText::new(value_text),
+                    style,
+                },
+                span: NodeSpan::of(sp),
+                tagged: tag.is_some(),
+                anchored: anchor > 0,
+                unjsonable: matches!(resolution.value, Resolved::Float(f) if !f.is_finite()),
+                value: resolution.value,
+                yaml11: resolution.yaml11,
+            },
+            (anchor > 0).then_some(anchor),
+            tag,
+            (size, 1),
+        );
+    }
+
+    /// Opens a sequence or a mapping, its span moved past its anchor and tag.
+    fn open(&mut self, text: &str, sp: Span, sequence: bool, anchor: usize, tag: Option<Box<str>>) {
+        let sp = skip_properties(text, sp);
+        let opener = text.as_bytes().get(sp.start).copied();
+        let kind = if sequence {
+            Kind::Seq {
+                items: Vec::new(),
+                flow: opener == Some(b'['),
+            }
+        } else {
+            Kind::Map {
+                entries: Vec::new(),
+                flow: opener == Some(b'{'),
+                resolved: false,
+            }
+        };
+        self.raw = self.raw.saturating_add(2);
+        let id = self.push(
+            NodeData {
+                kind,
+                span: NodeSpan::of(sp),
+                tagged: tag.is_some(),
+                anchored: anchor > 0,
+                value: Resolved::Null,
+                yaml11: false,
+                unjsonable: false,
+            },
+            (anchor > 0).then_some(anchor),
+            tag,
+            (2, 1),
+        );
+        self.stack.push((id, None));
+    }
+
+    /// Closes the innermost open collection at `sp`.
+    fn end(&mut self, text: &str, sp: Span) {
+        if let Some((id, _)) = self.stack.pop() {
+            self.close(id, sp);
+            // A flow collection ends just past its closing bracket, whatever follows it.
+            if let Some(n) = self.nodes.get_mut(id)
+                && matches!(
+                    n.kind,
+                    Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
+                )
+                && let Some(end) = flow_end(text, n.span.get().start)
+            {
+                n.span.set_end(end);
+            }
+        }
+    }
+
     /// Where the innermost flow collection still open starts (its bracket).
     fn innermost_open_flow(&self) -> Option<Span> {
         self.stack.iter().rev().find_map(|(id, _)| {
@@ -306,6 +327,8 @@ impl Builder {
         })
     }
 
+    /// Whether the root is complete and ends on its own closing character (a flow collection or a
+    /// quoted scalar), so that a line after it cannot continue it.
     fn root_is_closed_flow(&self) -> bool {
         self.root
             .and_then(|r| self.nodes.get(r))
