@@ -5,6 +5,7 @@
 //! a key is gone), never *how* to edit text, so applying one twice changes nothing.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// How safe a fix is to apply without a human.
@@ -205,6 +206,10 @@ impl Patch {
     }
 }
 
+/// A fix's note: a check's own words are borrowed (they are the same for every finding, so a
+/// thousand pods do not hold a thousand copies), words that name a value are owned.
+pub type Text = Cow<'static, str>;
+
 /// A fix for one finding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
@@ -214,7 +219,7 @@ pub struct Fix {
     pub applicability: Applicability,
     /// For unsafe and manual fixes: how it may break the workload, or what the human must decide.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// The changes (empty for manual fixes that cannot be expressed as patches).
     pub patches: Vec<Patch>,
 }
@@ -233,7 +238,7 @@ impl Fix {
 
     /// An unsafe fix, with how it may break the workload.
     #[must_use]
-    pub fn unsafe_(title: impl Into<String>, note: impl Into<String>, patches: Vec<Patch>) -> Fix {
+    pub fn unsafe_(title: impl Into<String>, note: impl Into<Text>, patches: Vec<Patch>) -> Fix {
         Fix {
             title: title.into(),
             applicability: Applicability::Unsafe,
@@ -244,7 +249,7 @@ impl Fix {
 
     /// Guidance only.
     #[must_use]
-    pub fn manual(title: impl Into<String>, note: impl Into<String>) -> Fix {
+    pub fn manual(title: impl Into<String>, note: impl Into<Text>) -> Fix {
         Fix {
             title: title.into(),
             applicability: Applicability::Manual,

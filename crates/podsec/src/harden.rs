@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, analyze_findings as analyze};
-use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg};
+use crate::analysis::Analysis;
+use crate::fix::{Applicability, FieldPath, Patch, PatchValue, Seg, Text};
 use crate::model::{FindingLevel, Options};
 use crate::yaml;
 
@@ -62,9 +62,9 @@ pub struct Edit {
     pub grade: Applicability,
     /// How it may break the workload, or what a person must decide.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// IDs of the checks whose findings it fixes.
-    pub checks: Vec<String>,
+    pub checks: Vec<Text>,
     /// The object it changes.
     pub object: ObjectRef,
     /// The container concerned, if the fix is about one.
@@ -137,6 +137,40 @@ pub struct Hardened {
     pub edits: Vec<Edit>,
     /// Admission verdicts per workload object, before and after.
     pub objects: Vec<ObjectVerdict>,
+}
+
+/// The findings of a text, as a round reads them (see [`crate::analysis::analyze_findings`]).
+fn analyze(text: &str, options: &Options) -> Analysis {
+    work::read(text.len());
+    crate::analysis::analyze_findings(text, options)
+}
+
+/// The positioned tree of a text, for editing it.
+fn parse(text: &str) -> yaml::Stream {
+    work::read(text.len());
+    yaml::parse_stream(text)
+}
+
+/// The bytes hardening reads (analyses and parses), counted in tests so that a test can tell
+/// linear work from quadratic without a clock.
+mod work {
+    #[cfg(test)]
+    thread_local! {
+        static READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Counts `bytes` read.
+    #[cfg_attr(not(test), allow(clippy::missing_const_for_fn, unused_variables))]
+    pub(super) fn read(bytes: usize) {
+        #[cfg(test)]
+        READ.with(|r| r.set(r.get().saturating_add(bytes)));
+    }
+
+    /// The bytes read on this thread so far.
+    #[cfg(test)]
+    pub(super) fn total() -> usize {
+        READ.with(std::cell::Cell::get)
+    }
 }
 
 /// Whether a fix of this grade is applied at this threshold.
@@ -225,7 +259,9 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     let mut edits: Vec<Edit> = Vec::new();
     // Each distinct fix of a document, by a hash of (document, title, patches), so that a fix
     // offered again in a later round is found in constant time without a second copy of it.
-    let mut known: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut known: HashMap<u64, usize> = HashMap::new();
+    // The next edit whose fix has the same hash, for each edit (a chain, nearly always empty).
+    let mut same_hash: Vec<Option<usize>> = Vec::new();
     let mut banned: HashSet<usize> = HashSet::new();
     let mut written: Written = Vec::new();
     let mut current = text.to_string();
@@ -238,15 +274,18 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
         let mut in_todo: HashSet<usize> = HashSet::new();
         for e in collect_edits(now, options.threshold) {
             let key = fix_hash(&e);
-            let same = known.get(&key).and_then(|ids| {
-                ids.iter().copied().find(|&i| {
-                    edits.get(i).is_some_and(|x| {
-                        x.object.document == e.object.document
-                            && x.title == e.title
-                            && x.patches == e.patches
-                    })
-                })
-            });
+            let mut same = known.get(&key).copied();
+            while let Some(i) = same {
+                let is_same = edits.get(i).is_some_and(|x| {
+                    x.object.document == e.object.document
+                        && x.title == e.title
+                        && x.patches == e.patches
+                });
+                if is_same {
+                    break;
+                }
+                same = same_hash.get(i).copied().flatten();
+            }
             match same {
                 Some(i) => {
                     let Some(x) = edits.get_mut(i) else { continue };
@@ -260,7 +299,7 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
                     }
                 }
                 None => {
-                    known.entry(key).or_default().push(edits.len());
+                    same_hash.push(known.insert(key, edits.len()));
                     if e.skipped.is_none() {
                         in_todo.insert(edits.len());
                         todo.push(edits.len());
@@ -469,7 +508,7 @@ fn apply_round_with(
     written: &Written,
     batches: bool,
 ) -> (String, Written) {
-    let stream = yaml::parse_stream(text);
+    let stream = parse(text);
     let mut out = String::with_capacity(text.len() + 256);
     let mut new_written: Written = Vec::new();
     let mut cursor = 0;
@@ -858,7 +897,7 @@ fn harmful_edits(
                 })
             };
             let new_blocker = is_blocker(f)
-                && match blockers.get_mut(&(o.document, f.check.clone(), f.container.clone())) {
+                && match blockers.get_mut(&blocker_key(o.document, f)) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         false
@@ -933,30 +972,22 @@ fn harmful_edits(
 }
 
 /// What judging a round's edits needs of the analysis the round starts from: which findings
-/// (document, check, path) it has, and how many blocking ones per document, check and container.
+/// (document, check, path) it has, and how many blocking ones per document, check and container,
+/// each kept as a hash of those words rather than a copy of them.
 struct Seen {
-    old: HashMap<usize, HashMap<String, HashSet<String>>>,
-    blockers: HashMap<(usize, String, Option<String>), usize>,
+    old: HashSet<u64>,
+    blockers: HashMap<u64, usize>,
 }
 
 impl Seen {
     fn of(a: &Analysis) -> Seen {
-        let mut old: HashMap<usize, HashMap<String, HashSet<String>>> = HashMap::new();
-        let mut blockers: HashMap<(usize, String, Option<String>), usize> = HashMap::new();
+        let mut old = HashSet::new();
+        let mut blockers = HashMap::new();
         for o in &a.objects {
-            let doc = old.entry(o.document).or_default();
             for f in &o.findings {
-                if let Some(paths) = doc.get_mut(f.check.as_str()) {
-                    if !paths.contains(f.path.as_str()) {
-                        paths.insert(f.path.clone());
-                    }
-                } else {
-                    doc.insert(f.check.clone(), HashSet::from([f.path.clone()]));
-                }
+                old.insert(hash_of(&(o.document, &f.check, &f.path)));
                 if is_blocker(f) {
-                    *blockers
-                        .entry((o.document, f.check.clone(), f.container.clone()))
-                        .or_insert(0) += 1;
+                    *blockers.entry(blocker_key(o.document, f)).or_insert(0) += 1;
                 }
             }
         }
@@ -964,19 +995,25 @@ impl Seen {
     }
 
     fn has(&self, document: usize, check: &str, path: &str) -> bool {
-        self.old
-            .get(&document)
-            .and_then(|d| d.get(check))
-            .is_some_and(|p| p.contains(path))
+        self.old.contains(&hash_of(&(document, check, path)))
     }
+}
+
+/// Blocking findings are counted by document, check and container.
+fn blocker_key(document: usize, f: &crate::model::Finding) -> u64 {
+    hash_of(&(document, &f.check, &f.container))
+}
+
+fn hash_of(v: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
 }
 
 /// A hash of an edit's fix: its document, title and patches.
 fn fix_hash(e: &Edit) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (e.object.document, &e.title, &e.patches).hash(&mut h);
-    h.finish()
+    hash_of(&(e.object.document, e.title.as_str(), &e.patches))
 }
 
 /// One edit per distinct fix of every workload object, ordered for application: safe before
@@ -998,8 +1035,8 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
                 .get(&(fix.title.as_str(), fix.patches.as_slice()))
                 .and_then(|&i| edits.get_mut(i))
             {
-                if !e.checks.contains(&f.check) {
-                    e.checks.push(f.check.clone());
+                if !e.checks.iter().any(|c| *c == f.check) {
+                    e.checks.push(check_id(&f.check));
                 }
                 continue;
             }
@@ -1019,7 +1056,7 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
                 title: fix.title.clone(),
                 grade: fix.applicability,
                 note: fix.note.clone(),
-                checks: vec![f.check.clone()],
+                checks: vec![check_id(&f.check)],
                 object: object.clone(),
                 container: f.container.clone(),
                 patches: fix.patches.clone(),
@@ -1031,6 +1068,11 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// A check's ID, borrowed from the registry when it is there (every edit names one).
+fn check_id(id: &str) -> Text {
+    crate::check::find(id).map_or_else(|| Text::Owned(id.to_string()), |c| Text::Borrowed(c.id))
 }
 
 /// An object of the text as it was: what its verdict compares with.

@@ -413,7 +413,7 @@ pub(crate) fn remove_sc_field(
     key: &str,
     n: Node<'_>,
     message: String,
-    breaks: &str,
+    breaks: &'static str,
 ) -> Finding {
     let path = c.sc_path(key);
     finding(message, Some(c), n.span(), path.clone()).with_fix(Fix::unsafe_(
@@ -450,7 +450,7 @@ pub(crate) fn annotation_to_runtime_default(
     n: Node<'_>,
     path: String,
     what: &str,
-    note: &str,
+    note: &'static str,
 ) -> Finding {
     let patch = Patch::Set {
         path: fp(&path),

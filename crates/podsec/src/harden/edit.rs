@@ -1295,7 +1295,7 @@ fn first_doc(stream: &yaml::Stream) -> Option<&Document> {
 impl DocEditor {
     /// An editor over the text of one document; `None` when the text holds no document.
     pub(crate) fn new(text: String) -> Option<DocEditor> {
-        let stream = yaml::parse_stream(&text);
+        let stream = super::parse(&text);
         let doc = first_doc(&stream)?;
         let layout = Layout::of(&text, doc);
         let errors = stream.errors.len();
@@ -1311,7 +1311,7 @@ impl DocEditor {
     /// An editor over the text of one item of a `List`, read on its own with the layout of the
     /// whole document; `None` unless it reads without error as `shape` expects.
     fn item(text: String, layout: Layout, shape: ItemShape) -> Option<DocEditor> {
-        let stream = yaml::parse_stream(&text);
+        let stream = super::parse(&text);
         if !stream.errors.is_empty() || stream.documents.len() != 1 {
             return None;
         }
@@ -1351,7 +1351,7 @@ impl DocEditor {
             let stream = self
                 .parsed
                 .take()
-                .unwrap_or_else(|| yaml::parse_stream(&self.text));
+                .unwrap_or_else(|| super::parse(&self.text));
             if stream.errors.len() > self.errors {
                 return Err(EditError::new(
                     p.path(),
@@ -1440,7 +1440,7 @@ impl DocEditor {
 /// When a patch cannot be written as a text edit (the place is shared through an anchor, a value
 /// spans several lines where a scalar is expected, the document does not exist, ...).
 pub fn apply_patches(text: &str, doc_index: usize, patches: &[Patch]) -> Result<String, EditError> {
-    let stream = yaml::parse_stream(text);
+    let stream = super::parse(text);
     let Some(pos) = stream.documents.iter().position(|d| d.index == doc_index) else {
         return Err(EditError {
             path: String::new(),

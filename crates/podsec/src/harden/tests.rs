@@ -726,7 +726,7 @@ fn edit_of(title: String, patches: Vec<Patch>, grade: Applicability) -> Edit {
         title,
         grade,
         note: None,
-        checks: vec!["x".to_string()],
+        checks: vec!["x".into()],
         object: ObjectRef {
             document: 0,
             kind: "Pod".to_string(),
@@ -869,4 +869,46 @@ fn conflict_index_finds_what_a_scan_finds() {
             }
         }
     }
+}
+
+/// `kubectl get pods -o yaml`: `n` pods as the items of one `List` document.
+fn pod_list(n: usize) -> String {
+    let mut t = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..n {
+        t.push_str(&format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p{i}\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n      ports:\n      - containerPort: 8080\n"
+        ));
+    }
+    t
+}
+
+/// Hardening costs the same per pod whether a `List` holds a hundred pods or four hundred: the
+/// bytes it reads (analyses and parses) and the edits it reports grow four times for four times the
+/// pods. A stage that went quadratic (re-reading the whole `List` per edit or per pod, a round per
+/// pod) would read sixteen times as much.
+#[test]
+fn hardening_a_list_reads_the_same_per_pod() {
+    let read = |n: usize| {
+        let text = pod_list(n);
+        let before = work::total();
+        let h = harden(&text, &HardenOptions::default());
+        let applied = h.edits.iter().filter(|e| e.applied).count();
+        (work::total() - before, h.edits.len(), applied, text.len())
+    };
+    let (small_read, small_edits, small_applied, small_len) = read(100);
+    let (large_read, large_edits, large_applied, large_len) = read(400);
+    assert!(small_applied >= 100, "{small_applied} edits applied");
+    assert_eq!(large_edits, small_edits * 4);
+    assert_eq!(large_applied, small_applied * 4);
+    // Each pod's text is read a few times (the first analysis, a round's analysis of the output,
+    // its item parsed to edit it), never once per other pod.
+    let ratio = large_read as f64 / small_read as f64;
+    assert!(
+        ratio < 4.5,
+        "read {small_read} bytes for {small_len} and {large_read} for {large_len}: {ratio:.2}x"
+    );
+    assert!(
+        large_read < large_len * 20,
+        "read {large_read} bytes for {large_len}"
+    );
 }

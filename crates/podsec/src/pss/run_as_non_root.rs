@@ -70,7 +70,7 @@ pub(crate) const RULE: Rule = Rule {
 
 const REASON: &str = "runAsNonRoot != true";
 
-fn set_true_fix(path: &str, note: &str) -> Fix {
+fn set_true_fix(path: &str, note: &'static str) -> Fix {
     Fix::unsafe_(
         "set securityContext.runAsNonRoot: true",
         note,

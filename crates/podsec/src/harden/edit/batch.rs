@@ -128,7 +128,7 @@ impl DocEditor {
     ) -> Option<Vec<Outcome>> {
         let stream = match self.parsed.take() {
             Some(s) => s,
-            None => crate::yaml::parse_stream(&self.text),
+            None => super::super::parse(&self.text),
         };
         let played = if stream.errors.len() > self.errors {
             None
@@ -145,7 +145,7 @@ impl DocEditor {
             self.parsed = Some(stream);
             return None;
         };
-        let reread = crate::yaml::parse_stream(&text);
+        let reread = super::super::parse(&text);
         let same = reread.errors.len() <= self.errors
             && first_doc(&reread)
                 .and_then(Document::root)
