@@ -11,11 +11,13 @@
 
 use std::collections::HashMap;
 
-use super::{
-    DocEditor, EditError, MAX_SPLICES_PER_PATCH, Nav, Slot, colon_after, content_end, dash_before,
-    end_of, first_doc, is_single_line, line_after, line_start, navigate, only_space_before,
-    render_inline, scalar_text,
+use super::path::{Nav, Slot, navigate, scalar_text};
+use super::render::render_inline;
+use super::text::{
+    colon_after, content_end, dash_before, end_of, is_single_line, line_after, line_start,
+    only_space_before,
 };
+use super::{DocEditor, EditError, MAX_SPLICES_PER_PATCH, first_doc};
 use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::yaml::{Document, Style};
 
