@@ -18,6 +18,7 @@ use crate::model::{FindingLevel, Options};
 use crate::yaml;
 
 mod edit;
+mod list;
 
 pub use edit::{EditError, apply_patches};
 
@@ -250,8 +251,25 @@ type Written = Vec<(usize, usize, usize)>;
 /// `capabilities` from a privileged container also removes its `drop: [ALL]`, say) is refused and
 /// the round redone without it; the next round, on the new text, may try it again. The rewrite
 /// does no harm, and running it twice changes nothing.
+///
+/// A text that is one `List` document is rewritten item by item, each item as a document of its
+/// own (see [`list`]).
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
+    list::harden(text, options).unwrap_or_else(|| harden_text(text, options))
+}
+
+/// How the reason of an edit that cannot be written starts (the path and why follow).
+const CANNOT_EDIT: &str = "cannot edit ";
+/// How the reason of an edit refused for a finding it would introduce starts (the check, ` at `
+/// and the path follow).
+const INTRODUCES: &str = "refused: it would introduce a finding (";
+
+/// What joins a fix's title and the reason it was not applied in why a finding was left.
+const NOT_APPLIED: &str = ") was not applied: ";
+
+/// [`harden`] on the whole text.
+fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
     let first = analyze(text, &options.analysis);
     // What the verdicts need of the text as it was, so that its analysis is not kept beside the
     // rounds' analyses.
@@ -599,7 +617,7 @@ fn apply_round_with(
                                         let err = global(err.clone());
                                         e.grade = Applicability::Manual;
                                         e.skipped = Some(format!(
-                                            "cannot edit {}: {}",
+                                            "{CANNOT_EDIT}{}: {}",
                                             err.path, err.reason
                                         ));
                                     }
@@ -633,7 +651,7 @@ fn apply_round_with(
                 Some(err) => {
                     editor = saved;
                     e.grade = Applicability::Manual;
-                    e.skipped = Some(format!("cannot edit {}: {}", err.path, err.reason));
+                    e.skipped = Some(format!("{CANNOT_EDIT}{}: {}", err.path, err.reason));
                 }
                 None => {
                     e.applied = true;
@@ -952,17 +970,14 @@ fn harmful_edits(
                 }
                 let why = if new_blocker {
                     format!(
-                        "refused: it would introduce a finding ({} at {}), and {}: {}",
+                        "{INTRODUCES}{} at {}), and {}: {}",
                         f.check,
                         f.path,
                         refuser(f.level),
                         f.message
                     )
                 } else {
-                    format!(
-                        "refused: it would introduce a finding ({} at {})",
-                        f.check, f.path
-                    )
+                    format!("{INTRODUCES}{} at {})", f.check, f.path)
                 };
                 out_edits.push((i, why));
             }
@@ -1197,7 +1212,7 @@ fn why_left(
                 .as_deref()
                 .map_or(String::new(), |n| format!(": {n}"))
         ),
-        Some(why) => format!("its fix (\"{}\") was not applied: {why}", fix.title),
+        Some(why) => format!("its fix (\"{}\"){NOT_APPLIED}{why}", fix.title),
         None => format!("its fix (\"{}\") did not remove it", fix.title),
     }
 }

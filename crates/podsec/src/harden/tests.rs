@@ -912,3 +912,26 @@ fn hardening_a_list_reads_the_same_per_pod() {
         "read {large_read} bytes for {large_len}"
     );
 }
+
+/// A `List` hardened item by item reports what the whole-text rewrite reports: the same text, the
+/// same edits (paths, lines, reasons naming `items[k]`) and the same verdicts.
+#[test]
+fn a_list_item_by_item_equals_the_whole_text_rewrite() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: plain\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n# between the items\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: shared\n  spec:\n    containers:\n    - name: a\n      image: app:1.0\n      securityContext: &sc\n        privileged: false\n    - name: b\n      image: app:1.0\n      securityContext: *sc\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1.0\n          securityContext:\n            allowPrivilegeEscalation: true\nmetadata:\n  resourceVersion: \"\"\n";
+    for threshold in [Applicability::Safe, Applicability::Unsafe] {
+        let options = opts(threshold);
+        let by_item = list::harden(text, &options).expect("read item by item");
+        let whole = harden_text(text, &options);
+        assert_eq!(by_item.text, whole.text);
+        assert_eq!(by_item.edits, whole.edits);
+        assert_eq!(by_item.objects, whole.objects);
+        assert!(
+            by_item
+                .edits
+                .iter()
+                .any(|e| e.skipped.as_deref().is_some_and(|s| s.contains("items[1]"))),
+            "{:#?}",
+            by_item.edits
+        );
+    }
+}

@@ -39,6 +39,11 @@ impl ItemUnit {
         p.with_path(FieldPath(segs))
     }
 
+    /// Whether the item is written `- key: ...` (else it is a JSON object).
+    pub(crate) fn is_block(&self) -> bool {
+        self.shape == ItemShape::Block
+    }
+
     /// A path of the item's text as a path of the whole document, for messages.
     pub(crate) fn global(&self, path: &str) -> String {
         let prefix = format!("items[{}]", self.index);
@@ -77,6 +82,25 @@ pub(crate) fn item_units(
     pos: usize,
     wanted: &[usize],
 ) -> Option<Vec<(ItemUnit, DocEditor)>> {
+    let (units, layout) = item_ranges(text, stream, pos, Some(wanted))?;
+    units
+        .into_iter()
+        .map(|u| {
+            let editor = DocEditor::item(text.get(u.start..u.end)?.to_string(), layout, u.shape)?;
+            Some((u, editor))
+        })
+        .collect()
+}
+
+/// The byte ranges of the items `wanted` (every item when `None`) of the `List` document `pos`
+/// of `stream`, with the document's layout; `None` when the document is not a plain block or
+/// JSON list of mappings, each item on lines of its own.
+pub(crate) fn item_ranges(
+    text: &str,
+    stream: &yaml::Stream,
+    pos: usize,
+    wanted: Option<&[usize]>,
+) -> Option<(Vec<ItemUnit>, Layout)> {
     let doc = stream.documents.get(pos)?;
     let (doc_start, doc_end) = doc_bounds(stream, pos, text.len());
     let root = doc.root()?;
@@ -105,7 +129,15 @@ pub(crate) fn item_units(
         "\n"
     };
     let list = items.raw_items();
-    let mut units = Vec::with_capacity(wanted.len());
+    let all: Vec<usize>;
+    let wanted = match wanted {
+        Some(w) => w,
+        None => {
+            all = (0..list.len()).collect();
+            &all
+        }
+    };
+    let mut units: Vec<ItemUnit> = Vec::with_capacity(wanted.len());
     for &k in wanted {
         let item = *list.get(k)?;
         if item.is_alias() || !item.is_map() {
@@ -134,22 +166,15 @@ pub(crate) fn item_units(
         if start < doc_start || end > doc_end || start >= end {
             return None;
         }
-        if units
-            .last()
-            .is_some_and(|(u, _): &(ItemUnit, DocEditor)| u.end > start)
-        {
+        if units.last().is_some_and(|u| u.end > start) {
             return None;
         }
-        let editor = DocEditor::item(text.get(start..end)?.to_string(), layout, shape)?;
-        units.push((
-            ItemUnit {
-                start,
-                end,
-                index: k,
-                shape,
-            },
-            editor,
-        ));
+        units.push(ItemUnit {
+            start,
+            end,
+            index: k,
+            shape,
+        });
     }
-    Some(units)
+    Some((units, layout))
 }
