@@ -515,16 +515,18 @@ fn apply_round(
     edits: &mut [Edit],
     written: &Written,
 ) -> (String, Written) {
-    apply_round_with(text, todo, edits, written, true)
+    apply_round_with(text, todo, edits, written, true, true)
 }
 
-/// [`apply_round`], with runs of list edits played in batches or (for tests) one by one.
+/// [`apply_round`], with runs of list edits played in batches or (for tests) one by one, and the
+/// edits inside containers played on each container's text or (for tests) on the whole document.
 fn apply_round_with(
     text: &str,
     todo: &[usize],
     edits: &mut [Edit],
     written: &Written,
     batches: bool,
+    containers: bool,
 ) -> (String, Written) {
     let stream = parse(text);
     let mut out = String::with_capacity(text.len() + 256);
@@ -540,7 +542,7 @@ fn apply_round_with(
             end,
             mut editor,
             item,
-            edits: mut mine,
+            edits: mine,
         } = unit;
         if start < cursor {
             continue;
@@ -562,100 +564,50 @@ fn apply_round_with(
             editor.ranges.push((owner, a - start, b - start));
             pending.next();
         }
-        // Safe before unsafe; removals of list elements by index last, highest index first, so
-        // that earlier removals do not shift the indexes of later ones.
-        mine.sort_by_cached_key(|&i| {
-            let e = edits.get(i);
-            let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
-            (
-                last.is_some(),
-                std::cmp::Reverse(last.cloned()),
-                std::cmp::Reverse(e.map(|e| e.grade)),
-            )
-        });
-        // Each edit's patches in application order, as patches of the unit's text.
-        let local = |e: &Edit| -> Vec<Patch> {
-            edit::order_patches(&e.patches)
-                .into_iter()
-                .map(|p| item.as_ref().map_or_else(|| p.clone(), |it| it.local(p)))
-                .collect()
-        };
-        let global = |mut err: EditError| {
-            if let Some(it) = &item {
-                err.path = it.global(&err.path);
-            }
-            err
-        };
         let mut accepted = Accepted::default();
-        let mut k = 0;
-        // Edits before this position go one by one (a batch declined them).
-        let mut one_by_one = 0;
-        while let Some(&i) = mine.get(k) {
-            // A run of edits on one list is played on one reading of the text.
-            if batches && k >= one_by_one {
-                let run = list_run(mine.get(k..).unwrap_or(&[]), edits, &local);
-                if let Some((path, batch)) = run {
-                    let ids: Vec<usize> = batch.iter().map(|b| b.0).collect();
-                    let before = accepted.clone();
-                    let mut host = BatchHost {
-                        accepted: &mut accepted,
-                        ids: &ids,
-                        edits,
-                    };
-                    match editor.apply_list_batch(&path, &batch, &mut host) {
-                        Some(outcomes) => {
-                            for (&i, outcome) in ids.iter().zip(&outcomes) {
-                                let Some(e) = edits.get_mut(i) else { continue };
-                                match outcome {
-                                    edit::Outcome::Conflict(title) => {
-                                        e.skipped = Some(format!(
-                                            "conflicts with \"{title}\", applied first"
-                                        ));
-                                    }
-                                    edit::Outcome::Applied => e.applied = true,
-                                    edit::Outcome::Failed(err) => {
-                                        let err = global(err.clone());
-                                        e.grade = Applicability::Manual;
-                                        e.skipped = Some(format!(
-                                            "{CANNOT_EDIT}{}: {}",
-                                            err.path, err.reason
-                                        ));
-                                    }
-                                }
-                            }
-                            k += outcomes.len();
-                            continue;
-                        }
-                        None => {
-                            accepted = before;
-                            one_by_one = k + batch.len();
-                        }
+        match item {
+            Some(item) => play(
+                &mut editor,
+                mine,
+                edits,
+                Some(&item),
+                &mut accepted,
+                batches,
+            ),
+            None => {
+                // The edits inside one container each are played on that container's text alone
+                // (a pod of a thousand containers is not re-read a thousand times), then the rest
+                // on the whole document.
+                let mut rest: Vec<usize> = Vec::new();
+                let mut by_container: HashMap<Vec<Seg>, Vec<usize>> = HashMap::new();
+                for &i in &mine {
+                    match edits.get(i).and_then(|e| edit::container_of(&e.patches)) {
+                        Some(c) => by_container.entry(c.to_vec()).or_default().push(i),
+                        None => rest.push(i),
                     }
                 }
-            }
-            k += 1;
-            let Some(e) = edits.get_mut(i) else { continue };
-            if let Some(title) = accepted.conflict(&e.patches) {
-                e.skipped = Some(format!("conflicts with \"{title}\", applied first"));
-                continue;
-            }
-            let saved = editor.clone();
-            let mut failed = None;
-            for p in local(e) {
-                if let Err(err) = editor.apply(&p, i) {
-                    failed = Some(global(err));
-                    break;
-                }
-            }
-            match failed {
-                Some(err) => {
-                    editor = saved;
-                    e.grade = Applicability::Manual;
-                    e.skipped = Some(format!("{CANNOT_EDIT}{}: {}", err.path, err.reason));
-                }
-                None => {
-                    e.applied = true;
-                    accepted.add(&e.title, &e.patches);
+                let mut wanted: Vec<Vec<Seg>> = by_container.keys().cloned().collect();
+                wanted.sort();
+                let parts = (containers && wanted.len() > 1)
+                    .then(|| editor.elements(&wanted))
+                    .flatten();
+                match parts {
+                    Some(mut parts) => {
+                        for (part, part_editor) in &mut parts {
+                            let theirs = by_container.remove(part.path()).unwrap_or_default();
+                            play(
+                                part_editor,
+                                theirs,
+                                edits,
+                                Some(part),
+                                &mut accepted,
+                                batches,
+                            );
+                        }
+                        editor.rejoin(parts);
+                        play(&mut editor, rest, edits, None, &mut accepted, batches);
+                    }
+                    None => play(&mut editor, mine, edits, None, &mut accepted, batches),
                 }
             }
         }
@@ -676,6 +628,118 @@ fn apply_round_with(
         new_written.push((owner, shift(a, delta), shift(b, delta)));
     }
     (out, new_written)
+}
+
+/// Plays the edits `mine` on `editor` (the text of `item`, when it is a part of its document):
+/// safe before unsafe, a run of edits on one list at once, each edit refused when it conflicts with
+/// one accepted before or cannot be written.
+fn play(
+    editor: &mut edit::DocEditor,
+    mut mine: Vec<usize>,
+    edits: &mut [Edit],
+    item: Option<&edit::ItemUnit>,
+    accepted: &mut Accepted,
+    batches: bool,
+) {
+    // Safe before unsafe; removals of list elements by index last, highest index first, so
+    // that earlier removals do not shift the indexes of later ones.
+    mine.sort_by_cached_key(|&i| {
+        let e = edits.get(i);
+        let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
+        (
+            last.is_some(),
+            std::cmp::Reverse(last.cloned()),
+            std::cmp::Reverse(e.map(|e| e.grade)),
+        )
+    });
+    // Each edit's patches in application order, as patches of the unit's text.
+    let local = |e: &Edit| -> Vec<Patch> {
+        edit::order_patches(&e.patches)
+            .into_iter()
+            .map(|p| item.as_ref().map_or_else(|| p.clone(), |it| it.local(p)))
+            .collect()
+    };
+    let global = |mut err: EditError| {
+        if let Some(it) = &item {
+            err.path = it.global(&err.path);
+        }
+        err
+    };
+    let mut k = 0;
+    // Edits before this position go one by one (a batch declined them).
+    let mut one_by_one = 0;
+    while let Some(&i) = mine.get(k) {
+        // A run of edits on one list is played on one reading of the text.
+        if batches && k >= one_by_one {
+            let run = list_run(mine.get(k..).unwrap_or(&[]), edits, &local);
+            if let Some((path, batch)) = run {
+                let ids: Vec<usize> = batch.iter().map(|b| b.0).collect();
+                let mut host = BatchHost {
+                    accepted,
+                    batch: Accepted::default(),
+                    taken: Vec::new(),
+                    ids: &ids,
+                    edits,
+                };
+                let outcomes = editor.apply_list_batch(&path, &batch, &mut host);
+                // What the batch accepted counts only when the batch was played.
+                let taken = std::mem::take(&mut host.taken);
+                match outcomes {
+                    Some(outcomes) => {
+                        for i in taken {
+                            if let Some(e) = edits.get(i) {
+                                accepted.add(&e.title, &e.patches);
+                            }
+                        }
+                        for (&i, outcome) in ids.iter().zip(&outcomes) {
+                            let Some(e) = edits.get_mut(i) else { continue };
+                            match outcome {
+                                edit::Outcome::Conflict(title) => {
+                                    e.skipped =
+                                        Some(format!("conflicts with \"{title}\", applied first"));
+                                }
+                                edit::Outcome::Applied => e.applied = true,
+                                edit::Outcome::Failed(err) => {
+                                    let err = global(err.clone());
+                                    e.grade = Applicability::Manual;
+                                    e.skipped =
+                                        Some(format!("{CANNOT_EDIT}{}: {}", err.path, err.reason));
+                                }
+                            }
+                        }
+                        k += outcomes.len();
+                        continue;
+                    }
+                    None => one_by_one = k + batch.len(),
+                }
+            }
+        }
+        k += 1;
+        let Some(e) = edits.get_mut(i) else { continue };
+        if let Some(title) = accepted.conflict(&e.patches) {
+            e.skipped = Some(format!("conflicts with \"{title}\", applied first"));
+            continue;
+        }
+        let saved = editor.clone();
+        let mut failed = None;
+        for p in local(e) {
+            if let Err(err) = editor.apply(&p, i) {
+                failed = Some(global(err));
+                break;
+            }
+        }
+        match failed {
+            Some(err) => {
+                *editor = saved;
+                e.grade = Applicability::Manual;
+                e.skipped = Some(format!("{CANNOT_EDIT}{}: {}", err.path, err.reason));
+            }
+            None => {
+                e.applied = true;
+                accepted.add(&e.title, &e.patches);
+            }
+        }
+    }
 }
 
 /// Edits of one batch: each edit's index and its patches as the unit's, in application order.
@@ -708,9 +772,14 @@ fn list_run(
     path.map(|p| (p, batch))
 }
 
-/// The record of accepted patches, as a batch asks it.
+/// The record of accepted patches, as a batch asks it: the patches accepted before the batch, and
+/// those the batch accepts, kept apart until the batch is played (a batch the model cannot play
+/// leaves the record as it was, without a copy of it).
 struct BatchHost<'a> {
-    accepted: &'a mut Accepted,
+    accepted: &'a Accepted,
+    batch: Accepted,
+    /// The edits the batch accepted, in order.
+    taken: Vec<usize>,
     ids: &'a [usize],
     edits: &'a [Edit],
 }
@@ -718,12 +787,19 @@ struct BatchHost<'a> {
 impl edit::Host for BatchHost<'_> {
     fn conflict(&self, k: usize) -> Option<String> {
         let e = self.edits.get(*self.ids.get(k)?)?;
-        self.accepted.conflict(&e.patches).map(str::to_string)
+        // An edit accepted before the batch came first.
+        self.accepted
+            .conflict(&e.patches)
+            .or_else(|| self.batch.conflict(&e.patches))
+            .map(str::to_string)
     }
 
     fn accept(&mut self, k: usize) {
-        if let Some(e) = self.ids.get(k).and_then(|&i| self.edits.get(i)) {
-            self.accepted.add(&e.title, &e.patches);
+        if let Some(&i) = self.ids.get(k)
+            && let Some(e) = self.edits.get(i)
+        {
+            self.batch.add(&e.title, &e.patches);
+            self.taken.push(i);
         }
     }
 }

@@ -27,7 +27,7 @@ mod text;
 
 pub(crate) use batch::{Host, Outcome, list_edit};
 use items::ItemShape;
-pub(crate) use items::{ItemUnit, item_of, item_ranges, item_units};
+pub(crate) use items::{ItemUnit, container_of, item_of, item_ranges, item_units};
 use plan::{Plan, Planner};
 use render::Layout;
 
