@@ -27,6 +27,9 @@ fn pod(name: &str, container: &str) -> String {
     )
 }
 
+/// The text of the `i`-th repeated item of a shape.
+type ItemText = dyn Fn(usize) -> String;
+
 /// The shapes, rebuilt from the issue that named them (all small).
 pub(crate) fn shapes() -> Vec<Shape> {
     let mut out = Vec::new();
@@ -86,19 +89,37 @@ pub(crate) fn shapes() -> Vec<Shape> {
             command: "check",
         });
     }
-    // `kubectl get pods -o yaml`: one List of 1,000 pods, hardened.
-    let mut t = String::from("apiVersion: v1\nkind: List\nitems:\n");
-    for i in 0..1000 {
-        let _ = write!(
-            t,
+    // Hardened: `kubectl get pods -o yaml` (one List of 1,000 pods), and one pod of 1,600
+    // containers (every container gets its own edits).
+    let list = "apiVersion: v1\nkind: List\nitems:\n".to_string();
+    let list_item = |i: usize| {
+        format!(
             "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p{i}\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n      ports:\n      - containerPort: 8080\n"
-        );
+        )
+    };
+    let container = |i: usize| {
+        format!("  - name: c{i}\n    image: app:1.0\n    securityContext:\n      runAsUser: 1000\n")
+    };
+    let hardened: [(&str, String, usize, &ItemText); 2] = [
+        ("List of 1,000 pods (harden)", list, 1000, &list_item),
+        (
+            "pod of 1,600 containers (harden)",
+            pod("many", ""),
+            1600,
+            &container,
+        ),
+    ];
+    for (name, head, n, item) in hardened {
+        let text = (0..n).fold(head, |mut t, i| {
+            t.push_str(&item(i));
+            t
+        });
+        out.push(Shape {
+            name,
+            text,
+            command: "harden",
+        });
     }
-    out.push(Shape {
-        name: "List of 1,000 pods (harden)",
-        text: t,
-        command: "harden",
-    });
     // A 1 MB capability list.
     let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
     out.push(Shape {
