@@ -11,8 +11,8 @@ use super::{
 use crate::fix::{FieldPath, Patch, Seg};
 
 /// The rewrite of `text` item by item, when it is one block `List` document whose items each
-/// stand on lines of their own; `None` otherwise (and when an item's rewrite would touch the
-/// dash that starts it), for the whole-text rewrite to do.
+/// stand on lines of their own and read alone; `None` otherwise (and when an item's rewrite would
+/// touch the dash that starts it), for the whole-text rewrite to do.
 pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
     // Inline ignores may name lines outside an item.
     if text.contains(crate::suppress::MARKER) || !text.contains("List") {
@@ -47,6 +47,11 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
         let dash = own.find('-')?;
         let mut alone = own.to_string();
         alone.replace_range(dash..=dash, " ");
+        // An item that does not read alone (an alias of an anchor in another item, say) is read
+        // with the whole document.
+        if !parse(&alone).errors.is_empty() {
+            return None;
+        }
         let h = harden_text(&alone, options);
         let written = h.text.get(..=dash)?;
         if written.get(..dash) != own.get(..dash) || !written.ends_with(' ') {

@@ -882,6 +882,23 @@ fn pod_list(n: usize) -> String {
     t
 }
 
+/// A `List` whose item uses an anchor of another item is hardened whole: alone, the item would
+/// not read.
+#[test]
+fn a_list_item_that_does_not_read_alone_is_hardened_with_its_list() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: app\n      image: &img app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    containers:\n    - name: app\n      image: *img\n";
+    let options = HardenOptions::default();
+    assert!(list::harden(text, &options).is_none());
+    let h = harden(text, &options);
+    assert_eq!(h.objects.len(), 2);
+    assert_eq!(
+        h.text.matches("allowPrivilegeEscalation: false").count(),
+        2,
+        "{}",
+        h.text
+    );
+}
+
 /// The bytes hardening `text` reads (analyses and parses), and the edits it applies.
 fn reads(text: &str) -> (usize, usize) {
     let before = work::total();
