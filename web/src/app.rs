@@ -17,7 +17,7 @@ use crate::browser;
 use crate::disclosure::{Disclosure, Lazy};
 use crate::editor::Editor;
 use crate::panels::{Results, View, effective_panel, findings_panel, hardened_panel};
-use crate::state::{Model, Msg, Notice, Tab, Theme, join_fragment, split_fragment, update};
+use crate::state::{Model, Msg, Notice, Tab, Text, Theme, join_fragment, split_fragment, update};
 use crate::worker::{
     Answer, Client, HARDEN_SYNC_LIMIT, Job, Latest, LinkOptions, Output, SYNC_LIMIT,
 };
@@ -128,7 +128,7 @@ struct Offload {
     /// The sequence number and text of the newest rewrite requested.
     hardening: Rc<RefCell<Option<Requested>>>,
     /// The state of the newest link requested, whose answer is saved as the draft.
-    linking: Rc<RefCell<Option<permalink::Shared>>>,
+    linking: Rc<RefCell<Option<(Text, LinkOptions)>>>,
 }
 
 impl Offload {
@@ -148,7 +148,7 @@ impl Offload {
 
     /// Sends `job` to the worker, starting it on first use, and returns its sequence number. If
     /// the worker cannot be started, the page does the work itself from the next render on.
-    fn request(&self, job: Job, text: &str, options: &str) -> Option<u32> {
+    fn request(&self, job: Job, text: &wasm_bindgen::JsValue, options: &str) -> Option<u32> {
         if self.client.borrow().is_none() {
             let on_answer = {
                 let this = self.clone();
@@ -193,34 +193,30 @@ impl Offload {
         if self.client.borrow().is_none() && *self.worker_ok {
             let json = serde_json::to_string(&LinkOptions::default()).unwrap_or_default();
             // The smallest request starts it; its answer is not wanted.
-            self.request(Job::Link, "", &json);
+            self.request(Job::Link, &wasm_bindgen::JsValue::from_str(""), &json);
             self.cancel(Job::Link);
         }
     }
 
     /// Sends the analysis of `text` to the worker.
-    fn analyze(&self, text: &str, options: &podsec::Options) {
+    fn analyze(&self, text: &Text, options: &podsec::Options) {
         let options = serde_json::to_string(options).unwrap_or_default();
-        self.request(Job::Analyze, text, &options);
+        self.request(Job::Analyze, &crate::code::js_text(text.rc()), &options);
     }
 
     /// Sends the hardening of `text` to the worker, remembering the text for the answer.
-    fn harden(&self, text: &Rc<str>, options: &HardenOptions) {
+    fn harden(&self, text: &Text, options: &HardenOptions) {
         let json = serde_json::to_string(options).unwrap_or_default();
-        if let Some(seq) = self.request(Job::Harden, text, &json) {
-            *self.hardening.borrow_mut() = Some((seq, text.clone()));
+        if let Some(seq) = self.request(Job::Harden, &crate::code::js_text(text.rc()), &json) {
+            *self.hardening.borrow_mut() = Some((seq, text.rc().clone()));
         }
     }
 
     /// Sends the encoding of the shared state to the worker.
-    fn link(&self, shared: &permalink::Shared) {
-        let options = LinkOptions {
-            options: shared.options.clone(),
-            include_unsafe: shared.include_unsafe,
-        };
+    fn link(&self, text: &Text, options: LinkOptions) {
         let json = serde_json::to_string(&options).unwrap_or_default();
-        *self.linking.borrow_mut() = Some(shared.clone());
-        self.request(Job::Link, &shared.text, &json);
+        *self.linking.borrow_mut() = Some((text.clone(), options));
+        self.request(Job::Link, &crate::code::js_text(text.rc()), &json);
     }
 
     /// Shows an answer if it is the newest for its job.
@@ -247,10 +243,14 @@ impl Offload {
                 // The link is the draft's encoding too: saving it spares the page compressing a
                 // large text itself, which would block typing. A text too large for a link is
                 // encoded here after all.
-                let shared = self.linking.borrow_mut().take();
-                match (&made, shared) {
+                let linking = self.linking.borrow_mut().take();
+                match (&made, linking) {
                     (Ok(fragment), _) => browser::save_draft(fragment),
-                    (Err(_), Some(shared)) => save_draft(&shared),
+                    (Err(_), Some((text, options))) => save_draft(&permalink::Shared {
+                        text: text.to_string(),
+                        options: options.options,
+                        include_unsafe: options.include_unsafe,
+                    }),
                     (Err(_), None) => {}
                 }
                 self.link.set(made);
@@ -346,12 +346,23 @@ fn guarded<T>(work: impl FnOnce() -> T) -> T {
 }
 
 /// The debounce before an edit is analysed: short for small texts, longer when analysis is slow.
-fn debounce_ms(last_analysis_ms: f64) -> u32 {
+/// A keystroke in a text the worker analyses waits for a pause in typing ([`TYPING_PAUSE_MS`]):
+/// reading megabytes out of the editor, and showing their findings, would otherwise land between
+/// keystrokes and hold up the next one's paint.
+fn debounce_ms(last_analysis_ms: f64, typed_in_large: bool) -> u32 {
     // Truncation is fine: the value is clamped to a few hundred milliseconds.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let ms = (40.0 + 1.5 * last_analysis_ms).clamp(40.0, 600.0) as u32;
-    ms
+    if typed_in_large {
+        ms.max(TYPING_PAUSE_MS)
+    } else {
+        ms
+    }
 }
+
+/// How long typing pauses before a large text is analysed, in milliseconds: longer than the gap
+/// between keystrokes of steady typing (about 100 to 250 ms), short enough to feel immediate.
+const TYPING_PAUSE_MS: u32 = 400;
 
 /// The whole page.
 #[component]
@@ -489,7 +500,7 @@ pub fn App() -> Html {
                 let started = browser::now();
                 let hardened = guarded(|| podsec::harden(text, options));
                 Rc::new(HardenedFor {
-                    original: text.clone(),
+                    original: text.rc().clone(),
                     hardened,
                     ms: browser::now() - started,
                 })
@@ -542,12 +553,7 @@ pub fn App() -> Html {
         );
         use_effect_with(deps, move |(inputs, offloaded)| {
             let (text, options, include_unsafe) = inputs.clone();
-            let shared = move || permalink::Shared {
-                text: text.to_string(),
-                options,
-                include_unsafe,
-            };
-            let large = inputs.0.len() > SYNC_LIMIT;
+            let large = text.len() > SYNC_LIMIT;
             *link.state.borrow_mut() = LinkState::Pending;
             if *offloaded {
                 // The worker's link is saved as the draft (see `Offload::receive`). It is asked
@@ -556,10 +562,19 @@ pub fn App() -> Html {
                 // the draft) would land between keystrokes.
                 *saving.borrow_mut() = None;
                 offload.cancel(Job::Link);
-                *linking.borrow_mut() = Some(Timeout::new(600, move || offload.link(&shared())));
+                let options = LinkOptions {
+                    options,
+                    include_unsafe,
+                };
+                *linking.borrow_mut() =
+                    Some(Timeout::new(600, move || offload.link(&text, options)));
                 return;
             }
-            let shared = Rc::new(shared());
+            let shared = Rc::new(permalink::Shared {
+                text: text.to_string(),
+                options,
+                include_unsafe,
+            });
             let draft = shared.clone();
             *saving.borrow_mut() = Some(Timeout::new(if large { 600 } else { 0 }, move || {
                 save_draft(&draft);
@@ -674,17 +689,17 @@ pub fn App() -> Html {
         let area = area.clone();
         let pending = pending.clone();
         let offload = offload_state.clone();
-        Callback::from(move |()| {
-            if !model.paused
-                && area
-                    .cast::<HtmlTextAreaElement>()
-                    .is_some_and(|a| crate::code::length(&a) > SYNC_LIMIT)
-            {
+        Callback::from(move |change: crate::editor::Change| {
+            let large = area
+                .cast::<HtmlTextAreaElement>()
+                .is_some_and(|a| crate::code::length(&a) > SYNC_LIMIT);
+            if !model.paused && large {
                 offload.warm();
             }
             let model = model.clone();
             let area = area.clone();
-            let delay = debounce_ms(*last_ms.borrow());
+            let typed = change == crate::editor::Change::Typed;
+            let delay = debounce_ms(*last_ms.borrow(), typed && large);
             let timeout = Timeout::new(delay, move || {
                 if let Some(area) = area.cast::<HtmlTextAreaElement>() {
                     model.dispatch(Msg::Edit(crate::code::text(&area)));
@@ -830,7 +845,7 @@ pub fn App() -> Html {
             }
             <main class="panes">
                 <section class="editor-pane" aria-label="Editor">
-                    <crate::lessons::Lessons text={model.text.clone()} options={model.options.clone()}
+                    <crate::lessons::Lessons text={model.text.rc().clone()} options={model.options.clone()}
                         include_unsafe={model.include_unsafe} dispatch={dispatch.clone()} />
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} options={model.options.clone()} />
@@ -1146,5 +1161,22 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
             <span id="help-runtime" class="hidden">{ podsec::examples::RUNTIME_HELP }</span>
             <span id="help-kube" class="hidden">{ podsec::examples::KUBE_HELP }</span>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keystroke_in_a_large_text_waits_for_a_pause_in_typing() {
+        // Small texts: a short debounce that grows with the analysis' own time.
+        assert_eq!(debounce_ms(0.5, false), 40);
+        assert_eq!(debounce_ms(100.0, false), 190);
+        assert_eq!(debounce_ms(10_000.0, false), 600);
+        // A keystroke in a large text waits for a pause; a paste into it does not.
+        assert_eq!(debounce_ms(30.0, true), TYPING_PAUSE_MS);
+        assert_eq!(debounce_ms(30.0, false), 85);
+        assert_eq!(debounce_ms(10_000.0, true), 600);
     }
 }

@@ -337,7 +337,7 @@ pub fn rescue_from(editor: Option<&HtmlTextAreaElement>, message: &str) {
                 options: podsec::Options::default(),
                 include_unsafe: false,
             });
-        shared.text.clone_from(text);
+        shared.text = text.to_string();
         let encoded = podsec::permalink::encode(&shared);
         save_draft(&encoded);
         // The address bar gets it only if it is a link that opens (see `permalink::link`).

@@ -25,6 +25,12 @@ extern "C" {
     pub type Handle;
     #[wasm_bindgen(method)]
     fn text(this: &Handle) -> String;
+    /// The whole text as a JavaScript string.
+    #[wasm_bindgen(method, js_name = text)]
+    fn js_text(this: &Handle) -> JsValue;
+    /// The document around a line: `[first line, text]`, or null when over the limit.
+    #[wasm_bindgen(method)]
+    fn around(this: &Handle, line: u32, limit: u32) -> JsValue;
     #[wasm_bindgen(method, js_name = setText)]
     fn set_text(this: &Handle, text: &str);
     #[wasm_bindgen(method)]
@@ -46,7 +52,8 @@ extern "C" {
     fn mount(this: &Module, textarea: &HtmlTextAreaElement, hooks: &js_sys::Object) -> Handle;
 }
 
-/// The largest text completion reads in full on each request (it parses the text).
+/// The largest YAML document completion reads on each request (it parses the document around
+/// the caret, in UTF-16 units).
 const COMPLETE_LIMIT: usize = 512 * 1024;
 
 /// A fix the squiggles offer: the document it is in and its patches.
@@ -61,7 +68,7 @@ struct Editor {
     /// Whether the module was asked for.
     requested: bool,
     /// Called when the text changes (the app's `on_input`).
-    on_change: Option<yew::Callback<()>>,
+    on_change: Option<yew::Callback<crate::editor::Change>>,
     /// The settled text and its analysis, for hover.
     settled: Option<(Rc<str>, Rc<crate::app::Derived>)>,
     /// The fixes of the squiggles shown, by index.
@@ -78,12 +85,35 @@ pub fn mounted() -> bool {
     EDITOR.with(|e| e.borrow().handle.is_some())
 }
 
-/// The editor's text: CodeMirror's when it is showing, else the textarea's.
+thread_local! {
+    /// The text [`text`] read last, and the JavaScript string it was read from.
+    static READ: RefCell<Option<(std::rc::Weak<str>, JsValue)>> = const { RefCell::new(None) };
+}
+
+/// The editor's text: CodeMirror's when it is showing, else the textarea's. The JavaScript
+/// string it was read from is kept while the text lives, so that sending this very text to the
+/// worker ([`js_text`]) does not copy megabytes back out of wasm.
 #[must_use]
-pub fn text(area: &HtmlTextAreaElement) -> String {
-    EDITOR
-        .with(|e| e.borrow().handle.as_ref().map(Handle::text))
-        .unwrap_or_else(|| area.value())
+pub fn text(area: &HtmlTextAreaElement) -> Rc<str> {
+    let js = EDITOR
+        .with(|e| e.borrow().handle.as_ref().map(Handle::js_text))
+        .unwrap_or_else(|| JsValue::from_str(&area.value()));
+    let text: Rc<str> = Rc::from(js.as_string().unwrap_or_default());
+    READ.with(|r| *r.borrow_mut() = Some((Rc::downgrade(&text), js)));
+    text
+}
+
+/// `text` as a JavaScript string: the one it was read from when [`text`] read this very text
+/// (a weak reference keeps its address from being reused), else a new copy.
+#[must_use]
+pub fn js_text(text: &Rc<str>) -> JsValue {
+    READ.with(|r| {
+        r.borrow()
+            .as_ref()
+            .filter(|(read, _)| std::ptr::addr_eq(read.as_ptr(), Rc::as_ptr(text)))
+            .map(|(_, js)| js.clone())
+    })
+    .unwrap_or_else(|| JsValue::from_str(text))
 }
 
 /// The editor's length in UTF-16 units, read without copying the text.
@@ -173,7 +203,11 @@ pub fn unmount() {
 
 /// Keeps what the hooks need in step with the page: the change callback, the settled text and
 /// its analysis. Called on every render of the editor.
-pub fn update(on_change: &yew::Callback<()>, text: &Rc<str>, derived: &Rc<crate::app::Derived>) {
+pub fn update(
+    on_change: &yew::Callback<crate::editor::Change>,
+    text: &Rc<str>,
+    derived: &Rc<crate::app::Derived>,
+) {
     EDITOR.with(|e| {
         let mut e = e.borrow_mut();
         e.on_change = Some(on_change.clone());
@@ -228,6 +262,22 @@ fn mount_now(area: &HtmlTextAreaElement) -> bool {
     true
 }
 
+/// The lines of `text` numbered in `wanted` (1-based), found in one pass that stops at the last
+/// one wanted: a few findings in a large text do not split all of it.
+fn lines_at(
+    text: &str,
+    wanted: impl Iterator<Item = usize>,
+) -> std::collections::BTreeMap<usize, &str> {
+    let mut found: std::collections::BTreeMap<usize, &str> = wanted.map(|l| (l, "")).collect();
+    let last = found.keys().next_back().copied().unwrap_or(0);
+    for (i, line) in text.split('\n').enumerate().take(last) {
+        if let Some(slot) = found.get_mut(&(i + 1)) {
+            *slot = line;
+        }
+    }
+    found
+}
+
 /// Shows the analysis' findings and parse errors as squiggles at the token each points at, and the
 /// pod-level value a container inherits as a secondary mark.
 pub fn show_findings(text: &str, analysis: &Analysis) {
@@ -236,13 +286,18 @@ pub fn show_findings(text: &str, analysis: &Analysis) {
         if e.handle.is_none() {
             return;
         }
-        let lines: Vec<&str> = text.split('\n').collect();
+        let wanted = analysis.errors.iter().map(|e| e.line).chain(
+            analysis
+                .objects
+                .iter()
+                .flat_map(|o| &o.findings)
+                .flat_map(|f| std::iter::once(f.line).chain(f.related.iter().map(|r| r.line))),
+        );
+        let lines = lines_at(text, wanted);
         let list = js_sys::Array::new();
         let mut offers = Vec::new();
         let mut push = |line: usize, column: usize, level: &str, message: &str, more: Extra| {
-            let content = lines
-                .get(line.saturating_sub(1))
-                .map_or("", |l| l.trim_end_matches('\r'));
+            let content = lines.get(&line).map_or("", |l| l.trim_end_matches('\r'));
             let (from, to) = span(content, column);
             let item = js_sys::Object::new();
             set(&item, "line", &JsValue::from(to_u32(line)));
@@ -397,10 +452,14 @@ fn hooks() -> js_sys::Object {
             }
             js_sys::Uint32Array::from(out.as_slice())
         });
-    let changed = Closure::<dyn Fn()>::new(|| {
+    let changed = Closure::<dyn Fn(bool)>::new(|typed: bool| {
         let callback = EDITOR.with(|e| e.borrow().on_change.clone());
         if let Some(callback) = callback {
-            callback.emit(());
+            callback.emit(if typed {
+                crate::editor::Change::Typed
+            } else {
+                crate::editor::Change::Replaced
+            });
         }
     });
     let hover = Closure::<dyn Fn(String, u32, u32) -> JsValue>::new(hover);
@@ -454,14 +513,27 @@ fn hover(line: String, number: u32, column: u32) -> JsValue {
 }
 
 /// Completions at UTF-16 `column` of `line` (1-based `number`) in the editor's current text.
+/// Only the YAML document around the line is read, so that a keystroke costs the same in a
+/// 50-line pod and in a 2 MB install.
 fn complete(line: String, number: u32, column: u32) -> JsValue {
-    let Some(text) = EDITOR.with(|e| e.borrow().handle.as_ref().map(Handle::text)) else {
+    let around = EDITOR.with(|e| {
+        let e = e.borrow();
+        let found: js_sys::Array = e
+            .handle
+            .as_ref()?
+            .around(number, to_u32(COMPLETE_LIMIT))
+            .dyn_into()
+            .ok()?;
+        let first = found.get(0).as_f64()?;
+        Some((first, found.get(1).as_string()?))
+    });
+    let Some((first, text)) = around else {
         return JsValue::NULL;
     };
-    if text.len() > COMPLETE_LIMIT {
-        return JsValue::NULL;
-    }
-    let Some(start) = line_start(&text, number) else {
+    // Truncation is fine: `first` is a line number the editor gave.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let within = number.saturating_sub(first as u32) + 1;
+    let Some(start) = line_start(&text, within) else {
         return JsValue::NULL;
     };
     let at = byte_of(&line, column);
@@ -530,7 +602,7 @@ pub fn apply_finding(check: &str, path: &str, line: usize) -> bool {
     let Ok(edited) = podsec::harden::apply_patches(&current, offer.document, &offer.patches) else {
         return false;
     };
-    if edited == current {
+    if *edited == *current {
         return false;
     }
     if mounted() {
@@ -571,6 +643,17 @@ mod tests {
         assert_eq!(span(line, 7), (7, 10));
         // Past the end: one empty place at the end.
         assert_eq!(span("a: 1", 9), (4, 4));
+    }
+
+    #[test]
+    fn only_the_lines_wanted_are_found_and_a_line_past_the_end_is_empty() {
+        let text = "a: 1\nb: 2\r\nc: 3\nd: 4";
+        let found = lines_at(text, [3, 2, 3, 9].into_iter());
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            [(2, "b: 2\r"), (3, "c: 3"), (9, "")]
+        );
+        assert!(lines_at(text, std::iter::empty()).is_empty());
     }
 
     #[test]

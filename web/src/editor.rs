@@ -22,16 +22,42 @@ use crate::app::Derived;
 use crate::{browser, code};
 
 /// The editor's properties.
+/// What kind of edit changed the text: the app waits for a pause in typing before it analyses a
+/// large text, but analyses a paste, a drop or a replacement at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A keystroke: a character typed, a line break, a deletion.
+    Typed,
+    /// Anything else: a paste, a drop, an undo, a fix applied, a new text.
+    Replaced,
+}
+
+impl Change {
+    /// The change an `InputEvent` of this `inputType` made (the Input Events spec's names).
+    #[must_use]
+    pub fn of_input_type(input_type: &str) -> Self {
+        if input_type == "insertText"
+            || input_type == "insertLineBreak"
+            || input_type.starts_with("deleteContent")
+            || input_type.starts_with("deleteWord")
+        {
+            Self::Typed
+        } else {
+            Self::Replaced
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     /// The settled text (the textarea may be a few keystrokes ahead).
-    pub text: Rc<str>,
+    pub text: crate::state::Text,
     /// Its analysis.
     pub derived: Rc<Derived>,
     /// The textarea, shared with the app for selections.
     pub area: NodeRef,
-    /// Called on every input.
-    pub on_input: Callback<()>,
+    /// Called on every input, with what kind of change it was.
+    pub on_input: Callback<Change>,
     /// The analysis options, for "Apply all safe fixes".
     #[prop_or_default]
     pub options: podsec::Options,
@@ -320,7 +346,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     // Whether the rich editor (CodeMirror, see `code.rs`) shows instead of the textarea.
     let rich = use_state_eq(code::mounted);
     let plain = use_state_eq(browser::plain_editor);
-    code::update(&props.on_input, &props.text, &props.derived);
+    code::update(&props.on_input, props.text.rc(), &props.derived);
     {
         // After the first result is painted, unless the user chose the plain editor.
         let area = props.area.clone();
@@ -384,7 +410,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if want_plain {
                 code::unmount();
                 rich.set(false);
-                on_input.emit(());
+                on_input.emit(Change::Replaced);
             }
             plain.set(want_plain);
         })
@@ -446,9 +472,12 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     let oninput = {
         let said = said.clone();
-        props
-            .on_input
-            .reform(move |_: InputEvent| said.set(String::new()))
+        props.on_input.reform(move |e: InputEvent| {
+            said.set(String::new());
+            // A script's plain `Event("input")` is not an InputEvent: it has no type.
+            wasm_bindgen::JsCast::dyn_ref::<InputEvent>(&e)
+                .map_or(Change::Replaced, |e| Change::of_input_type(&e.input_type()))
+        })
     };
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
@@ -663,6 +692,29 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn keystrokes_are_told_apart_from_pastes_and_replacements() {
+        for typed in [
+            "insertText",
+            "insertLineBreak",
+            "deleteContentBackward",
+            "deleteContentForward",
+            "deleteWordBackward",
+        ] {
+            assert_eq!(Change::of_input_type(typed), Change::Typed, "{typed}");
+        }
+        for other in [
+            "insertFromPaste",
+            "insertFromDrop",
+            "historyUndo",
+            "deleteByCut",
+            "insertReplacementText",
+            "",
+        ] {
+            assert_eq!(Change::of_input_type(other), Change::Replaced, "{other}");
+        }
     }
 
     #[test]

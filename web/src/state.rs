@@ -229,11 +229,57 @@ impl Action {
     }
 }
 
+/// The editor's text as last settled, shared without copying and compared by identity: every
+/// edit that changes it makes a new one, so the hooks and components that depend on the text
+/// compare a pointer, never megabytes.
+#[derive(Clone, Debug)]
+pub struct Text(Rc<str>);
+
+impl Text {
+    /// The shared text itself.
+    #[must_use]
+    pub fn rc(&self) -> &Rc<str> {
+        &self.0
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Rc<str>> for Text {
+    fn from(text: Rc<str>) -> Self {
+        Text(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(Rc::from(text))
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Rc::from(text))
+    }
+}
+
 /// What the user has entered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     /// The manifest text, as last settled (typing is debounced before it lands here).
-    pub text: Rc<str>,
+    pub text: Text,
     /// The analysis options chosen.
     pub options: Options,
     /// Whether the hardened rewrite includes unsafe edits.
@@ -251,7 +297,7 @@ pub struct Model {
     /// the arrow keys step through the examples from there).
     pub example: Option<&'static str>,
     /// The text an example replaced, until the user undoes it or changes the text again.
-    pub replaced: Option<Rc<str>>,
+    pub replaced: Option<Text>,
     /// Whether analysis waits for the user: the previous visit stopped while analysing this text,
     /// so it may be what stopped it.
     pub paused: bool,
@@ -264,7 +310,7 @@ pub struct Model {
 impl Default for Model {
     fn default() -> Self {
         Model {
-            text: Rc::from(EXAMPLE),
+            text: Text::from(EXAMPLE),
             options: Options::default(),
             include_unsafe: false,
             tab: Tab::default(),
@@ -296,7 +342,7 @@ impl Model {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
     /// The user typed: the editor already shows this text.
-    Edit(String),
+    Edit(Rc<str>),
     /// Replace the text with a gallery example (by id); options stay.
     Load(&'static str),
     /// Replace the text with a file the user opened or dropped (its name and its text); options
@@ -369,7 +415,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
     match msg {
         Msg::Edit(text) => {
             if *next.text != *text {
-                next.text = Rc::from(text);
+                next.text = Text::from(text);
                 next.example = None;
                 next.paused = false;
                 next.replaced = None;
@@ -402,7 +448,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
                         );
                     }
                 }
-                next.text = Rc::from(example.yaml);
+                next.text = Text::from(example.yaml);
                 next.example = Some(example.id);
                 next.revision = next.revision.wrapping_add(1);
                 next.paused = false;
@@ -433,7 +479,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         }
         Msg::Open(name, text) => {
             let size = text.len();
-            next.text = Rc::from(text);
+            next.text = Text::from(text);
             next.example = None;
             next.revision = next.revision.wrapping_add(1);
             next.paused = false;
@@ -454,7 +500,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
                 .iter()
                 .find(|e| e.yaml == shared.text)
                 .map(|e| e.id);
-            next.text = Rc::from(shared.text);
+            next.text = Text::from(shared.text);
             next.options = shared.options;
             next.include_unsafe = shared.include_unsafe;
             next.revision = next.revision.wrapping_add(1);
@@ -580,7 +626,7 @@ mod tests {
     fn the_gallery_shows_the_example_until_the_text_changes() {
         let model = Model::default();
         assert_eq!(model.example, Some(podsec::examples::SEED.id));
-        let same = update(&model, Msg::Edit(EXAMPLE.to_string()));
+        let same = update(&model, Msg::Edit(EXAMPLE.into()));
         assert_eq!(same.example, model.example);
         let edited = update(&model, Msg::Edit("kind: Pod\n".into()));
         assert_eq!(edited.example, None);

@@ -22,6 +22,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use podsec::{Analysis, HardenOptions, Hardened, Options};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
 
 /// Texts up to this size are analysed on the main thread: for them, analysis plus render stays
@@ -560,12 +561,12 @@ impl Client {
 
     /// Asks for `job` on `text` under `options` (as JSON); `started` comes back with the answer.
     /// A request of the same job still waiting is replaced.
-    pub fn request(&self, job: Job, seq: u32, text: &str, options: &str, started: f64) {
+    pub fn request(&self, job: Job, seq: u32, text: &JsValue, options: &str, started: f64) {
         let request = js_sys::Array::new();
         request.push(&seq.into());
         request.push(&job.as_str().into());
         request.push(&options.into());
-        request.push(&text.into());
+        request.push(text);
         request.push(&started.into());
         {
             let mut state = self.inner.state.borrow_mut();

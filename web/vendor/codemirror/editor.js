@@ -230,7 +230,11 @@ function mount(textarea, hooks) {
         keymap.of([...completionKeymap, ...searchKeymap, ...historyKeymap, ...lintKeymap,
           ...defaultKeymap]),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) hooks.changed();
+          // A keystroke (typing or deleting) is told apart from a paste, an undo or a fix.
+          if (update.docChanged) {
+            hooks.changed(update.transactions.every((tr) => !tr.docChanged
+              || tr.isUserEvent('input.type') || tr.isUserEvent('delete')));
+          }
         }),
         EditorView.contentAttributes.of({
           id: textarea.id, 'aria-label': label ?? 'Manifest (YAML or JSON)', spellcheck: 'false',
@@ -251,6 +255,23 @@ function mount(textarea, hooks) {
     text: () => view.state.doc.toString(),
     /** The number of lines. */
     lines: () => view.state.doc.lines,
+    /**
+     * The YAML document around 1-based line `number` (its lines up to the nearest `---` or `...`
+     * line either way) as `[first line, text]`, or null when it is over `limit` UTF-16 units:
+     * what completion reads, so that a keystroke in a large file never copies all of it.
+     */
+    around(number, limit) {
+      const doc = view.state.doc;
+      if (number < 1 || number > doc.lines) return null;
+      const marker = (n) => /^(---|\.\.\.)(\s|$)/.test(doc.line(n).text);
+      let first = number;
+      let last = number;
+      let size = doc.line(number).length;
+      while (first > 1 && !marker(first) && size <= limit) size += doc.line(--first).length + 1;
+      while (last < doc.lines && !marker(last + 1) && size <= limit) size += doc.line(++last).length + 1;
+      if (size > limit) return null;
+      return [first, doc.sliceString(doc.line(first).from, doc.line(last).to)];
+    },
     /** Replaces the text from outside (an example, a file, a link): one undoable change. */
     setText(text) {
       const old = view.state.doc.toString();
