@@ -18,7 +18,7 @@ use crate::model::{FindingLevel, Options};
 use crate::yaml;
 
 mod edit;
-mod list;
+mod pieces;
 
 pub use edit::{EditError, apply_patches};
 
@@ -252,11 +252,11 @@ type Written = Vec<(usize, usize, usize)>;
 /// the round redone without it; the next round, on the new text, may try it again. The rewrite
 /// does no harm, and running it twice changes nothing.
 ///
-/// A text that is one `List` document is rewritten item by item, each item as a document of its
-/// own (see [`list`]).
+/// A stream of several documents is rewritten document by document, and a text that is one `List`
+/// document item by item, each piece as a text of its own (see [`pieces`]).
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
-    list::harden(text, options).unwrap_or_else(|| harden_text(text, options))
+    pieces::harden(text, options).unwrap_or_else(|| harden_text(text, options))
 }
 
 /// How the reason of an edit that cannot be written starts (the path and why follow).

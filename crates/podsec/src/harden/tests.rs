@@ -888,7 +888,7 @@ fn pod_list(n: usize) -> String {
 fn a_list_item_that_does_not_read_alone_is_hardened_with_its_list() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: app\n      image: &img app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    containers:\n    - name: app\n      image: *img\n";
     let options = HardenOptions::default();
-    assert!(list::harden(text, &options).is_none());
+    assert!(pieces::harden(text, &options).is_none());
     let h = harden(text, &options);
     assert_eq!(h.objects.len(), 2);
     assert_eq!(
@@ -940,7 +940,7 @@ fn a_list_item_by_item_equals_the_whole_text_rewrite() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: plain\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n# between the items\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: shared\n  spec:\n    containers:\n    - name: a\n      image: app:1.0\n      securityContext: &sc\n        privileged: false\n    - name: b\n      image: app:1.0\n      securityContext: *sc\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1.0\n          securityContext:\n            allowPrivilegeEscalation: true\nmetadata:\n  resourceVersion: \"\"\n";
     for threshold in [Applicability::Safe, Applicability::Unsafe] {
         let options = opts(threshold);
-        let by_item = list::harden(text, &options).expect("read item by item");
+        let by_item = pieces::harden(text, &options).expect("read item by item");
         let whole = harden_text(text, &options);
         assert_eq!(by_item.text, whole.text);
         assert_eq!(by_item.edits, whole.edits);
@@ -1044,4 +1044,57 @@ fn hardening_a_pod_reads_the_same_per_container() {
     assert!(small >= 100, "{small} edits applied");
     // One edit of the pod itself, one per container.
     assert_eq!(large - 1, (small - 1) * 4);
+}
+
+/// A stream of documents written in many ways (comments and markers between them, a `List`, an
+/// anchor, a JSON document, a document without a workload), for the test below.
+fn stream_case(g: &mut Gen) -> String {
+    let docs = [
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n",
+        "# a comment first\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1.0\n        securityContext:\n          privileged: true\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: i0\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: i1\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n      securityContext:\n        capabilities:\n          add: [SYS_ADMIN]\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  containers:\n  - name: a\n    image: app\n    securityContext: &sc\n      runAsUser: 0\n  - name: b\n    image: app\n    securityContext: *sc\n",
+        "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}, \"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"app\"}]}}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: k\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: app\n    args:\n    - |+\n      kept\n\n",
+    ];
+    let separators = ["---\n", "--- # next\n", "...\n---\n", "\n---\n"];
+    let mut t = String::new();
+    if g.next(3) == 0 {
+        t.push_str("# leading comment\n");
+    }
+    for i in 0..2 + g.next(4) {
+        if i > 0 || g.next(2) == 0 {
+            t.push_str(separators[g.next(separators.len())]);
+        }
+        t.push_str(docs[g.next(docs.len())]);
+    }
+    if g.next(4) == 0 {
+        t = t.replace('\n', "\r\n");
+    }
+    t
+}
+
+/// A stream hardened document by document reports what the whole-text rewrite reports.
+#[test]
+fn a_stream_piece_by_piece_equals_the_whole_text_rewrite() {
+    let mut g = Gen(0x5851_f42d_4c95_7f2d);
+    let mut pieces = 0;
+    for case in 0..300 {
+        let text = stream_case(&mut g);
+        let options = opts(if g.next(2) == 0 {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        });
+        let Some(by_piece) = pieces::harden(&text, &options) else {
+            continue;
+        };
+        pieces += 1;
+        let whole = harden_text(&text, &options);
+        assert_eq!(by_piece.text, whole.text, "case {case}:\n{text}");
+        assert_eq!(by_piece.edits, whole.edits, "case {case}:\n{text}");
+        assert_eq!(by_piece.objects, whole.objects, "case {case}:\n{text}");
+    }
+    assert!(pieces > 250, "{pieces}");
 }

@@ -1,0 +1,202 @@
+//! A text hardened piece by piece: each document of a stream of several, or each item of a text
+//! that is one `List` document (`kubectl get pods -o yaml`). Each piece is read, analysed and
+//! rewritten as a text of its own, and its edits are reported as edits of the whole (an item's
+//! paths under `items[k]`). The text is parsed once, to find its pieces; no round reads it whole,
+//! so memory follows the largest piece and the edits reported, not the whole text's trees and
+//! analysis.
+
+use super::{
+    CANNOT_EDIT, Edit, HardenOptions, Hardened, INTRODUCES, NOT_APPLIED, ObjectVerdict, edit,
+    harden_text, parse,
+};
+use crate::fix::{FieldPath, Patch, Seg};
+
+/// A piece of the text hardened on its own: a document of a stream, or an item of a `List`.
+struct Piece {
+    start: usize,
+    end: usize,
+    /// The index of its document in the stream.
+    document: usize,
+    /// For an item: its index in `items`, and where its `-` is in its text.
+    item: Option<(usize, usize)>,
+}
+
+/// The rewrite of `text` piece by piece: each document of a stream of several, or each item of a
+/// text that is one block `List` document; `None` when the text is neither, does not read without
+/// error, holds inline ignores (they may name lines of another piece), or a piece does not read
+/// alone (an alias of an anchor in another item, say) or its rewrite would touch an item's dash,
+/// for the whole-text rewrite to do.
+pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
+    if text.contains(crate::suppress::MARKER) {
+        return None;
+    }
+    let pieces = {
+        let stream = parse(text);
+        if !stream.errors.is_empty() {
+            return None;
+        }
+        match stream.documents.len() {
+            0 => return None,
+            1 => items(text, &stream)?,
+            _ => documents(text, &stream)?,
+        }
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    // Lines of the output so far.
+    let mut lines = 0;
+    let mut cursor = 0;
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut objects: Vec<ObjectVerdict> = Vec::new();
+    for piece in &pieces {
+        let own = text.get(piece.start..piece.end)?;
+        // An item as a document of its own: its dash read as a space, so that its mapping keeps
+        // every byte where it was.
+        let mut alone = own.to_string();
+        if let Some((_, dash)) = piece.item {
+            alone.replace_range(dash..=dash, " ");
+        }
+        let read = parse(&alone);
+        if !read.errors.is_empty() || read.documents.len() != 1 {
+            return None;
+        }
+        drop(read);
+        let h = match piece.item {
+            Some(_) => harden_text(&alone, options),
+            // A document may be a `List` itself.
+            None => super::harden(&alone, options),
+        };
+        let between = text.get(cursor..piece.start)?;
+        lines += newlines(between);
+        out.push_str(between);
+        // Lines before the piece's first line in the output.
+        let offset = lines;
+        match piece.item {
+            Some((_, dash)) => {
+                let written = h.text.get(..=dash)?;
+                if written.get(..dash) != own.get(..dash) || !written.ends_with(' ') {
+                    return None;
+                }
+                out.push_str(own.get(..=dash)?);
+                out.push_str(h.text.get(dash + 1..)?);
+            }
+            None => out.push_str(&h.text),
+        }
+        lines += newlines(&h.text);
+        cursor = piece.end;
+        let prefix: Vec<Seg> = piece
+            .item
+            .map(|(k, _)| vec![Seg::Key("items".to_string()), Seg::Index(k)])
+            .unwrap_or_default();
+        let words = FieldPath(prefix.clone()).to_string();
+        for mut e in h.edits {
+            e.object.document = piece.document;
+            if !prefix.is_empty() {
+                e.patches = e
+                    .patches
+                    .iter()
+                    .map(|p| p.with_path(within(&prefix, p)))
+                    .collect();
+                e.skipped = e.skipped.map(|s| global_reason(s, &words));
+            }
+            e.lines = e.lines.map(|(a, b)| (a + offset, b + offset));
+            for h in &mut e.hunks {
+                *h = (h.0 + offset, h.1 + offset);
+            }
+            edits.push(e);
+        }
+        for mut o in h.objects {
+            o.object.document = piece.document;
+            o.line += offset;
+            for b in &mut o.blocking {
+                b.line += offset;
+                if !prefix.is_empty()
+                    && let Some((fix, reason)) = b.why.split_once(NOT_APPLIED)
+                {
+                    b.why = format!(
+                        "{fix}{NOT_APPLIED}{}",
+                        global_reason(reason.to_string(), &words)
+                    );
+                }
+            }
+            objects.push(o);
+        }
+    }
+    out.push_str(text.get(cursor..)?);
+    // Applied edits first within each document, as the whole-text rewrite orders them.
+    edits.sort_by_key(|e| (e.object.document, !e.applied));
+    Some(Hardened {
+        changed: out != text,
+        text: out,
+        edits,
+        objects,
+    })
+}
+
+/// The items of a text that is one block `List` document, each on lines of its own.
+fn items(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
+    let doc = stream.documents.first()?;
+    if !doc.root()?.get("kind")?.text()?.ends_with("List") {
+        return None;
+    }
+    let (items, _) = edit::item_ranges(text, stream, 0, None)?;
+    if items.is_empty() || !items.iter().all(edit::ItemUnit::is_block) {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| {
+            Some(Piece {
+                start: item.start,
+                end: item.end,
+                document: doc.index,
+                item: Some((item.index, text.get(item.start..item.end)?.find('-')?)),
+            })
+        })
+        .collect()
+}
+
+/// The documents of a stream of several, each starting a line.
+fn documents(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
+    (0..stream.documents.len())
+        .map(|pos| {
+            let (start, end) = edit::doc_bounds(stream, pos, text.len());
+            let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
+            (at_line_start && start < end).then_some(Piece {
+                start,
+                end,
+                document: stream.documents.get(pos)?.index,
+                item: None,
+            })
+        })
+        .collect()
+}
+
+/// A patch's path of an item as a path of the `List`.
+fn within(prefix: &[Seg], p: &Patch) -> FieldPath {
+    FieldPath(prefix.iter().chain(&p.path().0).cloned().collect())
+}
+
+/// A reason an edit was not applied, with the path it names as a path of the `List`.
+fn global_reason(reason: String, item: &str) -> String {
+    let global = |path: &str| match path {
+        "" => item.to_string(),
+        p if p.starts_with('[') => format!("{item}{p}"),
+        p => format!("{item}.{p}"),
+    };
+    if let Some(rest) = reason.strip_prefix(CANNOT_EDIT)
+        && let Some((path, why)) = rest.split_once(": ")
+    {
+        return format!("{CANNOT_EDIT}{}: {why}", global(path));
+    }
+    if let Some(rest) = reason.strip_prefix(INTRODUCES)
+        && let Some((check, rest)) = rest.split_once(" at ")
+        && let Some((path, why)) = rest.split_once(')')
+    {
+        return format!("{INTRODUCES}{check} at {}){why}", global(path));
+    }
+    reason
+}
+
+fn newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
