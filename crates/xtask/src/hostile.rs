@@ -89,8 +89,8 @@ pub(crate) fn shapes() -> Vec<Shape> {
             command: "check",
         });
     }
-    // Hardened: `kubectl get pods -o yaml` (one List of 1,000 pods), and one pod of 1,600
-    // containers (every container gets its own edits).
+    // Hardened: `kubectl get pods -o yaml` (one List of 1,000 pods), the same number of pods as
+    // documents of one stream, and one pod of 1,600 containers (each gets its own edits).
     let list = "apiVersion: v1\nkind: List\nitems:\n".to_string();
     let list_item = |i: usize| {
         format!(
@@ -100,8 +100,19 @@ pub(crate) fn shapes() -> Vec<Shape> {
     let container = |i: usize| {
         format!("  - name: c{i}\n    image: app:1.0\n    securityContext:\n      runAsUser: 1000\n")
     };
-    let hardened: [(&str, String, usize, &ItemText); 2] = [
+    let document = |i: usize| {
+        let container =
+            "  - name: app\n    image: app:1.0\n    ports:\n    - containerPort: 8080\n";
+        format!("---\n{}", pod(&format!("p{i}"), container))
+    };
+    let hardened: [(&str, String, usize, &ItemText); 3] = [
         ("List of 1,000 pods (harden)", list, 1000, &list_item),
+        (
+            "1,000 pods as documents (harden)",
+            String::new(),
+            1000,
+            &document,
+        ),
         (
             "pod of 1,600 containers (harden)",
             pod("many", ""),
