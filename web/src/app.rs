@@ -9,18 +9,20 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use podsec::permalink;
-use podsec::{Analysis, Applicability, HardenOptions, Hardened, PssLevel, Runtime, Version};
+use podsec::{Analysis, PssLevel, Runtime, Version};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::address::{Link, LinkState, save_draft};
 use crate::browser;
+use crate::derive::{use_analysis, use_hardened};
 use crate::disclosure::{Disclosure, Lazy};
 use crate::editor::Editor;
+use crate::offload::use_offload;
 use crate::panels::{Results, View, effective_panel, findings_panel, hardened_panel};
-use crate::state::{Model, Msg, Notice, Tab, Text, Theme, join_fragment, split_fragment, update};
-use crate::worker::{
-    Answer, Client, HARDEN_SYNC_LIMIT, Job, Latest, LinkOptions, Output, SYNC_LIMIT,
-};
+use crate::results::{ByPtr, Derived, HardenedFor};
+use crate::state::{Model, Msg, Notice, Tab, Theme, split_fragment, update};
+use crate::worker::{HARDEN_SYNC_LIMIT, Job, LinkOptions, SYNC_LIMIT};
 
 impl Reducible for Model {
     type Action = Msg;
@@ -30,251 +32,11 @@ impl Reducible for Model {
     }
 }
 
-/// An analysis and how long it took.
-#[derive(Debug, PartialEq)]
-pub struct Derived {
-    /// The analysis.
-    pub analysis: Analysis,
-    /// When it started (milliseconds since page load).
-    pub started: f64,
-    /// How long it took, in milliseconds.
-    pub ms: f64,
-    /// How long the page took to read a worker's answer back, in milliseconds (0 when computed
-    /// on the page).
-    pub decode_ms: f64,
-    /// Whether the worker computed it.
-    pub in_worker: bool,
-}
-
-/// A hardened rewrite and the text it rewrote (which, while the worker works on a newer text, is
-/// not the editor's).
-#[derive(Debug, PartialEq)]
-pub struct HardenedFor {
-    /// The text it rewrote.
-    pub original: Rc<str>,
-    /// The rewrite.
-    pub hardened: Hardened,
-    /// How long it took, in milliseconds.
-    pub ms: f64,
-}
-
 /// The last analysis without parse errors, and the revision of the text it belongs to.
 type Good = (u32, Rc<Derived>);
 
-/// A request's sequence number and the text it was about.
-type Requested = (u32, Rc<str>);
-
 /// How long a notice that needs nothing from the user stays, in milliseconds.
 const NOTICE_MS: u32 = 8_000;
-
-/// The link to the text shown, as far as it is known.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum LinkState {
-    /// Being made.
-    #[default]
-    Pending,
-    /// Made: the fragment (without the panel).
-    Ready(String),
-    /// Not made, and why.
-    Refused(String),
-}
-
-/// The page's link: its state, the panel the address bar names, and the last fragment written to
-/// the address bar (so that the page tells its own fragments from links the user opens).
-#[derive(Clone)]
-struct Link {
-    state: Rc<RefCell<LinkState>>,
-    tab: Rc<RefCell<Tab>>,
-    written: Rc<RefCell<String>>,
-}
-
-impl Link {
-    /// Records what making the link gave, and shows it in the address bar.
-    fn set(&self, made: Result<String, String>) {
-        *self.state.borrow_mut() = match made {
-            Ok(fragment) => LinkState::Ready(fragment),
-            Err(why) => LinkState::Refused(why),
-        };
-        self.show();
-    }
-
-    /// Points the address bar at the link and the panel shown; a text too large for a link leaves
-    /// the address bar bare, so that it never holds another text's link.
-    fn show(&self) {
-        let fragment = match &*self.state.borrow() {
-            LinkState::Pending => return,
-            LinkState::Ready(link) => join_fragment(link, *self.tab.borrow()),
-            LinkState::Refused(_) => String::new(),
-        };
-        browser::replace_fragment(&fragment);
-        *self.written.borrow_mut() = fragment;
-    }
-}
-
-/// The page's handles on work done by the worker: the client, the newest request per job, the
-/// latest answers, whether each job is in flight, and whether the worker still works.
-#[derive(Clone)]
-struct Offload {
-    client: Rc<RefCell<Option<Client>>>,
-    latest: Rc<RefCell<[Latest; 3]>>,
-    analysis: UseStateHandle<Option<Rc<Derived>>>,
-    hardened: UseStateHandle<Option<Rc<HardenedFor>>>,
-    busy: [UseStateHandle<bool>; 3],
-    worker_ok: UseStateHandle<bool>,
-    /// Why the worker stopped working, once it has.
-    worker_error: UseStateHandle<Option<String>>,
-    last_ms: Rc<RefCell<f64>>,
-    link: Link,
-    /// The sequence number and text of the newest rewrite requested.
-    hardening: Rc<RefCell<Option<Requested>>>,
-    /// The state of the newest link requested, whose answer is saved as the draft.
-    linking: Rc<RefCell<Option<(Text, LinkOptions)>>>,
-}
-
-impl Offload {
-    /// Makes any answer in flight for `job` stale and stops waiting for it.
-    fn cancel(&self, job: Job) {
-        let i = job.index();
-        let mut latest = self.latest.borrow_mut();
-        let seq = latest[i].send();
-        latest[i].accept(seq);
-        if job != Job::Link {
-            self.busy[i].set(false);
-        }
-        if let Some(client) = self.client.borrow().as_ref() {
-            client.cancel(job);
-        }
-    }
-
-    /// Sends `job` to the worker, starting it on first use, and returns its sequence number. If
-    /// the worker cannot be started, the page does the work itself from the next render on.
-    fn request(&self, job: Job, text: &wasm_bindgen::JsValue, options: &str) -> Option<u32> {
-        if self.client.borrow().is_none() {
-            let on_answer = {
-                let this = self.clone();
-                move |answer: Answer| this.receive(answer)
-            };
-            let on_failure = {
-                let this = self.clone();
-                move |why: String| {
-                    for busy in &this.busy {
-                        busy.set(false);
-                    }
-                    this.worker_error.set(Some(why));
-                    this.worker_ok.set(false);
-                }
-            };
-            match Client::start(on_answer, on_failure) {
-                Ok(c) => *self.client.borrow_mut() = Some(c),
-                Err(why) => {
-                    // No worker (a locked-down browser): work here after all.
-                    self.worker_error
-                        .set(Some(format!("it could not be started ({why})")));
-                    self.worker_ok.set(false);
-                    return None;
-                }
-            }
-        }
-        let i = job.index();
-        let seq = self.latest.borrow_mut()[i].send();
-        let client = self.client.borrow();
-        let c = client.as_ref()?;
-        // Nothing shows that a link is being made: its state would only render the page again.
-        if job != Job::Link {
-            self.busy[i].set(true);
-        }
-        c.request(job, seq, text, options, browser::now());
-        Some(seq)
-    }
-
-    /// Starts the worker if it is not running yet, so that a large text just pasted does not
-    /// wait for it to load once the edit settles.
-    fn warm(&self) {
-        if self.client.borrow().is_none() && *self.worker_ok {
-            let json = serde_json::to_string(&LinkOptions::default()).unwrap_or_default();
-            // The smallest request starts it; its answer is not wanted.
-            self.request(Job::Link, &wasm_bindgen::JsValue::from_str(""), &json);
-            self.cancel(Job::Link);
-        }
-    }
-
-    /// Sends the analysis of `text` to the worker.
-    fn analyze(&self, text: &Text, options: &podsec::Options) {
-        let options = serde_json::to_string(options).unwrap_or_default();
-        self.request(Job::Analyze, &crate::code::js_text(text.rc()), &options);
-    }
-
-    /// Sends the hardening of `text` to the worker, remembering the text for the answer.
-    fn harden(&self, text: &Text, options: &HardenOptions) {
-        let json = serde_json::to_string(options).unwrap_or_default();
-        if let Some(seq) = self.request(Job::Harden, &crate::code::js_text(text.rc()), &json) {
-            *self.hardening.borrow_mut() = Some((seq, text.rc().clone()));
-        }
-    }
-
-    /// Sends the encoding of the shared state to the worker.
-    fn link(&self, text: &Text, options: LinkOptions) {
-        let json = serde_json::to_string(&options).unwrap_or_default();
-        *self.linking.borrow_mut() = Some((text.clone(), options));
-        self.request(Job::Link, &crate::code::js_text(text.rc()), &json);
-    }
-
-    /// Shows an answer if it is the newest for its job.
-    fn receive(&self, answer: Answer) {
-        match answer.output {
-            Output::Analysis(analysis) => {
-                if !self.latest.borrow_mut()[0].accept(answer.seq) {
-                    return;
-                }
-                *self.last_ms.borrow_mut() = answer.ms;
-                self.busy[0].set(false);
-                self.analysis.set(Some(Rc::new(Derived {
-                    analysis,
-                    started: answer.started,
-                    ms: answer.ms,
-                    decode_ms: answer.decode_ms,
-                    in_worker: true,
-                })));
-            }
-            Output::Link(made) => {
-                if !self.latest.borrow_mut()[2].accept(answer.seq) {
-                    return;
-                }
-                // The link is the draft's encoding too: saving it spares the page compressing a
-                // large text itself, which would block typing. A text too large for a link is
-                // encoded here after all.
-                let linking = self.linking.borrow_mut().take();
-                match (&made, linking) {
-                    (Ok(fragment), _) => browser::save_draft(fragment),
-                    (Err(_), Some((text, options))) => save_draft(&permalink::Shared {
-                        text: text.to_string(),
-                        options: options.options,
-                        include_unsafe: options.include_unsafe,
-                    }),
-                    (Err(_), None) => {}
-                }
-                self.link.set(made);
-            }
-            Output::Hardened(hardened) => {
-                if !self.latest.borrow_mut()[1].accept(answer.seq) {
-                    return;
-                }
-                let Some((seq, original)) = self.hardening.borrow_mut().take() else {
-                    return;
-                };
-                if seq != answer.seq {
-                    return;
-                }
-                self.busy[1].set(false);
-                self.hardened.set(Some(Rc::new(HardenedFor {
-                    original,
-                    hardened,
-                    ms: answer.ms,
-                })));
-            }
-        }
-    }
-}
 
 /// The model on page load: a permalink in the fragment wins, then the saved draft, then the seed
 /// example. A text the previous visit was still analysing on the page when it ended (a crash, a
@@ -330,21 +92,6 @@ fn boot_text() -> Model {
     }
 }
 
-/// Saves the draft: the text and its options, in the browser's local storage.
-fn save_draft(shared: &permalink::Shared) {
-    browser::save_draft(&permalink::encode(shared));
-}
-
-/// Runs the page's own analysis or rewrite of a text, with a mark in local storage while it runs:
-/// if it never returns (a crash, a tab killed for its memory), the next visit sees the mark and
-/// does not run it again by itself (see [`boot`]).
-fn guarded<T>(work: impl FnOnce() -> T) -> T {
-    browser::set_analysing(true);
-    let result = work();
-    browser::set_analysing(false);
-    result
-}
-
 /// The debounce before an edit is analysed: short for small texts, longer when analysis is slow.
 /// A keystroke in a text the worker analyses waits for a pause in typing ([`TYPING_PAUSE_MS`]):
 /// reading megabytes out of the editor, and showing their findings, would otherwise land between
@@ -388,44 +135,6 @@ pub fn App() -> Html {
     // Small texts are analysed and hardened here, synchronously; large ones by the worker (see
     // `worker`), while the page keeps showing the last result and says that a new one is coming.
     // If the worker fails, everything is done here.
-    let worker_ok = use_state_eq(|| true);
-    let paused = model.paused;
-    let offloaded = model.text.len() > SYNC_LIMIT && *worker_ok && !paused;
-    let last_sync: Rc<RefCell<Option<Rc<Derived>>>> = use_mut_ref(|| None);
-    let sync = {
-        let last_ms = last_ms.clone();
-        let last_sync = last_sync.clone();
-        let include_unsafe = model.include_unsafe;
-        use_memo(
-            (model.text.clone(), model.options.clone(), offloaded, paused),
-            move |(text, options, offloaded, paused)| {
-                (!offloaded && !paused).then(|| {
-                    // The draft is saved before the analysis, so that a text that stops the page
-                    // is not lost, and is recognised on the next visit.
-                    if text.len() <= SYNC_LIMIT {
-                        save_draft(&permalink::Shared {
-                            text: text.to_string(),
-                            options: options.clone(),
-                            include_unsafe,
-                        });
-                    }
-                    let started = browser::now();
-                    let analysis = guarded(|| podsec::analyze(text, options));
-                    let ms = browser::now() - started;
-                    *last_ms.borrow_mut() = ms;
-                    let derived = Rc::new(Derived {
-                        analysis,
-                        started,
-                        ms,
-                        decode_ms: 0.0,
-                        in_worker: false,
-                    });
-                    *last_sync.borrow_mut() = Some(derived.clone());
-                    derived
-                })
-            },
-        )
-    };
     let written: Rc<RefCell<String>> = use_mut_ref(String::new);
     let link = Link {
         state: use_mut_ref(LinkState::default),
@@ -433,94 +142,14 @@ pub fn App() -> Html {
         written: written.clone(),
     };
     *link.tab.borrow_mut() = model.tab;
-    let offload_state = Offload {
-        client: use_mut_ref(|| None),
-        latest: use_mut_ref(Default::default),
-        analysis: use_state(|| None),
-        hardened: use_state(|| None),
-        busy: [
-            use_state_eq(|| false),
-            use_state_eq(|| false),
-            use_state_eq(|| false),
-        ],
-        link: link.clone(),
-        worker_ok: worker_ok.clone(),
-        worker_error: use_state_eq(|| None),
-        last_ms: last_ms.clone(),
-        hardening: use_mut_ref(|| None),
-        linking: use_mut_ref(|| None),
-    };
-    {
-        let offload = offload_state.clone();
-        use_effect_with(
-            (model.text.clone(), model.options.clone(), offloaded),
-            move |(text, options, offloaded)| {
-                if *offloaded {
-                    offload.analyze(text, options);
-                } else {
-                    offload.cancel(Job::Analyze);
-                    if offload.analysis.is_some() {
-                        offload.analysis.set(None);
-                    }
-                }
-            },
-        );
-    }
-    let shown = (*sync)
-        .clone()
-        .or_else(|| (*offload_state.analysis).clone())
-        .or_else(|| last_sync.borrow().clone());
-    let derived: Rc<Derived> = match shown {
-        Some(d) => d,
-        None => Rc::new(Derived {
-            analysis: podsec::analyze("", &model.options),
-            started: browser::now(),
-            ms: 0.0,
-            decode_ms: 0.0,
-            in_worker: false,
-        }),
-    };
-    let harden_options = HardenOptions {
-        analysis: model.options.clone(),
-        threshold: if model.include_unsafe {
-            Applicability::Unsafe
-        } else {
-            Applicability::Safe
-        },
-    };
-    let harden_key = (
-        model.text.clone(),
-        harden_options,
-        model.tab == Tab::Hardened && !paused,
-        model.text.len() > HARDEN_SYNC_LIMIT && *worker_ok,
-    );
-    let hardened_sync: Rc<Option<Rc<HardenedFor>>> =
-        use_memo(harden_key.clone(), |(text, options, shown, offloaded)| {
-            (*shown && !offloaded).then(|| {
-                let started = browser::now();
-                let hardened = guarded(|| podsec::harden(text, options));
-                Rc::new(HardenedFor {
-                    original: text.rc().clone(),
-                    hardened,
-                    ms: browser::now() - started,
-                })
-            })
-        });
-    {
-        let offload = offload_state.clone();
-        use_effect_with(harden_key, move |(text, options, shown, offloaded)| {
-            if *shown && *offloaded {
-                offload.harden(text, options);
-            } else {
-                offload.cancel(Job::Harden);
-            }
-        });
-    }
-    let hardened: Option<Rc<HardenedFor>> = (*hardened_sync)
-        .clone()
-        .or_else(|| (*offload_state.hardened).clone());
-    let busy = *offload_state.busy[0];
-    let hardening = *offload_state.busy[1];
+    let offload_state = use_offload(link.clone(), last_ms.clone());
+    let worker_ok = offload_state.worker_ok.clone();
+    let paused = model.paused;
+    let offloaded = model.text.len() > SYNC_LIMIT && *worker_ok && !paused;
+    let derived = use_analysis(&model, &offload_state, offloaded);
+    let hardened = use_hardened(&model, &offload_state);
+    let busy = *offload_state.busy[Job::Analyze];
+    let hardening = *offload_state.busy[Job::Harden];
 
     // The editor shows text set from outside (load, example, link) once per revision.
     {
@@ -887,21 +516,6 @@ pub fn App() -> Html {
                 </section>
             </main>
         </>
-    }
-}
-
-/// An `Rc` compared by address: the same analysis or rewrite, not an equal one.
-struct ByPtr<T>(Rc<T>);
-
-impl<T> Clone for ByPtr<T> {
-    fn clone(&self) -> Self {
-        ByPtr(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for ByPtr<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 

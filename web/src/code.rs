@@ -70,7 +70,7 @@ struct Editor {
     /// Called when the text changes (the app's `on_input`).
     on_change: Option<yew::Callback<crate::editor::Change>>,
     /// The settled text and its analysis, for hover.
-    settled: Option<(Rc<str>, Rc<crate::app::Derived>)>,
+    settled: Option<(Rc<str>, Rc<crate::results::Derived>)>,
     /// The fixes of the squiggles shown, by index.
     offers: Vec<Offer>,
 }
@@ -206,7 +206,7 @@ pub fn unmount() {
 pub fn update(
     on_change: &yew::Callback<crate::editor::Change>,
     text: &Rc<str>,
-    derived: &Rc<crate::app::Derived>,
+    derived: &Rc<crate::results::Derived>,
 ) {
     EDITOR.with(|e| {
         let mut e = e.borrow_mut();

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, Node};
 use yew::prelude::*;
 
-use crate::app::Derived;
+use crate::results::Derived;
 use crate::{browser, code};
 
 /// The editor's properties.

@@ -898,7 +898,7 @@ fn after_verdicts(hardened: &Hardened, label: &str) -> Html {
 /// explained.
 pub fn hardened_panel(
     analysis: &Analysis,
-    h: &crate::app::HardenedFor,
+    h: &crate::results::HardenedFor,
     include_unsafe: bool,
     unified: bool,
     dispatch: &Callback<Msg>,
