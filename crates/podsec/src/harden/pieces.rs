@@ -17,8 +17,9 @@ struct Piece {
     end: usize,
     /// The index of its document in the stream.
     document: usize,
-    /// For an item: its index in `items`, and where its `-` is in its text.
-    item: Option<(usize, usize)>,
+    /// For an item: its index in `items`, and where its `-` is in its text (none for a JSON
+    /// object).
+    item: Option<(usize, Option<usize>)>,
 }
 
 /// The rewrite of `text` piece by piece: each document of a stream of several, or each item of a
@@ -52,7 +53,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
         // An item as a document of its own: its dash read as a space, so that its mapping keeps
         // every byte where it was.
         let mut alone = own.to_string();
-        if let Some((_, dash)) = piece.item {
+        if let Some((_, Some(dash))) = piece.item {
             alone.replace_range(dash..=dash, " ");
         }
         let read = parse(&alone);
@@ -71,7 +72,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
         // Lines before the piece's first line in the output.
         let offset = lines;
         match piece.item {
-            Some((_, dash)) => {
+            Some((_, Some(dash))) => {
                 let written = h.text.get(..=dash)?;
                 if written.get(..dash) != own.get(..dash) || !written.ends_with(' ') {
                     return None;
@@ -79,7 +80,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
                 out.push_str(own.get(..=dash)?);
                 out.push_str(h.text.get(dash + 1..)?);
             }
-            None => out.push_str(&h.text),
+            _ => out.push_str(&h.text),
         }
         lines += newlines(&h.text);
         cursor = piece.end;
@@ -132,14 +133,14 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
     })
 }
 
-/// The items of a text that is one block `List` document, each on lines of its own.
+/// The items of a text that is one `List` document, each on lines of its own.
 fn items(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
     let doc = stream.documents.first()?;
     if !doc.root()?.get("kind")?.text()?.ends_with("List") {
         return None;
     }
     let (items, _) = edit::item_ranges(text, stream, 0, None)?;
-    if items.is_empty() || !items.iter().all(edit::ItemUnit::is_block) {
+    if items.is_empty() {
         return None;
     }
     items
@@ -149,7 +150,14 @@ fn items(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
                 start: item.start,
                 end: item.end,
                 document: doc.index,
-                item: Some((item.index, text.get(item.start..item.end)?.find('-')?)),
+                item: Some((
+                    item.index,
+                    if item.is_block() {
+                        Some(text.get(item.start..item.end)?.find('-')?)
+                    } else {
+                        None
+                    },
+                )),
             })
         })
         .collect()

@@ -933,6 +933,17 @@ fn hardening_a_list_reads_the_same_per_pod() {
     assert_eq!(large, small * 4);
 }
 
+/// Asserts that `text` hardened piece by piece gives what the whole-text rewrite gives, and
+/// returns it.
+fn same_by_pieces(text: &str, options: &HardenOptions, case: &str) -> Hardened {
+    let by_pieces = pieces::harden(text, options).expect("read piece by piece");
+    let whole = harden_text(text, options);
+    assert_eq!(by_pieces.text, whole.text, "{case}\n{text}");
+    assert_eq!(by_pieces.edits, whole.edits, "{case}\n{text}");
+    assert_eq!(by_pieces.objects, whole.objects, "{case}\n{text}");
+    by_pieces
+}
+
 /// A `List` hardened item by item reports what the whole-text rewrite reports: the same text, the
 /// same edits (paths, lines, reasons naming `items[k]`) and the same verdicts.
 #[test]
@@ -940,11 +951,7 @@ fn a_list_item_by_item_equals_the_whole_text_rewrite() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: plain\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n# between the items\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: shared\n  spec:\n    containers:\n    - name: a\n      image: app:1.0\n      securityContext: &sc\n        privileged: false\n    - name: b\n      image: app:1.0\n      securityContext: *sc\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1.0\n          securityContext:\n            allowPrivilegeEscalation: true\nmetadata:\n  resourceVersion: \"\"\n";
     for threshold in [Applicability::Safe, Applicability::Unsafe] {
         let options = opts(threshold);
-        let by_item = pieces::harden(text, &options).expect("read item by item");
-        let whole = harden_text(text, &options);
-        assert_eq!(by_item.text, whole.text);
-        assert_eq!(by_item.edits, whole.edits);
-        assert_eq!(by_item.objects, whole.objects);
+        let by_item = same_by_pieces(text, &options, "");
         assert!(
             by_item
                 .edits
@@ -1087,14 +1094,46 @@ fn a_stream_piece_by_piece_equals_the_whole_text_rewrite() {
         } else {
             Applicability::Unsafe
         });
-        let Some(by_piece) = pieces::harden(&text, &options) else {
+        if pieces::harden(&text, &options).is_none() {
             continue;
-        };
+        }
         pieces += 1;
-        let whole = harden_text(&text, &options);
-        assert_eq!(by_piece.text, whole.text, "case {case}:\n{text}");
-        assert_eq!(by_piece.edits, whole.edits, "case {case}:\n{text}");
-        assert_eq!(by_piece.objects, whole.objects, "case {case}:\n{text}");
+        same_by_pieces(&text, &options, &format!("case {case}"));
     }
     assert!(pieces > 250, "{pieces}");
+}
+
+/// A JSON `List` (`kubectl get pods -o json`) hardened item by item reports what the whole-text
+/// rewrite reports.
+#[test]
+fn a_json_list_item_by_item_equals_the_whole_text_rewrite() {
+    let text = r#"{
+  "kind": "PodList",
+  "apiVersion": "v1",
+  "items": [
+    {
+      "kind": "Pod",
+      "apiVersion": "v1",
+      "metadata": {"name": "a"},
+      "spec": {"containers": [{"name": "app", "image": "app:1.0"}]}
+    },
+    {
+      "kind": "Pod",
+      "apiVersion": "v1",
+      "metadata": {"name": "b"},
+      "spec": {
+        "securityContext": {"runAsNonRoot": true},
+        "containers": [
+          {"name": "app", "image": "app:1.0", "securityContext": {"privileged": true}}
+        ]
+      }
+    }
+  ]
+}
+"#;
+    for threshold in [Applicability::Safe, Applicability::Unsafe] {
+        let options = opts(threshold);
+        let by_item = same_by_pieces(text, &options, "");
+        assert!(by_item.changed);
+    }
 }
