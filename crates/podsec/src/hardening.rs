@@ -277,7 +277,7 @@ struct CapEntry<'p, 'a> {
     /// `"adds"` or `"drops"`.
     verb: &'static str,
     /// The list's path.
-    list_path: String,
+    list_path: &'p str,
     /// The entry's position in the list.
     index: usize,
     /// The entry as written.
@@ -301,21 +301,20 @@ impl CapEntry<'_, '_> {
     fn rewrite(&self, name: &str) -> Vec<Patch> {
         vec![
             Patch::RemoveItem {
-                path: path(&self.list_path),
+                path: path(self.list_path),
                 item: self.entry.to_string(),
             },
             Patch::Ensure {
-                path: path(&self.list_path),
+                path: path(self.list_path),
                 item: PatchValue::Str(name.to_string()),
             },
         ]
     }
 }
 
-/// Every string entry of the Linux containers' `capabilities.add` and `.drop`, container by
-/// container, `add` first.
-fn cap_entries<'p, 'a>(ctx: &'p Ctx<'p, 'a>) -> Vec<CapEntry<'p, 'a>> {
-    let mut out = Vec::new();
+/// Visits every string entry of the Linux containers' `capabilities.add` and `.drop`, container
+/// by container, `add` first; nothing is collected, so a list of any length costs no memory here.
+fn each_cap_entry<'a>(ctx: &Ctx<'_, 'a>, mut visit: impl FnMut(&CapEntry<'_, 'a>)) {
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {
             let list_path = c.sc_path(&format!("capabilities.{which}"));
@@ -328,11 +327,11 @@ fn cap_entries<'p, 'a>(ctx: &'p Ctx<'p, 'a>) -> Vec<CapEntry<'p, 'a>> {
                 let Some(entry) = node.as_str() else {
                     continue;
                 };
-                out.push(CapEntry {
+                visit(&CapEntry {
                     container: c,
                     which,
                     verb,
-                    list_path: list_path.clone(),
+                    list_path: &list_path,
                     index,
                     entry,
                     node,
@@ -340,5 +339,4 @@ fn cap_entries<'p, 'a>(ctx: &'p Ctx<'p, 'a>) -> Vec<CapEntry<'p, 'a>> {
             }
         }
     }
-    out
 }

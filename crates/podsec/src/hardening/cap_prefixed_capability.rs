@@ -5,7 +5,7 @@ use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::{FindingLevel, Runtime};
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, cap_entries, path};
+use super::{Ctx, each_cap_entry, path};
 
 pub(super) const CHECK: Check = Check {
     id: "cap-prefixed-capability",
@@ -61,13 +61,13 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let runtime = ctx.options.runtime;
-    for e in cap_entries(ctx) {
+    each_cap_entry(ctx, |e| {
         let (c, entry) = (e.container, e.entry);
         if !entry
             .get(..4)
             .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
         {
-            continue;
+            return;
         }
         let name = caps::display(entry);
         let (message, fix) = match (runtime, e.which) {
@@ -79,7 +79,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 Fix::safe(
                     format!("remove {entry} from securityContext.capabilities.add"),
                     vec![Patch::RemoveItem {
-                        path: path(&e.list_path),
+                        path: path(e.list_path),
                         item: entry.to_string(),
                     }],
                 ),
@@ -104,7 +104,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             ),
         };
         out.push(e.report(ctx, &CHECK, message).with_fix(fix));
-    }
+    });
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, cap_entries};
+use super::{Ctx, each_cap_entry};
 
 pub(super) const CHECK: Check = Check {
     id: "lowercase-capability",
@@ -57,14 +57,14 @@ The fix replaces the entry by its upper-case spelling, which containerd and CRI-
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
-    for e in cap_entries(ctx) {
+    each_cap_entry(ctx, |e| {
         let (c, entry, verb) = (e.container, e.entry, e.verb);
         if !entry.bytes().any(|b| b.is_ascii_lowercase())
             || entry
                 .get(..4)
                 .is_some_and(|p| p.eq_ignore_ascii_case("CAP_"))
         {
-            continue;
+            return;
         }
         let upper = entry.to_ascii_uppercase();
         let message = if upper == "ALL" {
@@ -83,7 +83,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             e.rewrite(&upper),
         );
         out.push(e.report(ctx, &CHECK, message).with_fix(fix));
-    }
+    });
 }
 
 #[cfg(test)]
