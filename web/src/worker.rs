@@ -1,6 +1,7 @@
-//! Work off the main thread: a dedicated Web Worker (the `podsec-worker` binary, built by Trunk
-//! next to the page) runs `podsec::analyze` and `podsec::harden` on large texts, so typing never
-//! waits for them.
+//! Work off the main thread: a dedicated module Web Worker runs `podsec::analyze` and
+//! `podsec::harden` on large texts, so typing never waits for them. The worker runs the page's own
+//! wasm: `web/assets/podsec-worker.js` imports the JavaScript and wasm files the page loaded (named
+//! in its first message) and calls the `worker_serve` export, which is [`serve`].
 //!
 //! The protocol is plain strings in arrays, posted with `postMessage`: the page sends
 //! `[seq, job, options as JSON, text, started]`; the worker answers `"ready"` once it listens, then
@@ -34,8 +35,30 @@ pub const SYNC_LIMIT: usize = 64 * 1024;
 /// 0.25 s natively and several times that in the page's size-optimised build.
 pub const HARDEN_SYNC_LIMIT: usize = 16 * 1024;
 
-/// The script the page starts the worker from (Trunk's loader shim for `podsec-worker`).
-const SCRIPT: &str = "podsec-worker_loader.js";
+/// The script the page starts the worker from (`web/assets/podsec-worker.js`).
+const SCRIPT: &str = "podsec-worker.js";
+
+/// The worker's first message: the page's own hashed JavaScript and wasm files (from the
+/// `modulepreload` and `preload` links Trunk writes into the page), which the worker loads.
+fn load_message() -> Result<js_sys::Array, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("there is no document")?;
+    let href = |selector: &str| {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|l| l.get_attribute("href"))
+            .ok_or_else(|| format!("the page has no `{selector}` link"))
+    };
+    let js = href("link[rel=modulepreload][href$='.js']")?;
+    let wasm = href("link[href$='.wasm']")?;
+    Ok(["load", js.as_str(), wasm.as_str()]
+        .into_iter()
+        .map(wasm_bindgen::JsValue::from)
+        .collect())
+}
 
 /// How long the worker may take to say it is ready before the page gives up on it. Loading and
 /// compiling its code takes well under a second; a worker whose code fails to load never says
@@ -154,8 +177,8 @@ impl Latest {
     }
 }
 
-/// The worker's side: listens for requests and answers each. Called by the `podsec-worker`
-/// binary.
+/// The worker's side: listens for requests and answers each. Called by `podsec-worker.js` through
+/// the page's `worker_serve` export.
 pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply = scope.clone();
@@ -425,7 +448,13 @@ impl Inner {
 
     /// Starts a worker (terminating the previous one): requests wait until it says it is ready.
     fn launch(self: &Rc<Self>) -> Result<(), String> {
-        let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let load = load_message()?;
+        let worker =
+            web_sys::Worker::new_with_options(SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+        // Queued until the worker's script has run and listens.
+        worker.post_message(&load).map_err(|e| format!("{e:?}"))?;
         let on_message = {
             let weak = Rc::downgrade(self);
             let me = worker.clone();
