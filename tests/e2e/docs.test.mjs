@@ -1,13 +1,15 @@
 // End-to-end tests of the check docs and glossary entries in the playground: their Markdown is
 // rendered (paragraphs, lists, code spans), references are links that open only on a click, and
-// showing them fetches nothing.
+// showing them fetches nothing but the site's own learner-text.json (the checks' docs, which the
+// page's wasm does not hold), with "Loading…" meanwhile, a message if it fails, and offline after
+// the first visit.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, open, start } from './harness.mjs';
-import { loadExample, openFresh, setText } from './playground-helpers.mjs';
+import { ROOT, open, plainEditor, start } from './harness.mjs';
+import { controlled, loadExample, openFresh, setText } from './playground-helpers.mjs';
 
 let env;
 before(async () => {
@@ -67,7 +69,7 @@ test('check docs show code spans, paragraphs and lists, not raw Markdown', async
   await page.close();
 });
 
-test('references are links that open in a new tab without a referrer; showing them fetches nothing', async () => {
+test('references are links that open in a new tab without a referrer; showing them fetches nothing from elsewhere', async () => {
   const { page, log } = await open(env);
   await loadExample(page, 'privileged-daemonset');
   await page.evaluate(() => {
@@ -92,6 +94,67 @@ test('references are links that open in a new tab without a referrer; showing th
   for (const url of log.requests) assert.equal(new URL(url).origin, origin, `request to another origin: ${url}`);
   assert.deepEqual(log.violations, []);
   await page.close();
+});
+
+test('check docs arrive on demand: "Loading…", then the docs; a failed fetch says so and the next opening retries', async () => {
+  // No service worker, so that the page's own fetch of learner-text.json can be held and failed.
+  const context = await env.browser.newContext({ serviceWorkers: 'block' });
+  await plainEditor(context);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let mode = 'hold';
+  const fetched = [];
+  await context.route('**/learner-text.json*', async (route) => {
+    fetched.push(route.request().url());
+    if (mode === 'fail') return route.abort();
+    if (mode === 'hold') await held;
+    return route.continue();
+  });
+  await page.goto(env.url);
+  await page.waitForSelector('textarea#manifest');
+  assert.deepEqual(fetched, [], 'the docs are fetched only when shown');
+  await loadExample(page, 'privileged-daemonset');
+  const docs = page.locator('.finding[data-check="privileged"] .docs').first();
+  await docs.locator('button.disclose').click();
+  await docs.locator('.loading', { hasText: 'Loading…' }).waitFor();
+  assert.equal(fetched.length, 1);
+  release();
+  await docs.locator('h4', { hasText: 'What it looks for' }).waitFor();
+  assert.equal(await docs.locator('.loading').count(), 0);
+  assert.match(await docs.textContent(), /securityContext\.privileged: true/);
+
+  // A page whose fetch fails says so, and opening the docs again tries again.
+  mode = 'fail';
+  await page.reload();
+  // The draft brings the example back.
+  await page.waitForSelector('.finding[data-check="privileged"] .docs');
+  await docs.locator('button.disclose').click();
+  await docs.locator('.loading', { hasText: 'could not be loaded' }).waitFor();
+  mode = 'pass';
+  await docs.locator('button.disclose').click();
+  await docs.locator('button.disclose').click();
+  await docs.locator('h4', { hasText: 'Why it matters' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('check docs work offline after the first visit, though never shown in it', async () => {
+  const { context, page, errors } = await openFresh(env);
+  await controlled(page);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('textarea#manifest');
+  await loadExample(page, 'privileged-daemonset');
+  const docs = page.locator('.finding[data-check="privileged"] .docs').first();
+  await docs.locator('button.disclose').click();
+  await docs.locator('h4', { hasText: 'What it looks for' }).waitFor();
+  assert.match(await docs.textContent(), /securityContext\.privileged: true/);
+  await context.setOffline(false);
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  await context.close();
 });
 
 test('glossary entries render as a definition list', async () => {

@@ -9,12 +9,14 @@
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
 const PREFIX = 'podsec-';
 const CACHE = PREFIX + VERSION;
-// The analysis worker's script (it runs the page's own wasm, which the page links) and the rich
-// editor's module (codemirror.js, loaded after the first result) are named at run time (Trunk does
-// not hash them or link them from the page), so they are listed here.
+// The analysis worker's script (it runs the page's own wasm, which the page links), the rich
+// editor's module (codemirror.js, loaded after the first result) and the learner's texts
+// (learner-text.json, fetched when docs are first shown) are named at run time (Trunk does not hash
+// them or link them from the page), so they are listed here: the site works offline after the
+// first visit even where those were never used.
 const EXTRA = [
   'manifest.json', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
-  'podsec-worker.js', 'codemirror.js',
+  'podsec-worker.js', 'codemirror.js', 'learner-text.json',
 ];
 
 /**

@@ -555,8 +555,7 @@ fn Reference(props: &ReferenceProps) -> Html {
                 html! {
                     <div class="ref-body" id={id.clone()}>
                         <p>{ markdown::render_inline(c.summary) }</p>
-                        { markdown::render(c.docs.what) }
-                        { markdown::render(c.docs.why) }
+                        <crate::learner::CheckDocs id={c.id} />
                     </div>
                 }
             }),

@@ -10,6 +10,7 @@ pub mod code;
 pub mod derive;
 pub mod disclosure;
 pub mod editor;
+pub mod learner;
 pub mod lessons;
 pub mod markdown;
 pub mod namespaces;

@@ -183,33 +183,10 @@ fn docs_body(id: &str) -> Html {
     let Some(check) = podsec::check::find(id) else {
         return html! {};
     };
-    let d = &check.docs;
     html! {
         <>
             <p class="summary">{ markdown::render_inline(check.summary) }</p>
-            if let Some(fragment) = podsec::docs::try_it_fragment(check) {
-                <p class="try-it"><a href={format!("#{fragment}")}>{ "Try its example in the editor" }</a></p>
-            }
-            <h4>{ "What it looks for" }</h4>
-            { markdown::render(d.what) }
-            <h4>{ "Why it matters" }</h4>
-            { markdown::render(d.why) }
-            if !d.use_instead.is_empty() {
-                <h4>{ "Write instead" }</h4>
-                <pre class="yaml">{ d.use_instead }</pre>
-            }
-            if !d.fix_safety.is_empty() {
-                <h4>{ "Is the fix safe?" }</h4>
-                { markdown::render(d.fix_safety) }
-            }
-            if !d.policy.is_empty() {
-                <h4>{ "Policy" }</h4>
-                { markdown::render(d.policy) }
-            }
-            if !d.references.is_empty() {
-                <h4>{ "References" }</h4>
-                <ul class="refs">{ for d.references.iter().map(|r| html! { <li>{ markdown::reference(r) }</li> }) }</ul>
-            }
+            <crate::learner::CheckDocs id={check.id} full=true />
         </>
     }
 }

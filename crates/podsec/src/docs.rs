@@ -252,7 +252,58 @@ pub fn explain(id: &str, playground: &str) -> Option<String> {
     Some(out)
 }
 
-#[cfg(test)]
+/// The learner's texts the playground fetches on demand (`web/assets/learner-text.json`): per
+/// check ID its docs (`what`, `why`, `useInstead`, `fixSafety`, `policy`, `references`) and its
+/// "Try it" fragment (`tryIt`, see [`try_it_fragment`]), so that the playground's wasm, built
+/// without the `learner-text` feature, carries none of them. One line per check, keys in registry
+/// order; `crates/podsec/tests/learner_text.rs` keeps the committed file equal to this.
+#[cfg(feature = "learner-text")]
+#[must_use]
+pub fn learner_text_json() -> String {
+    let mut out = String::from("{\"checks\": {");
+    for (i, c) in check::all().iter().enumerate() {
+        let d = &c.docs;
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        json_string(&mut out, c.id);
+        out.push_str(": {");
+        for (j, (key, value)) in [
+            ("what", d.what),
+            ("why", d.why),
+            ("useInstead", d.use_instead),
+            ("fixSafety", d.fix_safety),
+            ("policy", d.policy),
+            ("tryIt", try_it_fragment(c).as_deref().unwrap_or("")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            json_string(&mut out, key);
+            out.push_str(": ");
+            json_string(&mut out, value);
+        }
+        out.push_str(", \"references\": [");
+        for (j, r) in d.references.iter().enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            json_string(&mut out, r);
+        }
+        out.push_str("]}");
+    }
+    out.push_str("\n}}\n");
+    out
+}
+
+/// Appends `s` as a JSON string.
+#[cfg(feature = "learner-text")]
+fn json_string(out: &mut String, s: &str) {
+    out.push_str(&crate::yaml::json_quoted(s));
+}
+
+#[cfg(all(test, feature = "learner-text"))]
 mod tests {
     use super::*;
 

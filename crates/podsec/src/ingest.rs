@@ -241,7 +241,7 @@ macro_rules! check {
             summary: $summary,
             default_on: true,
             fix: FixAvailability::None,
-            docs: Docs {
+            docs: crate::rule::docs! {
                 what: $what,
                 why: $why,
                 example: $example,

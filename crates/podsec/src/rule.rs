@@ -36,6 +36,34 @@ pub struct Docs {
     pub references: &'static [&'static str],
 }
 
+impl Docs {
+    /// The docs of a build without learner text (see [`docs!`]).
+    pub const NONE: Docs = Docs {
+        what: "",
+        why: "",
+        example: "",
+        use_instead: "",
+        fix_safety: "",
+        policy: "",
+        references: &[],
+    };
+}
+
+/// A check's [`Docs`], written as the struct's fields: `docs: crate::rule::docs! { what: "...",
+/// ... }`. Without the `learner-text` feature (the playground's build, which fetches the docs as
+/// `learner-text.json`, see [`crate::docs::learner_text_json`]) it is [`Docs::NONE`]: the constant
+/// is evaluated at compile time and the texts of the branch not taken never reach the binary.
+macro_rules! docs {
+    ($($field:tt)*) => {
+        if cfg!(feature = "learner-text") {
+            Docs { $($field)* }
+        } else {
+            $crate::rule::Docs::NONE
+        }
+    };
+}
+pub(crate) use docs;
+
 /// One check.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Check {

@@ -15,7 +15,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container's runAsUser is below the minimum UID (10000 unless configured)",
     default_on: false,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags a non-zero `runAsUser` (on the container, or inherited from the pod) below a minimum, 10000 unless you set another (`min_uid` option, `--min-uid` on the command line).
 UID 0 is `run-as-root`'s business.
 The rule is off by default: enable it if your cluster reserves low UIDs.",

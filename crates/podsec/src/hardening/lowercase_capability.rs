@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a capability in add or drop is not written in upper case, e.g. drop: [all]",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags entries of `securityContext.capabilities.add` and `.drop` that contain lower-case letters, such as `drop: [all]` or `add: [net_admin]`.
 Names with a `CAP_` prefix are left to `cap-prefixed-capability`, whose fix also fixes the case.",
         why: "Kubernetes passes capability names to the runtime unchanged, and containerd and CRI-O upper-case them, so `drop: [all]` really drops every capability.

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container runs as root (user 0)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags containers whose effective `runAsUser` is `0`: set on the container, or inherited from the pod's `securityContext`.
 When you tell podsec the image's `USER` (the `image_users` option, `--image-user app=0` on the command line), it also flags a container that sets no `runAsUser` and whose image runs as root.
 Group 0 is `root-group`'s business.

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container explicitly runs without a seccomp filter (Unconfined)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags an explicit `seccompProfile.type: Unconfined` that a container gets: its own, or the pod's when it sets none.
 Privileged containers, which get every capability and no seccomp filter anyway, are left alone at the privileged level, and judged as they will run without the flag at baseline and restricted, where the `privileged` check asks to remove it.
 On clusters before Kubernetes 1.27 it also flags the legacy annotations `seccomp.security.alpha.kubernetes.io/pod: unconfined` and `container.seccomp.security.alpha.kubernetes.io/<name>: unconfined`, which those versions still honour.

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container adds NET_BIND_SERVICE but declares only ports of 1024 and above",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags `NET_BIND_SERVICE` in a container's `securityContext.capabilities.add` when the container declares `ports` and every `containerPort` is 1024 or higher.
 `NET_BIND_SERVICE` only lets a process bind ports below 1024, so these ports do not need it.
 A container that declares no ports is not flagged: `ports` is informational in Kubernetes, and without it nothing tells which port the program binds.

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container mounts a hostPath volume without readOnly: true",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags each `volumeMounts` entry of a container that mounts a `hostPath` volume without `readOnly: true`.
 The baseline and restricted profiles forbid `hostPath` volumes altogether, so this rule speaks only at the privileged level, where workloads such as node agents and log collectors legitimately use host paths.",
         why: "A writable host path lets the container change the node's files.

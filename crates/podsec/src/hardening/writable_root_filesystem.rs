@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container can write to its root filesystem",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags every container (init, regular and ephemeral) whose `securityContext.readOnlyRootFilesystem` is not `true`.
 The field exists only on containers: there is no pod-level default, so each container must set it.
 Unset means `false`: the container can write anywhere in the image's filesystem.",

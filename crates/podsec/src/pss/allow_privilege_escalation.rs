@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container does not set allowPrivilegeEscalation: false",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that every container (init, regular and ephemeral) sets `securityContext.allowPrivilegeEscalation` to exactly `false`.
 Leaving it unset fails: the field has no pod-level counterpart and its default is `true`.",

@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container disables AppArmor or uses an arbitrary profile",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks the AppArmor profile fields and the legacy AppArmor annotations.
 Every `appArmorProfile` object that is set, on the pod and on each container, must have `type` `RuntimeDefault` or `Localhost`; `Unconfined`, any other value and an empty object (`{}`) fail.

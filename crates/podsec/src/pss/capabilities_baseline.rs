@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container adds a capability beyond the runtime's default set",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks every entry of `securityContext.capabilities.add` in every container against the classic default set of container runtimes: `AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID` and `SYS_CHROOT`.
 Names are compared exactly: `CAP_SYS_ADMIN` and `sys_admin` are not in the list, so they fail.

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod shares a host namespace (hostNetwork, hostPID or hostIPC)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that `spec.hostNetwork`, `spec.hostPID` and `spec.hostIPC` are unset or `false`.",
         why: "\

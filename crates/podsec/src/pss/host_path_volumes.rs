@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod mounts a hostPath volume",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that no entry of `spec.volumes` has a `hostPath` source.",
         why: "\

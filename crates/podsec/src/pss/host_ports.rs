@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container binds a port on the node (hostPort)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that no container port (init, regular or ephemeral containers) sets a non-zero `hostPort`.",
         why: "\

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container runs privileged",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that no container (init, regular or ephemeral) sets `securityContext.privileged: true`.",
         why: "\

@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container unmasks /proc (procMount other than Default)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that every container's `securityContext.procMount` is unset or `Default`.
 From v1.35 any value is accepted when the pod runs in a user namespace (`spec.hostUsers: false`).",

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container unmasks /proc (procMount other than Default), even in a user namespace",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that every container's `securityContext.procMount` is unset or `Default`, with no exception for pods in a user namespace.",
         why: "\

@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container may run as root because runAsNonRoot is not true",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that `securityContext.runAsNonRoot` is `true` for every container, either on the container itself or inherited from the pod's `securityContext`.
 An explicit `false` anywhere, the pod included, is a violation even when every container sets `true`.

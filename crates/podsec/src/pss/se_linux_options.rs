@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container sets a custom SELinux type, user or role",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks every `seLinuxOptions` object, on the pod and on each container, independently.
 `type` must be empty or one of `container_t`, `container_init_t`, `container_kvm_t` (and, from v1.31, `container_engine_t`); `user` and `role` must be empty.

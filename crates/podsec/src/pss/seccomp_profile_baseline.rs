@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container sets seccomp to Unconfined (or another forbidden profile)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 From v1.19, checks every `seccompProfile` object that is set, on the pod and on each container independently: its `type` must be `RuntimeDefault` or `Localhost` (`Unconfined` and `{}` fail).
 Leaving the profile unset is fine at baseline.

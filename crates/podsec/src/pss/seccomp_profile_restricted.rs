@@ -14,7 +14,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container runs without a RuntimeDefault or Localhost seccomp profile",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that every container runs under a `RuntimeDefault` or `Localhost` seccomp profile: either its own `securityContext.seccompProfile.type`, or the pod's when the container sets none.
 Any profile that is set to another type (`Unconfined`, `{}`) fails, the pod's included, even when every container sets a good one.",

@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container runs as a Windows HostProcess container",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "\
 Checks that `securityContext.windowsOptions.hostProcess` is unset or `false`, on the pod and on every container.",
         why: "\

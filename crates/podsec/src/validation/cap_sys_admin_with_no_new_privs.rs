@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "allowPrivilegeEscalation: false with CAP_SYS_ADMIN in capabilities.add",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags each `CAP_SYS_ADMIN` entry in `capabilities.add` of a container that also sets `allowPrivilegeEscalation: false`.
 The API server compares the exact, case-sensitive string `CAP_SYS_ADMIN`: `SYS_ADMIN` or `cap_sys_admin` are not caught (see `sys-admin-defeats-no-new-privs`).",
         why: "`CAP_SYS_ADMIN` can mount filesystems, create namespaces and much more, which lets a process regain privileges whatever `no_new_privs` says, so Kubernetes refuses the contradiction.

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "capabilities.add or drop on a privileged container, where they are ignored",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags a non-empty `capabilities.add` or `capabilities.drop` on a container with `privileged: true`.",
         why: "A privileged container gets every capability whatever the lists say: containerd applies privileged after add/drop, CRI-O skips them.
 A `drop: [ALL]` there reads as hardening while it removes nothing.",

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccomp annotation used instead of the seccompProfile field",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags `seccomp.security.alpha.kubernetes.io/pod` when the pod has no `securityContext.seccompProfile`, and `container.seccomp.security.alpha.kubernetes.io/<name>` when that container has no `seccompProfile`, as the API server's own warning does.",
         why: "From Kubernetes 1.27 these annotations do nothing at all: a pod that relies on them runs with no seccomp filter (or the kubelet default) while its manifest looks confined.
 From 1.25 they only worked because the API server copied them into the fields on create, and never for static pods.",

@@ -16,7 +16,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a security field the cluster's version drops before admission",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "With a Kubernetes version (`--kube-version 1.N`), flags each field of the text that an API server of that version with default feature gates never stores:
 - a container's `procMount` (`ProcMountType`, on by default from 1.33; before, any value is reset to `Default`);
 - `spec.hostUsers` (`UserNamespacesSupport`, from 1.33; no field before 1.25);

@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container windowsOptions.hostProcess that differs from the pod's",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags a container whose `securityContext.windowsOptions.hostProcess` is set and differs from the pod's `securityContext.windowsOptions.hostProcess`.",
         why: "A Windows HostProcess pod runs directly on the host, outside any container isolation, and Kubernetes will not mix such containers with isolated ones in one pod.
 When both levels say something different, the API server refuses the object rather than guess.",

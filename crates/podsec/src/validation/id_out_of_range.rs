@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "runAsUser, runAsGroup, fsGroup or a supplementalGroups entry outside 0…2147483647",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags `runAsUser` and `runAsGroup` (pod or container), `fsGroup` and each `supplementalGroups` entry whose value is negative or larger than 2147483647.
 The API server refuses such a pod with `must be between 0 and 2147483647, inclusive`.",
         why: "User and group IDs are 32-bit values in Linux, and Kubernetes keeps them to the non-negative half so that every runtime agrees on them.

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "an appArmorProfile with a missing or unknown type, or a bad localhostProfile",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags a pod or container `appArmorProfile` that the API server refuses:
 - no `type`;
 - a `type` other than `Localhost`, `RuntimeDefault` or `Unconfined`;

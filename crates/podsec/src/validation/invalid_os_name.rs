@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "spec.os.name empty or other than linux or windows",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags `spec.os` whose `name` is missing, empty, or anything but the lower-case `linux` or `windows`.",
         why: "The API server refuses the object.
 `spec.os.name` also decides which security fields are allowed (Windows pods may not set Linux-only fields and the reverse), so a wrong spelling is not harmless.",

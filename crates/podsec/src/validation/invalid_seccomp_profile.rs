@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccompProfile with a missing or unknown type, or a bad localhostProfile",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags a pod or container `seccompProfile` that the API server refuses:
 - no `type` (`type is required when seccompProfile is set`);
 - a `type` other than `Localhost`, `RuntimeDefault` or `Unconfined` (spelled exactly so);

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a securityContext.sysctls name that is empty, malformed or repeated",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags entries of `spec.securityContext.sysctls` whose `name` is missing or empty, longer than 253 characters or not of the sysctl form (lower-case segments of letters, digits, `-` and `_`, separated by `.` or `/`), or already used by an earlier entry.",
         why: "The API server refuses the object.
 Upper-case letters, spaces, a trailing dot or a `=value` pasted into the name are the usual slips.",

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a Linux-only security field set in a pod whose spec.os.name is windows",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags, in a pod with `spec.os.name: windows`, each field the API server forbids there (`cannot be set for a windows pod`).
 Pod level: `securityContext` `appArmorProfile`, `seLinuxOptions`, `seccompProfile`, `fsGroup`, `fsGroupChangePolicy`, `sysctls` (non-empty), `runAsUser`, `runAsGroup`, `supplementalGroups`, `supplementalGroupsPolicy`, `seLinuxChangePolicy`, and the spec's `hostUsers`, `hostPID: true`, `hostIPC: true`, `shareProcessNamespace`.
 Container level: `appArmorProfile`, `seLinuxOptions`, `seccompProfile`, `capabilities`, `readOnlyRootFilesystem`, `privileged`, `allowPrivilegeEscalation`, `procMount`, `runAsUser`, `runAsGroup`.

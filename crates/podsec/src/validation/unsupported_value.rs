@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "procMount, fsGroupChangePolicy, supplementalGroupsPolicy or seLinuxChangePolicy with a value the API server does not support",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags an enum field of the security context whose value is not one the API server supports (spelled exactly so):
 - a container's `procMount`: `Default`, `Unmasked`;
 - the pod's `fsGroupChangePolicy`: `Always`, `OnRootMismatch`;

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a volume or volumeDevices entry that a pod with hostUsers: false may not use",
     default_on: true,
     fix: FixAvailability::None,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what: "Flags, in a pod with `hostUsers: false`:
 - in Kubernetes 1.25–1.27, each volume that is not `configMap`, `secret`, `downwardAPI`, `emptyDir` or `projected`;
 - from Kubernetes 1.34, each container's `volumeDevices` (raw block devices).",

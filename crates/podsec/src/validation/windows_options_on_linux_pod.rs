@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "windowsOptions set in a pod whose spec.os.name is linux",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: Docs {
+    docs: crate::rule::docs! {
         what:
             "Flags pod or container `securityContext.windowsOptions` when `spec.os.name` is `linux`.
 The API server refuses it: `windows options cannot be set for a linux pod`.",
