@@ -99,6 +99,8 @@ test('a lesson walked by keyboard to success, with progress, links and the user\
   await page.reload();
   await page.waitForSelector(`article.lesson[data-lesson="${LESSON}"][data-done="true"]`);
   assert.match(await page.inputValue('textarea#manifest'), /runAsUser: 10001/);
+  // The hint's text arrives with the lessons' prose (learner-text.json).
+  await page.waitForSelector('.hints li');
   assert.equal((await page.$$('.hints li')).length, 1);
 
   // The attempt's link opens the attempt elsewhere; the lesson's link opens the lesson as it starts.

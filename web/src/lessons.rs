@@ -450,7 +450,9 @@ fn lesson_view(
                 <h2 id="lesson-title" tabindex="-1">{ l.title }</h2>
             </header>
             <div class="lesson-body">
-            <div class="lesson-explanation">{ markdown::render(l.explanation) }</div>
+            <div class="lesson-explanation">
+                <crate::learner::LessonProse lesson={l.id} part={crate::learner::LessonPart::Explanation} />
+            </div>
             <h3>{ format!("Goals ({met} of {goals} met)") }</h3>
             { match progress {
                 Some(p) => html! {
@@ -473,7 +475,7 @@ fn lesson_view(
                 <div class="lesson-success" role="status">
                     <p class="lesson-success-title">{ "✓ Every goal is met: lesson done." }</p>
                     <h3>{ "What you learned" }</h3>
-                    { markdown::render(l.learned) }
+                    <crate::learner::LessonProse lesson={l.id} part={crate::learner::LessonPart::Learned} />
                     { references(l) }
                     if let Some(next) = next {
                         <p><button type="button" id="lesson-next" onclick={actions.open.reform(move |_: MouseEvent| next)}>
@@ -485,9 +487,7 @@ fn lesson_view(
             if !l.hints.is_empty() {
                 <h3>{ "Hints" }</h3>
                 if shown > 0 {
-                    <ol class="hints">
-                        { for l.hints.iter().take(shown).map(|h| html! { <li>{ markdown::render_inline(h) }</li> }) }
-                    </ol>
+                    <crate::learner::LessonHints lesson={l.id} {shown} />
                 }
                 if shown < l.hints.len() {
                     <p><button type="button" id="lesson-hint" onclick={actions.hint.clone()}>

@@ -254,47 +254,64 @@ pub fn explain(id: &str, playground: &str) -> Option<String> {
 
 /// The learner's texts the playground fetches on demand (`web/assets/learner-text.json`): per
 /// check ID its docs (`what`, `why`, `useInstead`, `fixSafety`, `policy`, `references`) and its
-/// "Try it" fragment (`tryIt`, see [`try_it_fragment`]), so that the playground's wasm, built
-/// without the `learner-text` feature, carries none of them. One line per check, keys in registry
-/// order; `crates/podsec/tests/learner_text.rs` keeps the committed file equal to this.
+/// "Try it" fragment (`tryIt`, see [`try_it_fragment`]), and per lesson ID its prose
+/// (`explanation`, `learned`, `hints`), so that the playground's wasm, built without the
+/// `learner-text` feature, carries none of them. One line per check or lesson, in registry and
+/// track order; `crates/podsec/tests/learner_text.rs` keeps the committed file equal to this.
 #[cfg(feature = "learner-text")]
 #[must_use]
 pub fn learner_text_json() -> String {
     let mut out = String::from("{\"checks\": {");
     for (i, c) in check::all().iter().enumerate() {
         let d = &c.docs;
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        json_string(&mut out, c.id);
-        out.push_str(": {");
-        for (j, (key, value)) in [
+        let try_it = try_it_fragment(c).unwrap_or_default();
+        let fields = [
             ("what", d.what),
             ("why", d.why),
             ("useInstead", d.use_instead),
             ("fixSafety", d.fix_safety),
             ("policy", d.policy),
-            ("tryIt", try_it_fragment(c).as_deref().unwrap_or("")),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if j > 0 {
-                out.push_str(", ");
-            }
-            json_string(&mut out, key);
-            out.push_str(": ");
-            json_string(&mut out, value);
-        }
-        out.push_str(", \"references\": [");
-        for (j, r) in d.references.iter().enumerate() {
-            if j > 0 {
-                out.push_str(", ");
-            }
-            json_string(&mut out, r);
-        }
-        out.push_str("]}");
+            ("tryIt", try_it.as_str()),
+        ];
+        json_entry(&mut out, i, c.id, &fields, ("references", d.references));
+    }
+    out.push_str("\n}, \"lessons\": {");
+    for (i, l) in crate::lessons::all().iter().enumerate() {
+        let fields = [("explanation", l.explanation), ("learned", l.learned)];
+        json_entry(&mut out, i, l.id, &fields, ("hints", l.hints));
     }
     out.push_str("\n}}\n");
     out
+}
+
+/// Appends the `i`th entry of a JSON object on a line of its own: `"id": {"key": "value", ...,
+/// "list": ["item", ...]}`.
+#[cfg(feature = "learner-text")]
+fn json_entry(
+    out: &mut String,
+    i: usize,
+    id: &str,
+    fields: &[(&str, &str)],
+    (list, items): (&str, &[&str]),
+) {
+    out.push_str(if i == 0 { "\n" } else { ",\n" });
+    json_string(out, id);
+    out.push_str(": {");
+    for (key, value) in fields {
+        json_string(out, key);
+        out.push_str(": ");
+        json_string(out, value);
+        out.push_str(", ");
+    }
+    json_string(out, list);
+    out.push_str(": [");
+    for (j, item) in items.iter().enumerate() {
+        if j > 0 {
+            out.push_str(", ");
+        }
+        json_string(out, item);
+    }
+    out.push_str("]}");
 }
 
 /// Appends `s` as a JSON string.

@@ -11,6 +11,34 @@
 //! the same image, command and args: emptying the text, deleting the workload or swapping the image
 //! never passes.
 
+/// A lesson's prose (explanation, what you learned): with the `learner-text` feature the text,
+/// without it (the playground's wasm, which fetches it as `learner-text.json`, see
+/// [`crate::docs::learner_text_json`]) empty, so the text never reaches that binary.
+macro_rules! learner_text {
+    ($text:expr) => {
+        if cfg!(feature = "learner-text") {
+            $text
+        } else {
+            ""
+        }
+    };
+}
+
+/// A lesson's hints, as [`learner_text!`] does: without the feature each is empty, so that their
+/// number stays.
+macro_rules! hints {
+    ($($hint:expr),* $(,)?) => {
+        if cfg!(feature = "learner-text") {
+            &[$($hint),*]
+        } else {
+            &[$(hints!(@empty $hint)),*]
+        }
+    };
+    (@empty $hint:expr) => {
+        ""
+    };
+}
+
 mod attempt;
 mod capabilities;
 mod containerd_vs_crio;

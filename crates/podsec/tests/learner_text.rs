@@ -12,10 +12,14 @@ fn the_playgrounds_learner_text_is_the_registrys() {
         .assert_eq(&podsec::docs::learner_text_json());
 }
 
+/// The file as JSON.
+fn parsed() -> serde_json::Value {
+    serde_json::from_str(&podsec::docs::learner_text_json()).expect("valid JSON")
+}
+
 #[test]
 fn every_check_has_its_learner_text() {
-    let json = podsec::docs::learner_text_json();
-    let parsed: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let parsed = parsed();
     for c in podsec::check::all() {
         let entry = &parsed["checks"][c.id];
         assert_eq!(entry["what"], c.docs.what, "{}", c.id);
@@ -31,5 +35,20 @@ fn every_check_has_its_learner_text() {
             "{}",
             c.id
         );
+    }
+}
+
+#[test]
+fn every_lesson_has_its_prose() {
+    let parsed = parsed();
+    for l in podsec::lessons::all() {
+        let entry = &parsed["lessons"][l.id];
+        assert_eq!(entry["explanation"], l.explanation, "{}", l.id);
+        assert_eq!(entry["learned"], l.learned, "{}", l.id);
+        let hints: Vec<&str> = entry["hints"]
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(hints, l.hints, "{}", l.id);
     }
 }

@@ -52,8 +52,7 @@ pub(crate) fn dist(args: &[String]) -> Result {
 }
 
 /// `trunk build --release` into `dist/`, the page built with Cargo's `web` profile (size first;
-/// `release` is the native binaries' full-speed profile). The worker's `<link>` in index.html names
-/// its own profile, `worker`, which Trunk prefers to this one (it says so in a warning).
+/// `release` is the native binaries' full-speed profile). The Web Worker runs the same wasm.
 pub(crate) fn build_release() -> Result {
     run(&mut trunk(&[
         "build",

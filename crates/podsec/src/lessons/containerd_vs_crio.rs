@@ -19,13 +19,13 @@ fn list(caps: &[String]) -> String {
 pub(super) const LESSON: Lesson = Lesson {
     id: "containerd-vs-crio",
     title: "One manifest, two runtimes: containerd and CRI-O",
-    explanation: "What a container may do is not all in the manifest: what the manifest leaves unset, the container runtime decides.
+    explanation: learner_text!("What a container may do is not all in the manifest: what the manifest leaves unset, the container runtime decides.
 The default capability set is the clearest case.
 containerd gives 14 capabilities, Docker's historical list, including `NET_RAW` (raw sockets, for crafting packets), `MKNOD`, `SYS_CHROOT`, `AUDIT_WRITE` and `SETFCAP`.
 CRI-O gives 9 and leaves those five out.
 So the same pod holds different powers depending on the nodes it lands on, and a program tested on one may fail on the other.
 Switch the runtime in the toolbar (or `podsec effective --runtime cri-o`) to see both.
-This gateway starts as root, changes the owner of its socket directory, then switches to an unprivileged user: it needs `CHOWN`, `SETUID` and `SETGID`, and nothing else.",
+This gateway starts as root, changes the owner of its socket directory, then switches to an unprivileged user: it needs `CHOWN`, `SETUID` and `SETGID`, and nothing else."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -83,15 +83,15 @@ spec:
             },
         },
     ],
-    hints: &[
+    hints: hints![
         "Compare the `capabilities` row of the effective view with the runtime set to containerd, then to CRI-O.",
         "Dropping the five that only containerd gives would do, but then the result still depends on what each runtime's default list is.",
         "`capabilities: {drop: [\"ALL\"], add: [\"CHOWN\", \"SETUID\", \"SETGID\"]}` says the whole set yourself, on any runtime.",
     ],
-    learned: "- Unset fields are filled in by the runtime, and runtimes differ: containerd's default capabilities are 14, CRI-O's 9.
+    learned: learner_text!("- Unset fields are filled in by the runtime, and runtimes differ: containerd's default capabilities are 14, CRI-O's 9.
 - `drop: [ALL]` plus an explicit `add` makes the result the same everywhere, and documents what the program needs.
 - Other runtime-filled values differ too: the seccomp and AppArmor default profiles and the SELinux label.
-- Test on the runtime your nodes use, or remove the difference from the manifest.",
+- Test on the runtime your nodes use, or remove the difference from the manifest."),
     checks: &["capabilities-not-dropped", "risky-capabilities", "capabilities_restricted"],
     glossary: &["capabilities"],
 };

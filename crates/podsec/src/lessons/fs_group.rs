@@ -7,10 +7,10 @@ use crate::model::Value;
 pub(super) const LESSON: Lesson = Lesson {
     id: "fs-group",
     title: "Let a non-root user write its volume: fsGroup",
-    explanation: "A new persistent volume is usually owned by root, and a process running as user 10001 cannot write to it.
+    explanation: learner_text!("A new persistent volume is usually owned by root, and a process running as user 10001 cannot write to it.
 Running as root to get around that undoes the first lesson.
 `fsGroup` is a pod-level group ID with two effects: every container gets it as a supplementary group, and the kubelet makes that group the owner of the pod's volumes (where the volume type supports it), with group write permission.
-On a large volume, changing the owner of every file at each mount is slow; `fsGroupChangePolicy: OnRootMismatch` skips the walk when the volume's top directory already has the right owner and permissions.",
+On a large volume, changing the owner of every file at each mount is slow; `fsGroupChangePolicy: OnRootMismatch` skips the walk when the volume's top directory already has the right owner and permissions."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -66,15 +66,15 @@ spec:
             test: |a| a.no_finding("root-group", "no runAsGroup, fsGroup or supplementalGroups entry is 0"),
         },
     ],
-    hints: &[
+    hints: hints![
         "`fsGroup` exists only in the pod's `securityContext`.",
         "Using the same number as `runAsGroup` keeps things simple: `fsGroup: 10001`.",
         "`fsGroupChangePolicy` sits next to `fsGroup`.",
     ],
-    learned: "- `fsGroup` gives every container a supplementary group and gives supported volumes to that group, so non-root processes can write them.
+    learned: learner_text!("- `fsGroup` gives every container a supplementary group and gives supported volumes to that group, so non-root processes can write them.
 - `fsGroupChangePolicy: OnRootMismatch` saves a recursive ownership change on large volumes.
 - Some volume types (hostPath, many NFS setups) are not changed by the kubelet; there the storage itself must be prepared.
-- Group 0 is worth avoiding in every field: files owned by root's group are common in images.",
+- Group 0 is worth avoiding in every field: files owned by root's group are common in images."),
     checks: &["root-group", "run-as-root"],
     glossary: &["fsGroup", "fsGroupChangePolicy", "supplementalGroups"],
 };

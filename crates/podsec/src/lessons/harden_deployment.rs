@@ -7,12 +7,12 @@ use crate::model::{FindingLevel, PssLevel, Value, Version};
 pub(super) const LESSON: Lesson = Lesson {
     id: "harden-deployment",
     title: "Harden a real Deployment",
-    explanation: "Time to put it together on a Deployment like the ones in real clusters: an init container that waits for the database, a web server, and a metrics exporter beside it.
+    explanation: learner_text!("Time to put it together on a Deployment like the ones in real clusters: an init container that waits for the database, a web server, and a metrics exporter beside it.
 The web server writes to `/tmp` and to its cache directory `/var/cache/nginx`, and listens on port 8080; the others write nothing.
 Nothing in it is security-minded yet.
 The goal is the restricted standard and no advice left from podsec's default hardening rules, without changing what runs.
 Use everything from the track: users and groups, escalation, capabilities, seccomp, a read-only root with `emptyDir` volumes, and pod-level values where every container shares them.
-`podsec harden` (or the playground's hardened view) can write part of it for you; read what it did.",
+`podsec harden` (or the playground's hardened view) can write part of it for you; read what it did."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -93,16 +93,16 @@ spec:
             },
         },
     ],
-    hints: &[
+    hints: hints![
         "Start with what every container shares, at pod level: `runAsNonRoot`, `runAsUser`, `runAsGroup`, `seccompProfile`.",
         "Then each container, the init container included: `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem: true`, `capabilities: {drop: [\"ALL\"]}`.",
         "`web` needs two `emptyDir` volumes, mounted at `/tmp` and `/var/cache/nginx`; port 8080 needs no capability.",
         "`podsec harden --unsafe` writes most of the security contexts; the volumes are yours to add.",
     ],
-    learned: "- A restricted, well-hardened workload is a handful of fields: a pod-level user, group and seccomp profile, and per container no escalation, no capabilities and a read-only root.
+    learned: learner_text!("- A restricted, well-hardened workload is a handful of fields: a pod-level user, group and seccomp profile, and per container no escalation, no capabilities and a read-only root.
 - Writable directories are explicit `emptyDir` volumes, so you know exactly where the program can write.
 - Init containers and sidecars count as much as the main container.
-- Ports of 1024 and above need no capability at all, which keeps the capability list empty.",
+- Ports of 1024 and above need no capability at all, which keeps the capability list empty."),
     checks: &[
         "runAsNonRoot",
         "allowPrivilegeEscalation",

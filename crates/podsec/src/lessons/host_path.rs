@@ -6,12 +6,12 @@ use super::{Goal, Lesson};
 pub(super) const LESSON: Lesson = Lesson {
     id: "host-path",
     title: "Replace hostPath volumes",
-    explanation: "A `hostPath` volume mounts a directory of the node into the container.
+    explanation: learner_text!("A `hostPath` volume mounts a directory of the node into the container.
 Whatever the container can do there, it does on the node: read other pods' data under `/var/lib/kubelet`, plant files the node later runs, talk to the container runtime's socket.
 It also ties the pod to one node's disk, so its data vanishes when it is scheduled elsewhere.
 Applications almost never need it.
 Scratch space and caches belong in an `emptyDir`; configuration in a `configMap` (or a `secret`); data that must outlive the pod in a `persistentVolumeClaim`.
-The baseline standard forbids `hostPath`, and the restricted one allows only a short list of volume types.",
+The baseline standard forbids `hostPath`, and the restricted one allows only a short list of volume types."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -74,15 +74,15 @@ spec:
             test: |a| a.no_finding("restrictedVolumes", "every volume is of an allowed type"),
         },
     ],
-    hints: &[
+    hints: hints![
         "Keep the `volumeMounts` as they are and change only the `volumes` they name.",
         "For the cache: `emptyDir: {}` instead of `hostPath: ...`.",
         "For the configuration: `configMap: {name: thumbnailer-config}`; the ConfigMap itself would hold `config.yaml`.",
     ],
-    learned: "- `hostPath` gives the container a piece of the node; a writable one is a path to the node.
+    learned: learner_text!("- `hostPath` gives the container a piece of the node; a writable one is a path to the node.
 - `emptyDir` for scratch and caches, `configMap` and `secret` for configuration, `persistentVolumeClaim` for data.
 - Baseline forbids `hostPath`; restricted allows only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret`.
-- When a node agent really needs a host directory, mount it `readOnly: true` and as narrowly as possible; `fsGroup` does not change a host directory's owner.",
+- When a node agent really needs a host directory, mount it `readOnly: true` and as narrowly as possible; `fsGroup` does not change a host directory's owner."),
     checks: &[
         "hostPathVolumes",
         "restrictedVolumes",

@@ -7,11 +7,11 @@ use crate::model::Value;
 pub(super) const LESSON: Lesson = Lesson {
     id: "privilege-escalation",
     title: "Stop processes from gaining privileges",
-    explanation: "Running as a non-root user is not the end of the story: a setuid-root program in the image, or a file with capabilities attached, can still lift a process above the user it started as.
+    explanation: learner_text!("Running as a non-root user is not the end of the story: a setuid-root program in the image, or a file with capabilities attached, can still lift a process above the user it started as.
 The kernel has a switch against that, `no_new_privs`: once set, nothing the process runs can gain privileges it did not already have.
 Kubernetes sets it when a container says `allowPrivilegeEscalation: false`.
 There is no pod-level field for it: every container, init containers included, must say it itself, and unset means escalation is allowed.
-The value must be a real boolean; the API server refuses a quoted `\"false\"`, which is a string.",
+The value must be a real boolean; the API server refuses a quoted `\"false\"`, which is a string."),
     start: r#"apiVersion: v1
 kind: Pod
 metadata:
@@ -55,15 +55,15 @@ spec:
             test: accepted,
         },
     ],
-    hints: &[
+    hints: hints![
         "Look at the effective view of each container: where does `allowPrivilegeEscalation` come from?",
         "The `\"false\"` of `app` is in quotes, so it is a string; the API server wants a boolean.",
         "`migrate` needs its own `securityContext` with `allowPrivilegeEscalation: false`; the pod's `securityContext` has no such field.",
     ],
-    learned: "- `allowPrivilegeEscalation: false` sets the kernel's `no_new_privs`, so setuid programs and file capabilities cannot raise a process's privileges.
+    learned: learner_text!("- `allowPrivilegeEscalation: false` sets the kernel's `no_new_privs`, so setuid programs and file capabilities cannot raise a process's privileges.
 - It is a container-only field, unset means allowed, and init containers need it as much as the others.
 - Types matter: `\"false\"` is a string, and Kubernetes refuses the object rather than guess.
-- The restricted standard asks every container to set it explicitly.",
+- The restricted standard asks every container to set it explicitly."),
     checks: &[
         "allowPrivilegeEscalation",
         "invalid-type",

@@ -7,11 +7,11 @@ use crate::model::{PssLevel, Value, Version};
 pub(super) const LESSON: Lesson = Lesson {
     id: "privileged-and-host-namespaces",
     title: "Privileged containers and the node's namespaces",
-    explanation: "A container is a process in namespaces of its own: its own process list, network, hostname and shared memory.
+    explanation: learner_text!("A container is a process in namespaces of its own: its own process list, network, hostname and shared memory.
 `hostPID`, `hostNetwork` and `hostIPC` put the pod in the node's namespaces instead: it sees every process on the node, its network interfaces and local ports, its shared memory.
 `privileged: true` goes further: every capability, every device, no seccomp or AppArmor filter; it is root on the node in all but name.
 These are for node agents that really manage the node (a CNI plugin, a storage driver), never for an application.
-This metrics agent only serves a port that Prometheus scrapes over the pod network; it was given all of the above while someone debugged it.",
+This metrics agent only serves a port that Prometheus scrapes over the pod network; it was given all of the above while someone debugged it."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -61,15 +61,15 @@ spec:
             test: |a| serves_on(a, "agent", 9100),
         },
     ],
-    hints: &[
+    hints: hints![
         "`privileged` is in the container's `securityContext`; the three namespace fields are directly in the pod spec, not in any `securityContext`.",
         "Removing a field or setting it to `false` both work: all four default to `false`.",
         "With `hostNetwork` gone, the port is the pod's own; Prometheus reaches it at the pod's IP.",
     ],
-    learned: "- `privileged: true` removes nearly every boundary between the container and the node.
+    learned: learner_text!("- `privileged: true` removes nearly every boundary between the container and the node.
 - `hostPID`, `hostNetwork` and `hostIPC` share the node's process list, network and IPC with the pod.
 - The baseline standard forbids all four; it is the level most namespaces can enforce without breaking applications.
-- Tools that really need the node belong in their own namespace, with an enforced level of `privileged` and a short list of people who may deploy there.",
+- Tools that really need the node belong in their own namespace, with an enforced level of `privileged` and a short list of people who may deploy there."),
     checks: &["privileged", "hostNamespaces", "hostPorts", "capabilities-on-privileged-container"],
     glossary: &["privileged", "hostNetwork", "hostPID", "hostIPC"],
 };

@@ -88,14 +88,14 @@ fn warns_one_up(a: &Attempt) -> Result<String, String> {
 pub(super) const LESSON: Lesson = Lesson {
     id: "pss-levels",
     title: "Pick the strictest level this DaemonSet passes, and say why",
-    explanation: "The Pod Security Standards have three levels.
+    explanation: learner_text!("The Pod Security Standards have three levels.
 `privileged` allows everything.
 `baseline` stops the known ways out of a container: privileged mode, the node's namespaces, `hostPath`, host ports, extra capabilities beyond a default list, unsafe sysctls and a few more.
 `restricted` adds the hardening on top: non-root, `allowPrivilegeEscalation: false`, dropping every capability, a seccomp profile, a short list of volume types.
 A namespace enforces one level with the label `pod-security.kubernetes.io/enforce`; the least privilege for a namespace is the strictest level its workloads pass.
 Labels `warn` and `audit` take a level too: they admit the pod but report what it breaks, which is how a namespace says why it is not stricter.
 Here a platform team put a node cache in its own namespace at `privileged`, to be safe.
-The question is what it really needs; the DaemonSet is not yours to change.",
+The question is what it really needs; the DaemonSet is not yours to change."),
     start: r#"apiVersion: v1
 kind: Namespace
 metadata:
@@ -164,15 +164,15 @@ spec:
             },
         },
     ],
-    hints: &[
+    hints: hints![
         "Switch the level in the toolbar (or `podsec check --level baseline --version v1.30`) and read the verdicts.",
         "Running as user 0 and adding `CHOWN` and `DAC_OVERRIDE` are hardening matters: baseline allows both, restricted does not.",
         "Set `pod-security.kubernetes.io/enforce: baseline` and add `pod-security.kubernetes.io/warn: restricted`.",
     ],
-    learned: "- `privileged` is not \"safe\": it is no policy at all. The least privilege is the strictest level the workloads pass.
+    learned: learner_text!("- `privileged` is not \"safe\": it is no policy at all. The least privilege is the strictest level the workloads pass.
 - Baseline is about escapes to the node; restricted is about hardening the container itself. Root and a few default capabilities pass baseline.
 - `warn` (and `audit`) at the next level up records, at every apply, exactly which checks stand between the namespace and the stricter level.
-- Pin `enforce-version`, so that the verdict you chose stays the verdict.",
+- Pin `enforce-version`, so that the verdict you chose stays the verdict."),
     checks: &[
         "capabilities_baseline",
         "capabilities_restricted",

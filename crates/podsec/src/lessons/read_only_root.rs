@@ -7,12 +7,12 @@ use crate::model::Value;
 pub(super) const LESSON: Lesson = Lesson {
     id: "read-only-root",
     title: "Make the root filesystem read-only, keep /tmp writable",
-    explanation: "An attacker who gets code running in a container usually wants to write: a downloaded tool, a changed binary, a backdoor in a script that runs later.
+    explanation: learner_text!("An attacker who gets code running in a container usually wants to write: a downloaded tool, a changed binary, a backdoor in a script that runs later.
 `readOnlyRootFilesystem: true` mounts the image's filesystem read-only, so none of that sticks.
 Most programs still need somewhere to write scratch files, usually `/tmp`.
 Give them exactly that: an `emptyDir` volume mounted at the directory.
 It starts empty with the pod, is private to the pod, and disappears with it.
-A `sizeLimit` keeps a runaway job from filling the node's disk: past the limit the kubelet evicts the pod.",
+A `sizeLimit` keeps a runaway job from filling the node's disk: past the limit the kubelet evicts the pod."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -51,15 +51,15 @@ spec:
             },
         },
     ],
-    hints: &[
+    hints: hints![
         "`readOnlyRootFilesystem` is a container-only field: it goes in `builder`'s `securityContext`.",
         "A volume needs two parts: an entry in the pod's `volumes` (`- name: tmp` with `emptyDir: {}`) and an entry in the container's `volumeMounts` (`name: tmp`, `mountPath: /tmp`).",
         "Write the limit inside the emptyDir: `emptyDir: {sizeLimit: 64Mi}`.",
     ],
-    learned: "- `readOnlyRootFilesystem: true` stops anything written into the image's filesystem, by the program or by an intruder.
+    learned: learner_text!("- `readOnlyRootFilesystem: true` stops anything written into the image's filesystem, by the program or by an intruder.
 - Every directory the program really writes gets its own `emptyDir`; the rest stays read-only.
 - `sizeLimit` bounds what the pod can write to the node's disk.
-- The Pod Security Standards do not ask for a read-only root; it is advice beyond them, and the fix is unsafe until you know where the program writes.",
+- The Pod Security Standards do not ask for a read-only root; it is advice beyond them, and the fix is unsafe until you know where the program writes."),
     checks: &["writable-root-filesystem"],
     glossary: &["readOnlyRootFilesystem"],
 };

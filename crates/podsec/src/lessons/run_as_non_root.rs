@@ -7,14 +7,14 @@ use crate::model::Value;
 pub(super) const LESSON: Lesson = Lesson {
     id: "run-as-non-root",
     title: "Run as a user you choose, not as root",
-    explanation: "A container runs as whatever user its image names, and many images name none, which means root (user 0).
+    explanation: learner_text!("A container runs as whatever user its image names, and many images name none, which means root (user 0).
 Root inside a container is not root on the node, but it owns every file of the image, can install packages into it, and is one kernel bug closer to the node.
 Three fields decide who the processes are:
 - `runAsUser`: the numeric user ID;
 - `runAsGroup`: the numeric primary group ID (unset, it comes from the image's `/etc/passwd`, which often means group 0);
 - `runAsNonRoot: true`: the kubelet refuses to start the container if the user would be 0.
 `runAsNonRoot` only checks; it does not choose a user.
-Without `runAsUser` the kubelet must trust the image's `USER`, which it can only see when the container starts.",
+Without `runAsUser` the kubelet must trust the image's `USER`, which it can only see when the container starts."),
     start: r#"apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -59,15 +59,15 @@ spec:
             },
         },
     ],
-    hints: &[
+    hints: hints![
         "These fields live in a `securityContext`: the pod's (`spec.template.spec.securityContext`, for every container) or the container's own.",
         "`runAsNonRoot: true` alone only asks the kubelet to look at the image's `USER`; the effective view shows that value as unknown. Set `runAsUser` too.",
         "IDs above 10000 match no account on a typical node, e.g. `runAsUser: 10001` and `runAsGroup: 10001` next to `runAsNonRoot: true`.",
     ],
-    learned: "- Unset, the user is the image's choice, and often root.
+    learned: learner_text!("- Unset, the user is the image's choice, and often root.
 - `runAsUser` and `runAsGroup` choose the IDs; `runAsNonRoot: true` makes the kubelet refuse root, as a safety net for when the user comes from the image.
 - A pod-level value applies to every container that does not set its own.
-- The restricted standard asks for `runAsNonRoot: true` and forbids an explicit `runAsUser: 0`; it does not look at the group, which is why podsec's own advice does.",
+- The restricted standard asks for `runAsNonRoot: true` and forbids an explicit `runAsUser: 0`; it does not look at the group, which is why podsec's own advice does."),
     checks: &[
         "runAsNonRoot",
         "runAsUser",
