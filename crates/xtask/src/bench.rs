@@ -10,12 +10,12 @@
 //! - `hostile`: the same for small inputs shaped to cost far more than their size (`hostile.rs`);
 //! - `browser`: the core in wasm inside headless Chromium (`tests/wasm_bench.rs`), built with the
 //!   page's profile (the Web Worker runs the same wasm);
-//! - `bundle`: `trunk build --release` (as `cargo xtask dist`), then wasm + js + css + html raw,
-//!   gzip -9 and brotli -q 11, what the page's wasm holds (`twiggy`, when installed), and the time
-//!   to the first rendered result on a local server (playwright-core, Chromium), and the rich
+//! - `bundle`: `trunk build --release` (as `cargo xtask dist`), then wasm + js + css + html + json
+//!   raw, gzip -9 and brotli -q 11, what the page's wasm holds (`twiggy`, when installed), and the
+//!   time to the first rendered result on a local server (playwright-core, Chromium), and the rich
 //!   editor's paste-to-findings and keystroke-to-paint figures (`tests/e2e/editor-perf.test.mjs`,
-//!   which prints them; the rich editor's module, fetched after the first result, is counted apart
-//!   from the first load);
+//!   which prints them; what the page fetches after its first load, the rich editor's module, the
+//!   worker's script and the learner's texts, is counted apart from the first load);
 //! - `peer`: Checkov (PyPI, installed into `target/bench/checkov`) against our release CLI over the
 //!   same 40 corpus files (every tenth), in the same run.
 //!
@@ -540,7 +540,7 @@ fn bundle() -> Result<Bundle> {
     let mut files = Vec::new();
     for path in corpus_files(&dist) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css" | "html") {
+        if !matches!(ext, "wasm" | "js" | "css" | "html" | "json") {
             continue;
         }
         let raw = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -1323,7 +1323,7 @@ impl Report {
                 );
                 let _ = writeln!(
                     s,
-                    "| fetched later, precached by the service worker on the first visit ({}: the rich editor after the first result, the Web Worker's script for texts over 64 KiB, which runs the page's own wasm, the checks' docs when first shown) | {:.1} KiB | {:.1} KiB | {:.1} KiB |",
+                    "| fetched later, precached by the service worker on the first visit ({}: the rich editor after the first result, the Web Worker's script for texts over 64 KiB, which runs the page's own wasm, the checks' docs and the lessons' prose when first shown) | {:.1} KiB | {:.1} KiB | {:.1} KiB |",
                     FETCHED_LATER.join(", "),
                     kib(later.0),
                     kib(later.1),
