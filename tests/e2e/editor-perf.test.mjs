@@ -69,6 +69,9 @@ async function paste(page, text) {
   return page.evaluate(() => window.__done);
 }
 
+/** Milliseconds between keystrokes: steady typing (about 100 to 250 ms between keys). */
+const TYPIST_GAP_MS = 100;
+
 /** Types five characters (end, middle, ...) and returns each keydown's time to the next paint. */
 async function typing(page) {
   await page.evaluate(() => {
@@ -83,7 +86,8 @@ async function typing(page) {
     await page.evaluate(() => { window.__events.length = 0; });
     await page.keyboard.type('x');
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
-    await page.waitForTimeout(100);
+    // A steady typist's gap between keys: the pace being measured, not a wait for the page.
+    await page.waitForTimeout(TYPIST_GAP_MS);
     // Event Timing reports only events of 16 ms or more: a missing entry is one frame or less.
     seen.push(await page.evaluate(() => Math.max(16, ...window.__events)));
   }

@@ -93,12 +93,12 @@ test('findings are grouped by level with docs, fixes and gutter markers', async 
   assert.ok(await page.locator(`.gutter .mark.baseline[data-line="${line}"]`).count() === 1);
   // Baseline admits what restricted refuses in part; privileged still fails.
   await page.selectOption('#level', 'baseline');
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => /at baseline/.test(document.querySelector('.verdict')?.textContent ?? ''));
   assert.match(await page.locator('.verdict').first().textContent(), /every pod it creates would be refused at baseline/);
   await loadExample(page, 'nothing-set');
   assert.match(await page.locator('.verdict').first().textContent(), /^Would be admitted at baseline:latest \(v1\.\d+\)/);
   await page.selectOption('#version', 'v1.22');
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => /v1\.22/.test(document.querySelector('.verdict')?.textContent ?? ''));
   assert.match(await page.locator('.verdict').first().textContent(), /baseline:v1\.22/);
   await context.close();
 });
