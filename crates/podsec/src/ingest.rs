@@ -241,7 +241,7 @@ macro_rules! check {
             summary: $summary,
             default_on: true,
             fix: FixAvailability::None,
-            docs: crate::rule::docs! {
+            docs: crate::rule::docs!(Docs {
                 what: $what,
                 why: $why,
                 example: $example,
@@ -252,7 +252,7 @@ macro_rules! check {
                     "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
                     "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context",
                 ],
-            },
+            }),
         };
     };
 }

@@ -49,14 +49,15 @@ impl Docs {
     };
 }
 
-/// A check's [`Docs`], written as the struct's fields: `docs: crate::rule::docs! { what: "...",
-/// ... }`. Without the `learner-text` feature (the playground's build, which fetches the docs as
+/// A check's [`Docs`], written as the struct itself: `docs: crate::rule::docs!(Docs { what: "...",
+/// ... })` (a struct literal in parentheses, which rustfmt formats like any code: in a
+/// brace-delimited macro it re-indents the lines inside the strings). Without the `learner-text` feature (the playground's build, which fetches the docs as
 /// `learner-text.json`, see [`crate::docs::learner_text_json`]) it is [`Docs::NONE`]: the constant
 /// is evaluated at compile time and the texts of the branch not taken never reach the binary.
 macro_rules! docs {
-    ($($field:tt)*) => {
+    ($docs:expr) => {
         if cfg!(feature = "learner-text") {
-            Docs { $($field)* }
+            $docs
         } else {
             $crate::rule::Docs::NONE
         }

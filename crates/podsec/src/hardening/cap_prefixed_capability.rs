@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a capability in add or drop is written with a CAP_ prefix, which containerd ignores",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags entries of `securityContext.capabilities.add` and `.drop` that start with `CAP_` (in any case), such as `CAP_SYS_ADMIN`.
 Kubernetes names capabilities without the prefix (`SYS_ADMIN`), and what the prefix does depends on the runtime, which you choose in the options.",
         why: "containerd always prepends `CAP_` to the names it receives, so `CAP_NET_RAW` becomes `CAP_CAP_NET_RAW`, which runc and crun do not know and ignore with a warning in the node's logs.
@@ -54,7 +54,7 @@ On CRI-O, which already strips the prefix, writing the name without it is safe f
             "https://github.com/kubernetes/kubernetes/issues/119568",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

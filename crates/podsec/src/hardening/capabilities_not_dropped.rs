@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container does not drop ALL capabilities",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags every non-privileged container whose `securityContext.capabilities.drop` does not contain `ALL`.
 Such a container keeps the container runtime's default capability set: 14 capabilities on containerd (including `NET_RAW`, `MKNOD`, `SETUID`, `SETGID`, `DAC_OVERRIDE`), 9 on CRI-O.
 The runtimes recognise `ALL` in any letter case, so `drop: [all]` counts here (the `lowercase-capability` rule explains why it should still be written `ALL`).
@@ -65,7 +65,7 @@ Baseline does not look at `drop` at all.",
             "https://man7.org/linux/man-pages/man7/capabilities.7.html",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

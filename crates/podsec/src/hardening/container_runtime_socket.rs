@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a hostPath volume exposes the container runtime's socket (docker.sock, containerd.sock, crio.sock)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a `hostPath` volume whose path is a container runtime's API socket or a directory that contains one: `/var/run/docker.sock`, `/run/containerd/containerd.sock`, `/var/run/crio/crio.sock`, `cri-dockerd.sock`, the k3s and Podman sockets, their parent directories up to `/run`, `/var/run` and `/`, and Docker's Windows named pipe.
 The baseline and restricted profiles forbid `hostPath` volumes altogether, so this rule speaks only at the privileged level.",
         why: "Whoever can talk to the runtime's socket can start a privileged container with the node's root filesystem mounted: it is root on the node, with no further exploit needed.
@@ -60,7 +60,7 @@ Removing the volume breaks whatever the workload does with the runtime; the repl
             "https://docs.docker.com/engine/security/#docker-daemon-attack-surface",
             "https://github.com/GoogleContainerTools/kaniko",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

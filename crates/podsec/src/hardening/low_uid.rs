@@ -15,7 +15,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container's runAsUser is below the minimum UID (10000 unless configured)",
     default_on: false,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a non-zero `runAsUser` (on the container, or inherited from the pod) below a minimum, 10000 unless you set another (`min_uid` option, `--min-uid` on the command line).
 UID 0 is `run-as-root`'s business.
 The rule is off by default: enable it if your cluster reserves low UIDs.",
@@ -58,7 +58,7 @@ Choose a UID at or above the minimum, set `runAsUser` to it, and check volume pe
             "https://github.com/bridgecrewio/checkov/issues/713",
             "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

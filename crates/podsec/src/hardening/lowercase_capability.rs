@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a capability in add or drop is not written in upper case, e.g. drop: [all]",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags entries of `securityContext.capabilities.add` and `.drop` that contain lower-case letters, such as `drop: [all]` or `add: [net_admin]`.
 Names with a `CAP_` prefix are left to `cap-prefixed-capability`, whose fix also fixes the case.",
         why: "Kubernetes passes capability names to the runtime unchanged, and containerd and CRI-O upper-case them, so `drop: [all]` really drops every capability.
@@ -51,7 +51,7 @@ The fix replaces the entry by its upper-case spelling, which containerd and CRI-
             "https://github.com/kubernetes/pod-security-admission/blob/master/policy/check_capabilities_restricted.go",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

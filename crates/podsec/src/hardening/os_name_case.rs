@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "spec.os.name is Windows or Linux instead of windows or linux",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a `spec.os.name` that spells `linux` or `windows` in another case, such as `Windows` or `LINUX`.",
         why: "Kubernetes accepts exactly `linux` and `windows`: the API server rejects any other spelling (`Unsupported value`).
 Before it does, tools disagree about what the pod is: Pod Security Admission compares exactly, so `Windows` is not a Windows pod and every Linux-only restricted check applies, while a linter that ignores case exempts it.
@@ -48,7 +48,7 @@ The `spec.os` field exists from Kubernetes 1.23.",
             "https://kubernetes.io/docs/concepts/workloads/pods/#pod-os",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container holds a dangerous capability such as SYS_ADMIN, NET_ADMIN or NET_RAW",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags dangerous capabilities a container really gets, worked out the way its container runtime does (add, then drop; `ALL` in any case; containerd ignores `CAP_`-prefixed names).
 Dangerous means: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH` (critical: near root on the node), `NET_ADMIN`, `SYS_PTRACE`, `SYS_BOOT`, `SYS_TIME`, `AUDIT_CONTROL`, `MAC_ADMIN`, `MAC_OVERRIDE`, `SYSLOG`, `BPF`, `PERFMON` (high), and `NET_RAW`.
 It flags each such entry of `capabilities.add`, and `NET_RAW` kept from containerd's default set when the container does not drop it.
@@ -64,7 +64,7 @@ Restricted allows adding only `NET_BIND_SERVICE` from v1.22.",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
             "https://github.com/cri-o/cri-o/pull/3119",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container runs with group 0 (root) from runAsGroup, fsGroup or supplementalGroups",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags an explicit group `0` given to containers: an effective `runAsGroup: 0` (container, or inherited from the pod), `fsGroup: 0`, or `0` in `supplementalGroups` (both pod-level only, added to every container's groups).
 It does not flag an unset `runAsGroup`, although the runtime then uses the group of the user's entry in the image's `/etc/passwd`, and 0 when there is none: that is image-dependent, like `run-as-image-user`.
 The Pod Security Standards do not look at groups at all.",
@@ -56,7 +56,7 @@ Choose a non-zero GID, set `runAsGroup` and `fsGroup` to it, and check that the 
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
             "https://github.com/kubernetes/kubernetes/issues/61967",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container runs as whatever user its image says, root if the image says nothing",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags containers that set `runAsUser` nowhere (neither on the container nor on the pod) and are not protected by `runAsNonRoot: true`.
 Such a container runs as the image's `USER`, and as root when the image sets none, which is the case for most base images.
 A container whose image user you gave podsec (`--image-user`) is judged by `run-as-root` instead.
@@ -52,7 +52,7 @@ Baseline does not look at the user.",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container runs as root (user 0)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags containers whose effective `runAsUser` is `0`: set on the container, or inherited from the pod's `securityContext`.
 When you tell podsec the image's `USER` (the `image_users` option, `--image-user app=0` on the command line), it also flags a container that sets no `runAsUser` and whose image runs as root.
 Group 0 is `root-group`'s business.
@@ -56,7 +56,7 @@ Its `runAsNonRoot` check (all versions) makes the kubelet refuse a root user at 
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
             "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "no seccomp profile is set, so the container runs with no seccomp filter",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags containers for which nothing sets a seccomp profile: no `seccompProfile` on the container or the pod (nor, before Kubernetes 1.27, a legacy seccomp annotation).
 The kubelet then runs them `Unconfined`, unless it is configured with `seccompDefault: true` (the `seccomp_default` option), in which case this rule is silent.
 When the pod sets nothing for any container, one finding at pod level proposes the pod-wide fix.
@@ -55,7 +55,7 @@ Kubelet's `seccompDefault` option (beta and on by default as a feature gate from
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
             "https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "the pod does not set automountServiceAccountToken: false",
     default_on: false,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod spec whose `automountServiceAccountToken` is not `false`.
 Unset, the pod follows its ServiceAccount's `automountServiceAccountToken`, which is `true` unless the ServiceAccount says otherwise, and a manifest of the pod alone cannot show that.
 The rule is off by default: many applications (operators, controllers, anything using a Kubernetes client library) need the token, and for them the finding would be noise.
@@ -52,7 +52,7 @@ Such a workload should keep the token and get a dedicated ServiceAccount with th
             "https://kubernetes.io/docs/concepts/security/service-accounts/",
             "CIS Kubernetes Benchmark 5.1.6 (ensure that service account tokens are only mounted where necessary)",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

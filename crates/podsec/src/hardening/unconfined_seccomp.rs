@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container explicitly runs without a seccomp filter (Unconfined)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags an explicit `seccompProfile.type: Unconfined` that a container gets: its own, or the pod's when it sets none.
 Privileged containers, which get every capability and no seccomp filter anyway, are left alone at the privileged level, and judged as they will run without the flag at baseline and restricted, where the `privileged` check asks to remove it.
 On clusters before Kubernetes 1.27 it also flags the legacy annotations `seccomp.security.alpha.kubernetes.io/pod: unconfined` and `container.seccomp.security.alpha.kubernetes.io/<name>: unconfined`, which those versions still honour.
@@ -59,7 +59,7 @@ Kubernetes 1.19 to 1.26 still honour the annotations (1.25 and 1.26 by copying t
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
             "https://docs.docker.com/engine/security/seccomp/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container adds NET_BIND_SERVICE but declares only ports of 1024 and above",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `NET_BIND_SERVICE` in a container's `securityContext.capabilities.add` when the container declares `ports` and every `containerPort` is 1024 or higher.
 `NET_BIND_SERVICE` only lets a process bind ports below 1024, so these ports do not need it.
 A container that declares no ports is not flagged: `ports` is informational in Kubernetes, and without it nothing tells which port the program binds.
@@ -63,7 +63,7 @@ If the program also listens on a port below 1024 that the manifest does not list
             "https://man7.org/linux/man-pages/man7/capabilities.7.html",
             "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container mounts a hostPath volume without readOnly: true",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags each `volumeMounts` entry of a container that mounts a `hostPath` volume without `readOnly: true`.
 The baseline and restricted profiles forbid `hostPath` volumes altogether, so this rule speaks only at the privileged level, where workloads such as node agents and log collectors legitimately use host paths.",
         why: "A writable host path lets the container change the node's files.
@@ -64,7 +64,7 @@ Note that `readOnly` does not make a Unix socket safe: connecting to a socket is
             "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container can write to its root filesystem",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags every container (init, regular and ephemeral) whose `securityContext.readOnlyRootFilesystem` is not `true`.
 The field exists only on containers: there is no pod-level default, so each container must set it.
 Unset means `false`: the container can write anywhere in the image's filesystem.",
@@ -58,7 +58,7 @@ Test the workload, and add an `emptyDir` mount for each directory it must write 
             "https://kubernetes.io/docs/concepts/storage/volumes/#emptydir",
             "CIS Kubernetes Benchmark 5.7.3 (apply security context to pods and containers)",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

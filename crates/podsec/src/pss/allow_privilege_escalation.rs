@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container does not set allowPrivilegeEscalation: false",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every container (init, regular and ephemeral) sets `securityContext.allowPrivilegeEscalation` to exactly `false`.
 Leaving it unset fails: the field has no pod-level counterpart and its default is `true`.",
@@ -54,7 +54,7 @@ From v1.25 the whole check is skipped when `spec.os.name` is exactly `windows`, 
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
             "https://www.kernel.org/doc/html/latest/userspace-api/no_new_privs.html",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container disables AppArmor or uses an arbitrary profile",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks the AppArmor profile fields and the legacy AppArmor annotations.
 Every `appArmorProfile` object that is set, on the pod and on each container, must have `type` `RuntimeDefault` or `Localhost`; `Unconfined`, any other value and an empty object (`{}`) fail.
@@ -61,7 +61,7 @@ The annotations are checked at every version, and so are the `appArmorProfile` f
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container adds a capability beyond the runtime's default set",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks every entry of `securityContext.capabilities.add` in every container against the classic default set of container runtimes: `AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID` and `SYS_CHROOT`.
 Names are compared exactly: `CAP_SYS_ADMIN` and `sys_admin` are not in the list, so they fail.
@@ -58,7 +58,7 @@ At the restricted level it is replaced by `capabilities_restricted` from v1.22 o
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://man7.org/linux/man-pages/man7/capabilities.7.html",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

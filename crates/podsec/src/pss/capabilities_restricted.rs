@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container keeps capabilities: it does not drop ALL, or adds more than NET_BIND_SERVICE",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every container (init, regular and ephemeral) lists the exact string `ALL` in `securityContext.capabilities.drop`, and that `capabilities.add` holds nothing but `NET_BIND_SERVICE`.
 A container without `securityContext` or without `capabilities` fails, and so does one that drops every capability by name instead of `ALL`.",
@@ -59,7 +59,7 @@ From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, becaus
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
             "https://man7.org/linux/man-pages/man7/capabilities.7.html",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod shares a host namespace (hostNetwork, hostPID or hostIPC)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that `spec.hostNetwork`, `spec.hostPID` and `spec.hostIPC` are unset or `false`.",
         why: "\
@@ -51,7 +51,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
         references: &[
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

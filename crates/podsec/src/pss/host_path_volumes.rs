@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod mounts a hostPath volume",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that no entry of `spec.volumes` has a `hostPath` source.",
         why: "\
@@ -65,7 +65,7 @@ At the restricted level it is always replaced (overridden) by `restrictedVolumes
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container binds a port on the node (hostPort)",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that no container port (init, regular or ephemeral containers) sets a non-zero `hostPort`.",
         why: "\
@@ -54,7 +54,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/concepts/configuration/overview/#services",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a probe or lifecycle hook sends requests to another host",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that the `httpGet.host` and `tcpSocket.host` of every container's `livenessProbe`, `readinessProbe` and `startupProbe`, and of its `lifecycle.postStart` and `lifecycle.preStop` handlers, are unset or empty.
 Any non-empty value fails, `localhost` and `127.0.0.1` included.
@@ -60,7 +60,7 @@ Init containers are checked too (a restartable sidecar init container may have p
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container runs privileged",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that no container (init, regular or ephemeral) sets `securityContext.privileged: true`.",
         why: "\
@@ -52,7 +52,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
         references: &[
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

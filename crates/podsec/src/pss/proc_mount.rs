@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container unmasks /proc (procMount other than Default)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every container's `securityContext.procMount` is unset or `Default`.
 From v1.35 any value is accepted when the pod runs in a user namespace (`spec.hostUsers: false`).",
@@ -58,7 +58,7 @@ At the restricted level, `procMount_restricted` replaces (overrides) this check 
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -12,7 +12,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container unmasks /proc (procMount other than Default), even in a user namespace",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every container's `securityContext.procMount` is unset or `Default`, with no exception for pods in a user namespace.",
         why: "\
@@ -51,7 +51,7 @@ Restricted v1.0 to v1.34 run the baseline `procMount` check, whose logic there i
         references: &[
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod uses a volume type outside the restricted set",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every entry of `spec.volumes` uses one of the allowed sources: `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` or `secret`.
 Any other source (`hostPath`, `nfs`, `iscsi`, `gitRepo`, cloud disks and the other in-tree drivers) fails, and so does an entry whose source is not recognised.
@@ -61,7 +61,7 @@ It replaces (overrides) the baseline `hostPathVolumes` check at every restricted
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
             "https://kubernetes.io/docs/concepts/storage/volumes/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container may run as root because runAsNonRoot is not true",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that `securityContext.runAsNonRoot` is `true` for every container, either on the container itself or inherited from the pod's `securityContext`.
 An explicit `false` anywhere, the pod included, is a violation even when every container sets `true`.
@@ -59,7 +59,7 @@ Before v1.35 (as evaluated by today's Pod Security Admission) user namespaces gi
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
             "https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/127-user-namespaces",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -14,7 +14,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container sets runAsUser: 0",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that `securityContext.runAsUser` is not `0`, on the pod and on every container, independently.
 Unset is fine (the image's user applies, and `runAsNonRoot` covers that case); a pod-level `0` fails even when every container overrides it.",
@@ -56,7 +56,7 @@ From v1.35 the check is skipped for pods with `spec.hostUsers: false`, because U
         references: &[
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container sets a custom SELinux type, user or role",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks every `seLinuxOptions` object, on the pod and on each container, independently.
 `type` must be empty or one of `container_t`, `container_init_t`, `container_kvm_t` (and, from v1.31, `container_engine_t`); `user` and `role` must be empty.
@@ -61,7 +61,7 @@ v1.31 adds `container_engine_t` to the allowed types, for workloads that run a c
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#assign-selinux-labels-to-a-container",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

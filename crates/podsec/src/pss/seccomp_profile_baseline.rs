@@ -15,7 +15,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container sets seccomp to Unconfined (or another forbidden profile)",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 From v1.19, checks every `seccompProfile` object that is set, on the pod and on each container independently: its `type` must be `RuntimeDefault` or `Localhost` (`Unconfined` and `{}` fail).
 Leaving the profile unset is fine at baseline.
@@ -61,7 +61,7 @@ At the restricted level it is replaced (overridden) by `seccompProfile_restricte
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -14,7 +14,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "a container runs without a RuntimeDefault or Localhost seccomp profile",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that every container runs under a `RuntimeDefault` or `Localhost` seccomp profile: either its own `securityContext.seccompProfile.type`, or the pod's when the container sets none.
 Any profile that is set to another type (`Unconfined`, `{}`) fails, the pod's included, even when every container sets a good one.",
@@ -56,7 +56,7 @@ From v1.25 the check is skipped when `spec.os.name` is exactly `windows`, becaus
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

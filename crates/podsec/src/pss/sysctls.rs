@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod sets a sysctl outside the safe set",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks every `spec.securityContext.sysctls[*].name` against the safe set of the policy version.
 v1.0 allows `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`, `net.ipv4.tcp_syncookies`, `net.ipv4.ping_group_range` and `net.ipv4.ip_unprivileged_port_start`; v1.27 adds `net.ipv4.ip_local_reserved_ports`; v1.29 adds `net.ipv4.tcp_keepalive_time`, `net.ipv4.tcp_fin_timeout`, `net.ipv4.tcp_keepalive_intvl` and `net.ipv4.tcp_keepalive_probes`; v1.32 adds `net.ipv4.tcp_rmem` and `net.ipv4.tcp_wmem`; v1.37 adds `net.ipv4.tcp_slow_start_after_idle` and `net.ipv4.tcp_notsent_lowat`.
@@ -59,7 +59,7 @@ Baseline profile (and therefore restricted) from v1.0, with the safe set growing
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -13,7 +13,7 @@ pub(crate) const CHECK: Check = Check {
     summary: "the pod or a container runs as a Windows HostProcess container",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "\
 Checks that `securityContext.windowsOptions.hostProcess` is unset or `false`, on the pod and on every container.",
         why: "\
@@ -53,7 +53,7 @@ Baseline profile (and therefore restricted), every version from v1.0.",
             "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
             "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
         ],
-    },
+    }),
 };
 
 pub(crate) const RULE: Rule = Rule {

@@ -15,7 +15,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccomp or AppArmor annotation that disagrees with the field it mirrors",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod whose legacy annotation and field for the same scope ask for different profiles:
 - `seccomp.security.alpha.kubernetes.io/pod` against `spec.securityContext.seccompProfile`, and `container.seccomp.security.alpha.kubernetes.io/<name>` against that container's `seccompProfile` (every release from 1.19);
 - `container.apparmor.security.beta.kubernetes.io/<name>` against that container's `appArmorProfile` (from 1.30, when the field exists; not for Windows pods).
@@ -54,7 +54,7 @@ spec:
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "an AppArmor profile requested for a node without AppArmor",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "When the options say the node has no AppArmor (`apparmor_enabled: false`), flags each container whose effective AppArmor profile (its field, its legacy annotation, or the pod's field) is anything but `Unconfined`.
 The kubelet refuses such a pod at admission: `Cannot enforce AppArmor: AppArmor is not enabled on the host`.",
         why: "Many distributions (RHEL and its derivatives, some Flatcar and kind nodes) run without AppArmor.
@@ -51,7 +51,7 @@ spec:
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
             "https://github.com/kubernetes/kubernetes/pull/125776",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

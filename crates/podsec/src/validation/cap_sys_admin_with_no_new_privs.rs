@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "allowPrivilegeEscalation: false with CAP_SYS_ADMIN in capabilities.add",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags each `CAP_SYS_ADMIN` entry in `capabilities.add` of a container that also sets `allowPrivilegeEscalation: false`.
 The API server compares the exact, case-sensitive string `CAP_SYS_ADMIN`: `SYS_ADMIN` or `cap_sys_admin` are not caught (see `sys-admin-defeats-no-new-privs`).",
         why: "`CAP_SYS_ADMIN` can mount filesystems, create namespaces and much more, which lets a process regain privileges whatever `no_new_privs` says, so Kubernetes refuses the contradiction.
@@ -51,7 +51,7 @@ Upstream has started relaxing it after 1.35 (kubernetes/kubernetes#138834), firs
             "https://github.com/kubernetes/kubernetes/issues/119568",
             "https://github.com/kubernetes/kubernetes/pull/138834",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "capabilities.add or drop on a privileged container, where they are ignored",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a non-empty `capabilities.add` or `capabilities.drop` on a container with `privileged: true`.",
         why: "A privileged container gets every capability whatever the lists say: containerd applies privileged after add/drop, CRI-O skips them.
 A `drop: [ALL]` there reads as hardening while it removes nothing.",
@@ -46,7 +46,7 @@ spec:
         fix_safety: "The fix removes `capabilities`, which the runtime ignores anyway, so it is safe; whether the container needs to be privileged at all is a separate question.",
         policy: "Not validated by the API server in any version.",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a capability listed in both capabilities.add and capabilities.drop",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags an entry of `capabilities.add` whose capability (compared upper-case, without `CAP_`) is also in `capabilities.drop` of the same container.
 `ALL` in `drop` does not count: `drop: [ALL]` with a few adds is the recommended pattern.",
         why: "containerd and CRI-O apply adds first and drops second, so the capability ends up absent; Docker (dockershim, up to 1.23) did the reverse and granted it.
@@ -49,7 +49,7 @@ spec:
             "https://github.com/containerd/containerd/blob/main/internal/cri/opts/spec_opts.go",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

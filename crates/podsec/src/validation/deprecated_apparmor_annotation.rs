@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "an AppArmor annotation used instead of the appArmorProfile field",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "From Kubernetes 1.30, flags `container.apparmor.security.beta.kubernetes.io/<name>` annotations for containers that have no `appArmorProfile` of their own and whose pod sets none either, as the API server's warning does: `deprecated since v1.30; use the \"appArmorProfile\" field instead`.",
         why: "The annotation still works (the API server converts it into the field on create), but it is deprecated, pod templates keep it unconverted, and mixing it with the fields invites mismatches the API server refuses.",
         example: "apiVersion: v1
@@ -45,7 +45,7 @@ spec:
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
             "https://github.com/kubernetes/kubernetes/pull/131989",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccomp annotation used instead of the seccompProfile field",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `seccomp.security.alpha.kubernetes.io/pod` when the pod has no `securityContext.seccompProfile`, and `container.seccomp.security.alpha.kubernetes.io/<name>` when that container has no `seccompProfile`, as the API server's own warning does.",
         why: "From Kubernetes 1.27 these annotations do nothing at all: a pod that relies on them runs with no seccomp filter (or the kubelet default) while its manifest looks confined.
 From 1.25 they only worked because the API server copied them into the fields on create, and never for static pods.",
@@ -48,7 +48,7 @@ Up to 1.26 that changes nothing; from 1.27 it turns on a profile that was silent
             "https://github.com/kubernetes/kubernetes/pull/114947",
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -16,7 +16,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a security field the cluster's version drops before admission",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "With a Kubernetes version (`--kube-version 1.N`), flags each field of the text that an API server of that version with default feature gates never stores:
 - a container's `procMount` (`ProcMountType`, on by default from 1.33; before, any value is reset to `Default`);
 - `spec.hostUsers` (`UserNamespacesSupport`, from 1.33; no field before 1.25);
@@ -54,7 +54,7 @@ spec:
             "https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/api/pod/util.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "hostNetwork, hostPID or hostIPC together with hostUsers: false",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `hostNetwork: true`, `hostPID: true` or `hostIPC: true` in a pod with `hostUsers: false`.
 The API server refuses each with ``Forbidden: when `pod.Spec.HostUsers` is false`` (the paths for PID and IPC are printed `spec.HostPID` and `spec.HostIPC`, capitalised, as upstream does).",
         why: "A user namespace only isolates what is namespaced with it; joining the host's network, PID or IPC namespace would let the pod act on host resources that the user namespace cannot protect, so Kubernetes refuses the combination.",
@@ -46,7 +46,7 @@ Kubernetes 1.34 reworded these messages (kubernetes/kubernetes#132868); the word
             "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
             "https://github.com/kubernetes/kubernetes/pull/132868",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

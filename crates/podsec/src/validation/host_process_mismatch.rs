@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a container windowsOptions.hostProcess that differs from the pod's",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container whose `securityContext.windowsOptions.hostProcess` is set and differs from the pod's `securityContext.windowsOptions.hostProcess`.",
         why: "A Windows HostProcess pod runs directly on the host, outside any container isolation, and Kubernetes will not mix such containers with isolated ones in one pod.
 When both levels say something different, the API server refuses the object rather than guess.",
@@ -50,7 +50,7 @@ spec:
         fix_safety: "No automatic fix: decide whether the pod is a HostProcess pod.",
         policy: "From Kubernetes 1.22, when `hostProcess` appeared (GA in 1.26).",
         references: &["https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

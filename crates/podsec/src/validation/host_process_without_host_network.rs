@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a pod with HostProcess containers but without hostNetwork: true",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod with at least one Windows HostProcess container whose `spec.hostNetwork` is not `true`.",
         why: "HostProcess containers run in the host's network namespace whatever the spec says; Kubernetes asks the manifest to say so, so that nobody mistakes the pod for an isolated one.",
         example: "apiVersion: v1
@@ -48,7 +48,7 @@ spec:
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

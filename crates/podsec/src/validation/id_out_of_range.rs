@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "runAsUser, runAsGroup, fsGroup or a supplementalGroups entry outside 0…2147483647",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `runAsUser` and `runAsGroup` (pod or container), `fsGroup` and each `supplementalGroups` entry whose value is negative or larger than 2147483647.
 The API server refuses such a pod with `must be between 0 and 2147483647, inclusive`.",
         why: "User and group IDs are 32-bit values in Linux, and Kubernetes keeps them to the non-negative half so that every runtime agrees on them.
@@ -46,7 +46,7 @@ spec:
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "an AppArmor annotation for a container that does not exist, or with an invalid value",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `container.apparmor.security.beta.kubernetes.io/<name>` annotations whose `<name>` is not a container of the pod (`container not found`), or whose value is not empty, `runtime/default`, `unconfined` or `localhost/<profile>` (`invalid AppArmor profile name`).",
         why: "The API server refuses the object.
 A renamed container leaves its annotation behind, and values copied from the field (`RuntimeDefault`) or from seccomp (`docker/default`) do not work here.",
@@ -47,7 +47,7 @@ spec:
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "an appArmorProfile with a missing or unknown type, or a bad localhostProfile",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod or container `appArmorProfile` that the API server refuses:
 - no `type`;
 - a `type` other than `Localhost`, `RuntimeDefault` or `Unconfined`;
@@ -54,7 +54,7 @@ The others need a choice of profile.",
             "https://kubernetes.io/docs/tutorials/security/apparmor/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

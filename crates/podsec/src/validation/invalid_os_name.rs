@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "spec.os.name empty or other than linux or windows",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `spec.os` whose `name` is missing, empty, or anything but the lower-case `linux` or `windows`.",
         why: "The API server refuses the object.
 `spec.os.name` also decides which security fields are allowed (Windows pods may not set Linux-only fields and the reverse), so a wrong spelling is not harmless.",
@@ -42,7 +42,7 @@ spec:
         fix_safety: "A name that is `linux` or `windows` in another case is lower-cased: that is the only value it can have meant, so the fix is safe.",
         policy: "`spec.os` exists from Kubernetes 1.23 (GA in 1.25); before that the field is unknown and dropped, and a 1.23 API server drops it too (`IdentifyPodOS` alpha, off by default), so the check applies from 1.24.",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -15,7 +15,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccomp annotation whose value is not runtime/default, docker/default, unconfined or localhost/<relative path>",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags `seccomp.security.alpha.kubernetes.io/pod` and `container.seccomp.security.alpha.kubernetes.io/<name>` annotations whose value is not `runtime/default`, `docker/default`, `unconfined` or `localhost/<path>` with a relative path free of `..` elements.",
         why: "The API server still validates these annotations, even in releases where they no longer do anything (1.27 and later), so a typo in a forgotten annotation refuses the whole object.",
         example: "apiVersion: v1
@@ -47,7 +47,7 @@ spec:
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a seccompProfile with a missing or unknown type, or a bad localhostProfile",
     default_on: true,
     fix: FixAvailability::Sometimes,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod or container `seccompProfile` that the API server refuses:
 - no `type` (`type is required when seccompProfile is set`);
 - a `type` other than `Localhost`, `RuntimeDefault` or `Unconfined` (spelled exactly so);
@@ -52,7 +52,7 @@ Other errors need a choice of profile.",
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

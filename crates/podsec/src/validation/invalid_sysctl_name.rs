@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a securityContext.sysctls name that is empty, malformed or repeated",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags entries of `spec.securityContext.sysctls` whose `name` is missing or empty, longer than 253 characters or not of the sysctl form (lower-case segments of letters, digits, `-` and `_`, separated by `.` or `/`), or already used by an earlier entry.",
         why: "The API server refuses the object.
 Upper-case letters, spaces, a trailing dot or a `=value` pasted into the name are the usual slips.",
@@ -48,7 +48,7 @@ spec:
         fix_safety: "No automatic fix: which entry is meant is for a human to say.",
         policy: "API-server validation in every Kubernetes version this tool models.",
         references: &["https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a Linux-only security field set in a pod whose spec.os.name is windows",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags, in a pod with `spec.os.name: windows`, each field the API server forbids there (`cannot be set for a windows pod`).
 Pod level: `securityContext` `appArmorProfile`, `seLinuxOptions`, `seccompProfile`, `fsGroup`, `fsGroupChangePolicy`, `sysctls` (non-empty), `runAsUser`, `runAsGroup`, `supplementalGroups`, `supplementalGroupsPolicy`, `seLinuxChangePolicy`, and the spec's `hostUsers`, `hostPID: true`, `hostIPC: true`, `shareProcessNamespace`.
 Container level: `appArmorProfile`, `seLinuxOptions`, `seccompProfile`, `capabilities`, `readOnlyRootFilesystem`, `privileged`, `allowPrivilegeEscalation`, `procMount`, `runAsUser`, `runAsGroup`.
@@ -51,7 +51,7 @@ spec:
         fix_safety: "Removing the field is safe: a Windows node never applies it.",
         policy: "From Kubernetes 1.24, when `spec.os` is set (a 1.23 API server drops `spec.os`: `IdentifyPodOS` alpha, off by default); fields newer than the cluster (`hostUsers` 1.25, `appArmorProfile` 1.30, `supplementalGroupsPolicy` 1.31, `seLinuxChangePolicy` 1.32) are only checked from the release that has them.",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

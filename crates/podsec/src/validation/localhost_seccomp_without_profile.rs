@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "seccompProfile type Localhost with localhostProfile: \"\"",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container whose effective seccomp profile (its own, else the pod's) is `type: Localhost` with `localhostProfile: \"\"`.
 The API server accepts the empty string; the kubelet refuses to create the container with `localhostProfile must be set if seccompProfile type is Localhost.`",
         why: "An empty profile name points at the kubelet's seccomp directory itself, which is not a profile; the container never starts (`CreateContainerConfigError`).",
@@ -49,7 +49,7 @@ spec:
             "https://kubernetes.io/docs/tutorials/security/seccomp/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/helpers.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "some containers are HostProcess containers and others are not",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod in which at least one container is a Windows HostProcess container (its own `windowsOptions.hostProcess: true`, or the pod's when it sets none) while another (init and ephemeral containers included) is not.",
         why: "HostProcess containers run on the host with the node's privileges; Kubernetes requires every container of such a pod to be one, so that no isolated container shares a pod with them by accident.",
         example: "apiVersion: v1
@@ -53,7 +53,7 @@ spec:
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a net.* sysctl with hostNetwork: true, or an IPC sysctl with hostIPC: true",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod sysctl that belongs to the network namespace (`net.*`) when the pod uses the host's network, or to the IPC namespace (`kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`) when it uses the host's IPC namespace.",
         why: "A pod's sysctls are written into the pod's own namespaces.
 With the host's namespace they would change the node's settings for every workload on it, so Kubernetes refuses them: the API server from 1.28, the kubelet before that (see `unsafe-sysctl`).",
@@ -51,7 +51,7 @@ spec:
             "https://github.com/kubernetes/kubernetes/pull/118705",
             "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

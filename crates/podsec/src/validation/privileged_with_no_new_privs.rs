@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "allowPrivilegeEscalation: false together with privileged: true",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container that sets both `privileged: true` and `allowPrivilegeEscalation: false`.
 The API server refuses the pod: ``cannot set `allowPrivilegeEscalation` to false and `privileged` to true``.",
         why: "A privileged container already holds every capability and every host device, so `no_new_privs` could not take anything away; Kubernetes refuses the contradiction rather than pretend.
@@ -50,7 +50,7 @@ If it does not, remove `privileged: true` (and add only the capabilities it need
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

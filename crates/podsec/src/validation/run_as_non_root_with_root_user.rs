@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "runAsNonRoot: true with runAsUser 0, or with an image user that is root or not numeric",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container whose effective `runAsNonRoot` is `true` (its own, or the pod's) while:
 - its effective `runAsUser` is `0`; or
 - it sets no `runAsUser` and the image user given in the options is root (no `USER`, or uid 0), not numeric, or not a valid uid.
@@ -53,7 +53,7 @@ With `hostUsers: false` the uid checked is the one inside the user namespace, so
             "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kuberuntime/security_context_others.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "shareProcessNamespace: true together with hostPID: true",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod spec that sets both `shareProcessNamespace: true` and `hostPID: true`.
 The API server refuses it with `ShareProcessNamespace and HostPID cannot both be enabled`; the error path is `spec.securityContext.shareProcessNamespace` because the field lives in the pod security context in Kubernetes' internal types.",
         why: "The two ask for different process namespaces: one shared by the pod's containers, or the node's own.
@@ -44,7 +44,7 @@ spec:
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

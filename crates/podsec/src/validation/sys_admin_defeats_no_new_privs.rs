@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "allowPrivilegeEscalation: false with SYS_ADMIN granted, which makes no_new_privs moot",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container with `allowPrivilegeEscalation: false` that adds `SYS_ADMIN` in a spelling other than the exact `CAP_SYS_ADMIN` (which the API server refuses, see `cap-sys-admin-with-no-new-privs`) and really gets it from the runtime (`SYS_ADMIN`, `sys_admin`, or `cap_sys_admin` on CRI-O).",
         why: "The API server accepts it and the runtime sets `no_new_privs` and grants `CAP_SYS_ADMIN` at once; with `CAP_SYS_ADMIN` a process can mount, create namespaces and regain privileges, so `allowPrivilegeEscalation: false` promises something it cannot keep (kubernetes/kubernetes#119568).",
         example: "apiVersion: v1
@@ -49,7 +49,7 @@ spec:
             "https://github.com/kubernetes/kubernetes/issues/119568",
             "https://github.com/kubernetes/kubernetes/issues/131336",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "procMount: Unmasked without hostUsers: false",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a container with `securityContext.procMount: Unmasked` in a pod whose `hostUsers` is unset or `true`.
 Since Kubernetes 1.30 the API server refuses it: an unmasked `/proc` is only allowed inside a user namespace.",
         why: "`Unmasked` removes the masking and read-only bind mounts the runtime lays over sensitive parts of `/proc` and `/sys` (`/proc/kcore`, `/proc/sysrq-trigger`, `/sys/firmware`, ...).
@@ -50,7 +50,7 @@ Before 1.33 the `ProcMountType` feature gate is off by default, and then the API
             "https://github.com/kubernetes/kubernetes/pull/123520",
             "https://github.com/kubernetes/enhancements/issues/4265",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -15,7 +15,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a sysctl outside the kubelet's safe set, or a namespaced one shared with the host",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags a pod sysctl that the kubelet refuses at admission (the pod ends `Failed` with reason `SysctlForbidden`):
 - one not in the safe set of that Kubernetes version, unless the kubelet runs with `--allowed-unsafe-sysctls` naming it (this tool assumes it does not);
 - before 1.28, a `net.*` sysctl with `hostNetwork: true` or an IPC sysctl with `hostIPC: true` (from 1.28 the API server refuses those first, see `namespaced-sysctl-with-host-namespace`).",
@@ -54,7 +54,7 @@ The per-sysctl release numbers come from documentation rather than source.",
             "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/sysctl/safe_sysctls.go",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

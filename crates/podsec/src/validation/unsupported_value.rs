@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "procMount, fsGroupChangePolicy, supplementalGroupsPolicy or seLinuxChangePolicy with a value the API server does not support",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags an enum field of the security context whose value is not one the API server supports (spelled exactly so):
 - a container's `procMount`: `Default`, `Unmasked`;
 - the pod's `fsGroupChangePolicy`: `Always`, `OnRootMismatch`;
@@ -52,7 +52,7 @@ spec:
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go",
             "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
     summary: "a volume or volumeDevices entry that a pod with hostUsers: false may not use",
     default_on: true,
     fix: FixAvailability::None,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what: "Flags, in a pod with `hostUsers: false`:
 - in Kubernetes 1.25–1.27, each volume that is not `configMap`, `secret`, `downwardAPI`, `emptyDir` or `projected`;
 - from Kubernetes 1.34, each container's `volumeDevices` (raw block devices).",
@@ -60,7 +60,7 @@ The exact 1.34 wording was not confirmed from source; the message reuses the wor
             "https://github.com/kubernetes/kubernetes/pull/118691",
             "https://github.com/kubernetes/kubernetes/pull/132868",
         ],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };

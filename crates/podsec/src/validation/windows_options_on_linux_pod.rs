@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
     summary: "windowsOptions set in a pod whose spec.os.name is linux",
     default_on: true,
     fix: FixAvailability::Always,
-    docs: crate::rule::docs! {
+    docs: crate::rule::docs!(Docs {
         what:
             "Flags pod or container `securityContext.windowsOptions` when `spec.os.name` is `linux`.
 The API server refuses it: `windows options cannot be set for a linux pod`.",
@@ -46,7 +46,7 @@ spec:
         fix_safety: "Removing `windowsOptions` is safe: a Linux node never reads it.",
         policy: "From Kubernetes 1.24, when `spec.os` is set: a 1.23 API server drops `spec.os` (`IdentifyPodOS` alpha, off by default).",
         references: &["https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"],
-    },
+    }),
 };
 
 pub(super) const RULE: Rule = Rule { check: &CHECK, run };
