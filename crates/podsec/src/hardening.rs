@@ -318,12 +318,10 @@ fn each_cap_entry<'a>(ctx: &Ctx<'_, 'a>, mut visit: impl FnMut(&CapEntry<'_, 'a>
     for c in ctx.linux_containers() {
         for (which, verb) in [("add", "adds"), ("drop", "drops")] {
             let list_path = c.sc_path(&format!("capabilities.{which}"));
-            let items = c
-                .sc("capabilities")
-                .and_then(|caps| caps.field(which))
-                .map(Node::items)
-                .unwrap_or_default();
-            for (index, node) in items.into_iter().enumerate() {
+            let Some(list) = c.sc("capabilities").and_then(|caps| caps.field(which)) else {
+                continue;
+            };
+            for (index, node) in list.iter_items().enumerate() {
                 let Some(entry) = node.as_str() else {
                     continue;
                 };

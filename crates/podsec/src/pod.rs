@@ -338,8 +338,7 @@ impl<'a> ContainerView<'a> {
         self.sc("capabilities")
             .and_then(|c| c.field(which))
             .map(|l| {
-                l.items()
-                    .into_iter()
+                l.iter_items()
                     .filter_map(|n| Some((n.text()?, n)))
                     .collect()
             })

@@ -539,19 +539,17 @@ impl<'a> Node<'a> {
     /// Items of a sequence.
     #[must_use]
     pub fn items(self) -> Vec<Node<'a>> {
-        match self.kind() {
-            Kind::Seq { items, .. } => items
-                .iter()
-                .map(|&i| {
-                    Node {
-                        doc: self.doc,
-                        id: i,
-                    }
-                    .resolve()
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.iter_items().collect()
+    }
+
+    /// Items of a sequence, one by one: a long list costs no memory to walk.
+    pub fn iter_items(self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let items: &'a [NodeId] = match self.kind() {
+            Kind::Seq { items, .. } => items,
+            _ => &[],
+        };
+        let doc = self.doc;
+        items.iter().map(move |&id| Node { doc, id }.resolve())
     }
 
     /// Items as written (aliases not followed), for editing.
