@@ -115,11 +115,23 @@ impl<'a> Ctx<'_, 'a> {
     pub(crate) fn containers(&self) -> impl Iterator<Item = (usize, &ContainerView<'a>)> {
         self.pod.containers.iter().enumerate()
     }
+}
 
-    /// Every finding an area's rules push for this pod, uncapped (the areas' public `check`).
-    pub(crate) fn collect(&self, area: fn(&Ctx<'_, '_>, &mut Findings<'_>)) -> Vec<Finding> {
-        Findings::collect(|sink| area(self, sink))
-    }
+/// Appends every finding an area's rules push for this pod to `out`, uncapped: the body of the
+/// areas' public `check` (validation, hardening), which take the pod's parts instead of a [`Ctx`].
+pub(crate) fn check_area(
+    pod: &PodView<'_>,
+    effective: &[ContainerEffective],
+    options: &Options,
+    out: &mut Vec<Finding>,
+    area: fn(&Ctx<'_, '_>, &mut Findings<'_>),
+) {
+    let ctx = Ctx {
+        pod,
+        effective,
+        options,
+    };
+    out.extend(Findings::collect(|sink| area(&ctx, sink)));
 }
 
 /// A validation or hardening rule: its registry entry and the function that finds what it flags.

@@ -92,12 +92,7 @@ pub fn check(
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
-    let ctx = Ctx {
-        pod,
-        effective,
-        options,
-    };
-    out.extend(ctx.collect(check_into));
+    crate::rule::check_area(pod, effective, options, out, check_into);
 }
 
 /// [`check`] into the analysis' sink.

@@ -256,14 +256,15 @@ function mount(textarea, hooks) {
     /** The number of lines. */
     lines: () => view.state.doc.lines,
     /**
-     * The YAML document around 1-based line `number` (its lines up to the nearest `---` or `...`
-     * line either way) as `[first line, text]`, or null when it is over `limit` UTF-16 units:
-     * what completion reads, so that a keystroke in a large file never copies all of it.
+     * The YAML document around 1-based line `number` (its lines up to the nearest `---` line
+     * either way, as the core's `yaml::split_stream` and kubectl split a stream) as
+     * `[first line, text]`, or null when it is over `limit` UTF-16 units: what completion reads, so
+     * that a keystroke in a large file never copies all of it.
      */
     around(number, limit) {
       const doc = view.state.doc;
       if (number < 1 || number > doc.lines) return null;
-      const marker = (n) => /^(---|\.\.\.)(\s|$)/.test(doc.line(n).text);
+      const marker = (n) => /^---([ \t\r]|$)/.test(doc.line(n).text);
       let first = number;
       let last = number;
       let size = doc.line(number).length;
