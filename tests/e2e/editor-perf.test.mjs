@@ -1,7 +1,8 @@
 // Measurements of both editors, the plain textarea and the rich one (CodeMirror): keystroke to
 // painted character in a 50-line pod, the 1.9 MB Argo CD install and the 3.5 MB KServe install,
 // and a real paste (Ctrl+A then Ctrl+V) of the two installs to painted findings. Prints the
-// figures (ARCHITECTURE.md records them); asserts only what the page shows, never a time.
+// figures (ARCHITECTURE.md records them); asserts only what the page shows, never a time. Pages
+// are opened in the browser window's own size, not an emulated viewport: see WINDOW in harness.mjs.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,7 +99,7 @@ async function typing(page) {
 for (const rich of [false, true]) {
   const name = rich ? 'rich editor' : 'plain textarea';
   test(`${name}: typing in a 50-line pod`, async () => {
-    const { context, page, errors } = await openFresh(env, env.url, { rich });
+    const { context, page, errors } = await openFresh(env, env.url, { rich, window: true });
     await page.fill('#manifest', POD);
     await page.waitForSelector('.finding[data-check="privileged"]');
     const ms = await typing(page);
@@ -109,7 +110,7 @@ for (const rich of [false, true]) {
 
   for (const [label, file] of [['Argo CD install', ARGO], ['KServe install', KSERVE]]) {
     test(`${name}: paste and type in the ${label}`, { skip: !existsSync(file) && 'corpus not found' }, async () => {
-      const { context, page, errors } = await openFresh(env, env.url, { rich });
+      const { context, page, errors } = await openFresh(env, env.url, { rich, window: true });
       const text = readFileSync(file, 'utf8');
       const pasted = await paste(page, text);
       const length = await page.evaluate(() => (globalThis.podsecEditor?.text() ?? document.querySelector('textarea#manifest').value).length);

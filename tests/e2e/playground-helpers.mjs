@@ -4,12 +4,14 @@ import { plainEditor } from './harness.mjs';
 
 /**
  * A fresh context (own storage, clipboard allowed) with the site open and the errors recorded, in
- * the plain editor unless `rich` is set.
+ * the plain editor unless `rich` is set. The page is `width` pixels wide, emulated; with `window`
+ * set, it is instead the browser window's own size (see WINDOW in harness.mjs), which timing needs:
+ * under an emulated viewport, headless Chromium sometimes draws a frame without showing it.
  */
-export async function openFresh(env, url = env.url, { rich = false, width = 1280 } = {}) {
+export async function openFresh(env, url = env.url, { rich = false, width = 1280, window = false } = {}) {
   const context = await env.browser.newContext({
     permissions: ['clipboard-read', 'clipboard-write'],
-    viewport: { width, height: 900 },
+    viewport: window ? null : { width, height: 900 },
   });
   if (!rich) await plainEditor(context);
   const page = await context.newPage();
