@@ -1345,7 +1345,10 @@ impl Report {
                             "The rich editor in Chromium (`tests/e2e/editor-perf.test.mjs` over `dist/`): a real \
                              Ctrl+A, Ctrl+V of the text to the frame after its findings are shown, and five \
                              keystrokes (end, middle, ...) each to the next paint (Event Timing; 16 ms is one \
-                             frame or less).\n\n| text | paste to findings | keystrokes to paint |\n|---|---:|---|"
+                             frame or less), in a page the size of the browser's window (1280 by 813 CSS \
+                             pixels): under an emulated viewport, headless Chromium now and then skips showing \
+                             a frame the page has made, and Event Timing then waits for a later one (see \
+                             `WINDOW` in `tests/e2e/harness.mjs`).\n\n| text | paste to findings | keystrokes to paint |\n|---|---:|---|"
                         );
                         for f in figures {
                             let keys: Vec<String> =
