@@ -62,12 +62,12 @@ pub struct LearnerText {
     pub lessons: HashMap<String, LessonText>,
 }
 
-/// Reads the file.
+/// Reads the file, as the browser parsed it (`Response.json()`), so the wasm holds no JSON parser.
 ///
 /// # Errors
 /// When it is not the file the core writes.
-pub fn parse(json: &str) -> Result<LearnerText, String> {
-    serde_json::from_str(json).map_err(|e| e.to_string())
+pub fn parse(json: wasm_bindgen::JsValue) -> Result<LearnerText, String> {
+    serde_wasm_bindgen::from_value(json).map_err(|e| e.to_string())
 }
 
 /// Where the file stands: not asked for, on its way, here, or failed (with why).
@@ -104,7 +104,7 @@ fn get(wake: Callback<()>) -> Option<Result<Rc<LearnerText>, String>> {
             WAITING.with(|w| w.borrow_mut().push(wake));
             LOAD.with(|l| *l.borrow_mut() = Load::Loading);
             wasm_bindgen_futures::spawn_local(async {
-                let loaded = match fetch(URL).await.and_then(|json| parse(&json)) {
+                let loaded = match fetch(URL).await.and_then(parse) {
                     Ok(text) => Load::Done(Rc::new(text)),
                     Err(why) => Load::Failed(why),
                 };
@@ -119,7 +119,7 @@ fn get(wake: Callback<()>) -> Option<Result<Rc<LearnerText>, String>> {
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn fetch(url: &str) -> Result<String, String> {
+async fn fetch(url: &str) -> Result<wasm_bindgen::JsValue, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let why = |e: wasm_bindgen::JsValue| {
@@ -139,15 +139,13 @@ async fn fetch(url: &str) -> Result<String, String> {
     if !response.ok() {
         return Err(format!("the server answered {}", response.status()));
     }
-    JsFuture::from(response.text().map_err(why)?)
+    JsFuture::from(response.json().map_err(why)?)
         .await
-        .map_err(why)?
-        .as_string()
-        .ok_or_else(|| "the answer is not text".to_string())
+        .map_err(why)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn fetch(_url: &str) -> Result<String, String> {
+async fn fetch(_url: &str) -> Result<wasm_bindgen::JsValue, String> {
     Err("only a browser fetches the learner's texts".to_string())
 }
 
@@ -289,11 +287,12 @@ pub fn LessonHints(props: &LessonHintsProps) -> Html {
 mod tests {
     use super::*;
 
-    /// The committed file reads as the page reads it, and holds every check's docs as the core
-    /// with its texts built in has them (the core's test keeps the file equal to what it writes).
-    #[test]
-    fn the_committed_file_reads_back_with_every_check() {
-        let text = parse(include_str!("../assets/learner-text.json")).unwrap();
+    /// The committed file, as the page gets it.
+    const FILE: &str = include_str!("../assets/learner-text.json");
+
+    /// The file holds every check's docs as the core with its texts built in has them (the
+    /// core's test keeps the file equal to what it writes).
+    fn assert_complete(text: &LearnerText) {
         for c in podsec::check::all() {
             let Some(d) = text.checks.get(c.id) else {
                 panic!("{}: no docs in learner-text.json", c.id);
@@ -314,9 +313,31 @@ mod tests {
         }
     }
 
+    /// Natively, through the same `Deserialize` the page uses.
     #[test]
-    fn a_file_of_another_shape_is_an_error() {
-        assert!(parse("{\"checks\": []}").is_err());
-        assert!(parse("not json").is_err());
+    fn the_committed_file_has_every_check() {
+        assert_complete(&serde_json::from_str(FILE).unwrap());
+    }
+
+    /// In the browser, as the page reads it: `cargo xtask test wasm-test`.
+    #[cfg(target_arch = "wasm32")]
+    mod browser {
+        use super::*;
+        use wasm_bindgen_test::wasm_bindgen_test;
+
+        fn parse_text(json: &str) -> Result<LearnerText, String> {
+            parse(js_sys::JSON::parse(json).unwrap())
+        }
+
+        #[wasm_bindgen_test]
+        fn the_committed_file_reads_back_with_every_check() {
+            assert_complete(&parse_text(FILE).unwrap());
+        }
+
+        #[wasm_bindgen_test]
+        fn a_file_of_another_shape_is_an_error() {
+            assert!(parse_text("{\"checks\": []}").is_err());
+            assert!(parse_text("\"not the file\"").is_err());
+        }
     }
 }

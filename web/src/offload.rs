@@ -13,7 +13,7 @@ use crate::address::{Link, save_draft};
 use crate::browser;
 use crate::results::{Derived, HardenedFor};
 use crate::state::Text;
-use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output};
+use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output, to_js};
 
 /// One `T` per job, indexed by the job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -90,7 +90,7 @@ impl Offload {
 
     /// Sends `job` to the worker, starting it on first use, and returns its sequence number. If
     /// the worker cannot be started, the page does the work itself from the next render on.
-    pub fn request(&self, job: Job, text: &JsValue, options: &str) -> Option<u32> {
+    pub fn request(&self, job: Job, text: &JsValue, options: &JsValue) -> Option<u32> {
         if self.client.borrow().is_none() {
             let on_answer = {
                 let this = self.clone();
@@ -132,32 +132,38 @@ impl Offload {
     /// wait for it to load once the edit settles.
     pub fn warm(&self) {
         if self.client.borrow().is_none() && *self.worker_ok {
-            let json = serde_json::to_string(&LinkOptions::default()).unwrap_or_default();
             // The smallest request starts it; its answer is not wanted.
-            self.request(Job::Link, &JsValue::from_str(""), &json);
+            self.request(
+                Job::Link,
+                &JsValue::from_str(""),
+                &to_js(&LinkOptions::default()),
+            );
             self.cancel(Job::Link);
         }
     }
 
     /// Sends the analysis of `text` to the worker.
     pub fn analyze(&self, text: &Text, options: &podsec::Options) {
-        let options = serde_json::to_string(options).unwrap_or_default();
-        self.request(Job::Analyze, &crate::code::js_text(text.rc()), &options);
+        self.request(
+            Job::Analyze,
+            &crate::code::js_text(text.rc()),
+            &to_js(options),
+        );
     }
 
     /// Sends the hardening of `text` to the worker, remembering the text for the answer.
     pub fn harden(&self, text: &Text, options: &HardenOptions) {
-        let json = serde_json::to_string(options).unwrap_or_default();
-        if let Some(seq) = self.request(Job::Harden, &crate::code::js_text(text.rc()), &json) {
+        let options = to_js(options);
+        if let Some(seq) = self.request(Job::Harden, &crate::code::js_text(text.rc()), &options) {
             *self.hardening.borrow_mut() = Some((seq, text.rc().clone()));
         }
     }
 
     /// Sends the encoding of the shared state to the worker.
     pub fn link(&self, text: &Text, options: LinkOptions) {
-        let json = serde_json::to_string(&options).unwrap_or_default();
+        let js = to_js(&options);
         *self.linking.borrow_mut() = Some((text.clone(), options));
-        self.request(Job::Link, &crate::code::js_text(text.rc()), &json);
+        self.request(Job::Link, &crate::code::js_text(text.rc()), &js);
     }
 
     /// Shows an answer if it is the newest for its job.

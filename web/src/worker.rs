@@ -3,9 +3,10 @@
 //! wasm: `web/assets/podsec-worker.js` imports the JavaScript and wasm files the page loaded (named
 //! in its first message) and calls the `worker_serve` export, which is [`serve`].
 //!
-//! The protocol is plain strings in arrays, posted with `postMessage`: the page sends
-//! `[seq, job, options as JSON, text, started]`; the worker answers `"ready"` once it listens, then
-//! `[seq, job, result as JSON, milliseconds, started]` per request. Each job has its own sequence
+//! The protocol is arrays posted with `postMessage`: the page sends
+//! `[seq, job, options, text, started]`; the worker answers `"ready"` once it listens, then
+//! `[seq, job, result, milliseconds, started]` per request. Options and results cross as
+//! structured data shaped like their JSON (see [`to_js`]), the link as its string. Each job has its own sequence
 //! numbers, and the page drops answers whose `seq` is not the latest it sent for that job (see
 //! [`Latest`]).
 //!
@@ -68,11 +69,11 @@ const READY_TIMEOUT_MS: u32 = 5_000;
 /// What the worker is asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Job {
-    /// `podsec::analyze`, with `Options` as JSON.
+    /// `podsec::analyze`, with `Options`.
     Analyze,
-    /// `podsec::harden`, with `HardenOptions` as JSON.
+    /// `podsec::harden`, with `HardenOptions`.
     Harden,
-    /// `podsec::permalink::encode`, with [`LinkOptions`] as JSON; answers the fragment itself.
+    /// `podsec::permalink::encode`, with [`LinkOptions`]; answers the fragment itself.
     Link,
 }
 
@@ -117,30 +118,51 @@ impl Job {
     }
 }
 
-/// Runs one job: its options and text in, its result out (JSON, or the fragment of a link). What the worker does with a
-/// request, kept apart from the message plumbing so it is tested natively.
+/// How options and results cross between the page and the worker: as JavaScript values shaped
+/// like their JSON (plain objects, `null` for nothing), which `postMessage` clones natively, so
+/// neither side needs a JSON parser in the wasm. Integers go as `BigInt`: a YAML integer (a
+/// `runAsUser`, say) may exceed the 2^53 a JavaScript number holds exactly.
+const CROSSING: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::json_compatible().serialize_large_number_types_as_bigints(true);
+
+/// `value` as a JavaScript value to post (`undefined` if it cannot be one, which the other side
+/// rejects).
+pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&CROSSING).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads back a value made by [`to_js`]; `None` if it has another shape.
+pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// Runs one job: its options and text in, its result out (see [`to_js`]; a link is its string).
+/// What the worker does with a request, kept apart from the message plumbing.
 #[must_use]
-pub fn run(job: Job, options: &str, text: &str) -> String {
+pub fn run(job: Job, options: JsValue, text: &str) -> JsValue {
     match job {
-        Job::Analyze => {
-            let options: Options = serde_json::from_str(options).unwrap_or_default();
-            serde_json::to_string(&podsec::analyze(text, &options)).unwrap_or_default()
-        }
-        Job::Harden => {
-            let options: HardenOptions = serde_json::from_str(options).unwrap_or_default();
-            serde_json::to_string(&podsec::harden(text, &options)).unwrap_or_default()
-        }
-        Job::Link => {
-            let link: LinkOptions = serde_json::from_str(options).unwrap_or_default();
-            let made = podsec::permalink::link(&podsec::permalink::Shared {
-                text: text.to_string(),
-                options: link.options,
-                include_unsafe: link.include_unsafe,
-            });
-            // A fragment never starts with `!`: it marks why no link was made.
-            made.unwrap_or_else(|e| format!("{REFUSED}{e}"))
-        }
+        Job::Analyze => to_js(&podsec::analyze(
+            text,
+            &from_js::<Options>(options).unwrap_or_default(),
+        )),
+        Job::Harden => to_js(&podsec::harden(
+            text,
+            &from_js::<HardenOptions>(options).unwrap_or_default(),
+        )),
+        Job::Link => link(from_js(options).unwrap_or_default(), text).into(),
     }
+}
+
+/// The answer to [`Job::Link`]: the fragment, or why no link was made after [`REFUSED`].
+#[must_use]
+pub fn link(link: LinkOptions, text: &str) -> String {
+    let made = podsec::permalink::link(&podsec::permalink::Shared {
+        text: text.to_string(),
+        options: link.options,
+        include_unsafe: link.include_unsafe,
+    });
+    // A fragment never starts with `!`: it marks why no link was made.
+    made.unwrap_or_else(|e| format!("{REFUSED}{e}"))
 }
 
 /// Which answer the page is waiting for: every request gets the next sequence number, and only
@@ -189,15 +211,14 @@ pub fn serve() {
             let Some(job) = job.as_deref().and_then(Job::parse) else {
                 return;
             };
-            let options = request.get(2).as_string().unwrap_or_default();
             let text = request.get(3).as_string().unwrap_or_default();
             let started = now(&reply);
-            let json = run(job, &options, &text);
+            let result = run(job, request.get(2), &text);
             let ms = now(&reply) - started;
             let answer = js_sys::Array::new();
             answer.push(&request.get(0));
             answer.push(&job.as_str().into());
-            answer.push(&json.into());
+            answer.push(&result);
             answer.push(&ms.into());
             answer.push(&request.get(4));
             let _ = reply.post_message(&answer);
@@ -244,14 +265,19 @@ pub struct Answer {
 const REFUSED: char = '!';
 
 /// Reads an answer's result back.
-fn decode(job: Job, json: &str) -> Option<Output> {
+fn decode(job: Job, result: JsValue) -> Option<Output> {
     match job {
-        Job::Analyze => serde_json::from_str(json).ok().map(Output::Analysis),
-        Job::Harden => serde_json::from_str(json).ok().map(Output::Hardened),
-        Job::Link => Some(Output::Link(match json.strip_prefix(REFUSED) {
-            Some(why) => Err(why.to_string()),
-            None => Ok(json.to_string()),
-        })),
+        Job::Analyze => from_js(result).map(Output::Analysis),
+        Job::Harden => from_js(result).map(Output::Hardened),
+        Job::Link => result.as_string().map(|s| Output::Link(read_link(&s))),
+    }
+}
+
+/// Reads [`link`]'s answer: the fragment, or why no link was made.
+fn read_link(answer: &str) -> Result<String, String> {
+    match answer.strip_prefix(REFUSED) {
+        Some(why) => Err(why.to_string()),
+        None => Ok(answer.to_string()),
     }
 }
 
@@ -530,9 +556,8 @@ impl Inner {
             };
             let wanted = self.state.borrow_mut().queue.answered(job, seq);
             if wanted {
-                let json = answer.get(2).as_string().unwrap_or_default();
                 let decoding = crate::browser::now();
-                let Some(output) = decode(job, &json) else {
+                let Some(output) = decode(job, answer.get(2)) else {
                     self.fail(format!(
                         "its answer to the {} job could not be read",
                         job.as_str()
@@ -588,13 +613,13 @@ impl Client {
         self.inner.state.borrow().restarts
     }
 
-    /// Asks for `job` on `text` under `options` (as JSON); `started` comes back with the answer.
-    /// A request of the same job still waiting is replaced.
-    pub fn request(&self, job: Job, seq: u32, text: &JsValue, options: &str, started: f64) {
+    /// Asks for `job` on `text` under `options` (made by [`to_js`]); `started` comes back with
+    /// the answer. A request of the same job still waiting is replaced.
+    pub fn request(&self, job: Job, seq: u32, text: &JsValue, options: &JsValue, started: f64) {
         let request = js_sys::Array::new();
         request.push(&seq.into());
         request.push(&job.as_str().into());
-        request.push(&options.into());
+        request.push(options);
         request.push(text);
         request.push(&started.into());
         {
@@ -629,7 +654,7 @@ impl Drop for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use podsec::{Applicability, PssLevel};
+    use podsec::PssLevel;
 
     #[test]
     fn only_the_newest_answer_is_accepted() {
@@ -652,66 +677,29 @@ mod tests {
         assert_eq!(Job::parse("lint"), None);
     }
 
-    #[test]
-    fn a_job_run_in_the_worker_reads_back_as_what_the_page_would_compute() {
-        let text = podsec::examples::SEED.yaml;
-        let options = Options {
-            level: PssLevel::Baseline,
-            ..Options::default()
-        };
-        let json = run(
-            Job::Analyze,
-            &serde_json::to_string(&options).unwrap(),
-            text,
-        );
-        let Some(Output::Analysis(analysis)) = decode(Job::Analyze, &json) else {
-            panic!("not an analysis: {json}");
-        };
-        let here = podsec::analyze(text, &options);
-        assert_eq!(analysis.level, PssLevel::Baseline);
-        assert_eq!(analysis.objects.len(), here.objects.len());
-        assert_eq!(
-            analysis.objects[0].findings.len(),
-            here.objects[0].findings.len()
-        );
-
-        let options = HardenOptions {
-            analysis: options,
-            threshold: Applicability::Unsafe,
-        };
-        let json = run(Job::Harden, &serde_json::to_string(&options).unwrap(), text);
-        let Some(Output::Hardened(hardened)) = decode(Job::Harden, &json) else {
-            panic!("not a rewrite: {json}");
-        };
-        assert_eq!(hardened, podsec::harden(text, &options));
-        assert!(hardened.changed);
-    }
-
-    #[test]
-    fn a_link_made_in_the_worker_opens_to_the_same_state() {
-        let link = LinkOptions {
+    /// A link's options that differ from the defaults.
+    pub(super) fn baseline_unsafe() -> LinkOptions {
+        LinkOptions {
             options: Options {
                 level: PssLevel::Baseline,
                 ..Options::default()
             },
             include_unsafe: true,
-        };
-        let text = podsec::examples::SEED.yaml;
-        let json = run(Job::Link, &serde_json::to_string(&link).unwrap(), text);
-        let Some(Output::Link(Ok(fragment))) = decode(Job::Link, &json) else {
-            panic!("not a link: {json}");
-        };
-        let shared = podsec::permalink::decode(&fragment).unwrap();
-        assert_eq!(shared.text, text);
-        assert_eq!(shared.options, link.options);
-        assert!(shared.include_unsafe);
+        }
     }
 
     #[test]
-    fn an_answer_of_the_wrong_shape_is_dropped() {
-        let json = run(Job::Analyze, "{}", "kind: Pod\n");
-        assert!(decode(Job::Harden, &json).is_none());
-        assert!(decode(Job::Analyze, "not json").is_none());
+    fn a_link_made_in_the_worker_opens_to_the_same_state() {
+        let options = baseline_unsafe();
+        let text = podsec::examples::SEED.yaml;
+        let answer = link(options.clone(), text);
+        let Ok(fragment) = read_link(&answer) else {
+            panic!("not a link: {answer}");
+        };
+        let shared = podsec::permalink::decode(&fragment).unwrap();
+        assert_eq!(shared.text, text);
+        assert_eq!(shared.options, options.options);
+        assert!(shared.include_unsafe);
     }
 
     #[test]
@@ -796,13 +784,96 @@ mod tests {
     #[test]
     fn a_text_too_large_for_a_link_gets_the_reason_instead() {
         let text = "a".repeat(podsec::permalink::MAX_PAYLOAD);
-        let json = run(Job::Link, "{}", &text);
-        let Some(Output::Link(Err(why))) = decode(Job::Link, &json) else {
-            panic!("a link was made: {} characters", json.len());
+        let answer = link(LinkOptions::default(), &text);
+        let Err(why) = read_link(&answer) else {
+            panic!("a link was made: {} characters", answer.len());
         };
         assert!(
             why.starts_with("this text is too large to share as a link (8.4 MB; the limit is"),
             "{why}"
         );
+    }
+}
+
+/// The crossing itself, which needs JavaScript: `cargo xtask test wasm-test`.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use podsec::{Applicability, PssLevel};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// What the page read back when the answer crossed as JSON text.
+    fn through_json<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+        serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
+    }
+
+    /// A pod with an integer beyond 2^53 (kept exactly) and findings with fixes.
+    const LARGE_ID: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: big
+spec:
+  securityContext:
+    runAsUser: 9007199254740993
+  containers:
+    - name: app
+      image: app:1
+      securityContext:
+        privileged: true
+";
+
+    #[wasm_bindgen_test]
+    fn a_job_run_in_the_worker_reads_back_as_the_json_crossing_did() {
+        for text in [podsec::examples::SEED.yaml, LARGE_ID] {
+            let options = Options {
+                level: PssLevel::Baseline,
+                ..Options::default()
+            };
+            let result = run(Job::Analyze, to_js(&options), text);
+            let Some(Output::Analysis(analysis)) = decode(Job::Analyze, result) else {
+                panic!("not an analysis");
+            };
+            let here = podsec::analyze(text, &options);
+            assert_eq!(analysis.level, PssLevel::Baseline);
+            assert!(!analysis.objects[0].findings.is_empty());
+            assert_eq!(analysis, through_json(&here));
+
+            let options = HardenOptions {
+                analysis: options,
+                threshold: Applicability::Unsafe,
+            };
+            let result = run(Job::Harden, to_js(&options), text);
+            let Some(Output::Hardened(hardened)) = decode(Job::Harden, result) else {
+                panic!("not a rewrite");
+            };
+            assert_eq!(hardened, podsec::harden(text, &options));
+            assert!(hardened.changed);
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn options_cross_unchanged() {
+        let link = super::tests::baseline_unsafe();
+        assert_eq!(from_js::<LinkOptions>(to_js(&link)), Some(link.clone()));
+        let result = run(Job::Link, to_js(&link), podsec::examples::SEED.yaml);
+        let Some(Output::Link(Ok(fragment))) = decode(Job::Link, result) else {
+            panic!("not a link");
+        };
+        assert_eq!(
+            podsec::permalink::decode(&fragment).unwrap().options,
+            link.options
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn an_answer_of_the_wrong_shape_is_dropped() {
+        let result = run(Job::Analyze, JsValue::NULL, "kind: Pod\n");
+        assert!(decode(Job::Harden, result.clone()).is_none());
+        assert!(decode(Job::Link, result).is_none());
+        assert!(decode(Job::Analyze, JsValue::from_str("not an analysis")).is_none());
+        assert!(decode(Job::Analyze, JsValue::UNDEFINED).is_none());
     }
 }
