@@ -13,7 +13,7 @@ use crate::address::{Link, save_draft};
 use crate::browser;
 use crate::results::{Derived, HardenedFor};
 use crate::state::Text;
-use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output, to_js};
+use crate::worker::{Answer, Client, Job, Latest, LinkOptions, Output};
 
 /// One `T` per job, indexed by the job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,7 +136,7 @@ impl Offload {
             self.request(
                 Job::Link,
                 &JsValue::from_str(""),
-                &to_js(&LinkOptions::default()),
+                &LinkOptions::default().to_js(),
             );
             self.cancel(Job::Link);
         }
@@ -144,16 +144,20 @@ impl Offload {
 
     /// Sends the analysis of `text` to the worker.
     pub fn analyze(&self, text: &Text, options: &podsec::Options) {
+        let options = LinkOptions {
+            options: options.clone(),
+            include_unsafe: false,
+        };
         self.request(
             Job::Analyze,
             &crate::code::js_text(text.rc()),
-            &to_js(options),
+            &options.to_js(),
         );
     }
 
     /// Sends the hardening of `text` to the worker, remembering the text for the answer.
     pub fn harden(&self, text: &Text, options: &HardenOptions) {
-        let options = to_js(options);
+        let options = LinkOptions::from(options).to_js();
         if let Some(seq) = self.request(Job::Harden, &crate::code::js_text(text.rc()), &options) {
             *self.hardening.borrow_mut() = Some((seq, text.rc().clone()));
         }
@@ -161,7 +165,7 @@ impl Offload {
 
     /// Sends the encoding of the shared state to the worker.
     pub fn link(&self, text: &Text, options: LinkOptions) {
-        let js = to_js(&options);
+        let js = options.to_js();
         *self.linking.borrow_mut() = Some((text.clone(), options));
         self.request(Job::Link, &crate::code::js_text(text.rc()), &js);
     }

@@ -5,8 +5,9 @@
 //!
 //! The protocol is arrays posted with `postMessage`: the page sends
 //! `[seq, job, options, text, started]`; the worker answers `"ready"` once it listens, then
-//! `[seq, job, result, milliseconds, started]` per request. Options and results cross as
-//! structured data shaped like their JSON (see [`to_js`]), the link as its string. Each job has its own sequence
+//! `[seq, job, result, milliseconds, started]` per request. The options cross in a link's encoding
+//! (see [`LinkOptions::to_js`]), the results as structured data shaped like their JSON (see
+//! [`to_js`]), the link as its string. Each job has its own sequence
 //! numbers, and the page drops answers whose `seq` is not the latest it sent for that job (see
 //! [`Latest`]).
 //!
@@ -22,7 +23,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use podsec::{Analysis, HardenOptions, Hardened, Options};
+use podsec::{Analysis, Applicability, HardenOptions, Hardened, Options};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
@@ -77,14 +78,65 @@ pub enum Job {
     Link,
 }
 
-/// Everything a permalink holds besides the text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Everything a permalink holds besides the text; what every job is asked with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinkOptions {
     /// The analysis options.
     pub options: Options,
     /// Whether the hardened view includes unsafe edits.
     pub include_unsafe: bool,
+}
+
+impl LinkOptions {
+    /// The options as they cross to the worker: a link to an empty text. Links are encoded and
+    /// decoded on both sides anyway, so the wasm holds no serde code for the options; and the
+    /// encoding is exact for whatever options the page holds, since its controls and the links it
+    /// opens set nothing a link cannot carry.
+    #[must_use]
+    pub fn to_js(&self) -> JsValue {
+        JsValue::from(self.encode())
+    }
+
+    fn encode(&self) -> String {
+        podsec::permalink::encode(&podsec::permalink::Shared {
+            text: String::new(),
+            options: self.options.clone(),
+            include_unsafe: self.include_unsafe,
+        })
+    }
+
+    /// Reads [`LinkOptions::to_js`]'s string: the defaults if it is not one.
+    fn decode(encoded: &str) -> LinkOptions {
+        podsec::permalink::decode(encoded).map_or_else(
+            |_| LinkOptions::default(),
+            |shared| LinkOptions {
+                options: shared.options,
+                include_unsafe: shared.include_unsafe,
+            },
+        )
+    }
+
+    /// The rewrite's options: safe edits, and unsafe ones if asked for (manual fixes are never
+    /// applied).
+    fn harden(self) -> HardenOptions {
+        HardenOptions {
+            analysis: self.options,
+            threshold: if self.include_unsafe {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
+        }
+    }
+}
+
+impl From<&HardenOptions> for LinkOptions {
+    fn from(options: &HardenOptions) -> LinkOptions {
+        LinkOptions {
+            options: options.analysis.clone(),
+            include_unsafe: options.threshold != Applicability::Safe,
+        }
+    }
 }
 
 impl Job {
@@ -118,9 +170,9 @@ impl Job {
     }
 }
 
-/// How options and results cross between the page and the worker: as JavaScript values shaped
-/// like their JSON (plain objects, `null` for nothing), which `postMessage` clones natively, so
-/// neither side needs a JSON parser in the wasm. Integers go as `BigInt`: a YAML integer (a
+/// How results cross from the worker to the page: as JavaScript values shaped like their JSON
+/// (plain objects, `null` for nothing), which `postMessage` clones natively, so neither side needs
+/// a JSON parser in the wasm. Integers go as `BigInt`: a YAML integer (a
 /// `runAsUser`, say) may exceed the 2^53 a JavaScript number holds exactly.
 const CROSSING: serde_wasm_bindgen::Serializer =
     serde_wasm_bindgen::Serializer::json_compatible().serialize_large_number_types_as_bigints(true);
@@ -139,17 +191,11 @@ pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
 /// Runs one job: its options and text in, its result out (see [`to_js`]; a link is its string).
 /// What the worker does with a request, kept apart from the message plumbing.
 #[must_use]
-pub fn run(job: Job, options: JsValue, text: &str) -> JsValue {
+pub fn run(job: Job, options: LinkOptions, text: &str) -> JsValue {
     match job {
-        Job::Analyze => to_js(&podsec::analyze(
-            text,
-            &from_js::<Options>(options).unwrap_or_default(),
-        )),
-        Job::Harden => to_js(&podsec::harden(
-            text,
-            &from_js::<HardenOptions>(options).unwrap_or_default(),
-        )),
-        Job::Link => link(from_js(options).unwrap_or_default(), text).into(),
+        Job::Analyze => to_js(&podsec::analyze(text, &options.options)),
+        Job::Harden => to_js(&podsec::harden(text, &options.harden())),
+        Job::Link => link(options, text).into(),
     }
 }
 
@@ -213,7 +259,8 @@ pub fn serve() {
             };
             let text = request.get(3).as_string().unwrap_or_default();
             let started = now(&reply);
-            let result = run(job, request.get(2), &text);
+            let options = LinkOptions::decode(&request.get(2).as_string().unwrap_or_default());
+            let result = run(job, options, &text);
             let ms = now(&reply) - started;
             let answer = js_sys::Array::new();
             answer.push(&request.get(0));
@@ -613,8 +660,8 @@ impl Client {
         self.inner.state.borrow().restarts
     }
 
-    /// Asks for `job` on `text` under `options` (made by [`to_js`]); `started` comes back with
-    /// the answer. A request of the same job still waiting is replaced.
+    /// Asks for `job` on `text` under `options` (made by [`LinkOptions::to_js`]); `started` comes
+    /// back with the answer. A request of the same job still waiting is replaced.
     pub fn request(&self, job: Job, seq: u32, text: &JsValue, options: &JsValue, started: f64) {
         let request = js_sys::Array::new();
         request.push(&seq.into());
@@ -700,6 +747,25 @@ mod tests {
         assert_eq!(shared.text, text);
         assert_eq!(shared.options, options.options);
         assert!(shared.include_unsafe);
+    }
+
+    #[test]
+    fn options_cross_unchanged() {
+        let mut link = baseline_unsafe();
+        link.options.kube_minor = Some(30);
+        link.options.namespace = Some("team a".to_string());
+        link.options.username = Some("system:serviceaccount:ci:deployer".to_string());
+        link.options.admission_config =
+            Some("apiVersion: v1\nkind: PodSecurityConfiguration\n  # 100% = &\n".to_string());
+        assert_eq!(LinkOptions::decode(&link.encode()), link);
+        assert_eq!(LinkOptions::decode("not a link"), LinkOptions::default());
+        for threshold in [Applicability::Safe, Applicability::Unsafe] {
+            let options = HardenOptions {
+                analysis: link.options.clone(),
+                threshold,
+            };
+            assert_eq!(LinkOptions::from(&options).harden(), options);
+        }
     }
 
     #[test]
@@ -799,7 +865,7 @@ mod tests {
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests {
     use super::*;
-    use podsec::{Applicability, PssLevel};
+    use podsec::PssLevel;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -828,24 +894,21 @@ spec:
     #[wasm_bindgen_test]
     fn a_job_run_in_the_worker_reads_back_as_the_json_crossing_did() {
         for text in [podsec::examples::SEED.yaml, LARGE_ID] {
-            let options = Options {
-                level: PssLevel::Baseline,
-                ..Options::default()
-            };
-            let result = run(Job::Analyze, to_js(&options), text);
+            let link = super::tests::baseline_unsafe();
+            let result = run(Job::Analyze, link.clone(), text);
             let Some(Output::Analysis(analysis)) = decode(Job::Analyze, result) else {
                 panic!("not an analysis");
             };
-            let here = podsec::analyze(text, &options);
+            let here = podsec::analyze(text, &link.options);
             assert_eq!(analysis.level, PssLevel::Baseline);
             assert!(!analysis.objects[0].findings.is_empty());
             assert_eq!(analysis, through_json(&here));
 
             let options = HardenOptions {
-                analysis: options,
+                analysis: link.options.clone(),
                 threshold: Applicability::Unsafe,
             };
-            let result = run(Job::Harden, to_js(&options), text);
+            let result = run(Job::Harden, link, text);
             let Some(Output::Hardened(hardened)) = decode(Job::Harden, result) else {
                 panic!("not a rewrite");
             };
@@ -855,22 +918,8 @@ spec:
     }
 
     #[wasm_bindgen_test]
-    fn options_cross_unchanged() {
-        let link = super::tests::baseline_unsafe();
-        assert_eq!(from_js::<LinkOptions>(to_js(&link)), Some(link.clone()));
-        let result = run(Job::Link, to_js(&link), podsec::examples::SEED.yaml);
-        let Some(Output::Link(Ok(fragment))) = decode(Job::Link, result) else {
-            panic!("not a link");
-        };
-        assert_eq!(
-            podsec::permalink::decode(&fragment).unwrap().options,
-            link.options
-        );
-    }
-
-    #[wasm_bindgen_test]
     fn an_answer_of_the_wrong_shape_is_dropped() {
-        let result = run(Job::Analyze, JsValue::NULL, "kind: Pod\n");
+        let result = run(Job::Analyze, LinkOptions::default(), "kind: Pod\n");
         assert!(decode(Job::Harden, result.clone()).is_none());
         assert!(decode(Job::Link, result).is_none());
         assert!(decode(Job::Analyze, JsValue::from_str("not an analysis")).is_none());
