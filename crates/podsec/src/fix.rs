@@ -148,8 +148,8 @@ impl Serialize for PatchValue {
     }
 }
 
-/// One declarative change.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// One declarative change. (Read back by hand: see `wire.rs`.)
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Patch {
     /// The key at `path` has `value` (intermediate mappings are created).

@@ -16,8 +16,8 @@ use crate::model::{Finding, ParseError};
 /// The marker that starts an inline ignore.
 pub const MARKER: &str = "podsec:ignore=";
 
-/// A finding an inline ignore suppressed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A finding an inline ignore suppressed. (Read back by hand: see `wire.rs`.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppressed {
     /// The finding, as it would have been reported.
     #[serde(flatten)]

@@ -7,8 +7,9 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::fix::{FieldPath, PatchValue};
-use crate::model::{Value, Version};
+use crate::fix::{FieldPath, Fix, Patch, PatchValue};
+use crate::model::{Finding, FindingLevel, Location, Related, Value, Version};
+use crate::suppress::{Suppressed, Suppression};
 
 /// A name the core writes from its own tables (`&'static str`). Spelled as an alias because
 /// serde's derive would otherwise try to borrow it from the input.
@@ -150,6 +151,90 @@ impl<'de> Deserialize<'de> for PatchValue {
     }
 }
 
+/// A [`Patch`] as written (`{"op": "set", "path": ..., "value": ...}`), read in place. serde's
+/// derive for an internally tagged enum, like its `flatten`, first buffers the whole object in a
+/// generic `Content` tree: code the playground's wasm would carry for these two types alone.
+#[derive(Deserialize)]
+struct PatchWire {
+    op: Op,
+    path: FieldPath,
+    #[serde(default)]
+    value: Option<PatchValue>,
+    #[serde(default)]
+    item: Option<PatchValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Op {
+    Set,
+    Ensure,
+    RemoveItem,
+    Remove,
+}
+
+impl<'de> Deserialize<'de> for Patch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let PatchWire {
+            op,
+            path,
+            value,
+            item,
+        } = PatchWire::deserialize(d)?;
+        Ok(match (op, value, item) {
+            (Op::Set, Some(value), _) => Patch::Set { path, value },
+            (Op::Ensure, _, Some(item)) => Patch::Ensure { path, item },
+            (Op::RemoveItem, _, Some(PatchValue::Str(item))) => Patch::RemoveItem { path, item },
+            (Op::Remove, _, _) => Patch::Remove { path },
+            (Op::Set, None, _) => return Err(de::Error::missing_field("value")),
+            (Op::Ensure | Op::RemoveItem, _, _) => {
+                return Err(de::Error::custom("a patch without its item"));
+            }
+        })
+    }
+}
+
+/// A [`Suppressed`] as written: the finding's own fields and `suppression` side by side, read in
+/// place (see [`PatchWire`]). Building the [`Finding`] below names every field, so a field added
+/// to it does not compile until it is read here too.
+#[derive(Deserialize)]
+struct SuppressedWire {
+    check: String,
+    pss: bool,
+    level: FindingLevel,
+    message: String,
+    container: Option<String>,
+    line: usize,
+    column: usize,
+    path: String,
+    #[serde(default)]
+    related: Vec<Related>,
+    fix: Option<Fix>,
+    suppression: Suppression,
+}
+
+impl<'de> Deserialize<'de> for Suppressed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = SuppressedWire::deserialize(d)?;
+        Ok(Suppressed {
+            finding: Finding {
+                check: w.check,
+                pss: w.pss,
+                level: w.level,
+                message: w.message,
+                container: w.container,
+                line: w.line,
+                column: w.column,
+                location: Location::default(),
+                path: w.path,
+                related: w.related,
+                fix: w.fix,
+            },
+            suppression: w.suppression,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Analysis, Options, analyze};
@@ -164,10 +249,55 @@ mod tests {
                 for f in &mut o.findings {
                     f.location = crate::model::Location::default();
                 }
+                for s in &mut o.suppressed {
+                    s.finding.location = crate::model::Location::default();
+                }
             }
             a
         };
         assert_eq!(strip(back), strip(analysis));
+    }
+
+    #[test]
+    fn suppressed_findings_survive_the_json_round_trip() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsUser: 0  # podsec:ignore=runAsUser its entrypoint drops root itself\n  containers:\n  - name: c\n    image: i\n    securityContext:\n      privileged: true  # podsec:ignore=privileged the driver needs the host's devices\n";
+        let analysis = analyze(text, &Options::default());
+        let suppressed = &analysis.objects[0].suppressed;
+        assert_eq!(suppressed.len(), 2, "{suppressed:#?}");
+        assert!(suppressed.iter().all(|s| s.finding.fix.is_some()));
+        assert!(suppressed.iter().any(|s| !s.finding.related.is_empty()));
+        round_trip(text, &Options::default());
+    }
+
+    #[test]
+    fn every_kind_of_patch_survives_the_json_round_trip() {
+        use crate::fix::{FieldPath, Patch, PatchValue};
+        let path = FieldPath::parse("spec.containers[0].securityContext.capabilities.drop");
+        let patches = vec![
+            Patch::Set {
+                path: path.clone(),
+                value: PatchValue::Map(vec![("a".into(), PatchValue::Int(1))]),
+            },
+            Patch::Ensure {
+                path: path.clone(),
+                item: PatchValue::Str("ALL".into()),
+            },
+            Patch::RemoveItem {
+                path: path.clone(),
+                item: "7".into(),
+            },
+            Patch::Remove { path },
+        ];
+        let json = serde_json::to_string(&patches).unwrap();
+        assert_eq!(serde_json::from_str::<Vec<Patch>>(&json).unwrap(), patches);
+        for bad in [
+            r#"{"op":"set","path":"a"}"#,
+            r#"{"op":"ensure","path":"a"}"#,
+            r#"{"op":"removeItem","path":"a","item":1}"#,
+            r#"{"op":"rename","path":"a"}"#,
+        ] {
+            assert!(serde_json::from_str::<Patch>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
