@@ -128,7 +128,7 @@ fn skipped(analysis: &Analysis, on_select: &Callback<(usize, usize)>) -> Html {
         *kinds.entry(s.kind.as_str()).or_default() += 1;
     }
     let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
-    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    podsec::order::sort_by_key(&mut kinds, |k| u64::MAX - k.1 as u64);
     let kinds: Vec<String> = kinds
         .iter()
         .take(4)

@@ -19,7 +19,7 @@ fn registry() -> &'static [&'static Check] {
         v.extend(crate::validation::RULES.iter().map(|r| r.check));
         v.extend(crate::pss::RULES.iter().map(|r| r.check));
         v.extend(crate::hardening::RULES.iter().map(|r| r.check));
-        v.sort_by_key(|c| c.level);
+        crate::order::sort_by_key(&mut v, |c| c.level as u64);
         v
     })
 }

@@ -426,13 +426,19 @@ fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
         analyze(text, &options.analysis)
     });
     // Applied edits first within each document, then the rest, keeping the order of application.
-    edits.sort_by_key(|e| (e.object.document, !e.applied));
+    crate::order::sort_by_key(&mut edits, report_order);
     Hardened {
         text: current,
         changed,
         edits,
         objects,
     }
+}
+
+/// The order edits are reported in: by document, applied ones first, each group in the order of
+/// application (the sort is stable).
+fn report_order(e: &Edit) -> u64 {
+    ((e.object.document as u64) << 1) | u64::from(!e.applied)
 }
 
 /// A piece of the text edited on its own: a whole document, or one item of a `List` document (so
@@ -534,7 +540,7 @@ fn apply_round_with(
     let mut cursor = 0;
     // Ranges not yet placed in the output, in text order.
     let mut pending: Written = written.clone();
-    pending.sort_by_key(|w| w.1);
+    crate::order::sort_by_key(&mut pending, |w| w.1 as u64);
     let mut pending = pending.into_iter().peekable();
     for unit in units(text, &stream, todo, edits) {
         let Unit {
@@ -587,7 +593,7 @@ fn apply_round_with(
                     }
                 }
                 let mut wanted: Vec<Vec<Seg>> = by_container.keys().cloned().collect();
-                wanted.sort();
+                wanted.sort_unstable();
                 let parts = (containers && wanted.len() > 1)
                     .then(|| editor.elements(&wanted))
                     .flatten();

@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod lessons;
 pub mod manifest;
 pub mod model;
+pub mod order;
 pub mod permalink;
 pub mod pod;
 pub mod pss;

@@ -273,7 +273,7 @@ pub(crate) fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
 
 /// Sorts and removes duplicates, as Go's `sets.NewString(...).List()` does.
 pub(crate) fn sorted_set(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
+    v.sort_unstable();
     v.dedup();
     v
 }

@@ -124,7 +124,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
     }
     out.push_str(text.get(cursor..)?);
     // Applied edits first within each document, as the whole-text rewrite orders them.
-    edits.sort_by_key(|e| (e.object.document, !e.applied));
+    crate::order::sort_by_key(&mut edits, super::report_order);
     Some(Hardened {
         changed: out != text,
         text: out,

@@ -205,7 +205,7 @@ pub(super) fn parse_chunk(
                             k: need,
                             line: line_no,
                         });
-                        fixups.sort_by_key(|f| f.at);
+                        crate::order::sort_by_key(&mut fixups, |f| f.at as u64);
                     }
                 }
             }

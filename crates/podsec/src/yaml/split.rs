@@ -98,7 +98,7 @@ impl Iterator for Documents<'_> {
                         .map(|e| (e.document.unwrap_or(usize::MAX), Err(e))),
                 )
                 .collect();
-            items.sort_by_key(|(i, _)| *i);
+            crate::order::sort_by_key(&mut items, |(i, _)| *i as u64);
             self.pending.extend(items.into_iter().map(|(_, item)| item));
         }
     }

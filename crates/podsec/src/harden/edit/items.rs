@@ -253,7 +253,7 @@ impl DocEditor {
                 shape: ItemShape::Block,
             });
         }
-        units.sort_by_key(|u| u.start);
+        crate::order::sort_by_key(&mut units, |u| u.start as u64);
         let apart = units.windows(2).all(|w| match w {
             [a, b] => a.end <= b.start,
             _ => true,
