@@ -15,9 +15,9 @@ use crate::util::Result;
 
 /// One shape: a name, what it stands for, and its text.
 pub(crate) struct Shape {
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
     pub(crate) text: String,
-    /// `check` or `harden`.
+    /// `check` (JSON), `check-text` or `harden`.
     pub(crate) command: &'static str,
 }
 
@@ -42,7 +42,7 @@ pub(crate) fn shapes() -> Vec<Shape> {
         let _ = write!(t, "  - name: c{i}\n    image: *big\n");
     }
     out.push(Shape {
-        name: "aliased 30 KB string x 600",
+        name: "aliased 30 KB string x 600".to_string(),
         text: t,
         command: "check",
     });
@@ -62,12 +62,12 @@ pub(crate) fn shapes() -> Vec<Shape> {
         );
     }
     out.push(Shape {
-        name: "aliased capability list x 600",
+        name: "aliased capability list x 600".to_string(),
         text: t.clone(),
         command: "check",
     });
     out.push(Shape {
-        name: "three such documents",
+        name: "three such documents".to_string(),
         text: format!("{t}---\n{t}---\n{t}"),
         command: "check",
     });
@@ -84,13 +84,15 @@ pub(crate) fn shapes() -> Vec<Shape> {
                 "1,000 merge keys"
             } else {
                 "3,000 merge keys"
-            },
+            }
+            .to_string(),
             text: t,
             command: "check",
         });
     }
-    // Hardened: `kubectl get pods -o yaml` (one List of 1,000 pods), the same number of pods as
-    // documents of one stream, and one pod of 1,600 containers (each gets its own edits).
+    // Dense workloads, checked and hardened: `kubectl get pods -o yaml` (one List of 1,000 pods),
+    // the same number of pods as documents of one stream, and one pod of 1,600 containers (each
+    // gets its own findings and edits).
     let list = "apiVersion: v1\nkind: List\nitems:\n".to_string();
     let list_item = |i: usize| {
         format!(
@@ -105,28 +107,43 @@ pub(crate) fn shapes() -> Vec<Shape> {
             "  - name: app\n    image: app:1.0\n    ports:\n    - containerPort: 8080\n";
         format!("---\n{}", pod(&format!("p{i}"), container))
     };
-    let hardened: [(&str, String, usize, &ItemText); 3] = [
-        ("List of 1,000 pods (harden)", list, 1000, &list_item),
+    let dense: [(&str, &str, String, usize, &ItemText); 3] = [
         (
+            "List of 1,000 pods (check)",
+            "List of 1,000 pods (harden)",
+            list,
+            1000,
+            &list_item,
+        ),
+        (
+            "1,000 pods as documents (check)",
             "1,000 pods as documents (harden)",
             String::new(),
             1000,
             &document,
         ),
         (
+            "pod of 1,600 containers (check)",
             "pod of 1,600 containers (harden)",
             pod("many", ""),
             1600,
             &container,
         ),
     ];
-    for (name, head, n, item) in hardened {
+    for (checked, hardened, head, n, item) in dense {
         let text = (0..n).fold(head, |mut t, i| {
             t.push_str(&item(i));
             t
         });
+        for (format, command) in [("JSON", "check"), ("text", "check-text")] {
+            out.push(Shape {
+                name: format!("{checked}, {format}"),
+                text: text.clone(),
+                command,
+            });
+        }
         out.push(Shape {
-            name,
+            name: hardened.to_string(),
             text,
             command: "harden",
         });
@@ -134,7 +151,7 @@ pub(crate) fn shapes() -> Vec<Shape> {
     // A 1 MB capability list.
     let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
     out.push(Shape {
-        name: "1 MB capability list",
+        name: "1 MB capability list".to_string(),
         text: pod(
             "bigcaps",
             &format!(
@@ -150,7 +167,7 @@ pub(crate) fn shapes() -> Vec<Shape> {
         t.push_str("{\"a\":1}\n");
     }
     out.push(Shape {
-        name: "2 MB of tiny JSON documents",
+        name: "2 MB of tiny JSON documents".to_string(),
         text: t,
         command: "check",
     });
@@ -218,10 +235,10 @@ fn median_run(cli: &Path, args: &[&str], file: &Path) -> Result<Run> {
 
 /// The arguments of a shape's command.
 fn args_of(command: &str) -> Vec<&str> {
-    if command == "check" {
-        vec!["check", "--format", "json"]
-    } else {
-        vec![command]
+    match command {
+        "check" => vec!["check", "--format", "json"],
+        "check-text" => vec!["check", "--format", "text"],
+        _ => vec![command],
     }
 }
 
