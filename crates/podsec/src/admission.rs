@@ -535,9 +535,9 @@ pub(crate) fn decide(
                 object: None,
                 labelled: [(false, false); 3],
             });
-            report.admission = Some(decide_object(
+            report.admission = Some(Box::new(decide_object(
                 &obj, &pod, &ns, from, state, &config, options,
-            ));
+            )));
         }
     }
     let namespaces = states
@@ -566,7 +566,7 @@ fn namespace_report(
     let objects: Vec<&ObjectAdmission> = analysis
         .objects
         .iter()
-        .filter_map(|o| o.admission.as_ref())
+        .filter_map(|o| o.admission.as_deref())
         .filter(|a| a.namespace == name && a.client_error.is_none())
         .collect();
     let strictest = objects
