@@ -3,18 +3,29 @@
 //! `slice::sort_by_key` is generic over the element and the key, so each call site with its own
 //! types adds a copy of the sort to the playground's wasm (about 3 KiB each). [`sort_by_key`]
 //! sorts `(key, position)` pairs instead, the same type at every call site, and then moves the
-//! elements into that order: ties keep their order, as with `sort_by_key`.
+//! elements into that order in place: ties keep their order, as with `sort_by_key`.
 
-/// Sorts `v` by `key`, stably, in O(n log n).
-pub fn sort_by_key<T>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
+/// Sorts `v` by `key`, stably, in O(n log n), with 16 bytes per element besides `v` itself.
+pub fn sort_by_key<T>(v: &mut [T], key: impl Fn(&T) -> u64) {
     let mut order: Vec<(u64, usize)> = v.iter().map(key).zip(0..).collect();
     sort_pairs(&mut order);
-    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(
-        order
-            .iter()
-            .filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)),
-    );
+    // Position `k` takes the element now at `from[k]`; each cycle of that permutation is walked
+    // once with swaps, the element of its first position carried along, and each position
+    // marked placed (`from[k] = k`) as it is filled.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..from.len() {
+        let mut at = start;
+        while let Some(&src) = from.get(at) {
+            if let Some(f) = from.get_mut(at) {
+                *f = at;
+            }
+            if src == start || src == at {
+                break;
+            }
+            v.swap(at, src);
+            at = src;
+        }
+    }
 }
 
 /// The one sort every [`sort_by_key`] shares: the positions make every pair distinct, so an
