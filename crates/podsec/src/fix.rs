@@ -35,10 +35,66 @@ impl Applicability {
 /// One segment of a field path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Seg {
-    /// A mapping key.
-    Key(String),
+    /// A mapping key: one of Kubernetes' field names borrowed (see [`key`]), another owned.
+    Key(Text),
     /// A sequence index.
     Index(usize),
+}
+
+/// A path's key: the field names the checks' fixes write borrowed from this list, so that the
+/// paths of a thousand findings and edits do not hold a thousand copies of `securityContext`
+/// (each key of a path was a string of its own: five allocations a patch).
+#[must_use]
+pub fn key(k: &str) -> Text {
+    const KEYS: [&str; 44] = [
+        "spec",
+        "template",
+        "jobTemplate",
+        "metadata",
+        "annotations",
+        "items",
+        "containers",
+        "initContainers",
+        "ephemeralContainers",
+        "securityContext",
+        "capabilities",
+        "add",
+        "drop",
+        "seccompProfile",
+        "appArmorProfile",
+        "type",
+        "localhostProfile",
+        "seLinuxOptions",
+        "windowsOptions",
+        "hostProcess",
+        "runAsNonRoot",
+        "runAsUser",
+        "runAsGroup",
+        "fsGroup",
+        "supplementalGroups",
+        "allowPrivilegeEscalation",
+        "privileged",
+        "readOnlyRootFilesystem",
+        "procMount",
+        "sysctls",
+        "hostNetwork",
+        "hostPID",
+        "hostIPC",
+        "hostUsers",
+        "volumes",
+        "volumeMounts",
+        "emptyDir",
+        "hostPath",
+        "name",
+        "mountPath",
+        "ports",
+        "hostPort",
+        "resources",
+        "automountServiceAccountToken",
+    ];
+    KEYS.iter()
+        .find(|known| **known == k)
+        .map_or_else(|| Cow::Owned(k.to_string()), |known| Cow::Borrowed(*known))
 }
 
 /// A path from the document root, e.g. `spec.template.spec.containers[0].securityContext`.
@@ -59,7 +115,7 @@ impl FieldPath {
             }
             if let Some(r) = rest.strip_prefix("[\"") {
                 let end = r.find("\"]").unwrap_or(r.len());
-                segs.push(Seg::Key(r.get(..end).unwrap_or("").to_string()));
+                segs.push(Seg::Key(key(r.get(..end).unwrap_or(""))));
                 rest = r.get(end + 2..).unwrap_or("");
                 continue;
             }
@@ -71,7 +127,7 @@ impl FieldPath {
                 continue;
             }
             let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            segs.push(Seg::Key(rest.get(..end).unwrap_or("").to_string()));
+            segs.push(Seg::Key(key(rest.get(..end).unwrap_or(""))));
             rest = rest.get(end..).unwrap_or("");
         }
         FieldPath(segs)
@@ -81,7 +137,7 @@ impl FieldPath {
     #[must_use]
     pub fn key(&self, k: &str) -> FieldPath {
         let mut p = self.clone();
-        p.0.push(Seg::Key(k.to_string()));
+        p.0.push(Seg::Key(key(k)));
         p
     }
 
@@ -274,6 +330,31 @@ pub enum FixAvailability {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubernetes_field_names_in_paths_are_borrowed_and_others_owned() {
+        let p =
+            FieldPath::parse("spec.template.spec.containers[0].securityContext.capabilities.drop");
+        assert_eq!(p.0.len(), 8);
+        for seg in &p.0 {
+            if let Seg::Key(k) = seg {
+                assert!(matches!(k, Cow::Borrowed(_)), "{k}");
+            }
+        }
+        let p = FieldPath::parse("metadata.annotations[\"example.com/team\"].x");
+        let owned: Vec<&str> =
+            p.0.iter()
+                .filter_map(|s| match s {
+                    Seg::Key(Cow::Owned(k)) => Some(k.as_str()),
+                    _ => None,
+                })
+                .collect();
+        assert_eq!(owned, ["example.com/team", "x"]);
+        assert_eq!(
+            p.to_string(),
+            "metadata.annotations[\"example.com/team\"].x"
+        );
+    }
 
     #[test]
     fn field_path_round_trip() {

@@ -857,7 +857,7 @@ fn scalars(text: &str) -> BTreeMap<(usize, Vec<Seg>), String> {
             let Some((key, _)) = k.raw_scalar() else {
                 continue;
             };
-            path.push(Seg::Key(key.to_string()));
+            path.push(Seg::Key(podsec::fix::key(key)));
             walk(v, path, doc, out);
             path.pop();
         }

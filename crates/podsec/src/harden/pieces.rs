@@ -5,6 +5,8 @@
 //! so memory follows the largest piece and the edits reported, not the whole text's trees and
 //! analysis.
 
+use std::borrow::Cow;
+
 use super::{
     CANNOT_EDIT, Edit, HardenOptions, Hardened, INTRODUCES, NOT_APPLIED, ObjectVerdict, edit,
     harden_text, parse,
@@ -86,7 +88,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
         cursor = piece.end;
         let prefix: Vec<Seg> = piece
             .item
-            .map(|(k, _)| vec![Seg::Key("items".to_string()), Seg::Index(k)])
+            .map(|(k, _)| vec![Seg::Key(Cow::Borrowed("items")), Seg::Index(k)])
             .unwrap_or_default();
         let words = FieldPath(prefix.clone()).to_string();
         for mut e in h.edits {

@@ -1,6 +1,8 @@
 //! Elements of a block sequence edited on their own, so that editing one re-reads only that
 //! element: the items of a `List` document, and the containers of a pod with many.
 
+use std::borrow::Cow;
+
 use super::path::{Nav, Slot, navigate};
 use super::render::Layout;
 use super::text::{
@@ -181,7 +183,7 @@ pub(crate) fn item_ranges(
             start,
             end,
             index: k,
-            path: vec![Seg::Key("items".to_string()), Seg::Index(k)],
+            path: vec![Seg::Key(Cow::Borrowed("items")), Seg::Index(k)],
             shape,
         });
     }
@@ -196,7 +198,7 @@ const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralCo
 pub(crate) fn container_of(patches: &[Patch]) -> Option<&[Seg]> {
     let first = patches.first()?.path().0.as_slice();
     let at = first.windows(2).rposition(
-        |w| matches!(w, [Seg::Key(k), Seg::Index(_)] if CONTAINER_LISTS.contains(&k.as_str())),
+        |w| matches!(w, [Seg::Key(k), Seg::Index(_)] if CONTAINER_LISTS.contains(&k.as_ref())),
     )?;
     let prefix = first.get(..at + 2)?;
     patches

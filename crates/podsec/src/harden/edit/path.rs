@@ -172,7 +172,7 @@ pub(super) fn nest(
     let mut v = leaf;
     for seg in segs.iter().rev() {
         match seg {
-            Seg::Key(k) => v = PatchValue::Map(vec![(k.clone(), v)]),
+            Seg::Key(k) => v = PatchValue::Map(vec![(k.to_string(), v)]),
             Seg::Index(_) => {
                 return Err(EditError::new(
                     path,
