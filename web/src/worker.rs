@@ -32,9 +32,11 @@ use wasm_bindgen::prelude::Closure;
 /// well under a frame and a round trip through the worker would only add latency.
 pub const SYNC_LIMIT: usize = 64 * 1024;
 
-/// Texts up to this size are hardened on the main thread. Hardening re-reads the text after every
-/// edit, so its cost grows with size times edits: a 39 KB manifest that sets every field takes
-/// 0.25 s natively and several times that in the page's size-optimised build.
+/// Texts up to this size are hardened on the main thread. Hardening analyses the text again in
+/// each of its rounds and judges every edit, so it costs several analyses: the 39 KB pod that sets
+/// every field (`kubernetes-api/testdata__HEAD__core.v1.Pod.yaml`) takes 30-40 ms through the
+/// native CLI with `--unsafe` (its check, under 10 ms), and some four times that in the page's
+/// size-optimised build: too long between two keystrokes.
 pub const HARDEN_SYNC_LIMIT: usize = 16 * 1024;
 
 /// The script the page starts the worker from (`web/assets/podsec-worker.js`).
