@@ -228,10 +228,7 @@ fn analyze_with(
                 }),
                 Entry::Workload(obj, pod) => {
                     let findings = Findings::new(max_findings, &ignores);
-                    let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
-                    if keep != Keep::All {
-                        report.passes = Vec::new();
-                    }
+                    let report = analyze_object(&doc, &obj, &pod, options, findings, keep);
                     analysis.objects.push(report);
                 }
             }
@@ -306,8 +303,14 @@ fn analyze_object(
             )
         }
     });
-    // The effective contexts are dropped here unless kept: a report of a pod of 1,600 containers
-    // would otherwise hold them twice while they move into it (2.6 MB each).
+    // The effective contexts and passing checks are dropped here unless kept: a report of a pod
+    // of 1,600 containers would otherwise hold the contexts twice while they move into it (2.6 MB
+    // each).
+    let passes = if keep == Keep::All {
+        pss.passes
+    } else {
+        Vec::new()
+    };
     let containers = if keep == Keep::All {
         pod.containers
             .iter()
@@ -335,7 +338,7 @@ fn analyze_object(
         admission_message,
         findings,
         containers,
-        passes: pss.passes,
+        passes,
         pod_path: pod.path.clone(),
         source: None,
         suppressed,

@@ -41,12 +41,13 @@ pub enum Seg {
     Index(usize),
 }
 
-/// A path's key: the field names the checks' fixes write borrowed from this list, so that the
+/// A path's key: the field names the checks' fixes write borrowed (the security-context fields
+/// from [`crate::glossary::FIELDS`], the structure around them from the list below), so that the
 /// paths of a thousand findings and edits do not hold a thousand copies of `securityContext`
 /// (each key of a path was a string of its own: five allocations a patch).
 #[must_use]
 pub fn key(k: &str) -> Text {
-    const KEYS: [&str; 44] = [
+    const STRUCTURE: [&str; 26] = [
         "spec",
         "template",
         "jobTemplate",
@@ -57,30 +58,11 @@ pub fn key(k: &str) -> Text {
         "initContainers",
         "ephemeralContainers",
         "securityContext",
-        "capabilities",
         "add",
         "drop",
-        "seccompProfile",
-        "appArmorProfile",
         "type",
         "localhostProfile",
-        "seLinuxOptions",
-        "windowsOptions",
         "hostProcess",
-        "runAsNonRoot",
-        "runAsUser",
-        "runAsGroup",
-        "fsGroup",
-        "supplementalGroups",
-        "allowPrivilegeEscalation",
-        "privileged",
-        "readOnlyRootFilesystem",
-        "procMount",
-        "sysctls",
-        "hostNetwork",
-        "hostPID",
-        "hostIPC",
-        "hostUsers",
         "volumes",
         "volumeMounts",
         "emptyDir",
@@ -90,11 +72,14 @@ pub fn key(k: &str) -> Text {
         "ports",
         "hostPort",
         "resources",
-        "automountServiceAccountToken",
+        "limits",
+        "requests",
     ];
-    KEYS.iter()
-        .find(|known| **known == k)
-        .map_or_else(|| Cow::Owned(k.to_string()), |known| Cow::Borrowed(*known))
+    STRUCTURE
+        .into_iter()
+        .chain(crate::glossary::FIELDS.iter().map(|f| f.name))
+        .find(|known| *known == k)
+        .map_or_else(|| Cow::Owned(k.to_string()), Cow::Borrowed)
 }
 
 /// A path from the document root, e.g. `spec.template.spec.containers[0].securityContext`.
