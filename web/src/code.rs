@@ -268,7 +268,12 @@ fn lines_at(
     text: &str,
     wanted: impl Iterator<Item = usize>,
 ) -> std::collections::BTreeMap<usize, &str> {
-    let mut found: std::collections::BTreeMap<usize, &str> = wanted.map(|l| (l, "")).collect();
+    // Inserted one by one: `collect` into a map sorts first, with a stable sort of its own in the
+    // wasm (podsec::order).
+    let mut found = std::collections::BTreeMap::new();
+    for l in wanted {
+        found.insert(l, "");
+    }
     let last = found.keys().next_back().copied().unwrap_or(0);
     for (i, line) in text.split('\n').enumerate().take(last) {
         if let Some(slot) = found.get_mut(&(i + 1)) {

@@ -29,7 +29,7 @@ fn by_id() -> &'static [&'static Check] {
     static BY_ID: OnceLock<Vec<&'static Check>> = OnceLock::new();
     BY_ID.get_or_init(|| {
         let mut v = registry().to_vec();
-        v.sort_by_key(|c| c.id);
+        crate::order::sort_by(&mut v, |a, b| a.id.cmp(b.id));
         v
     })
 }

@@ -824,7 +824,7 @@ fn capabilities(
     if privileged {
         let (k, _) = own(c, "privileged").unwrap_or((c.node, c.node));
         let mut sorted: Vec<&str> = caps::ALL.to_vec();
-        sorted.sort_unstable();
+        crate::order::sort(&mut sorted);
         let mut n = vec!["privileged: every capability; add and drop are ignored".to_string()];
         n.extend(notes);
         return CapabilityResult {
@@ -842,7 +842,7 @@ fn capabilities(
     let drop: Vec<&str> = c.caps_drop().into_iter().map(|(s, _)| s).collect();
     let outcome = caps::resolve(options.runtime, &add, &drop);
     let mut sorted = outcome.set.clone();
-    sorted.sort_unstable();
+    crate::order::sort(&mut sorted);
     if !outcome.ignored.is_empty() {
         notes.push(format!(
             "containerd passes {} on as unknown capabilities, which runc and crun ignore",

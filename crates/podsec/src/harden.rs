@@ -397,7 +397,7 @@ fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
         } else {
             Vec::new()
         };
-        hunks.sort_unstable();
+        crate::order::sort(&mut hunks);
         let mut merged: Vec<(usize, usize)> = Vec::new();
         for (a, b) in hunks {
             match merged.last_mut() {
@@ -482,7 +482,7 @@ fn units(text: &str, stream: &yaml::Stream, todo: &[usize], edits: &[Edit]) -> V
             );
         if all_in_items {
             let mut wanted: Vec<usize> = by_item.keys().copied().collect();
-            wanted.sort_unstable();
+            crate::order::sort(&mut wanted);
             if let Some(items) = edit::item_units(text, stream, pos, &wanted) {
                 for (item, editor) in items {
                     units.push(Unit {
@@ -593,7 +593,7 @@ fn apply_round_with(
                     }
                 }
                 let mut wanted: Vec<Vec<Seg>> = by_container.keys().cloned().collect();
-                wanted.sort_unstable();
+                crate::order::sort(&mut wanted);
                 let parts = (containers && wanted.len() > 1)
                     .then(|| editor.elements(&wanted))
                     .flatten();
@@ -641,7 +641,7 @@ fn apply_round_with(
 /// one accepted before or cannot be written.
 fn play(
     editor: &mut edit::DocEditor,
-    mut mine: Vec<usize>,
+    mine: Vec<usize>,
     edits: &mut [Edit],
     item: Option<&edit::ItemUnit>,
     accepted: &mut Accepted,
@@ -649,15 +649,21 @@ fn play(
 ) {
     // Safe before unsafe; removals of list elements by index last, highest index first, so
     // that earlier removals do not shift the indexes of later ones.
-    mine.sort_by_cached_key(|&i| {
-        let e = edits.get(i);
-        let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
-        (
-            last.is_some(),
-            std::cmp::Reverse(last.cloned()),
-            std::cmp::Reverse(e.map(|e| e.grade)),
-        )
-    });
+    let mut keyed: Vec<_> = mine
+        .into_iter()
+        .map(|i| {
+            let e = edits.get(i);
+            let last = e.and_then(|e| e.patches.iter().filter_map(edit::removed_index).max());
+            let key = (
+                last.is_some(),
+                std::cmp::Reverse(last.cloned()),
+                std::cmp::Reverse(e.map(|e| e.grade)),
+            );
+            (key, i)
+        })
+        .collect();
+    crate::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    let mine: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     // Each edit's patches in application order, as patches of the unit's text.
     let local = |e: &Edit| -> Vec<Patch> {
         edit::order_patches(&e.patches)

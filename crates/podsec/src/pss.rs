@@ -188,7 +188,7 @@ fn active(level: PssLevel, minor: u32) -> Vec<(&'static Rule, CheckFn)> {
         .filter_map(|(c, _)| c.overrides.map(|o| o.id))
         .collect();
     runs.retain(|(c, _)| !overridden.contains(&c.check.id));
-    runs.sort_by(|(a, _), (b, _)| {
+    crate::order::sort_by(&mut runs, |(a, _), (b, _)| {
         (a.check.level, a.check.id.as_bytes()).cmp(&(b.check.level, b.check.id.as_bytes()))
     });
     runs
@@ -273,7 +273,7 @@ pub(crate) fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
 
 /// Sorts and removes duplicates, as Go's `sets.NewString(...).List()` does.
 pub(crate) fn sorted_set(mut v: Vec<String>) -> Vec<String> {
-    v.sort_unstable();
+    crate::order::sort(&mut v);
     v.dedup();
     v
 }

@@ -306,9 +306,11 @@ impl<'i> Findings<'i> {
                     .map(|h| (key(&h.finding, false, h.order.3), h.finding)),
             );
         }
-        listed.sort_unstable_by_key(|e| e.0);
+        crate::order::sort_by(&mut listed, |a, b| a.0.cmp(&b.0));
         let mut suppressed = self.suppressed;
-        suppressed.sort_unstable_by_key(|(seq, s)| key(&s.finding, false, *seq));
+        crate::order::sort_by(&mut suppressed, |(i, a), (j, b)| {
+            key(&a.finding, false, *i).cmp(&key(&b.finding, false, *j))
+        });
         // Collected into lists of their own size: `collect` would reuse the sorting buffer, which
         // is larger per element and grew by doubling (2.3 KB more per pod of a `List`, kept for
         // as long as the analysis is).

@@ -279,7 +279,7 @@ pub(crate) fn removed_index(p: &Patch) -> Option<&FieldPath> {
 /// Patches in an order that keeps list indexes valid: removals by index last, highest index first.
 pub(crate) fn order_patches(patches: &[Patch]) -> Vec<&Patch> {
     let mut v: Vec<&Patch> = patches.iter().collect();
-    v.sort_by(|a, b| match (removed_index(a), removed_index(b)) {
+    crate::order::sort_by(&mut v, |a, b| match (removed_index(a), removed_index(b)) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, Some(_)) => std::cmp::Ordering::Less,
         (Some(_), None) => std::cmp::Ordering::Greater,

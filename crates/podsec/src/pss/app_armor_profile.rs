@@ -124,7 +124,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
         ));
     }
     if !annotations.is_empty() {
-        annotations.sort_unstable();
+        crate::order::sort(&mut annotations);
         setters.push(pluralize("annotation", "annotations", annotations.len()).to_string());
         values.extend(annotations);
     }
