@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, ObjectReport};
+use crate::analysis::ObjectReport;
 use crate::manifest::{self, Entry, Object};
 use crate::model::{Finding, Options, PssLevel, Version};
 use crate::pod::PodView;
@@ -408,12 +408,48 @@ impl Evaluations<'_, '_> {
     }
 }
 
-/// A namespace's state while deciding.
+/// A namespace's state while deciding: its policy, and what its report needs of the objects
+/// decided so far.
 struct NamespaceState {
     policy: Policy,
     errors: Vec<String>,
     object: Option<NamespaceObject>,
     labelled: [(bool, bool); 3],
+    /// Objects in it (those kubectl sends).
+    objects: usize,
+    /// The strictest level every one of them passes.
+    strictest: PssLevel,
+    /// The changes the level above `strictest` asks, in object order: every object below that
+    /// level is at `strictest`, so its own next level is this one.
+    changes: Vec<Change>,
+}
+
+impl NamespaceState {
+    fn new(policy: Policy) -> NamespaceState {
+        NamespaceState {
+            policy,
+            errors: Vec::new(),
+            object: None,
+            labelled: [(false, false); 3],
+            objects: 0,
+            strictest: PssLevel::Restricted,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Counts one object sent to the namespace.
+    fn count(&mut self, a: &ObjectAdmission) {
+        self.objects += 1;
+        if a.strictest_level < self.strictest {
+            self.strictest = a.strictest_level;
+            self.changes.clear();
+        }
+        if a.strictest_level == self.strictest
+            && let Some(n) = &a.next_level
+        {
+            self.changes.extend(n.changes.iter().cloned());
+        }
+    }
 }
 
 /// The controller that creates a workload's pods: event source, service account, pod name.
@@ -469,127 +505,145 @@ fn resource(api_version: &str, kind: &str) -> String {
     }
 }
 
-/// Decides namespace admission for every object of `analysis` (the objects of `text`, in order)
-/// when the text holds a Namespace or the options configure admission; otherwise does nothing.
-pub(crate) fn decide(
-    text: &str,
-    options: &Options,
-    namespaces: Vec<NamespaceObject>,
-    analysis: &mut Analysis,
-) {
-    if namespaces.is_empty() && options.admission_config.is_none() && options.namespace.is_none() {
-        return;
+/// Namespace admission decided object by object, as the analysis makes each report: the
+/// configuration and every Namespace of the text are read first (a Namespace anywhere in the text
+/// decides the objects before it too), and each namespace keeps only what its report needs (the
+/// number of objects, the strictest level they all pass and the changes the next level asks), so
+/// no report is held to build the [`AdmissionReport`].
+pub(crate) struct Decider {
+    config: Config,
+    config_errors: Vec<String>,
+    states: BTreeMap<String, NamespaceState>,
+}
+
+impl Decider {
+    /// The decider for `text`, when admission is decided at all: the text holds a Namespace or the
+    /// options give an admission configuration or a namespace. The Namespaces are read in a pass
+    /// of their own, made only when the text may hold one.
+    pub(crate) fn new(text: &str, options: &Options) -> Option<Decider> {
+        let namespaces = if may_hold_namespace(text) {
+            namespaces(text)
+        } else {
+            Vec::new()
+        };
+        if namespaces.is_empty()
+            && options.admission_config.is_none()
+            && options.namespace.is_none()
+        {
+            return None;
+        }
+        let (config, config_errors) = match options.admission_config.as_deref().map(config::parse) {
+            None => (Config::default(), Vec::new()),
+            Some(Ok(c)) => (c, Vec::new()),
+            Some(Err(e)) => (Config::default(), e),
+        };
+        let mut states: BTreeMap<String, NamespaceState> = BTreeMap::new();
+        for ns in namespaces {
+            let (policy, errors) = policy::resolve(&ns.labels, config.defaults);
+            let labelled = Mode::ALL.map(|m| {
+                let has = |suffix: &str| {
+                    let key = format!("{}{}{suffix}", policy::PREFIX, m.as_str());
+                    ns.labels.iter().any(|(k, _)| *k == key)
+                };
+                (has(""), has("-version"))
+            });
+            let name = ns.name.clone();
+            let mut state = NamespaceState::new(policy);
+            state.errors = errors;
+            state.object = Some(ns);
+            state.labelled = labelled;
+            states.insert(name, state);
+        }
+        Some(Decider {
+            config,
+            config_errors,
+            states,
+        })
     }
-    let (config, config_errors) = match options.admission_config.as_deref().map(config::parse) {
-        None => (Config::default(), Vec::new()),
-        Some(Ok(c)) => (c, Vec::new()),
-        Some(Err(e)) => (Config::default(), e),
-    };
-    let default_namespace = options
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_string());
-    let mut states: BTreeMap<String, NamespaceState> = BTreeMap::new();
-    for ns in namespaces {
-        let (policy, errors) = policy::resolve(&ns.labels, config.defaults);
-        let labelled = Mode::ALL.map(|m| {
-            let has = |suffix: &str| {
-                let key = format!("{}{}{suffix}", policy::PREFIX, m.as_str());
-                ns.labels.iter().any(|(k, _)| *k == key)
-            };
-            (has(""), has("-version"))
-        });
-        states.insert(
-            ns.name.clone(),
-            NamespaceState {
-                policy,
-                errors,
-                object: Some(ns),
-                labelled,
+
+    /// What admission does with one workload object, counted into its namespace.
+    pub(crate) fn object(
+        &mut self,
+        obj: &Object<'_>,
+        pod: &PodView<'_>,
+        options: &Options,
+    ) -> ObjectAdmission {
+        let (ns, from) = match (&obj.namespace, &options.namespace) {
+            (Some(n), _) => (n.clone(), "metadata"),
+            (None, Some(n)) => (n.clone(), "option"),
+            (None, None) => ("default".to_string(), "default"),
+        };
+        let defaults = self.config.defaults;
+        let state = self
+            .states
+            .entry(ns.clone())
+            .or_insert_with(|| NamespaceState::new(defaults));
+        let admission = decide_object(obj, pod, &ns, from, state, &self.config, options);
+        if admission.client_error.is_none() {
+            state.count(&admission);
+        }
+        admission
+    }
+
+    /// The report over every namespace of the text and of its objects, by name.
+    pub(crate) fn finish(self, options: &Options) -> AdmissionReport {
+        let config = &self.config;
+        AdmissionReport {
+            default_namespace: options
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".to_string()),
+            config_errors: self.config_errors,
+            exemptions: Exemptions {
+                usernames: config.usernames.clone(),
+                runtime_classes: config.runtime_classes.clone(),
+                namespaces: config.namespaces.clone(),
             },
-        );
+            namespaces: self
+                .states
+                .into_iter()
+                .map(|(name, state)| namespace_report(name, state, config, options))
+                .collect(),
+        }
     }
-    let mut index = 0;
+}
+
+/// Whether the text may hold a Namespace: its kind is written `Namespace`, unless an escape
+/// (`\u0073`) or a tag (`!!binary`) spells it otherwise, so a text with neither the word nor a
+/// `\` or `!` holds none and needs no pass to look.
+fn may_hold_namespace(text: &str) -> bool {
+    text.contains("Namespace") || text.contains(['\\', '!'])
+}
+
+/// Every Namespace of the text, in text order (`List` items too).
+fn namespaces(text: &str) -> Vec<NamespaceObject> {
+    let mut found = Vec::new();
     for doc in crate::yaml::documents(text) {
         let Ok(doc) = doc else { continue };
         for entry in manifest::objects(&doc) {
-            let Entry::Workload(obj, pod) = entry else {
-                continue;
-            };
-            let Some(report) = analysis.objects.get_mut(index) else {
-                return;
-            };
-            index += 1;
-            if report.document != obj.document || report.line != obj.node.span().line {
-                // The text changed under us; never attach a result to the wrong object.
-                return;
+            if let Entry::Skipped(obj, _) = entry
+                && is_namespace(&obj)
+            {
+                found.push(namespace(&obj));
             }
-            let (ns, from) = match (&obj.namespace, &options.namespace) {
-                (Some(n), _) => (n.clone(), "metadata"),
-                (None, Some(n)) => (n.clone(), "option"),
-                (None, None) => ("default".to_string(), "default"),
-            };
-            let state = states.entry(ns.clone()).or_insert_with(|| NamespaceState {
-                policy: config.defaults,
-                errors: Vec::new(),
-                object: None,
-                labelled: [(false, false); 3],
-            });
-            report.admission = Some(Box::new(decide_object(
-                &obj, &pod, &ns, from, state, &config, options,
-            )));
         }
     }
-    let namespaces = states
-        .into_iter()
-        .map(|(name, state)| namespace_report(name, &state, &config, options, analysis))
-        .collect();
-    analysis.admission = Some(AdmissionReport {
-        default_namespace,
-        config_errors,
-        exemptions: Exemptions {
-            usernames: config.usernames.clone(),
-            runtime_classes: config.runtime_classes.clone(),
-            namespaces: config.namespaces.clone(),
-        },
-        namespaces,
-    });
+    found
 }
 
 fn namespace_report(
     name: String,
-    state: &NamespaceState,
+    state: NamespaceState,
     config: &Config,
     options: &Options,
-    analysis: &Analysis,
 ) -> NamespaceReport {
-    let objects: Vec<&ObjectAdmission> = analysis
-        .objects
-        .iter()
-        .filter_map(|o| o.admission.as_deref())
-        .filter(|a| a.namespace == name && a.client_error.is_none())
-        .collect();
-    let strictest = objects
-        .iter()
-        .map(|a| a.strictest_level)
-        .min()
-        .unwrap_or(PssLevel::Restricted);
+    let strictest = state.strictest;
     let version = evaluated(state.policy.enforce.version, options);
-    let next_level = next(strictest).map(|level| {
-        // Every object below the next level is at the namespace's strictest level, so its own next
-        // level is this one, with the changes it asks of it.
-        let changes = objects
-            .iter()
-            .filter(|a| a.strictest_level < level)
-            .filter_map(|a| a.next_level.as_ref())
-            .flat_map(|n| n.changes.iter().cloned())
-            .collect();
-        NextLevel {
-            level,
-            version: version.label(),
-            label: format!("{}enforce={}", policy::PREFIX, level.as_str()),
-            changes,
-        }
+    let next_level = next(strictest).map(|level| NextLevel {
+        level,
+        version: version.label(),
+        label: format!("{}enforce={}", policy::PREFIX, level.as_str()),
+        changes: state.changes,
     });
     let mode = |m: Mode, (level, version): (bool, bool)| {
         let lv = state.policy.of(m);
@@ -619,10 +673,10 @@ fn namespace_report(
         line: state.object.as_ref().map(|o| o.line),
         document: state.object.as_ref().map(|o| o.document),
         modes,
-        label_errors: state.errors.clone(),
+        label_errors: state.errors,
         create_error,
         exempt: config.namespaces.contains(&name),
-        objects: objects.len(),
+        objects: state.objects,
         strictest_level: strictest,
         next_level,
         name,

@@ -167,17 +167,61 @@ enum Keep {
     Findings,
 }
 
-/// The analysis with at most `max_findings` findings of one check per container and
-/// `max_skipped` skipped objects listed, each remainder counted in one notice. Both are counted as
-/// they come (see [`crate::rule::Findings`]), so that neither a long capability list nor a text of
-/// many small non-workload documents holds an entry for each. `keep` says what each object keeps
-/// besides its findings and verdict (see [`Keep`]).
+/// The analysis object by object: `emit` is handed each workload object's complete report (its
+/// findings, verdict, `source` and namespace `admission`) as soon as it is made, and the report is
+/// not held afterwards. The analysis returned holds everything else (errors, skipped objects,
+/// namespace admission, level and version) with `objects` empty; collecting what `emit` is handed
+/// into `objects` gives [`analyze`] (with `contexts`) or [`analyze_verdicts`] (without: each
+/// report's `containers` and `passes` are empty), field for field.
+///
+/// Memory follows the largest document (its tree) and what `emit` keeps, not the whole text: a
+/// shell that writes each report out and drops it holds one report at a time.
+pub fn analyze_each(
+    text: &str,
+    options: &Options,
+    contexts: bool,
+    emit: &mut dyn FnMut(ObjectReport),
+) -> Analysis {
+    let keep = if contexts { Keep::All } else { Keep::Verdicts };
+    each_with(
+        text,
+        options,
+        MAX_FINDINGS_PER_CHECK,
+        MAX_SKIPPED_LISTED,
+        keep,
+        emit,
+    )
+}
+
+/// [`each_with`] with every report collected into `objects`.
 fn analyze_with(
     text: &str,
     options: &Options,
     max_findings: usize,
     max_skipped: usize,
     keep: Keep,
+) -> Analysis {
+    let mut objects = Vec::new();
+    let mut analysis = each_with(text, options, max_findings, max_skipped, keep, &mut |o| {
+        objects.push(o);
+    });
+    analysis.objects = objects;
+    analysis
+}
+
+/// The analysis with at most `max_findings` findings of one check per container and
+/// `max_skipped` skipped objects listed, each remainder counted in one notice. Both are counted as
+/// they come (see [`crate::rule::Findings`]), so that neither a long capability list nor a text of
+/// many small non-workload documents holds an entry for each. `keep` says what each object keeps
+/// besides its findings and verdict (see [`Keep`]). Each object's report goes to `emit` once it is
+/// complete (see [`analyze_each`]).
+fn each_with(
+    text: &str,
+    options: &Options,
+    max_findings: usize,
+    max_skipped: usize,
+    keep: Keep,
+    emit: &mut dyn FnMut(ObjectReport),
 ) -> Analysis {
     let mut unlisted = 0;
     let mut analysis = Analysis {
@@ -195,9 +239,15 @@ fn analyze_with(
     } else {
         (Vec::new(), Vec::new())
     };
-    let mut namespaces = Vec::new();
+    // Namespace admission needs every Namespace of the text before it decides any object: they are
+    // read first (only when the text may hold one), and each object is decided as it is analysed.
+    let mut admission = if keep == Keep::Findings {
+        None
+    } else {
+        crate::admission::Decider::new(text, options)
+    };
     // One document at a time: its tree is dropped once its objects are analysed, so memory follows
-    // the largest document and the results, not the whole text.
+    // the largest document and what `emit` keeps, not the whole text.
     for item in yaml::documents(text) {
         let doc = match item {
             Ok(doc) => doc,
@@ -211,12 +261,10 @@ fn analyze_with(
                 continue;
             }
         };
-        let first = analysis.objects.len();
         for entry in manifest::objects(&doc) {
             match entry {
-                Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {
-                    namespaces.push(crate::admission::namespace(&obj));
-                }
+                // Namespaces are read by the admission's own pass, and are not listed as skipped.
+                Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {}
                 Entry::Skipped(..) if analysis.skipped.len() >= max_skipped => unlisted += 1,
                 Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
                     kind: obj.kind,
@@ -228,19 +276,18 @@ fn analyze_with(
                 }),
                 Entry::Workload(obj, pod) => {
                     let findings = Findings::new(max_findings, &ignores);
-                    let report = analyze_object(&doc, &obj, &pod, options, findings, keep);
-                    analysis.objects.push(report);
+                    let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
+                    crate::source::annotate(text, &doc, std::slice::from_mut(&mut report));
+                    if let Some(decider) = &mut admission {
+                        report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
+                    }
+                    emit(report);
                 }
             }
         }
-        if let Some(objects) = analysis.objects.get_mut(first..) {
-            crate::source::annotate(text, &doc, objects);
-        }
     }
     analysis.errors.extend(ignore_errors);
-    if keep != Keep::Findings {
-        crate::admission::decide(text, options, namespaces, &mut analysis);
-    }
+    analysis.admission = admission.map(|d| d.finish(options));
     count_unlisted(&mut analysis, unlisted);
     analysis
 }

@@ -1,7 +1,7 @@
 //! Namespace admission tests: each mode, exemption and version boundary.
 
 use super::*;
-use crate::analysis::analyze;
+use crate::analysis::{Analysis, analyze};
 
 fn run(text: &str, options: &Options) -> Analysis {
     analyze(text, options)

@@ -80,3 +80,151 @@ fn broken_document_does_not_hide_others() {
         "{errors:?}"
     );
 }
+
+/// `analyze_each` with its reports collected: what `emit` is handed, in order, then the rest.
+fn collected(text: &str, options: &Options, contexts: bool) -> Analysis {
+    let mut objects = Vec::new();
+    let mut rest = analyze_each(text, options, contexts, &mut |o| objects.push(o));
+    assert!(
+        rest.objects.is_empty(),
+        "the analysis returned holds no report"
+    );
+    rest.objects = objects;
+    rest
+}
+
+/// Namespace admission's report rebuilt from the objects' own admission, as it was built before
+/// the reports were streamed (each namespace's count, strictest level and next level's changes
+/// read off the reports), so the aggregates kept as objects pass are checked against it.
+fn namespaces_from_reports(a: &Analysis) -> Vec<(String, usize, PssLevel, Option<Vec<String>>)> {
+    let Some(report) = &a.admission else {
+        return Vec::new();
+    };
+    report
+        .namespaces
+        .iter()
+        .map(|n| {
+            let objects: Vec<_> = a
+                .objects
+                .iter()
+                .filter_map(|o| o.admission.as_deref())
+                .filter(|o| o.namespace == n.name && o.client_error.is_none())
+                .collect();
+            let strictest = objects
+                .iter()
+                .map(|o| o.strictest_level)
+                .min()
+                .unwrap_or(PssLevel::Restricted);
+            let next = [PssLevel::Baseline, PssLevel::Restricted]
+                .into_iter()
+                .find(|&l| l > strictest)
+                .map(|level| {
+                    objects
+                        .iter()
+                        .filter(|o| o.strictest_level < level)
+                        .filter_map(|o| o.next_level.as_ref())
+                        .flat_map(|n| n.changes.iter().map(|c| format!("{c:?}")))
+                        .collect()
+                });
+            (n.name.clone(), objects.len(), strictest, next)
+        })
+        .collect()
+}
+
+fn streamed_namespaces(a: &Analysis) -> Vec<(String, usize, PssLevel, Option<Vec<String>>)> {
+    a.admission.as_ref().map_or_else(Vec::new, |r| {
+        r.namespaces
+            .iter()
+            .map(|n| {
+                let changes = n
+                    .next_level
+                    .as_ref()
+                    .map(|l| l.changes.iter().map(|c| format!("{c:?}")).collect());
+                (n.name.clone(), n.objects, n.strictest_level, changes)
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn reports_streamed_one_by_one_equal_the_whole_analysis() {
+    let pod = |name: &str, ns: &str, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  containers:\n  - name: c\n    image: nginx\n{extra}"
+        )
+    };
+    let privileged = "    securityContext:\n      privileged: true\n";
+    let namespace = |name: &str, level: &str| {
+        format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n    pod-security.kubernetes.io/enforce: {level}\n"
+        )
+    };
+    let texts = [
+        // Namespaces after the objects they decide, and a namespace no Namespace names.
+        format!(
+            "{}---\n{}---\n{}---\n{}---\n{}",
+            pod("a", "team", privileged),
+            pod("b", "team", ""),
+            pod("c", "other", ""),
+            namespace("team", "restricted"),
+            namespace("bad", "strict"),
+        ),
+        // A namespace whose strictest level drops after objects at a higher one.
+        format!(
+            "{}---\n{}---\n{}---\n{}",
+            namespace("team", "baseline"),
+            pod("a", "team", ""),
+            pod("b", "team", privileged),
+            pod("c", "team", ""),
+        ),
+        // List items, with a Namespace among them.
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: team, labels: {pod-security.kubernetes.io/warn: restricted}}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: team}\n  spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cm}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec: {containers: [{name: c, image: x}]}\n".to_string(),
+        // Helm sources, a parse error and an inline ignore (and a bad one).
+        format!(
+            "---\n# Source: web/templates/a.yaml\n{}---\nkind: [\n---\n# Source: web/templates/b.yaml\n{}  # podsec:ignore=privileged needed for the demo\n  # podsec:ignore=runAsNonRoot\n",
+            pod("a", "team", privileged),
+            pod("b", "team", privileged),
+        ),
+        // A Namespace whose kind is written with an escape.
+        "{\"apiVersion\": \"v1\", \"kind\": \"Name\\u0073pace\", \"metadata\": {\"name\": \"team\", \"labels\": {\"pod-security.kubernetes.io/enforce\": \"restricted\"}}}\n{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"team\"}, \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"x\"}]}}\n".to_string(),
+    ];
+    let examples = crate::examples::EXAMPLES.iter().map(|e| e.yaml.to_string());
+    let with_namespace = Options {
+        namespace: Some("team".into()),
+        ..Options::default()
+    };
+    let with_config = Options {
+        admission_config: Some(
+            "kind: PodSecurityConfiguration\ndefaults: {enforce: baseline, warn: restricted}\nexemptions: {namespaces: [other]}\n".into(),
+        ),
+        ..Options::default()
+    };
+    // The escaped Namespace is found by the pass that reads Namespaces, with no option asking.
+    let escaped = analyze(&texts[4], &Options::default());
+    let report = escaped.admission.as_ref().map(|r| &r.namespaces);
+    assert_eq!(report.map(|n| (n.len(), n[0].line)), Some((1, Some(1))));
+    let mut decided = 0;
+    for text in texts.into_iter().chain(examples) {
+        for options in [&Options::default(), &with_namespace, &with_config] {
+            let whole = analyze(&text, options);
+            assert_eq!(collected(&text, options, true), whole, "{text}");
+            assert_eq!(
+                collected(&text, options, false),
+                analyze_verdicts(&text, options),
+                "{text}"
+            );
+            assert_eq!(
+                streamed_namespaces(&whole),
+                namespaces_from_reports(&whole),
+                "{text}"
+            );
+            decided += usize::from(whole.admission.is_some());
+        }
+    }
+    // Most texts are decided only under the options that ask for admission; the first five hold
+    // Namespaces (or an escaped one) and are decided under every options.
+    assert!(
+        decided >= 2 * crate::examples::EXAMPLES.len() + 15,
+        "{decided}"
+    );
+}
