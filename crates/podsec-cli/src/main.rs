@@ -376,22 +376,35 @@ fn harden(
                 continue;
             }
         };
-        let mut hardened = podsec::harden(text, &hopts);
+        // The rewrite a part at a time: each part's text is joined and its report rendered as it
+        // comes, so that memory follows the largest piece, not every edit of the text.
+        let mut result = String::with_capacity(text.len() + text.len() / 2);
+        let mut report = render::HardenReport::default();
+        podsec::harden::harden_parts(text, &hopts, &mut |part| match part {
+            podsec::harden::Part::Piece(h) => {
+                result.push_str(&h.text);
+                report.add(&path, &h);
+            }
+            podsec::harden::Part::Restart => {
+                result.clear();
+                report = render::HardenReport::default();
+            }
+        });
         let written = match mode {
-            args::HardenMode::Stdout => out.write_all(hardened.text.as_bytes()).map(|()| true),
+            args::HardenMode::Stdout => out.write_all(result.as_bytes()).map(|()| true),
             args::HardenMode::Diff => {
                 let d = podsec::diff::unified(
                     &format!("a/{}", input.path.trim_start_matches('/')),
                     &format!("b/{}", input.path.trim_start_matches('/')),
                     text,
-                    &hardened.text,
+                    &result,
                 );
                 out.write_all(d.as_bytes()).map(|()| true)
             }
             args::HardenMode::Write => {
                 if let Some((file, stamp)) = &input.file
-                    && hardened.text != *text
-                    && let Err(e) = write::replace(file, *stamp, &hardened.text, force)
+                    && result != *text
+                    && let Err(e) = write::replace(file, *stamp, &result, force)
                 {
                     warn(format_args!("{path}: {}", render::clean(&format!("{e:#}"))));
                     status.errors = true;
@@ -402,17 +415,16 @@ fn harden(
             }
         }?;
         if written {
-            let _ = render::harden(
-                &mut std::io::BufWriter::new(std::io::stderr().lock()),
-                &path,
-                &hardened,
-            );
+            let _ = report.write(&mut std::io::BufWriter::new(std::io::stderr().lock()));
         }
-        // The exit status reads only verdicts, and the report of the edits is written: the edits
-        // go before the hardened text is analysed, so that the two are never held together.
-        let result = std::mem::take(&mut hardened.text);
-        drop(hardened);
-        status.add(&podsec::analysis::analyze_verdicts(&result, &options));
+        drop(report);
+        // The exit status reads the rewrite's verdicts object by object, none of them held.
+        let mut stopped = false;
+        let rest = podsec::analysis::analyze_each(&result, &options, false, &mut |o| {
+            stopped |= render::stops(&o);
+        });
+        status.add(&rest);
+        status.stopped |= stopped;
     }
     out.flush()?;
     Ok(status.code())

@@ -521,54 +521,143 @@ pub(crate) fn effective(
 }
 
 /// The report of `podsec harden` on standard error, one line per fix offered: applied, or not
-/// applied and why; then, for each object that something still stops after the rewrite, each
-/// finding that stops it and why the rewrite left it.
-pub(crate) fn harden(
-    out: &mut impl Write,
-    path: &str,
-    hardened: &podsec::Hardened,
-) -> std::io::Result<()> {
-    for e in &hardened.edits {
-        let mark = match (&e.skipped, e.applied) {
-            (_, true) => Cow::Borrowed("applied"),
-            (Some(why), false) => Cow::Owned(format!("not applied: {}", clean(why))),
-            (None, false) => Cow::Borrowed("not applied"),
-        };
-        writeln!(
-            out,
-            "{path}: [{}] {} ({mark})",
-            e.grade.as_str(),
-            clean(&e.title)
-        )?;
-    }
-    for v in hardened.objects.iter().filter(|v| !v.blocking.is_empty()) {
-        writeln!(
-            out,
-            "{path}: {} {} (line {}) is still stopped after the rewrite:",
-            clean(&v.object.kind),
-            clean(&v.object.name),
-            v.line
-        )?;
-        for b in &v.blocking {
-            let by = match b.level {
-                FindingLevel::Rejected => "the API server rejects it",
-                FindingLevel::Refused => "the kubelet or runtime refuses it",
-                _ => "Pod Security Admission denies it",
+/// applied and why, a document's applied fixes first; then, for each object that something still
+/// stops after the rewrite, each finding that stops it and why the rewrite left it. Built a part
+/// of the rewrite at a time (see [`podsec::harden::harden_parts`]) as the lines it prints, so
+/// that the edits themselves are not held.
+#[derive(Default)]
+pub(crate) struct HardenReport {
+    /// The lines of the fixes so far, but for the current document's fixes not applied.
+    fixes: String,
+    /// The current document's fixes not applied, which follow its applied ones.
+    not_applied: String,
+    /// The document of the fixes last added.
+    document: Option<usize>,
+    /// The lines of the objects still stopped.
+    stopped: String,
+}
+
+impl HardenReport {
+    /// Adds the fixes and verdicts of a part of the rewrite.
+    pub(crate) fn add(&mut self, path: &str, part: &podsec::Hardened) {
+        use std::fmt::Write as _;
+        for e in &part.edits {
+            if self.document != Some(e.object.document) {
+                self.fixes.push_str(&std::mem::take(&mut self.not_applied));
+                self.document = Some(e.object.document);
+            }
+            let mark = match (&e.skipped, e.applied) {
+                (_, true) => Cow::Borrowed("applied"),
+                (Some(why), false) => Cow::Owned(format!("not applied: {}", clean(why))),
+                (None, false) => Cow::Borrowed("not applied"),
             };
-            let container = b
-                .container
-                .as_deref()
-                .map_or(String::new(), |c| format!(", container {}", clean(c)));
-            writeln!(
+            let lines = if e.applied {
+                &mut self.fixes
+            } else {
+                &mut self.not_applied
+            };
+            let _ = writeln!(
+                lines,
+                "{path}: [{}] {} ({mark})",
+                e.grade.as_str(),
+                clean(&e.title)
+            );
+        }
+        let out = &mut self.stopped;
+        for v in part.objects.iter().filter(|v| !v.blocking.is_empty()) {
+            let _ = writeln!(
                 out,
-                "{path}:   {} {} (line {}{container}): {by}: {}",
-                b.level.as_str(),
-                clean(&b.check),
-                b.line,
-                clean(&b.message)
-            )?;
-            writeln!(out, "{path}:     left because {}", clean(&b.why))?;
+                "{path}: {} {} (line {}) is still stopped after the rewrite:",
+                clean(&v.object.kind),
+                clean(&v.object.name),
+                v.line
+            );
+            for b in &v.blocking {
+                let by = match b.level {
+                    FindingLevel::Rejected => "the API server rejects it",
+                    FindingLevel::Refused => "the kubelet or runtime refuses it",
+                    _ => "Pod Security Admission denies it",
+                };
+                let container = b
+                    .container
+                    .as_deref()
+                    .map_or(String::new(), |c| format!(", container {}", clean(c)));
+                let _ = writeln!(
+                    out,
+                    "{path}:   {} {} (line {}{container}): {by}: {}",
+                    b.level.as_str(),
+                    clean(&b.check),
+                    b.line,
+                    clean(&b.message)
+                );
+                let _ = writeln!(out, "{path}:     left because {}", clean(&b.why));
+            }
         }
     }
-    out.flush()
+
+    /// Writes the report.
+    pub(crate) fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(self.fixes.as_bytes())?;
+        out.write_all(self.not_applied.as_bytes())?;
+        out.write_all(self.stopped.as_bytes())?;
+        out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HardenReport;
+
+    /// The report of each part's lines, and the report of the whole rewrite at once.
+    fn both(text: &str) -> (String, String) {
+        let options = podsec::HardenOptions::default();
+        let mut parts = HardenReport::default();
+        podsec::harden::harden_parts(text, &options, &mut |part| match part {
+            podsec::harden::Part::Piece(h) => parts.add("f.yaml", &h),
+            podsec::harden::Part::Restart => parts = HardenReport::default(),
+        });
+        let mut whole = HardenReport::default();
+        whole.add("f.yaml", &podsec::harden(text, &options));
+        let print = |r: &HardenReport| {
+            let mut out = Vec::new();
+            r.write(&mut out).expect("writes to memory");
+            String::from_utf8(out).expect("UTF-8")
+        };
+        (print(&parts), print(&whole))
+    }
+
+    /// Built part by part, the report lists what the whole rewrite lists in its order: a `List`'s
+    /// applied fixes of every item before the fixes not applied, document after document, and a
+    /// `List` whose item does not read alone (its parts void, then the whole text's).
+    #[test]
+    fn a_report_built_part_by_part_is_the_whole_report() {
+        let pod = |name: &str, extra: &str| {
+            format!(
+                "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: {name}\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n{extra}"
+            )
+        };
+        let privileged = "      securityContext:\n        privileged: true\n";
+        let list = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}{}{}",
+            pod("a", privileged),
+            pod("b", ""),
+            pod("c", privileged)
+        );
+        let stream = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: d\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n    securityContext:\n      privileged: true\n---\n{list}"
+        );
+        let anchored = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: app\n      image: &img app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    containers:\n    - name: app\n      image: *img\n";
+        for text in [list.as_str(), stream.as_str(), anchored] {
+            let (parts, whole) = both(text);
+            assert!(parts.contains("(applied)"), "{parts}");
+            assert_eq!(parts, whole, "{text}");
+        }
+        let (list_report, _) = both(&list);
+        let applied = list_report.rfind("(applied)");
+        let not_applied = list_report.find("(not applied");
+        assert!(
+            matches!((applied, not_applied), (Some(a), Some(n)) if a < n),
+            "{list_report}"
+        );
+    }
 }

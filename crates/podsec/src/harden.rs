@@ -259,6 +259,37 @@ pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     pieces::harden(text, options).unwrap_or_else(|| harden_text(text, options))
 }
 
+/// A part of a rewrite, as [`harden_parts`] gives them.
+#[derive(Debug)]
+pub enum Part {
+    /// The next part of the output text, with its edits and verdicts (lines and documents of the
+    /// whole output).
+    Piece(Hardened),
+    /// The parts given so far are void (a piece could not be rewritten alone): one
+    /// [`Part::Piece`] follows, the whole text's rewrite.
+    Restart,
+}
+
+/// [`harden`] a part at a time, so that a caller can write or render each part and drop it:
+/// memory then follows the largest piece, not every edit of the text. The parts' texts joined are
+/// [`harden`]'s text and their edits and verdicts its own, except that [`harden`] lists each
+/// document's applied edits before its others across the items of a `List` (its
+/// [`Hardened::edits`] order), where the parts give them item by item.
+pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Part)) {
+    let mut emitted = false;
+    let whole = pieces::each(text, options, &mut |h| {
+        emitted = true;
+        emit(Part::Piece(h));
+    })
+    .is_none();
+    if whole {
+        if emitted {
+            emit(Part::Restart);
+        }
+        emit(Part::Piece(harden_text(text, options)));
+    }
+}
+
 /// How the reason of an edit that cannot be written starts (the path and why follow).
 const CANNOT_EDIT: &str = "cannot edit ";
 /// How the reason of an edit refused for a finding it would introduce starts (the check, ` at `

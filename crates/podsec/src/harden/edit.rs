@@ -258,12 +258,22 @@ pub(crate) fn doc_bounds(stream: &yaml::Stream, pos: usize, len: usize) -> (usiz
     let Some(doc) = stream.documents.get(pos) else {
         return (len, len);
     };
-    let start = doc.span.start.min(len);
-    let mut end = doc.span.end.min(len);
-    if let Some(next) = stream.documents.get(pos + 1)
-        && next.span.start > start
+    span_bounds(doc.span, stream.documents.get(pos + 1).map(|d| d.span), len)
+}
+
+/// The bounds of a document of `span` in a text of `len` bytes, the next document's span `next`:
+/// from its start to its end or the next one's start.
+pub(crate) fn span_bounds(
+    span: yaml::Span,
+    next: Option<yaml::Span>,
+    len: usize,
+) -> (usize, usize) {
+    let start = span.start.min(len);
+    let mut end = span.end.min(len);
+    if let Some(next) = next
+        && next.start > start
     {
-        end = end.min(next.span.start);
+        end = end.min(next.start);
     }
     (start, end.max(start))
 }

@@ -12,6 +12,7 @@ use super::{
     harden_text, parse,
 };
 use crate::fix::{FieldPath, Patch, Seg};
+use crate::yaml::Span;
 
 /// A piece of the text hardened on its own: a document of a stream, or an item of a `List`.
 struct Piece {
@@ -30,26 +31,64 @@ struct Piece {
 /// alone (an alias of an anchor in another item, say) or its rewrite would touch an item's dash,
 /// for the whole-text rewrite to do.
 pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut objects: Vec<ObjectVerdict> = Vec::new();
+    each(text, options, &mut |part| {
+        out.push_str(&part.text);
+        edits.extend(part.edits);
+        objects.extend(part.objects);
+    })?;
+    // Applied edits first within each document, as the whole-text rewrite orders them.
+    crate::order::sort_by_key(&mut edits, super::report_order);
+    Some(Hardened {
+        changed: out != text,
+        text: out,
+        edits,
+        objects,
+    })
+}
+
+/// [`harden`] a piece at a time: `emit` gets each piece's part of the output (with the text
+/// between it and the piece before), its edits and its verdicts, as edits and verdicts of the
+/// whole text, in text order, then the text after the last piece. Edits come in the order of
+/// the piece's own report, not yet in [`super::report_order`] across pieces. `None` as
+/// [`harden`] says, possibly after some parts were emitted: they are then void.
+pub(super) fn each(
+    text: &str,
+    options: &HardenOptions,
+    emit: &mut dyn FnMut(Hardened),
+) -> Option<()> {
     if text.contains(crate::suppress::MARKER) {
         return None;
     }
+    // The documents read one at a time, only the first one's tree kept (a text of one document
+    // is split into its items): a stream of a thousand documents is never held whole.
     let pieces = {
-        let stream = parse(text);
-        if !stream.errors.is_empty() {
-            return None;
+        super::work::read(text.len());
+        let mut spans: Vec<(Span, usize)> = Vec::new();
+        let mut first = None;
+        for doc in crate::yaml::documents(text) {
+            let doc = doc.ok()?;
+            spans.push((doc.span, doc.index));
+            first = if spans.len() == 1 { Some(doc) } else { None };
         }
-        match stream.documents.len() {
-            0 => return None,
-            1 => items(text, &stream)?,
-            _ => documents(text, &stream)?,
+        match (spans.len(), first) {
+            (1, Some(doc)) => {
+                let stream = crate::yaml::Stream {
+                    crlf: text.contains("\r\n"),
+                    documents: vec![doc],
+                    errors: Vec::new(),
+                };
+                items(text, &stream)?
+            }
+            (0 | 1, _) => return None,
+            _ => documents(text, &spans)?,
         }
     };
-    let mut out = String::with_capacity(text.len() + text.len() / 2);
     // Lines of the output so far.
     let mut lines = 0;
     let mut cursor = 0;
-    let mut edits: Vec<Edit> = Vec::new();
-    let mut objects: Vec<ObjectVerdict> = Vec::new();
     for piece in &pieces {
         let own = text.get(piece.start..piece.end)?;
         // An item as a document of its own: its dash read as a space, so that its mapping keeps
@@ -70,6 +109,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
         };
         let between = text.get(cursor..piece.start)?;
         lines += newlines(between);
+        let mut out = String::with_capacity(between.len() + h.text.len());
         out.push_str(between);
         // Lines before the piece's first line in the output.
         let offset = lines;
@@ -91,6 +131,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
             .map(|(k, _)| vec![Seg::Key(Cow::Borrowed("items")), Seg::Index(k)])
             .unwrap_or_default();
         let words = FieldPath(prefix.clone()).to_string();
+        let mut edits = Vec::with_capacity(h.edits.len());
         for mut e in h.edits {
             e.object.document = piece.document;
             if !prefix.is_empty() {
@@ -107,6 +148,7 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
             }
             edits.push(e);
         }
+        let mut objects = Vec::with_capacity(h.objects.len());
         for mut o in h.objects {
             o.object.document = piece.document;
             o.line += offset;
@@ -123,16 +165,20 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
             }
             objects.push(o);
         }
+        emit(Hardened {
+            changed: h.changed,
+            text: out,
+            edits,
+            objects,
+        });
     }
-    out.push_str(text.get(cursor..)?);
-    // Applied edits first within each document, as the whole-text rewrite orders them.
-    crate::order::sort_by_key(&mut edits, super::report_order);
-    Some(Hardened {
-        changed: out != text,
-        text: out,
-        edits,
-        objects,
-    })
+    emit(Hardened {
+        changed: false,
+        text: text.get(cursor..)?.to_string(),
+        edits: Vec::new(),
+        objects: Vec::new(),
+    });
+    Some(())
 }
 
 /// The items of a text that is one `List` document, each on lines of its own.
@@ -165,16 +211,20 @@ fn items(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
         .collect()
 }
 
-/// The documents of a stream of several, each starting a line.
-fn documents(text: &str, stream: &crate::yaml::Stream) -> Option<Vec<Piece>> {
-    (0..stream.documents.len())
-        .map(|pos| {
-            let (start, end) = edit::doc_bounds(stream, pos, text.len());
+/// The documents of a stream of several (their spans and indexes), each starting a line, bounded
+/// as [`edit::doc_bounds`] bounds them.
+fn documents(text: &str, spans: &[(Span, usize)]) -> Option<Vec<Piece>> {
+    let len = text.len();
+    spans
+        .iter()
+        .enumerate()
+        .map(|(pos, &(span, document))| {
+            let (start, end) = edit::span_bounds(span, spans.get(pos + 1).map(|n| n.0), len);
             let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
             (at_line_start && start < end).then_some(Piece {
                 start,
                 end,
-                document: stream.documents.get(pos)?.index,
+                document,
                 item: None,
             })
         })

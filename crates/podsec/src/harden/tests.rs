@@ -1137,3 +1137,60 @@ fn a_json_list_item_by_item_equals_the_whole_text_rewrite() {
         assert!(by_item.changed);
     }
 }
+
+/// The parts of [`harden_parts`], joined (a document's applied edits first, as [`harden`] lists
+/// them), and whether a part said to start again.
+fn joined_parts(text: &str, options: &HardenOptions) -> (Hardened, bool) {
+    let mut out = String::new();
+    let mut edits = Vec::new();
+    let mut objects = Vec::new();
+    let mut restarted = false;
+    harden_parts(text, options, &mut |part| match part {
+        Part::Piece(h) => {
+            out.push_str(&h.text);
+            edits.extend(h.edits);
+            objects.extend(h.objects);
+        }
+        Part::Restart => {
+            restarted = true;
+            out.clear();
+            edits.clear();
+            objects.clear();
+        }
+    });
+    crate::order::sort_by_key(&mut edits, report_order);
+    let joined = Hardened {
+        changed: out != text,
+        text: out,
+        edits,
+        objects,
+    };
+    (joined, restarted)
+}
+
+/// A rewrite given part by part is the rewrite: for every gallery example, a `List` hardened item
+/// by item, streams hardened document by document, and a `List` whose second item does not read
+/// alone (its first item given, then void, then the whole text's rewrite).
+#[test]
+fn the_parts_of_a_rewrite_join_to_the_rewrite() {
+    let mut texts: Vec<String> = crate::examples::EXAMPLES
+        .iter()
+        .map(|e| e.yaml.to_string())
+        .collect();
+    texts.push(pod_list(20));
+    let mut g = Gen(0x2545_f491_4f6c_dd1d);
+    texts.extend((0..40).map(|_| stream_case(&mut g)));
+    for threshold in [Applicability::Safe, Applicability::Unsafe] {
+        let options = opts(threshold);
+        for text in &texts {
+            let (joined, restarted) = joined_parts(text, &options);
+            assert!(!restarted, "{text}");
+            assert_eq!(joined, harden(text, &options), "{text}");
+        }
+    }
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: app\n      image: &img app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    containers:\n    - name: app\n      image: *img\n";
+    let options = HardenOptions::default();
+    let (joined, restarted) = joined_parts(text, &options);
+    assert!(restarted);
+    assert_eq!(joined, harden(text, &options));
+}
