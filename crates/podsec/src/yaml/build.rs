@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan};
 
-use super::node::{Entries, NodeSpan};
+use super::node::{Chunked, Entries, NodeSpan};
 use super::position::{CharMap, block_scalar_span, char_to_byte, flow_end, skip_properties};
 use super::repair::{AFTER_ROOT, Fixup, UNCLOSED_FLOW, tab_starts_next_token, unfix};
 use super::scalar::{self, Resolved};
@@ -19,11 +19,11 @@ use super::{
 
 /// A document being built: its arena and what only reading it needs.
 pub(super) struct Builder {
-    pub(super) nodes: Vec<NodeData>,
+    pub(super) nodes: Chunked<NodeData>,
     /// Each node's decoded size in bytes with aliases expanded (about the size of its JSON), and
     /// how many times go-yaml's decoder visits it and everything under it; needed only while the
     /// document is read.
-    pub(super) cost: Vec<(u64, u64)>,
+    pub(super) cost: Chunked<(u64, u64)>,
     pub(super) tags: HashMap<NodeId, Box<str>>,
     pub(super) resolved: HashMap<NodeId, Entries>,
     /// Open collections: (node id, pending key for maps).
@@ -178,8 +178,8 @@ pub(super) fn parse_attempt(
 impl Builder {
     fn new() -> Builder {
         Builder {
-            nodes: Vec::new(),
-            cost: Vec::new(),
+            nodes: Chunked::default(),
+            cost: Chunked::default(),
             tags: HashMap::new(),
             resolved: HashMap::new(),
             stack: Vec::new(),
@@ -366,7 +366,11 @@ impl Builder {
         } else if self.root.is_some() {
             *budget -= self.expansion();
             stream.documents.push(Document {
-                nodes: std::mem::take(&mut self.nodes),
+                nodes: {
+                    let mut nodes = std::mem::take(&mut self.nodes);
+                    nodes.trim();
+                    nodes
+                },
                 root: self.root,
                 index,
                 span: Span {

@@ -317,3 +317,28 @@ fn a_node_takes_at_most_72_bytes() {
         std::mem::size_of::<super::NodeData>()
     );
 }
+
+/// The chunked arena holds what a `Vec` would, across chunk boundaries, before and after it is
+/// trimmed.
+#[test]
+fn the_chunked_arena_holds_what_a_vec_would() {
+    let mut c = super::node::Chunked::default();
+    assert!(c.is_empty());
+    for i in 0..3000usize {
+        c.push(i * 7);
+        assert_eq!(c.len(), i + 1);
+    }
+    c.trim();
+    for i in [0, 1, 1023, 1024, 1025, 2047, 2048, 2999] {
+        assert_eq!(c.get(i), Some(&(i * 7)), "{i}");
+    }
+    assert_eq!(c.get(3000), None);
+    if let Some(v) = c.get_mut(1024) {
+        *v = 1;
+    }
+    let all: Vec<usize> = c.iter().copied().collect();
+    let expected: Vec<usize> = (0..3000)
+        .map(|i| if i == 1024 { 1 } else { i * 7 })
+        .collect();
+    assert_eq!(all, expected);
+}
