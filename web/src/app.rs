@@ -304,10 +304,10 @@ pub fn App() -> Html {
                 let total = browser::now() - d.started;
                 let mut n = analyses.borrow_mut();
                 *n += 1;
-                let _ = el.set_attribute("data-total-ms", &format!("{total:.1}"));
+                let _ = el.set_attribute("data-total-ms", &crate::state::fixed(total, 1));
                 let _ = el.set_attribute("data-analyses", &n.to_string());
-                let _ = el.set_attribute("data-started", &format!("{:.1}", d.started));
-                let _ = el.set_attribute("data-decode-ms", &format!("{:.1}", d.decode_ms));
+                let _ = el.set_attribute("data-started", &crate::state::fixed(d.started, 1));
+                let _ = el.set_attribute("data-decode-ms", &crate::state::fixed(d.decode_ms, 1));
                 let _ = el.set_attribute("data-in-worker", &d.in_worker.to_string());
             }
         });
@@ -478,7 +478,7 @@ pub fn App() -> Html {
                         include_unsafe={model.include_unsafe} dispatch={dispatch.clone()} />
                     <Editor text={model.text.clone()} derived={derived.clone()} area={area.clone()}
                         on_input={on_input} options={model.options.clone()} />
-                    <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={format!("{:.1}", derived.ms)}>
+                    <p class="status" ref={status} aria-live="polite" aria-busy={if busy { "true" } else { "false" }} data-analysis-ms={crate::state::fixed(derived.ms, 1)}>
                         <span class={classes!("summary", (errors > 0 || paused).then_some("has-errors"))}>{ summary }</span>
                         if busy { { " · analysing…" } }
                         if let Some(why) = worker_error {
@@ -623,9 +623,9 @@ fn plural(n: usize) -> &'static str {
 
 fn format_ms(ms: f64) -> String {
     if ms < 10.0 {
-        format!("{ms:.1}")
+        crate::state::fixed(ms, 1)
     } else {
-        format!("{ms:.0}")
+        crate::state::fixed(ms, 0)
     }
 }
 

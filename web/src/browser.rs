@@ -397,9 +397,9 @@ pub async fn read_file(file: web_sys::File) -> Opened {
     let limit = podsec::yaml::MAX_INPUT_BYTES as f64;
     if file.size() > limit {
         return Err(format!(
-            "{name} is {:.0} MB; the playground reads files up to {:.0} MB",
-            file.size() / 1e6,
-            limit / 1e6
+            "{name} is {} MB; the playground reads files up to {} MB",
+            crate::state::fixed(file.size() / 1e6, 0),
+            crate::state::fixed(limit / 1e6, 0)
         ));
     }
     match wasm_bindgen_futures::JsFuture::from(file.text()).await {

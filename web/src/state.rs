@@ -397,9 +397,37 @@ pub fn human_size(bytes: usize) -> String {
     if bytes < 1000 {
         format!("{bytes} bytes")
     } else if bytes < 1_000_000 {
-        format!("{:.1} KB", b / 1e3)
+        format!("{} KB", fixed(b / 1e3, 1))
     } else {
-        format!("{:.1} MB", b / 1e6)
+        format!("{} MB", fixed(b / 1e6, 1))
+    }
+}
+
+/// `x` rounded to `decimals` places (0 to 3), as `format!("{x:.1}")` writes it for the sizes and
+/// times the page shows, without the standard library's exact float formatting, which is 7 KiB
+/// of the page's wasm for these few calls. Not finite: `0`.
+#[must_use]
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let scale = 10u32.pow(decimals.min(3));
+    let scaled = (x * f64::from(scale)).round();
+    if !scaled.is_finite() {
+        return "0".to_string();
+    }
+    // Rounded and finite; times and sizes are far inside i64.
+    #[allow(clippy::cast_possible_truncation)]
+    let n = scaled as i64;
+    let sign = if n < 0 { "-" } else { "" };
+    let (whole, part) = (
+        n.unsigned_abs() / u64::from(scale),
+        n.unsigned_abs() % u64::from(scale),
+    );
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!(
+            "{sign}{whole}.{part:0width$}",
+            width = decimals.min(3) as usize
+        )
     }
 }
 
@@ -620,6 +648,19 @@ mod tests {
         assert_eq!(human_size(812), "812 bytes");
         assert_eq!(human_size(14_200), "14.2 KB");
         assert_eq!(human_size(1_941_627), "1.9 MB");
+    }
+
+    /// `fixed` writes what `format!("{x:.N}")` writes, away from halves.
+    #[test]
+    fn fixed_places_write_as_the_standard_formatting_does() {
+        for x in [
+            0.0, 0.04, 0.06, 1.0, 9.96, 12.34, 85.4, 318.0, 1999.94, -3.21, 32.0,
+        ] {
+            assert_eq!(fixed(x, 0), format!("{x:.0}"), "{x}");
+            assert_eq!(fixed(x, 1), format!("{x:.1}"), "{x}");
+            assert_eq!(fixed(x, 2), format!("{x:.2}"), "{x}");
+        }
+        assert_eq!(fixed(f64::NAN, 1), "0");
     }
 
     #[test]
