@@ -73,12 +73,17 @@ NAMESPACES:
     objects pass and the changes the next level up asks for. A pod refused by its namespace's
     enforce mode makes the exit status 1.
 
-FORMATS:
+FORMATS (with one input, each object is written as soon as it is analysed):
     text     findings grouped by file, and by the template (helm template's # Source:) or
-             base (kustomize's config.kubernetes.io/origin) each object was rendered from
-    json     the JSON contract: objects carry source and suppressed
-    sarif    SARIF 2.1.0 for code scanning; suppressed findings carry suppressions
-    github   GitHub Actions annotations (::error file=F,line=L,col=C,title=T::message)
+             base (kustomize's config.kubernetes.io/origin) each object was rendered from;
+             a file's read errors follow its objects, the summary comes last
+    json     the JSON contract: objects carry source and suppressed; keys come in the order
+             they are known (a file's objects before its errors, skipped and admission, the
+             top-level allowed last)
+    sarif    SARIF 2.1.0 for code scanning; suppressed findings carry suppressions; results
+             object by object, then a file's Namespace label errors and read errors
+    github   GitHub Actions annotations (::error file=F,line=L,col=C,title=T::message); a
+             file's read errors after its findings
 
 HARDEN:
         --unsafe               also apply fixes that may stop a working app

@@ -9,23 +9,17 @@ use std::io::Write;
 
 use podsec::FindingLevel;
 
-use crate::Checked;
+use crate::Judged;
 
-pub(crate) fn annotations(out: &mut impl Write, results: &[Checked]) -> std::io::Result<()> {
-    for c in results {
-        let file = c.path.trim_start_matches("./");
-        for e in &c.analysis.errors {
-            command(
-                out,
-                "error",
-                file,
-                e.line,
-                e.column,
-                "podsec: error",
-                &e.message,
-            )?;
-        }
-        for o in &c.analysis.objects {
+/// Writes one workflow command per finding as the objects come, then each file's read errors.
+pub(crate) fn annotations<'a>(
+    out: &mut impl Write,
+    files: impl Iterator<Item = Judged<'a>>,
+) -> std::io::Result<()> {
+    for mut file in files {
+        let path = file.path.clone();
+        let file_name = path.trim_start_matches("./");
+        for o in file.by_ref() {
             for f in &o.findings {
                 let kind = match f.level {
                     FindingLevel::Hardening | FindingLevel::Warning => "warning",
@@ -45,8 +39,19 @@ pub(crate) fn annotations(out: &mut impl Write, results: &[Checked]) -> std::io:
                         fix.title
                     );
                 }
-                command(out, kind, file, f.line, f.column, &title, &message)?;
+                command(out, kind, file_name, f.line, f.column, &title, &message)?;
             }
+        }
+        for e in &file.finish().errors {
+            command(
+                out,
+                "error",
+                file_name,
+                e.line,
+                e.column,
+                "podsec: error",
+                &e.message,
+            )?;
         }
     }
     Ok(())

@@ -15,6 +15,7 @@ mod render;
 mod sarif;
 mod write;
 
+use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -158,6 +159,110 @@ pub(crate) struct Checked {
     pub(crate) analysis: Analysis,
 }
 
+/// One input as the output formats read it: its name and options, its object reports one at a
+/// time (as an iterator), then the rest of its analysis ([`Judged::finish`]). Whether the reports
+/// come from a whole analysis ([`Judged::whole`]) or as the analysis makes them
+/// ([`Judged::stream`]), the formats print the same.
+pub(crate) struct Judged<'a> {
+    pub(crate) path: String,
+    pub(crate) options: podsec::Options,
+    objects: Box<dyn Iterator<Item = podsec::ObjectReport> + 'a>,
+    rest: Box<dyn FnOnce() -> Analysis + 'a>,
+    status: &'a Seen,
+}
+
+impl<'a> Judged<'a> {
+    /// The reports of an analysis made beforehand.
+    fn whole(checked: Checked, status: &'a Seen) -> Judged<'a> {
+        let Checked {
+            path,
+            options,
+            mut analysis,
+        } = checked;
+        let objects = std::mem::take(&mut analysis.objects);
+        Judged {
+            path,
+            options,
+            objects: Box::new(objects.into_iter()),
+            rest: Box::new(move || analysis),
+            status,
+        }
+    }
+
+    /// The reports of `text` as the analysis makes them, on a thread of the scope: at most
+    /// [`STREAM_AHEAD`] reports wait to be read, and each is dropped once read, so memory follows
+    /// the largest object (and the document holding it), not the whole text. Without a thread,
+    /// the whole analysis.
+    fn stream<'e: 'a>(
+        scope: &'a std::thread::Scope<'a, 'e>,
+        path: String,
+        options: podsec::Options,
+        text: &'e str,
+        contexts: bool,
+        status: &'e Seen,
+    ) -> Judged<'a> {
+        let (send, receive) = std::sync::mpsc::sync_channel(STREAM_AHEAD);
+        let analysing = options.clone();
+        let thread = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, move || {
+                // A report the reader no longer wants (it stopped on a write error) is dropped.
+                podsec::analysis::analyze_each(text, &analysing, contexts, &mut |o| {
+                    let _ = send.send(o);
+                })
+            });
+        match thread {
+            Ok(thread) => Judged {
+                path,
+                options,
+                objects: Box::new(receive.into_iter()),
+                rest: Box::new(move || {
+                    thread
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                }),
+                status,
+            },
+            Err(_) => {
+                let analysis = analyze_text(text, &options, contexts);
+                let checked = Checked {
+                    path,
+                    options,
+                    analysis,
+                };
+                Judged::whole(checked, status)
+            }
+        }
+    }
+
+    /// The rest of the analysis: errors, skipped objects, namespace admission (`objects` empty).
+    /// Reports not yet read are read first.
+    pub(crate) fn finish(mut self) -> Analysis {
+        for _ in self.by_ref() {}
+        let analysis = (self.rest)();
+        self.status
+            .errors
+            .set(self.status.errors.get() || !analysis.errors.is_empty());
+        analysis
+    }
+}
+
+impl Iterator for Judged<'_> {
+    type Item = podsec::ObjectReport;
+
+    /// The next object's report, counted into the exit status.
+    fn next(&mut self) -> Option<podsec::ObjectReport> {
+        let o = self.objects.next()?;
+        self.status
+            .stopped
+            .set(self.status.stopped.get() || render::stops(&o));
+        Some(o)
+    }
+}
+
+/// How many reports a streamed analysis may make ahead of the output.
+const STREAM_AHEAD: usize = 4;
+
 /// Reads and analyses every input, the inputs shared out across the machine's cores, and returns
 /// them in input order, so the output is the same whatever the number of threads.
 ///
@@ -166,8 +271,12 @@ pub(crate) struct Checked {
 /// each analysis runs on one thread. Without `contexts`, each analysis leaves out the effective
 /// contexts and passing checks (see [`podsec::analysis::analyze_verdicts`]): the formats that
 /// print neither hold about 2 KB less per container.
-fn check_all(project: &Project, paths: &[String], contexts: bool) -> Vec<Checked> {
-    let queue = Mutex::new(input::read_all(paths).enumerate());
+fn check_all(
+    project: &Project,
+    inputs: impl Iterator<Item = Input> + Send,
+    contexts: bool,
+) -> Vec<Checked> {
+    let queue = Mutex::new(inputs.enumerate());
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let helpers = cores.min(queue_len(&queue)).saturating_sub(1);
     let work = || {
@@ -219,37 +328,79 @@ fn queue_len<I: Iterator>(queue: &Mutex<I>) -> usize {
         .0
 }
 
+/// `podsec check`. One input (the common case) is streamed: each object is printed as the
+/// analysis makes it and then dropped, so memory follows the largest object, not the whole text.
+/// Several inputs are analysed in parallel ([`check_all`]) and printed in input order by the same
+/// output code.
 fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
     // Only JSON shows the effective contexts and the passing checks.
-    let results = check_all(project, paths, format == Format::Json);
+    let contexts = format == Format::Json;
     let base = project.options_for("-");
+    let seen = Seen::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut inputs = input::read_all(paths);
+    let single = if inputs.size_hint() == (1, Some(1)) {
+        inputs.next()
+    } else {
+        None
+    };
+    match single {
+        Some(Input {
+            path,
+            text: Ok(text),
+            ..
+        }) => {
+            let options = project.options_for(&path);
+            std::thread::scope(|s| {
+                let file = Judged::stream(s, path, options, &text, contexts, &seen);
+                print(&mut out, format, &base, std::iter::once(file))
+            })?;
+        }
+        Some(input) => {
+            let results = check_all(project, std::iter::once(input), contexts);
+            print(&mut out, format, &base, whole(results, &seen))?;
+        }
+        None => {
+            let results = check_all(project, inputs, contexts);
+            print(&mut out, format, &base, whole(results, &seen))?;
+        }
+    }
+    out.flush()?;
+    Ok(seen.status().code())
+}
+
+/// Whole analyses as the output formats read them.
+fn whole(results: Vec<Checked>, status: &Seen) -> impl Iterator<Item = Judged<'_>> {
+    results.into_iter().map(|c| Judged::whole(c, status))
+}
+
+/// Writes the report of `files` in `format`.
+fn print<'a>(
+    out: &mut impl Write,
+    format: Format,
+    base: &podsec::Options,
+    files: impl Iterator<Item = Judged<'a>>,
+) -> Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &render::json(&base, &results))?;
+            render::json(out, base, files)?;
             writeln!(out)?;
         }
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &sarif::sarif(&results))?;
+            sarif::sarif(out, files)?;
             writeln!(out)?;
         }
-        Format::Github => github::annotations(&mut out, &results)?,
-        Format::Text => render::text(&mut out, &results, color_enabled())?,
+        Format::Github => github::annotations(out, files)?,
+        Format::Text => render::text(out, files, color_enabled())?,
     }
-    out.flush()?;
-    let mut status = Status::default();
-    for c in &results {
-        status.add(&c.analysis);
-    }
-    Ok(status.code())
+    Ok(())
 }
 
 /// Analyses one input; one that could not be read is an analysis with that error, so that every
 /// output format reports it with its file name like a parse error.
 fn analyze(input: &Input, options: &podsec::Options, contexts: bool) -> Analysis {
     match &input.text {
-        Ok(text) if contexts => podsec::analyze(text, options),
-        Ok(text) => podsec::analysis::analyze_verdicts(text, options),
+        Ok(text) => analyze_text(text, options, contexts),
         Err(e) => {
             let mut a = podsec::analyze("", options);
             a.errors.push(podsec::ParseError {
@@ -260,6 +411,15 @@ fn analyze(input: &Input, options: &podsec::Options, contexts: bool) -> Analysis
             });
             a
         }
+    }
+}
+
+/// The whole analysis of a text, with or without the effective contexts and passing checks.
+fn analyze_text(text: &str, options: &podsec::Options, contexts: bool) -> Analysis {
+    if contexts {
+        podsec::analyze(text, options)
+    } else {
+        podsec::analysis::analyze_verdicts(text, options)
     }
 }
 
@@ -282,6 +442,22 @@ impl Status {
             1
         } else {
             u8::from(self.errors) * 2
+        }
+    }
+}
+
+/// What the exit status reads of the inputs, counted as their reports pass through [`Judged`].
+#[derive(Default)]
+pub(crate) struct Seen {
+    stopped: Cell<bool>,
+    errors: Cell<bool>,
+}
+
+impl Seen {
+    fn status(&self) -> Status {
+        Status {
+            stopped: self.stopped.get(),
+            errors: self.errors.get(),
         }
     }
 }
@@ -331,7 +507,7 @@ fn decode(paths: &[String]) -> Result<u8> {
 fn effective(project: &Project, paths: &[String]) -> Result<u8> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut errors = false;
-    for c in check_all(project, paths, true) {
+    for c in check_all(project, input::read_all(paths), true) {
         render::effective(&mut out, &c.path, &c.analysis, color_enabled())?;
         errors |= !c.analysis.errors.is_empty();
     }
@@ -431,40 +607,4 @@ fn harden(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Checked, github, render, sarif};
-
-    /// What every format but JSON prints of `analyses`, one string per format.
-    fn printed(analyses: Vec<podsec::Analysis>) -> [String; 3] {
-        let results: Vec<Checked> = analyses
-            .into_iter()
-            .map(|analysis| Checked {
-                path: "x.yaml".to_string(),
-                options: podsec::Options::default(),
-                analysis,
-            })
-            .collect();
-        let mut text = Vec::new();
-        render::text(&mut text, &results, false).unwrap();
-        let mut annotations = Vec::new();
-        github::annotations(&mut annotations, &results).unwrap();
-        [
-            String::from_utf8(text).unwrap(),
-            String::from_utf8(annotations).unwrap(),
-            sarif::sarif(&results).to_string(),
-        ]
-    }
-
-    /// `check` gives the formats other than JSON an analysis without effective contexts or
-    /// passing checks: they must print the same as from the whole analysis.
-    #[test]
-    fn formats_other_than_json_print_the_same_from_verdicts_alone() {
-        let options = podsec::Options::default();
-        for e in podsec::examples::EXAMPLES {
-            let whole = printed(vec![podsec::analyze(e.yaml, &options)]);
-            let verdicts = printed(vec![podsec::analysis::analyze_verdicts(e.yaml, &options)]);
-            assert_eq!(whole, verdicts, "{}", e.id);
-            assert!(!whole[0].is_empty(), "{}", e.id);
-        }
-    }
-}
+mod tests;

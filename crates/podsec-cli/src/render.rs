@@ -4,11 +4,15 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 
 use podsec::{Analysis, FindingLevel, ObjectReport, Options};
 
-use crate::Checked;
+use crate::Judged;
 
 /// Who would stop an object even when Pod Security Admission admits it: the API server
 /// ([`FindingLevel::Rejected`]) before the kubelet or runtime ([`FindingLevel::Refused`]).
@@ -60,54 +64,101 @@ fn heading(o: &ObjectReport) -> String {
     format!("{} {} (line {})", clean(&o.kind), clean(&o.name), o.line)
 }
 
-/// The JSON contract of `podsec check --format json`.
-#[derive(Serialize)]
-pub(crate) struct Report<'a> {
-    /// Whether every object is admitted and every file parsed.
-    allowed: bool,
-    level: &'static str,
-    /// The version actually evaluated.
-    version: String,
-    #[serde(rename = "requestedVersion")]
-    requested_version: String,
-    files: Vec<FileReport<'a>>,
+/// Writes the JSON contract of `podsec check --format json`: the level and versions of the run,
+/// each file (its path, level and version, its objects as they come, then its errors, skipped
+/// objects and namespace admission), and last `allowed`, whether every object is admitted and every
+/// file parsed (known only once every object has passed).
+pub(crate) fn json<'a>(
+    out: &mut impl Write,
+    options: &Options,
+    files: impl Iterator<Item = Judged<'a>>,
+) -> serde_json::Result<()> {
+    let report = Report {
+        options,
+        files: RefCell::new(Some(files)),
+    };
+    serde_json::to_writer_pretty(out, &report)
 }
 
-#[derive(Serialize)]
-struct FileReport<'a> {
-    path: &'a str,
-    /// The level and evaluated version this file was judged at (`.podsec.toml` overrides may
-    /// differ per path).
-    level: &'static str,
-    version: String,
-    errors: &'a [podsec::ParseError],
-    objects: &'a [podsec::ObjectReport],
-    skipped: &'a [podsec::Skipped],
-    /// Namespace admission: namespaces, their policies and what they need (issue 17).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    admission: Option<&'a podsec::admission::AdmissionReport>,
+/// The report, serialised as it is read: each file's objects are written one by one, and
+/// `allowed` after them.
+struct Report<'o, I> {
+    options: &'o Options,
+    files: RefCell<Option<I>>,
 }
 
-pub(crate) fn json<'a>(options: &Options, results: &'a [Checked]) -> Report<'a> {
-    Report {
-        allowed: results
-            .iter()
-            .all(|c| c.analysis.errors.is_empty() && c.analysis.objects.iter().all(|o| o.allowed)),
-        level: options.level.as_str(),
-        version: podsec::analysis::policy_version(options).evaluated_label(),
-        requested_version: options.version.label(),
-        files: results
-            .iter()
-            .map(|c| FileReport {
-                path: &c.path,
-                level: c.options.level.as_str(),
-                version: podsec::analysis::policy_version(&c.options).evaluated_label(),
-                errors: &c.analysis.errors,
-                objects: &c.analysis.objects,
-                skipped: &c.analysis.skipped,
-                admission: c.analysis.admission.as_ref(),
-            })
-            .collect(),
+impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Report<'_, I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let allowed = Cell::new(true);
+        let mut report = serializer.serialize_struct("Report", 5)?;
+        report.serialize_field("level", self.options.level.as_str())?;
+        report.serialize_field(
+            "version",
+            &podsec::analysis::policy_version(self.options).evaluated_label(),
+        )?;
+        report.serialize_field("requestedVersion", &self.options.version.label())?;
+        let files = Each(RefCell::new(self.files.take().into_iter().flatten().map(
+            |file| FileReport {
+                file: RefCell::new(Some(file)),
+                allowed: &allowed,
+            },
+        )));
+        report.serialize_field("files", &files)?;
+        report.serialize_field("allowed", &allowed.get())?;
+        report.end()
+    }
+}
+
+/// A sequence serialised from an iterator, item by item (once: serialising takes the items).
+struct Each<I>(RefCell<I>);
+
+impl<T: Serialize, I: Iterator<Item = T>> Serialize for Each<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut items = self.0.borrow_mut();
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in items.by_ref() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+/// One file of the report; clears `allowed` when an object is denied or the file has errors.
+struct FileReport<'a, 'c> {
+    file: RefCell<Option<Judged<'a>>>,
+    allowed: &'c Cell<bool>,
+}
+
+impl Serialize for FileReport<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(mut file) = self.file.take() else {
+            return serializer.serialize_none();
+        };
+        let mut report = serializer.serialize_struct("FileReport", 7)?;
+        report.serialize_field("path", &file.path)?;
+        // The level and evaluated version this file was judged at (`.podsec.toml` overrides may
+        // differ per path).
+        report.serialize_field("level", file.options.level.as_str())?;
+        report.serialize_field(
+            "version",
+            &podsec::analysis::policy_version(&file.options).evaluated_label(),
+        )?;
+        let allowed = self.allowed;
+        report.serialize_field(
+            "objects",
+            &Each(RefCell::new(file.by_ref().inspect(|o| {
+                allowed.set(allowed.get() && o.allowed);
+            }))),
+        )?;
+        let analysis = file.finish();
+        allowed.set(allowed.get() && analysis.errors.is_empty());
+        report.serialize_field("errors", &analysis.errors)?;
+        report.serialize_field("skipped", &analysis.skipped)?;
+        // Namespace admission: namespaces, their policies and what they need (issue 17).
+        if let Some(admission) = &analysis.admission {
+            report.serialize_field("admission", admission)?;
+        }
+        report.end()
     }
 }
 
@@ -132,14 +183,54 @@ impl Paint {
     }
 }
 
-pub(crate) fn text(out: &mut impl Write, results: &[Checked], color: bool) -> std::io::Result<()> {
+/// The text report. Objects print as they come, except that objects rendered from one template
+/// (or base) print together, in the order the sources first appear, after the objects that name
+/// no source: those are held as printed text until the file's objects are all read. Then the
+/// file's read errors, namespaces and skipped objects, and last the summary of every file.
+pub(crate) fn text<'a>(
+    out: &mut impl Write,
+    files: impl Iterator<Item = Judged<'a>>,
+    color: bool,
+) -> std::io::Result<()> {
     let paint = Paint(color);
     let mut count = Counts::default();
-    for c in results {
-        let (a, options) = (&c.analysis, &c.options);
-        let label = format!("{}:{}", options.level.as_str(), options.version.label());
-        let path = clean(&c.path);
+    for mut file in files {
+        let label = format!(
+            "{}:{}",
+            file.options.level.as_str(),
+            file.options.version.label()
+        );
+        let path = clean(&file.path).into_owned();
         writeln!(out, "{}", paint.wrap("1", &path))?;
+        let mut sources: HashMap<String, usize> = HashMap::new();
+        let mut grouped: Vec<(String, Vec<u8>)> = Vec::new();
+        for o in file.by_ref() {
+            let to: &mut dyn Write = match &o.source {
+                None => &mut *out,
+                Some(s) => {
+                    let i = *sources.entry(s.clone()).or_insert_with(|| {
+                        grouped.push((s.clone(), Vec::new()));
+                        grouped.len() - 1
+                    });
+                    match grouped.get_mut(i) {
+                        Some((_, text)) => text,
+                        None => &mut *out,
+                    }
+                }
+            };
+            object(to, &paint, &path, &label, &o, &mut count)?;
+            object_admission(to, &paint, &path, &o)?;
+        }
+        for (source, text) in grouped {
+            writeln!(
+                out,
+                "  {} {}",
+                paint.wrap("2", "from"),
+                paint.wrap("1", &clean(&source))
+            )?;
+            out.write_all(&text)?;
+        }
+        let a = file.finish();
         for e in &a.errors {
             count.errors += 1;
             writeln!(
@@ -151,29 +242,6 @@ pub(crate) fn text(out: &mut impl Write, results: &[Checked], color: bool) -> st
                 e.column,
                 clean(&e.message)
             )?;
-        }
-        // Objects rendered from one template (or base) together, in the order the sources first
-        // appear; objects that name no source first.
-        let mut sources: Vec<Option<&str>> = Vec::new();
-        for o in &a.objects {
-            if !sources.contains(&o.source.as_deref()) {
-                sources.push(o.source.as_deref());
-            }
-        }
-        sources.sort_by_key(Option::is_some);
-        for source in sources {
-            if let Some(s) = source {
-                writeln!(
-                    out,
-                    "  {} {}",
-                    paint.wrap("2", "from"),
-                    paint.wrap("1", &clean(s))
-                )?;
-            }
-            for o in a.objects.iter().filter(|o| o.source.as_deref() == source) {
-                object(out, &paint, &path, &label, o, &mut count)?;
-                object_admission(out, &paint, &path, o)?;
-            }
         }
         if let Some(report) = &a.admission {
             namespaces(out, &paint, &path, report)?;
@@ -219,7 +287,7 @@ struct Counts {
 }
 
 fn object(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     paint: &Paint,
     path: &str,
     label: &str,
@@ -298,7 +366,7 @@ fn object(
 /// What the object's namespace does with it: the lines `kubectl apply` prints, the pods its
 /// controller creates, the audit annotations, and the strictest level it passes.
 fn object_admission(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     paint: &Paint,
     path: &str,
     o: &ObjectReport,

@@ -1,14 +1,54 @@
 //! SARIF 2.1.0 output, with regions and related locations.
 
+use std::cell::RefCell;
+
+use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 
 use podsec::{Check, Finding, FindingLevel, ObjectReport};
 
-use crate::Checked;
+use crate::Judged;
 
-pub(crate) fn sarif(results: &[Checked]) -> Value {
-    let checks = podsec::check::all();
-    let rules: Vec<Value> = checks
+/// Writes the SARIF log of `files`: one run whose results are written as the objects come (each
+/// object's namespace-admission results, then its findings), each file's Namespaces whose labels do
+/// not parse and its read errors after its objects; then the tool and its rules.
+pub(crate) fn sarif<'a>(
+    out: &mut impl std::io::Write,
+    files: impl Iterator<Item = Judged<'a>>,
+) -> serde_json::Result<()> {
+    let log = Log(RefCell::new(Some(files)));
+    serde_json::to_writer_pretty(out, &log)
+}
+
+/// The log (keys in the order `json!` gives them: `$schema`, `runs`, `version`).
+struct Log<I>(RefCell<Option<I>>);
+
+impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Log<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut log = serializer.serialize_struct("Log", 3)?;
+        log.serialize_field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        log.serialize_field("runs", &[Run(&self.0)])?;
+        log.serialize_field("version", "2.1.0")?;
+        log.end()
+    }
+}
+
+/// The one run: its results, then the tool.
+struct Run<'r, I>(&'r RefCell<Option<I>>);
+
+impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Run<'_, I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut run = serializer.serialize_struct("Run", 2)?;
+        run.serialize_field("results", &Results(self.0))?;
+        run.serialize_field("tool", &json!({ "driver": { "name": "podsec", "version": env!("CARGO_PKG_VERSION"), "rules": rules() } }))?;
+        run.end()
+    }
+}
+
+/// Every rule: the checks, then namespace admission's.
+fn rules() -> Vec<Value> {
+    let mut rules: Vec<Value> = podsec::check::all()
         .iter()
         .map(|c| {
             json!({
@@ -20,45 +60,55 @@ pub(crate) fn sarif(results: &[Checked]) -> Value {
             })
         })
         .collect();
-    let mut rules = rules;
     rules.extend(ADMISSION_RULES.iter().map(|(id, summary)| {
         json!({ "id": id, "shortDescription": { "text": summary }, "properties": { "level": "admission" } })
     }));
-    let mut out = Vec::new();
-    for c in results {
-        out.extend(admission(c));
-        let uri = c.path.trim_start_matches("./");
-        for e in &c.analysis.errors {
-            out.push(json!({
-                "ruleId": "parse-error",
-                "level": "error",
-                "message": { "text": e.message },
-                "locations": [location(uri, e.line, e.column)],
-            }));
-        }
-        for o in &c.analysis.objects {
-            for f in &o.findings {
-                out.push(result(&checks, uri, o, f));
+    rules
+}
+
+/// The results of every file, written object by object.
+struct Results<'r, I>(&'r RefCell<Option<I>>);
+
+impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Results<'_, I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let checks = podsec::check::all();
+        let mut seq = serializer.serialize_seq(None)?;
+        for mut file in self.0.take().into_iter().flatten() {
+            let uri = file.path.trim_start_matches("./").to_string();
+            for o in file.by_ref() {
+                for r in object_admission(&uri, &o) {
+                    seq.serialize_element(&r)?;
+                }
+                for f in &o.findings {
+                    seq.serialize_element(&result(&checks, &uri, &o, f))?;
+                }
+                for s in &o.suppressed {
+                    let mut r = result(&checks, &uri, &o, &s.finding);
+                    r["suppressions"] = json!([{
+                        "kind": "inSource",
+                        "justification": s.suppression.reason,
+                        "location": location(&uri, s.suppression.line, 1),
+                    }]);
+                    seq.serialize_element(&r)?;
+                }
             }
-            for s in &o.suppressed {
-                let mut r = result(&checks, uri, o, &s.finding);
-                r["suppressions"] = json!([{
-                    "kind": "inSource",
-                    "justification": s.suppression.reason,
-                    "location": location(uri, s.suppression.line, 1),
-                }]);
-                out.push(r);
+            let analysis = file.finish();
+            if let Some(report) = &analysis.admission {
+                for r in namespace_labels(&uri, report) {
+                    seq.serialize_element(&r)?;
+                }
+            }
+            for e in &analysis.errors {
+                seq.serialize_element(&json!({
+                    "ruleId": "parse-error",
+                    "level": "error",
+                    "message": { "text": e.message },
+                    "locations": [location(&uri, e.line, e.column)],
+                }))?;
             }
         }
+        seq.end()
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": { "name": "podsec", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
-            "results": out,
-        }],
-    })
 }
 
 /// One result. An object rendered by Helm or Kustomize also names its template or base file as a
@@ -130,74 +180,88 @@ const ADMISSION_RULES: &[(&str, &str)] = &[
     ),
 ];
 
-/// One SARIF result per namespace-admission outcome that is not an allow: enforce refusals
-/// (errors), warnings, audit violations (notes), refused Namespaces and kubectl's refusals.
-fn admission(c: &Checked) -> Vec<Value> {
+/// One SARIF result per namespace-admission outcome of an object that is not an allow: enforce
+/// refusals (errors), warnings, audit violations (notes) and kubectl's refusals.
+fn object_admission(uri: &str, o: &ObjectReport) -> Vec<Value> {
     use podsec::admission::Decision;
-    let uri = c.path.trim_start_matches("./");
     let mut out = Vec::new();
-    let mut push = |rule: &str, level: &str, text: String, line: usize, object: String| {
-        out.push(json!({
-            "ruleId": rule,
-            "level": level,
-            "message": { "text": text },
-            "locations": [location(uri, line, 1)],
-            "properties": { "object": object },
-        }));
+    let Some(a) = &o.admission else {
+        return out;
     };
-    for o in &c.analysis.objects {
-        let Some(a) = &o.admission else { continue };
-        let object = format!("{}/{}", o.kind, o.name);
-        if let Some(e) = &a.client_error {
-            push(
-                "namespace-mismatch",
-                "error",
-                e.clone(),
-                o.line,
-                object.clone(),
-            );
-        }
-        let pods = a.pods.as_ref().map(|p| &p.modes);
-        // The pods' warnings go to their controller, not to kubectl: only the object's are shown.
-        for (modes, is_pods) in std::iter::once((&a.request, false)).chain(pods.map(|p| (p, true)))
-        {
-            let ns = &a.namespace;
-            for (rule, level, outcome) in [
-                ("namespace-enforce", "error", &modes.enforce),
-                ("namespace-warn", "warning", &modes.warn),
-                ("namespace-audit", "note", &modes.audit),
-            ] {
-                let shown = match outcome.result {
-                    Decision::Denied | Decision::Violation => true,
-                    Decision::Warning => !is_pods,
-                    _ => false,
-                };
-                if let (true, Some(m)) = (shown, &outcome.message) {
-                    push(
-                        rule,
-                        level,
-                        format!("namespace {ns}: {m}"),
-                        o.line,
-                        object.clone(),
-                    );
-                }
-            }
-        }
+    let object = format!("{}/{}", o.kind, o.name);
+    if let Some(e) = &a.client_error {
+        out.push(admission_result(
+            uri,
+            "namespace-mismatch",
+            "error",
+            e.clone(),
+            o.line,
+            object.clone(),
+        ));
     }
-    if let Some(report) = &c.analysis.admission {
-        for n in &report.namespaces {
-            if let (Some(e), Some(line)) = (&n.create_error, n.line) {
-                push(
-                    "namespace-labels",
-                    "error",
-                    e.clone(),
-                    line,
-                    format!("Namespace/{}", n.name),
-                );
+    let pods = a.pods.as_ref().map(|p| &p.modes);
+    // The pods' warnings go to their controller, not to kubectl: only the object's are shown.
+    for (modes, is_pods) in std::iter::once((&a.request, false)).chain(pods.map(|p| (p, true))) {
+        let ns = &a.namespace;
+        for (rule, level, outcome) in [
+            ("namespace-enforce", "error", &modes.enforce),
+            ("namespace-warn", "warning", &modes.warn),
+            ("namespace-audit", "note", &modes.audit),
+        ] {
+            let shown = match outcome.result {
+                Decision::Denied | Decision::Violation => true,
+                Decision::Warning => !is_pods,
+                _ => false,
+            };
+            if let (true, Some(m)) = (shown, &outcome.message) {
+                out.push(admission_result(
+                    uri,
+                    rule,
+                    level,
+                    format!("namespace {ns}: {m}"),
+                    o.line,
+                    object.clone(),
+                ));
             }
         }
     }
     out
+}
+
+/// One SARIF result per Namespace of the file whose labels do not parse (creating it is refused).
+fn namespace_labels(uri: &str, report: &podsec::admission::AdmissionReport) -> Vec<Value> {
+    report
+        .namespaces
+        .iter()
+        .filter_map(|n| {
+            let (e, line) = (n.create_error.as_ref()?, n.line?);
+            Some(admission_result(
+                uri,
+                "namespace-labels",
+                "error",
+                e.clone(),
+                line,
+                format!("Namespace/{}", n.name),
+            ))
+        })
+        .collect()
+}
+
+fn admission_result(
+    uri: &str,
+    rule: &str,
+    level: &str,
+    text: String,
+    line: usize,
+    object: String,
+) -> Value {
+    json!({
+        "ruleId": rule,
+        "level": level,
+        "message": { "text": text },
+        "locations": [location(uri, line, 1)],
+        "properties": { "object": object },
+    })
 }
 
 fn location(uri: &str, line: usize, column: usize) -> Value {

@@ -608,11 +608,36 @@ impl Decider {
     }
 }
 
-/// Whether the text may hold a Namespace: its kind is written `Namespace`, unless an escape
-/// (`\u0073`) or a tag (`!!binary`) spells it otherwise, so a text with neither the word nor a
-/// `\` or `!` holds none and needs no pass to look.
+/// Whether the text may hold a Namespace, told without parsing it (a text that holds none needs no
+/// pass to look). A kind written `Namespace` is that word as a whole scalar: after a space, a
+/// quote or a flow indicator, and followed, past any spaces, by the line's end, a comment, a
+/// quote, a flow collection's `,` `]` `}`, or `:` (an anchored key an alias could name), so the
+/// word in prose ("the Namespace of") or in a field name (`shareProcessNamespace:`) does not count.
+/// Spelt otherwise, it needs an escape that makes a letter or joins lines in a quoted string
+/// (`\u0073`, `\x73`, `\` at a line's end) or a tag that decodes (`!!binary`, also written
+/// `!<tag:yaml.org,2002:binary>` or with `%` escapes), each of which counts.
 fn may_hold_namespace(text: &str) -> bool {
-    text.contains("Namespace") || text.contains(['\\', '!'])
+    const WORD: &str = "Namespace";
+    let word = text.match_indices(WORD).any(|(i, _)| {
+        let before = text.get(..i).and_then(|b| b.chars().next_back());
+        let after = text.get(i + WORD.len()..).unwrap_or("");
+        let after = after.trim_start_matches([' ', '\t']).chars().next();
+        before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '{' | '[' | ',' | ':'))
+            && after
+                .is_none_or(|c| matches!(c, '\n' | '\r' | '#' | ',' | ']' | '}' | '"' | '\'' | ':'))
+    });
+    let escape = text.match_indices('\\').any(|(i, _)| {
+        text.get(i + 1..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| matches!(c, 'x' | 'u' | 'U' | '\n' | '\r'))
+    });
+    let tag = text.match_indices('!').any(|(i, _)| {
+        let tag = text
+            .get(i..)
+            .and_then(|t| t.split(char::is_whitespace).next());
+        tag.is_some_and(|t| t.contains("binary") || t.contains('%'))
+    });
+    word || escape || tag
 }
 
 /// Every Namespace of the text, in text order (`List` items too).
@@ -620,13 +645,13 @@ fn namespaces(text: &str) -> Vec<NamespaceObject> {
     let mut found = Vec::new();
     for doc in crate::yaml::documents(text) {
         let Ok(doc) = doc else { continue };
-        for entry in manifest::objects(&doc) {
+        manifest::each_object(&doc, &mut |entry| {
             if let Entry::Skipped(obj, _) = entry
                 && is_namespace(&obj)
             {
                 found.push(namespace(&obj));
             }
-        }
+        });
     }
     found
 }

@@ -261,30 +261,29 @@ fn each_with(
                 continue;
             }
         };
-        for entry in manifest::objects(&doc) {
-            match entry {
-                // Namespaces are read by the admission's own pass, and are not listed as skipped.
-                Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {}
-                Entry::Skipped(..) if analysis.skipped.len() >= max_skipped => unlisted += 1,
-                Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
-                    kind: obj.kind,
-                    api_version: obj.api_version,
-                    name: obj.name,
-                    document: obj.document,
-                    line: obj.node.span().line,
-                    reason,
-                }),
-                Entry::Workload(obj, pod) => {
-                    let findings = Findings::new(max_findings, &ignores);
-                    let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
-                    crate::source::annotate(text, &doc, std::slice::from_mut(&mut report));
-                    if let Some(decider) = &mut admission {
-                        report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
-                    }
-                    emit(report);
+        // Each object as it is found: a `List` of many items never holds a view of every item.
+        manifest::each_object(&doc, &mut |entry| match entry {
+            // Namespaces are read by the admission's own pass, and are not listed as skipped.
+            Entry::Skipped(obj, _) if crate::admission::is_namespace(&obj) => {}
+            Entry::Skipped(..) if analysis.skipped.len() >= max_skipped => unlisted += 1,
+            Entry::Skipped(obj, reason) => analysis.skipped.push(Skipped {
+                kind: obj.kind,
+                api_version: obj.api_version,
+                name: obj.name,
+                document: obj.document,
+                line: obj.node.span().line,
+                reason,
+            }),
+            Entry::Workload(obj, pod) => {
+                let findings = Findings::new(max_findings, &ignores);
+                let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
+                crate::source::annotate(text, &doc, std::slice::from_mut(&mut report));
+                if let Some(decider) = &mut admission {
+                    report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
                 }
+                emit(report);
             }
-        }
+        });
     }
     analysis.errors.extend(ignore_errors);
     analysis.admission = admission.map(|d| d.finish(options));

@@ -71,17 +71,23 @@ const WORKLOAD_KINDS: &[&str] = &[
 #[must_use]
 pub fn objects(doc: &Document) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
-    if let Some(root) = doc.root() {
-        collect(root, doc.index, String::new(), &mut out, 0);
-    }
+    each_object(doc, &mut |e| out.push(e));
     out
+}
+
+/// [`objects`] one at a time: each object is handed to `out` as it is found, so that a `List` of
+/// many items never holds a view of every item at once.
+pub fn each_object<'a>(doc: &'a Document, out: &mut dyn FnMut(Entry<'a>)) {
+    if let Some(root) = doc.root() {
+        collect(root, doc.index, String::new(), out, 0);
+    }
 }
 
 fn collect<'a>(
     node: Node<'a>,
     document: usize,
     prefix: String,
-    out: &mut Vec<Entry<'a>>,
+    out: &mut dyn FnMut(Entry<'a>),
     depth: usize,
 ) {
     let api_version = node
@@ -119,7 +125,7 @@ fn collect<'a>(
             article(node.type_name()),
             node.type_name()
         );
-        out.push(Entry::Skipped(obj, reason));
+        out(Entry::Skipped(obj, reason));
         return;
     }
     if obj.kind.ends_with("List")
@@ -145,7 +151,7 @@ fn collect<'a>(
         } else {
             "no apiVersion: not a Kubernetes object".to_string()
         };
-        out.push(Entry::Skipped(obj, reason));
+        out(Entry::Skipped(obj, reason));
         return;
     }
     match template_path(&obj.api_version, &obj.kind) {
@@ -166,11 +172,11 @@ fn collect<'a>(
                 Some(spec) => {
                     let pod_path = format!("{}{}", obj.prefix, path.join("."));
                     let view = PodView::new(spec, meta, pod_path);
-                    out.push(Entry::Workload(obj, view));
+                    out(Entry::Workload(obj, view));
                 }
                 None => {
                     let reason = format!("{} has no pod template at {}", obj.kind, path.join("."));
-                    out.push(Entry::Skipped(obj, reason));
+                    out(Entry::Skipped(obj, reason));
                 }
             }
         }
@@ -183,7 +189,7 @@ fn collect<'a>(
             } else {
                 format!("{} is not a workload: it runs no containers", obj.kind)
             };
-            out.push(Entry::Skipped(obj, reason));
+            out(Entry::Skipped(obj, reason));
         }
     }
 }

@@ -468,3 +468,48 @@ fn the_admission_blocks_survive_the_json_round_trip() {
     assert_eq!(back.admission, a.admission);
     assert_eq!(back.objects[1].admission, a.objects[1].admission);
 }
+
+#[test]
+fn the_cheap_look_for_namespaces_misses_none_and_skips_prose() {
+    // Each spelling of a Namespace's kind, as a whole Namespace the analysis reads.
+    let head = "apiVersion: v1\nmetadata: {name: team}\n";
+    let namespaces = [
+        format!("{head}kind: Namespace\n"),
+        format!("{head}kind: Namespace"),
+        format!("{head}kind: Namespace  # the team's\n"),
+        format!("{head}kind: Namespace\r\n"),
+        format!("{head}kind: 'Namespace'\n"),
+        format!("x: {{&k Namespace: 1}}\n{head}kind: *k\n"),
+        format!("{head}kind: \"Name\\u0073pace\"\n"),
+        format!("{head}kind: \"Name\\x73pace\"\n"),
+        format!("{head}kind: \"Name\\\n  space\"\n"),
+        format!("{head}kind: !!binary TmFtZXNwYWNl\n"),
+        format!("{head}kind: !!bin%61ry TmFtZXNwYWNl\n"),
+        format!("{head}kind: !<tag:yaml.org,2002:binary> TmFtZXNwYWNl\n"),
+        "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"team\"}}".to_string(),
+        "{\"apiVersion\": \"v1\", \"kind\": \"Name\\u0073pace\", \"metadata\": {\"name\": \"team\"}}".to_string(),
+        "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Namespace, metadata: {name: team}}]\n".to_string(),
+    ];
+    for text in &namespaces {
+        assert!(may_hold_namespace(text), "{text}");
+        let a = run(text, &Options::default());
+        let names = a
+            .admission
+            .map(|r| r.namespaces.into_iter().map(|n| n.name).collect());
+        assert_eq!(
+            names,
+            Some(vec!["team".to_string()]),
+            "{text}: {:?}",
+            a.errors
+        );
+    }
+    for text in [
+        "description: the Namespace of the object, or nothing.\n",
+        "pattern: ^[a-z]\\.[0-9]+$\n",
+        "# see https://example.com/Namespaces\nkind: Pod\n",
+        "message: done! 50% of it\n",
+        "spec: {shareProcessNamespace: true}\nvolumeNamespace: x\n",
+    ] {
+        assert!(!may_hold_namespace(text), "{text}");
+    }
+}

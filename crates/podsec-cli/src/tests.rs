@@ -1,0 +1,129 @@
+//! The output formats read each input as a [`Judged`]: from a whole analysis (several inputs) or
+//! as the analysis makes each report (one input). Both must print the same, with the same exit
+//! status.
+
+use super::{Checked, Judged, Seen, Status, args::Format, print};
+
+const FORMATS: [Format; 4] = [Format::Json, Format::Text, Format::Github, Format::Sarif];
+
+/// What `format` prints of `text`, and the exit status, with the input streamed or not.
+fn printed(text: &str, options: &podsec::Options, format: Format, stream: bool) -> (String, u8) {
+    let contexts = format == Format::Json;
+    let status = Seen::default();
+    let mut out = Vec::new();
+    let path = "dir/x.yaml".to_string();
+    if stream {
+        std::thread::scope(|s| {
+            let file = Judged::stream(s, path, options.clone(), text, contexts, &status);
+            print(&mut out, format, options, std::iter::once(file))
+        })
+        .unwrap();
+    } else {
+        let checked = Checked {
+            path,
+            options: options.clone(),
+            analysis: super::analyze_text(text, options, contexts),
+        };
+        let files = std::iter::once(Judged::whole(checked, &status));
+        print(&mut out, format, options, files).unwrap();
+    }
+    (String::from_utf8(out).unwrap(), status.status().code())
+}
+
+/// The exit status `check` computed from the whole analysis, before it was counted as reports pass.
+fn status_of_whole(text: &str, options: &podsec::Options) -> u8 {
+    let mut status = Status::default();
+    status.add(&podsec::analyze(text, options));
+    status.code()
+}
+
+/// Texts that exercise every part of the output: Helm sources from the corpus (when `../shared`
+/// is there), a Namespace with workloads (namespace admission), a broken document, inline ignores.
+fn inputs() -> Vec<(String, String)> {
+    let mut texts = vec![
+        (
+            "namespace and workloads".to_string(),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: nope\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: team}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x, securityContext: {privileged: true}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: team}\nspec:\n  containers: [{name: c, image: x}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n".to_string(),
+        ),
+        (
+            "broken document and ignores".to_string(),
+            "# Source: chart/templates/a.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      privileged: true  # podsec:ignore=privileged the demo needs it\n---\nkind: [\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c, image: x}]}\n".to_string(),
+        ),
+    ];
+    for e in podsec::examples::EXAMPLES {
+        texts.push((e.id.to_string(), e.yaml.to_string()));
+    }
+    let corpus =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files");
+    for file in [
+        "istio/samples__addons__kiali.yaml",
+        "calico/manifests__tigera-operator.yaml",
+        "retail-store-sample-app/dist__kubernetes__deploy.yaml",
+        "argo-cd/manifests__ha__base__redis-ha__chart__upstream.yaml",
+    ] {
+        match std::fs::read_to_string(corpus.join(file)) {
+            Ok(text) => texts.push((file.to_string(), text)),
+            Err(_) => println!("skipped: {file} (../shared/corpus not found)"),
+        }
+    }
+    texts
+}
+
+#[test]
+fn every_format_prints_the_same_streamed_or_whole() {
+    let with_namespace = podsec::Options {
+        namespace: Some("team".into()),
+        ..podsec::Options::default()
+    };
+    let mut helm = 0;
+    for (name, text) in inputs() {
+        helm += usize::from(text.contains("# Source:"));
+        for options in [&podsec::Options::default(), &with_namespace] {
+            let status = status_of_whole(&text, options);
+            for format in FORMATS {
+                let streamed = printed(&text, options, format, true);
+                let whole = printed(&text, options, format, false);
+                assert_eq!(streamed, whole, "{name} {format:?}");
+                assert_eq!(streamed.1, status, "{name} {format:?}");
+                // GitHub prints nothing for a text without findings.
+                assert!(
+                    format == Format::Github || !streamed.0.is_empty(),
+                    "{name} {format:?}"
+                );
+            }
+        }
+    }
+    assert!(helm >= 1, "no text with Helm sources");
+}
+
+/// `check` gives the formats other than JSON an analysis without effective contexts or
+/// passing checks: they must print the same as from the whole analysis.
+#[test]
+fn formats_other_than_json_print_the_same_from_verdicts_alone() {
+    let options = podsec::Options::default();
+    for e in podsec::examples::EXAMPLES {
+        for format in [Format::Text, Format::Github, Format::Sarif] {
+            let printed_from = |analysis: podsec::Analysis| {
+                let status = Seen::default();
+                let checked = Checked {
+                    path: "x.yaml".to_string(),
+                    options: options.clone(),
+                    analysis,
+                };
+                let mut out = Vec::new();
+                print(
+                    &mut out,
+                    format,
+                    &options,
+                    std::iter::once(Judged::whole(checked, &status)),
+                )
+                .unwrap();
+                (String::from_utf8(out).unwrap(), status.status().code())
+            };
+            let whole = printed_from(podsec::analyze(e.yaml, &options));
+            let verdicts = printed_from(podsec::analysis::analyze_verdicts(e.yaml, &options));
+            assert_eq!(whole, verdicts, "{} {format:?}", e.id);
+            assert!(format == Format::Github || !whole.0.is_empty(), "{}", e.id);
+        }
+    }
+}
