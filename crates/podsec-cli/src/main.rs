@@ -444,6 +444,29 @@ impl Status {
             u8::from(self.errors) * 2
         }
     }
+
+    /// Counts a rewrite `harden` wrote. `verdicts_stop` is what its pieces' verdicts say when
+    /// they decide alone (pieces rewritten alone, so the text parsed and holds no inline ignores,
+    /// and no namespace admission): then the rewrite is not read again, which for a `List` would
+    /// hold the tree of the whole output. Otherwise the rewrite is analysed object by object, none
+    /// of the reports held.
+    fn add_rewrite(
+        &mut self,
+        result: &str,
+        options: &podsec::Options,
+        verdicts_stop: Option<bool>,
+    ) {
+        if let Some(stop) = verdicts_stop {
+            self.stopped |= stop;
+            return;
+        }
+        let mut stopped = false;
+        let rest = podsec::analysis::analyze_each(result, options, false, &mut |o| {
+            stopped |= render::stops(&o);
+        });
+        self.add(&rest);
+        self.stopped |= stopped;
+    }
 }
 
 /// What the exit status reads of the inputs, counted as their reports pass through [`Judged`].
@@ -556,14 +579,18 @@ fn harden(
         // comes, so that memory follows the largest piece, not every edit of the text.
         let mut result = String::with_capacity(text.len() + text.len() / 2);
         let mut report = render::HardenReport::default();
-        podsec::harden::harden_parts(text, &hopts, &mut |part| match part {
+        // Whether the parts' verdicts say some object of the rewrite is stopped.
+        let mut verdicts_stop = false;
+        let alone = podsec::harden::harden_parts(text, &hopts, &mut |part| match part {
             podsec::harden::Part::Piece(h) => {
                 result.push_str(&h.text);
                 report.add(&path, &h);
+                verdicts_stop |= h.objects.iter().any(render::verdict_stops);
             }
             podsec::harden::Part::Restart => {
                 result.clear();
                 report = render::HardenReport::default();
+                verdicts_stop = false;
             }
         });
         let written = match mode {
@@ -594,13 +621,11 @@ fn harden(
             let _ = report.write(&mut std::io::BufWriter::new(std::io::stderr().lock()));
         }
         drop(report);
-        // The exit status reads the rewrite's verdicts object by object, none of them held.
-        let mut stopped = false;
-        let rest = podsec::analysis::analyze_each(&result, &options, false, &mut |o| {
-            stopped |= render::stops(&o);
-        });
-        status.add(&rest);
-        status.stopped |= stopped;
+        status.add_rewrite(
+            &result,
+            &options,
+            (alone && !podsec::admission::may_apply(&result, &options)).then_some(verdicts_stop),
+        );
     }
     out.flush()?;
     Ok(status.code())

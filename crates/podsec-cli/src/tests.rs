@@ -127,3 +127,92 @@ fn formats_other_than_json_print_the_same_from_verdicts_alone() {
         }
     }
 }
+
+/// `harden` reads its exit status from the pieces' verdicts when they decide alone, instead of
+/// reading the whole rewrite again: both must give the same status, safe fixes or unsafe, on
+/// every example, the inputs above, a stream of every example and a `List` of their objects.
+#[test]
+fn harden_reads_the_same_status_from_verdicts_as_from_the_rewrite() {
+    let mut texts = inputs();
+    let examples: Vec<&str> = podsec::examples::EXAMPLES.iter().map(|e| e.yaml).collect();
+    texts.push(("every example".to_string(), examples.join("\n---\n")));
+    // A `List` of the objects of the examples of one document.
+    let list = |yamls: &[&str]| {
+        let mut items = String::from("apiVersion: v1\nkind: List\nitems:\n");
+        for yaml in yamls.iter().filter(|y| !y.contains("\n---")) {
+            for (i, line) in yaml.lines().enumerate() {
+                let lead = if i == 0 { "- " } else { "  " };
+                if !line.is_empty() {
+                    items.push_str(lead);
+                    items.push_str(line);
+                }
+                items.push('\n');
+            }
+        }
+        items
+    };
+    texts.push(("a List of the examples".to_string(), list(&examples)));
+    // What the kubelet refuses (root with runAsNonRoot, an unsafe sysctl), which no fix mends.
+    let refused = "apiVersion: v1\nkind: Pod\nmetadata: {name: r}\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 0\n    sysctls: [{name: kernel.msgmax, value: '65536'}]\n  containers: [{name: c, image: x}]\n";
+    texts.push(("refused".to_string(), format!("{refused}---\n{refused}")));
+    // Each example as a stream of two documents and as a `List` of one item, so that each is
+    // rewritten as a piece.
+    for e in podsec::examples::EXAMPLES {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: other}\nspec: {containers: [{name: c, image: x}]}\n";
+        texts.push((
+            format!("{} in a stream", e.id),
+            format!("{}\n---\n{pod}", e.yaml),
+        ));
+        texts.push((format!("{} in a List", e.id), list(&[e.yaml])));
+    }
+    let mut decided = 0;
+    let mut stopped = 0;
+    // At the privileged level only what the API server rejects or the kubelet refuses stops.
+    let levels = [podsec::PssLevel::Restricted, podsec::PssLevel::Privileged];
+    let thresholds = [podsec::Applicability::Safe, podsec::Applicability::Unsafe];
+    let runs = levels
+        .iter()
+        .flat_map(|l| thresholds.iter().map(move |t| (*l, *t)));
+    for ((name, text), (level, threshold)) in
+        texts.iter().flat_map(|t| runs.clone().map(move |r| (t, r)))
+    {
+        let options = podsec::HardenOptions {
+            analysis: podsec::Options {
+                level,
+                ..podsec::Options::default()
+            },
+            threshold,
+        };
+        let mut result = String::new();
+        let mut stop = false;
+        let alone = podsec::harden::harden_parts(text, &options, &mut |part| match part {
+            podsec::harden::Part::Piece(h) => {
+                result.push_str(&h.text);
+                stop |= h.objects.iter().any(crate::render::verdict_stops);
+            }
+            podsec::harden::Part::Restart => {
+                result.clear();
+                stop = false;
+            }
+        });
+        if !alone || podsec::admission::may_apply(&result, &options.analysis) {
+            continue;
+        }
+        decided += 1;
+        stopped += usize::from(stop);
+        let mut from_verdicts = Status::default();
+        from_verdicts.add_rewrite(&result, &options.analysis, Some(stop));
+        let mut from_rewrite = Status::default();
+        from_rewrite.add_rewrite(&result, &options.analysis, None);
+        assert_eq!(
+            from_verdicts.code(),
+            from_rewrite.code(),
+            "{name} {level:?} {threshold:?}"
+        );
+    }
+    // Both answers are met: rewrites still stopped and rewrites that pass.
+    assert!(
+        decided >= 6 && stopped >= 2 && stopped < decided,
+        "{decided} {stopped}"
+    );
+}

@@ -608,6 +608,15 @@ impl Decider {
     }
 }
 
+/// Whether namespace admission may decide some object of `text`: the options give a namespace or
+/// an admission configuration, or the text may hold a Namespace (told without parsing it, so
+/// `true` may be wrong, `false` never is). When it is `false`, an object's verdict does not depend
+/// on the rest of the text.
+#[must_use]
+pub fn may_apply(text: &str, options: &Options) -> bool {
+    options.admission_config.is_some() || options.namespace.is_some() || may_hold_namespace(text)
+}
+
 /// Whether the text may hold a Namespace, told without parsing it (a text that holds none needs no
 /// pass to look). A kind written `Namespace` is that word as a whole scalar: after a space, a
 /// quote or a flow indicator, and followed, past any spaces, by the line's end, a comment, a

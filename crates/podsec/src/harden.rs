@@ -275,7 +275,12 @@ pub enum Part {
 /// [`harden`]'s text and their edits and verdicts its own, except that [`harden`] lists each
 /// document's applied edits before its others across the items of a `List` (its
 /// [`Hardened::edits`] order), where the parts give them item by item.
-pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Part)) {
+///
+/// Returns whether the parts are pieces rewritten alone (documents, or a `List`'s items): then the
+/// text parsed without errors and holds no inline ignores, and each verdict was judged on its
+/// piece's rewrite without namespace admission. Otherwise the one part after any
+/// [`Part::Restart`] is the whole text's rewrite.
+pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Part)) -> bool {
     let mut emitted = false;
     let whole = pieces::each(text, options, &mut |h| {
         emitted = true;
@@ -288,6 +293,7 @@ pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Pa
         }
         emit(Part::Piece(harden_text(text, options)));
     }
+    !whole
 }
 
 /// How the reason of an edit that cannot be written starts (the path and why follow).
