@@ -322,23 +322,32 @@ fn a_node_takes_at_most_72_bytes() {
 /// trimmed.
 #[test]
 fn the_chunked_arena_holds_what_a_vec_would() {
+    let chunk = super::node::CHUNK;
+    let n = 2 * chunk + chunk / 2;
     let mut c = super::node::Chunked::default();
     assert!(c.is_empty());
-    for i in 0..3000usize {
+    for i in 0..n {
         c.push(i * 7);
         assert_eq!(c.len(), i + 1);
     }
     c.trim();
-    for i in [0, 1, 1023, 1024, 1025, 2047, 2048, 2999] {
+    for i in [
+        0,
+        1,
+        chunk - 1,
+        chunk,
+        chunk + 1,
+        2 * chunk - 1,
+        2 * chunk,
+        n - 1,
+    ] {
         assert_eq!(c.get(i), Some(&(i * 7)), "{i}");
     }
-    assert_eq!(c.get(3000), None);
-    if let Some(v) = c.get_mut(1024) {
+    assert_eq!(c.get(n), None);
+    if let Some(v) = c.get_mut(chunk) {
         *v = 1;
     }
     let all: Vec<usize> = c.iter().copied().collect();
-    let expected: Vec<usize> = (0..3000)
-        .map(|i| if i == 1024 { 1 } else { i * 7 })
-        .collect();
+    let expected: Vec<usize> = (0..n).map(|i| if i == chunk { 1 } else { i * 7 }).collect();
     assert_eq!(all, expected);
 }
