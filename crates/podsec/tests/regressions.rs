@@ -426,3 +426,26 @@ spec:
     assert_ne!(once, text, "the rewrite should add a securityContext");
     assert_eq!(value(&once), "echo hi\n\n", "{once}");
 }
+
+/// Found by fuzzing `analyze`: a plain scalar that starts as a date and goes on with a character
+/// of more than one byte (`2024-05-01é`) panicked while being told apart from a timestamp. It is
+/// a string, as Kubernetes reads it, and the pod around it is analysed.
+#[test]
+fn a_date_followed_by_a_wide_character_is_a_string() {
+    for value in [
+        "2024-05-01é",
+        "2024-05-01€T08:19:26Z",
+        "2024-5-1\u{1F600}",
+        "2024-05-01T",
+    ] {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    when: {value}\nspec:\n  containers:\n  - name: c\n    image: i\n"
+        );
+        let a = analyze(&text, &Options::default());
+        assert!(a.errors.is_empty(), "{value}: {:?}", a.errors);
+        assert_eq!(a.objects.len(), 1, "{value}");
+        let decoded = podsec::yaml::decode_documents(&format!("when: {value}\n"));
+        let json = format!("{decoded:?}");
+        assert!(json.contains(value), "{value}: {json}");
+    }
+}

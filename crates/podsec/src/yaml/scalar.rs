@@ -346,11 +346,13 @@ fn is_timestamp(s: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let (sep, time) = rest.split_at(1);
-    match sep {
-        "T" | "t" => time_of_day(time, true),
-        " " => time_of_day(time, false),
-        _ => false,
+    // The separator is one byte; what follows the date may be any text (`2024-05-01é`).
+    if let Some(time) = rest.strip_prefix(['T', 't']) {
+        time_of_day(time, true)
+    } else if let Some(time) = rest.strip_prefix(' ') {
+        time_of_day(time, false)
+    } else {
+        false
     }
 }
 
