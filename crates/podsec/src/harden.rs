@@ -1348,9 +1348,15 @@ struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines as YAML, the analysis and the editors count them: a lone `\r` breaks a line too.
     fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(
+            (0..b.len())
+                .filter(|&i| crate::yaml::breaks_line(b, i))
+                .map(|i| i + 1),
+        );
         LineIndex { starts }
     }
 

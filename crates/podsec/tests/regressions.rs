@@ -449,3 +449,37 @@ fn a_date_followed_by_a_wide_character_is_a_string() {
         assert!(json.contains(value), "{value}: {json}");
     }
 }
+
+/// Found by fuzzing `analyze`: lines are numbered as YAML, Kubernetes' decoder and the editors
+/// number them, a lone `\r` ending a line too. Inside a document the parser did so, but documents
+/// after the first started from a line counted on `\n` alone, so their findings pointed lines
+/// too early. (Documents are still cut at `---` lines split on `\n`, as kubectl cuts them.)
+#[test]
+fn a_lone_carriage_return_ends_a_line_in_every_document() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n    securityContext:\n      privileged: true\n"
+        )
+    };
+    let yaml = format!("{}# old\r# notes\r\r# more\n---\n{}", pod("a"), pod("b"));
+    let json = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"},\r\"spec\": {\"containers\": []}}\r{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\r\"metadata\": {\"name\": \"b\"},\r\"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"app:1.0\",\r\"securityContext\": {\"privileged\": true}}]}}\n";
+    // Each text, and where its second object starts.
+    for (text, b_starts) in [(yaml.as_str(), "apiVersion"), (json, "{\"apiVersion")] {
+        // The line each offset is on, counting `\r\n`, `\r` and `\n` each as one break.
+        let line_of = |at: usize| {
+            let before = text[..at].replace("\r\n", "\n");
+            before.split(['\n', '\r']).count()
+        };
+        let a = analyze(text, &Options::default());
+        assert!(a.errors.is_empty(), "{:?}", a.errors);
+        let b = a.objects.iter().find(|o| o.name == "b").unwrap();
+        assert_eq!(b.line, line_of(text.rfind(b_starts).unwrap()), "{text:?}");
+        let privileged = b.findings.iter().find(|f| f.check == "privileged").unwrap();
+        assert_eq!(
+            privileged.line,
+            line_of(privileged.location.start),
+            "{text:?}"
+        );
+        assert!(privileged.line > text[..privileged.location.start].matches('\n').count() + 1);
+    }
+}

@@ -257,6 +257,8 @@ fn global_reason(reason: String, item: &str) -> String {
     reason
 }
 
+/// The line breaks of `s` as the analysis counts them (a lone `\r` too). A piece starts a line, so
+/// a `\r\n` is never split between two texts counted.
 fn newlines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+    crate::yaml::line_breaks(s)
 }

@@ -1194,3 +1194,32 @@ fn the_parts_of_a_rewrite_join_to_the_rewrite() {
     assert!(restarted);
     assert_eq!(joined, harden(text, &options));
 }
+
+/// A lone carriage return breaks a line, as YAML, Kubernetes' decoder and the editors count
+/// lines: a stream and a `List` with some in a comment of their first piece report the lines the
+/// whole-text rewrite reports.
+#[test]
+fn pieces_count_a_lone_carriage_return_as_a_line_break() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n    securityContext:\n      privileged: true\n"
+        )
+    };
+    let item = |name: &str| {
+        format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: {name}\n  spec:\n    containers:\n    - name: app\n      image: app:1.0\n      securityContext:\n        privileged: true\n"
+        )
+    };
+    let stream = format!("{}# old\r# notes\r\r# more\n---\n{}", pod("a"), pod("b"));
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}  # old\r# notes\r\r# more\n{}",
+        item("a"),
+        item("b")
+    );
+    for text in [stream, list] {
+        for threshold in [Applicability::Safe, Applicability::Unsafe] {
+            let h = same_by_pieces(&text, &opts(threshold), "");
+            assert!(h.changed, "{text}");
+        }
+    }
+}

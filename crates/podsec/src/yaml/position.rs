@@ -169,3 +169,21 @@ pub(super) fn char_to_byte(src: &str, map: &CharMap, char_index: usize) -> usize
     };
     map.base_byte + rel.min(src.len())
 }
+
+/// Whether the byte at `i` of `b` ends a line as YAML counts lines (and so the parser's line
+/// numbers and the editors'): `\n`, and a `\r` not followed by `\n` (the `\r` of `\r\n` does
+/// not, its `\n` does). kubectl cuts documents at `---` lines split on `\n` alone; this is only
+/// how lines are numbered.
+pub(crate) fn breaks_line(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        Some(b'\n') => true,
+        Some(b'\r') => b.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// How many lines `s` breaks, as [`breaks_line`] counts them.
+pub(crate) fn line_breaks(s: &str) -> usize {
+    let b = s.as_bytes();
+    (0..b.len()).filter(|&i| breaks_line(b, i)).count()
+}

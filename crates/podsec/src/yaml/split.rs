@@ -128,13 +128,20 @@ pub(super) struct Chunk {
     pub(super) json: bool,
 }
 
+/// The start of each line split on `\n` (as kubectl splits the text to find `---`), with its
+/// 1-based line number as YAML numbers lines ([`super::position::breaks_line`]: a lone `\r` ends
+/// a line too, so numbers may skip).
 fn line_starts(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    // (line number 1-based, byte offset of its start)
+    let mut line = 1;
+    let mut last = 0;
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .filter(move |&i| i <= text.len())
-        .enumerate()
-        .map(|(n, i)| (n + 1, i))
+        .map(move |i| {
+            line += super::position::line_breaks(text.get(last..i).unwrap_or(""));
+            last = i;
+            (line, i)
+        })
 }
 
 fn split_yaml(text: &str) -> Vec<Chunk> {
@@ -183,7 +190,7 @@ fn split_json(text: &str) -> Vec<Chunk> {
     while i < bytes.len() {
         // Skip whitespace between values.
         while let Some(&b) = bytes.get(i) {
-            if b == b'\n' {
+            if super::position::breaks_line(bytes, i) {
                 line += 1;
             }
             if b.is_ascii_whitespace() {
@@ -210,10 +217,10 @@ fn split_json(text: &str) -> Vec<Chunk> {
         let mut esc = false;
         let mut closed = false;
         while let Some(&c) = bytes.get(i) {
-            i += 1;
-            if c == b'\n' {
+            if super::position::breaks_line(bytes, i) {
                 line += 1;
             }
+            i += 1;
             if in_str {
                 if esc {
                     esc = false;
