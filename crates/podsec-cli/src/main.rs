@@ -31,9 +31,15 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            // A closed pipe (`podsec check | head`) is not an error.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // A closed pipe (`podsec check | head`) is not an error, whether it came through a
+            // plain write or through the JSON writer (the JSON and SARIF formats).
+            let broken =
+                |kind: Option<std::io::ErrorKind>| kind == Some(std::io::ErrorKind::BrokenPipe);
+            if broken(e.downcast_ref::<std::io::Error>().map(std::io::Error::kind))
+                || broken(
+                    e.downcast_ref::<serde_json::Error>()
+                        .and_then(serde_json::Error::io_error_kind),
+                )
             {
                 return ExitCode::SUCCESS;
             }
