@@ -1223,3 +1223,44 @@ fn pieces_count_a_lone_carriage_return_as_a_line_break() {
         }
     }
 }
+
+/// Inserted lines end as the line they follow does, in a text that mixes `\n` and `\r\n`: a
+/// stray `\r\n` in one document or item no longer turns every inserted line of the text into
+/// `\r\n`, and a stream or `List` rewritten piece by piece gets the breaks of the whole rewrite.
+#[test]
+fn inserted_lines_end_as_their_neighbours_do() {
+    let pod = |name: &str, nl: &str| {
+        format!(
+            "apiVersion: v1{nl}kind: Pod{nl}metadata:{nl}  name: {name}{nl}spec:{nl}  containers:{nl}  - name: app{nl}    image: app:1.0{nl}    securityContext:{nl}      privileged: true{nl}"
+        )
+    };
+    let item = |name: &str, nl: &str| {
+        format!(
+            "- apiVersion: v1{nl}  kind: Pod{nl}  metadata:{nl}    name: {name}{nl}  spec:{nl}    containers:{nl}    - name: app{nl}      image: app:1.0{nl}      securityContext:{nl}        privileged: true{nl}"
+        )
+    };
+    let stream = format!("{}# a note\r\n---\n{}", pod("a", "\n"), pod("b", "\n"));
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}  # a note\r\n{}",
+        item("a", "\n"),
+        item("b", "\n")
+    );
+    let crlf = format!("{}---\r\n{}", pod("a", "\r\n"), pod("b", "\r\n"));
+    for text in [stream, list, crlf] {
+        for threshold in [Applicability::Safe, Applicability::Unsafe] {
+            let h = same_by_pieces(&text, &opts(threshold), "");
+            assert!(h.changed, "{text}");
+            // Every line break the rewrite added is one its input already used there.
+            let added = h.text.matches("\r\n").count() - text.matches("\r\n").count();
+            if text.matches("\r\n").count() == 1 {
+                assert_eq!(added, 0, "{:?}", h.text);
+            } else {
+                assert!(
+                    added > 0 && !h.text.replace("\r\n", "").contains('\n'),
+                    "{:?}",
+                    h.text
+                );
+            }
+        }
+    }
+}

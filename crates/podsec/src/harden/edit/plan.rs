@@ -37,6 +37,25 @@ impl<'t> Planner<'t> {
         self.layout.json || n.is_flow()
     }
 
+    /// The line break that ends the line holding `pos` (on the last line, the one before it), so
+    /// that inserted lines end as their neighbours do in a text that mixes `\n` and `\r\n`, and a
+    /// text rewritten piece by piece gets the same breaks as rewritten whole. The text's own when it
+    /// has a single line.
+    fn nl_at(&self, pos: usize) -> &'static str {
+        let ends_with_cr = |at: usize| at > 0 && self.text.as_bytes().get(at - 1) == Some(&b'\r');
+        let after = self
+            .text
+            .get(pos..)
+            .and_then(|t| t.find('\n'))
+            .map(|i| pos + i);
+        let before = || self.text.get(..pos).and_then(|t| t.rfind('\n'));
+        match after.or_else(before) {
+            Some(at) if ends_with_cr(at) => "\r\n",
+            Some(_) => "\n",
+            None => self.layout.nl,
+        }
+    }
+
     /// The error for a place shared through an anchor or alias.
     fn shared(&self) -> EditError {
         self.err(SHARED)
@@ -304,10 +323,11 @@ impl<'t> Planner<'t> {
                 let tail_start = if empty { colon + 1 } else { end_of(text, raw) };
                 let brk = line_break(text, tail_start);
                 let tail = text.get(tail_start..brk).unwrap_or("");
+                let nl = self.nl_at(brk);
                 Ok(Splice {
                     start: colon + 1,
                     end: brk,
-                    text: format!("{tail}{}{}", self.layout.nl, lines.join(self.layout.nl)),
+                    text: format!("{tail}{nl}{}", lines.join(nl)),
                 })
             }
             Slot::Item { seq, node: raw } => {
@@ -383,16 +403,17 @@ impl<'t> Planner<'t> {
                         let key_col = col(text, lk.span().start);
                         let open_indent = indent_of(text, map.span().start);
                         let step = key_col.saturating_sub(open_indent).max(1);
+                        let nl = self.nl_at(end);
                         let kv = if self.layout.json {
                             format!(
                                 "{}: {}",
                                 render_str(key, true),
-                                render_pretty(value, key_col, step, self.layout.nl)
+                                render_pretty(value, key_col, step, nl)
                             )
                         } else {
                             kv
                         };
-                        (format!(",{}{}", self.layout.nl, spaces(key_col)), kv)
+                        (format!(",{nl}{}", spaces(key_col)), kv)
                     } else {
                         (", ".to_string(), kv)
                     };
@@ -441,7 +462,8 @@ impl<'t> Planner<'t> {
     /// Block lines inserted at `pos`, the start of a line (or the end of a text whose last line
     /// has no line break).
     fn insert_lines(&self, pos: usize, lines: &[String]) -> Splice {
-        let nl = self.layout.nl;
+        // The lines go after the line that ends at `pos`, and end as it does.
+        let nl = self.nl_at(pos.saturating_sub(1));
         let body = lines.join(nl);
         let text = if pos >= self.text.len() && !self.text.ends_with('\n') {
             format!("{nl}{body}")
@@ -471,7 +493,7 @@ impl<'t> Planner<'t> {
                         let indent = text
                             .get(line_start(text, last.span().start)..last.span().start)
                             .unwrap_or("");
-                        format!(",{}{indent}", self.layout.nl)
+                        format!(",{}{indent}", self.nl_at(end))
                     } else {
                         ", ".to_string()
                     };

@@ -10,7 +10,8 @@ use crate::yaml::{Document, Node, Style};
 /// The layout conventions of the document being edited, read once before the first edit.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layout {
-    /// The line break the text uses.
+    /// The line break the text uses, for a text of one line; inserted lines otherwise end as the
+    /// line they follow does (`Planner::nl_at`).
     pub(super) nl: &'static str,
     /// Indentation step of nested block mappings.
     pub(super) step: usize,
