@@ -613,6 +613,10 @@ pub(crate) struct HardenReport {
     document: Option<usize>,
     /// The lines of the objects still stopped.
     stopped: String,
+    /// The first object stopped with each set of blocking findings and reasons (lines left out):
+    /// a later object stopped exactly so is named in one line that points at it, so that a `List`
+    /// of many alike pods does not repeat the same explanations.
+    first_stopped: HashMap<String, String>,
 }
 
 impl HardenReport {
@@ -643,13 +647,30 @@ impl HardenReport {
         }
         let out = &mut self.stopped;
         for v in part.objects.iter().filter(|v| !v.blocking.is_empty()) {
-            let _ = writeln!(
-                out,
-                "{path}: {} {} (line {}) is still stopped after the rewrite:",
+            let object = format!(
+                "{} {} (line {})",
                 clean(&v.object.kind),
                 clean(&v.object.name),
                 v.line
             );
+            // Its blocking findings and reasons, lines left out, each field led by its length so
+            // that no two different sets read the same.
+            let mut reasons = String::new();
+            for b in &v.blocking {
+                let container = b.container.as_deref().unwrap_or("");
+                for field in [b.level.as_str(), &b.check, container, &b.message, &b.why] {
+                    let _ = write!(reasons, "{}:{field}", field.len());
+                }
+            }
+            if let Some(first) = self.first_stopped.get(&reasons) {
+                let _ = writeln!(
+                    out,
+                    "{path}: {object} is still stopped after the rewrite, for the same findings and reasons as {first}"
+                );
+                continue;
+            }
+            self.first_stopped.insert(reasons, object.clone());
+            let _ = writeln!(out, "{path}: {object} is still stopped after the rewrite:");
             for b in &v.blocking {
                 let by = match b.level {
                     FindingLevel::Rejected => "the API server rejects it",
@@ -730,6 +751,20 @@ mod tests {
             assert!(parts.contains("(applied)"), "{parts}");
             assert_eq!(parts, whole, "{text}");
         }
+        // Pods a and c are stopped alike: c's reasons are not repeated, but c is named.
+        let (list_report, _) = both(&list);
+        assert!(
+            list_report.contains("f.yaml: Pod c (line 30) is still stopped after the rewrite, for the same findings and reasons as Pod a (line 4)\n"),
+            "{list_report}"
+        );
+        // a and b, stopped differently, each have their reasons.
+        assert_eq!(
+            list_report
+                .matches("is still stopped after the rewrite:\n")
+                .count(),
+            2,
+            "{list_report}"
+        );
         let (list_report, _) = both(&list);
         let applied = list_report.rfind("(applied)");
         let not_applied = list_report.find("(not applied");
