@@ -69,7 +69,7 @@ enum Source {
 
 /// The inputs of every path in order: `-` is standard input, a directory is walked (see
 /// [`walk`]). Each is read only when the iterator reaches it, so one text at a time is held.
-pub(crate) fn read_all(paths: &[String]) -> impl Iterator<Item = Input> {
+pub(crate) fn read_all(paths: &[String]) -> impl ExactSizeIterator<Item = Input> {
     let mut sources = Vec::new();
     for p in paths {
         let path = Path::new(p);

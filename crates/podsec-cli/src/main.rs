@@ -247,8 +247,7 @@ impl<'a> Judged<'a> {
         for _ in self.by_ref() {}
         let analysis = (self.rest)();
         self.status
-            .errors
-            .set(self.status.errors.get() || !analysis.errors.is_empty());
+            .note(|s| s.errors |= !analysis.errors.is_empty());
         analysis
     }
 }
@@ -259,9 +258,7 @@ impl Iterator for Judged<'_> {
     /// The next object's report, counted into the exit status.
     fn next(&mut self) -> Option<podsec::ObjectReport> {
         let o = self.objects.next()?;
-        self.status
-            .stopped
-            .set(self.status.stopped.get() || render::stops(&o));
+        self.status.note(|s| s.stopped |= render::stops(&o));
         Some(o)
     }
 }
@@ -345,7 +342,7 @@ fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
     let seen = Seen::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut inputs = input::read_all(paths);
-    let single = if inputs.size_hint() == (1, Some(1)) {
+    let single = if inputs.len() == 1 {
         inputs.next()
     } else {
         None
@@ -362,12 +359,9 @@ fn check(project: &Project, format: Format, paths: &[String]) -> Result<u8> {
                 print(&mut out, format, &base, std::iter::once(file))
             })?;
         }
-        Some(input) => {
-            let results = check_all(project, std::iter::once(input), contexts);
-            print(&mut out, format, &base, whole(results, &seen))?;
-        }
-        None => {
-            let results = check_all(project, inputs, contexts);
+        // Several inputs, or one that could not be read.
+        unread => {
+            let results = check_all(project, unread.into_iter().chain(inputs), contexts);
             print(&mut out, format, &base, whole(results, &seen))?;
         }
     }
@@ -431,7 +425,7 @@ fn analyze_text(text: &str, options: &podsec::Options, contexts: bool) -> Analys
 
 /// The exit status: 1 when Kubernetes would not run some object, else 2 when some input could not
 /// be read or parsed, else 0 (usage errors exit with 2 before any of this).
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Status {
     stopped: bool,
     errors: bool,
@@ -452,10 +446,9 @@ impl Status {
     }
 
     /// Counts a rewrite `harden` wrote. `verdicts_stop` is what its pieces' verdicts say when
-    /// they decide alone (pieces rewritten alone, so the text parsed and holds no inline ignores,
-    /// and no namespace admission): then the rewrite is not read again, which for a `List` would
-    /// hold the tree of the whole output. Otherwise the rewrite is analysed object by object, none
-    /// of the reports held.
+    /// they decide alone (see [`podsec::harden::harden_parts`]): then the rewrite is not read
+    /// again, which for a `List` would hold the tree of the whole output. Otherwise the rewrite is
+    /// analysed object by object, none of the reports held.
     fn add_rewrite(
         &mut self,
         result: &str,
@@ -477,17 +470,17 @@ impl Status {
 
 /// What the exit status reads of the inputs, counted as their reports pass through [`Judged`].
 #[derive(Default)]
-pub(crate) struct Seen {
-    stopped: Cell<bool>,
-    errors: Cell<bool>,
-}
+pub(crate) struct Seen(Cell<Status>);
 
 impl Seen {
+    fn note(&self, change: impl FnOnce(&mut Status)) {
+        let mut status = self.0.get();
+        change(&mut status);
+        self.0.set(status);
+    }
+
     fn status(&self) -> Status {
-        Status {
-            stopped: self.stopped.get(),
-            errors: self.errors.get(),
-        }
+        self.0.get()
     }
 }
 
@@ -587,11 +580,11 @@ fn harden(
         let mut report = render::HardenReport::default();
         // Whether the parts' verdicts say some object of the rewrite is stopped.
         let mut verdicts_stop = false;
-        let alone = podsec::harden::harden_parts(text, &hopts, &mut |part| match part {
+        let decided = podsec::harden::harden_parts(text, &hopts, &mut |part| match part {
             podsec::harden::Part::Piece(h) => {
                 result.push_str(&h.text);
                 report.add(&path, &h);
-                verdicts_stop |= h.objects.iter().any(render::verdict_stops);
+                verdicts_stop |= h.objects.iter().any(podsec::harden::ObjectVerdict::stops);
             }
             podsec::harden::Part::Restart => {
                 result.clear();
@@ -627,11 +620,7 @@ fn harden(
             let _ = report.write(&mut std::io::BufWriter::new(std::io::stderr().lock()));
         }
         drop(report);
-        status.add_rewrite(
-            &result,
-            &options,
-            (alone && !podsec::admission::may_apply(&result, &options)).then_some(verdicts_stop),
-        );
+        status.add_rewrite(&result, &options, decided.then_some(verdicts_stop));
     }
     out.flush()?;
     Ok(status.code())

@@ -32,16 +32,6 @@ pub(crate) fn stops(o: &ObjectReport) -> bool {
     denied || stopped_by(o).is_some() || refused_by_namespace(o)
 }
 
-/// [`stops`] read from a verdict of `harden` on a text without inline ignores and without
-/// namespace admission: what still stops the object is listed in `blocking`, and it is denied
-/// exactly when it is not admitted (no finding is suppressed).
-pub(crate) fn verdict_stops(v: &podsec::harden::ObjectVerdict) -> bool {
-    !v.after
-        || v.blocking
-            .iter()
-            .any(|b| matches!(b.level, FindingLevel::Rejected | FindingLevel::Refused))
-}
-
 /// Whether the object's namespace refuses it, or the pods its controller creates, in `enforce`
 /// mode (or kubectl does not send it).
 pub(crate) fn refused_by_namespace(o: &ObjectReport) -> bool {

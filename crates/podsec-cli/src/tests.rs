@@ -185,17 +185,18 @@ fn harden_reads_the_same_status_from_verdicts_as_from_the_rewrite() {
         };
         let mut result = String::new();
         let mut stop = false;
-        let alone = podsec::harden::harden_parts(text, &options, &mut |part| match part {
-            podsec::harden::Part::Piece(h) => {
-                result.push_str(&h.text);
-                stop |= h.objects.iter().any(crate::render::verdict_stops);
-            }
-            podsec::harden::Part::Restart => {
-                result.clear();
-                stop = false;
-            }
-        });
-        if !alone || podsec::admission::may_apply(&result, &options.analysis) {
+        let verdicts_decide =
+            podsec::harden::harden_parts(text, &options, &mut |part| match part {
+                podsec::harden::Part::Piece(h) => {
+                    result.push_str(&h.text);
+                    stop |= h.objects.iter().any(podsec::harden::ObjectVerdict::stops);
+                }
+                podsec::harden::Part::Restart => {
+                    result.clear();
+                    stop = false;
+                }
+            });
+        if !verdicts_decide {
             continue;
         }
         decided += 1;

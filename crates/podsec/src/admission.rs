@@ -612,8 +612,7 @@ impl Decider {
 /// an admission configuration, or the text may hold a Namespace (told without parsing it, so
 /// `true` may be wrong, `false` never is). When it is `false`, an object's verdict does not depend
 /// on the rest of the text.
-#[must_use]
-pub fn may_apply(text: &str, options: &Options) -> bool {
+pub(crate) fn may_apply(text: &str, options: &Options) -> bool {
     options.admission_config.is_some() || options.namespace.is_some() || may_hold_namespace(text)
 }
 

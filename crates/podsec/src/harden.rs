@@ -108,6 +108,17 @@ pub struct ObjectVerdict {
     pub blocking: Vec<Blocker>,
 }
 
+impl ObjectVerdict {
+    /// Whether something still stops the object after the rewrite: Pod Security Admission does
+    /// not admit it, or the API server rejects it or the kubelet refuses it. Read on a text whose
+    /// findings none is suppressed by an inline ignore, as for the parts [`harden_parts`] says
+    /// decide alone.
+    #[must_use]
+    pub fn stops(&self) -> bool {
+        !self.after || self.blocking.iter().any(|b| cannot_run(b.level))
+    }
+}
+
 /// A finding that still stops an object after the rewrite, and why the rewrite did not fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocker {
@@ -276,10 +287,11 @@ pub enum Part {
 /// document's applied edits before its others across the items of a `List` (its
 /// [`Hardened::edits`] order), where the parts give them item by item.
 ///
-/// Returns whether the parts are pieces rewritten alone (documents, or a `List`'s items): then the
-/// text parsed without errors and holds no inline ignores, and each verdict was judged on its
-/// piece's rewrite without namespace admission. Otherwise the one part after any
-/// [`Part::Restart`] is the whole text's rewrite.
+/// Returns whether the parts' verdicts decide alone whether each object of the rewrite is stopped
+/// ([`ObjectVerdict::stops`]): the parts are pieces rewritten alone (documents, or a `List`'s
+/// items), so the text parsed without errors and holds no inline ignores, and no namespace
+/// admission can change a verdict. Otherwise, the one part after any [`Part::Restart`] may be the
+/// whole text's rewrite, and the rewrite is to be analysed again to tell.
 pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Part)) -> bool {
     let mut emitted = false;
     let whole = pieces::each(text, options, &mut |h| {
@@ -293,7 +305,7 @@ pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Pa
         }
         emit(Part::Piece(harden_text(text, options)));
     }
-    !whole
+    !whole && !crate::admission::may_apply(text, &options.analysis)
 }
 
 /// How the reason of an edit that cannot be written starts (the path and why follow).
@@ -980,7 +992,12 @@ fn shift(pos: usize, delta: isize) -> usize {
 /// Whether a finding means the object cannot run at all: the API server rejects it, or the kubelet
 /// or runtime refuses to start it.
 fn is_blocker(f: &crate::model::Finding) -> bool {
-    matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused)
+    cannot_run(f.level)
+}
+
+/// Whether findings of this level mean the object cannot run at all.
+fn cannot_run(level: FindingLevel) -> bool {
+    matches!(level, FindingLevel::Rejected | FindingLevel::Refused)
 }
 
 /// Who refuses an object with this finding, for the reasons the rewrite gives.

@@ -12,7 +12,7 @@ use super::{
     harden_text, parse,
 };
 use crate::fix::{FieldPath, Patch, Seg};
-use crate::yaml::Span;
+use crate::yaml::{Span, line_breaks};
 
 /// A piece of the text hardened on its own: a document of a stream, or an item of a `List`.
 struct Piece {
@@ -108,7 +108,9 @@ pub(super) fn each(
             None => super::harden(&alone, options),
         };
         let between = text.get(cursor..piece.start)?;
-        lines += newlines(between);
+        // Lines as the analysis numbers them (a lone `\r` too); a piece starts a line, so no
+        // `\r\n` is split between two texts counted.
+        lines += line_breaks(between);
         let mut out = String::with_capacity(between.len() + h.text.len());
         out.push_str(between);
         // Lines before the piece's first line in the output.
@@ -124,7 +126,7 @@ pub(super) fn each(
             }
             _ => out.push_str(&h.text),
         }
-        lines += newlines(&h.text);
+        lines += line_breaks(&h.text);
         cursor = piece.end;
         let prefix: Vec<Seg> = piece
             .item
@@ -255,10 +257,4 @@ fn global_reason(reason: String, item: &str) -> String {
         return format!("{INTRODUCES}{check} at {}){why}", global(path));
     }
     reason
-}
-
-/// The line breaks of `s` as the analysis counts them (a lone `\r` too). A piece starts a line, so
-/// a `\r\n` is never split between two texts counted.
-fn newlines(s: &str) -> usize {
-    crate::yaml::line_breaks(s)
 }

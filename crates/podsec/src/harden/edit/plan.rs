@@ -42,17 +42,18 @@ impl<'t> Planner<'t> {
     /// text rewritten piece by piece gets the same breaks as rewritten whole. The text's own when it
     /// has a single line.
     fn nl_at(&self, pos: usize) -> &'static str {
-        let ends_with_cr = |at: usize| at > 0 && self.text.as_bytes().get(at - 1) == Some(&b'\r');
-        let after = self
-            .text
-            .get(pos..)
-            .and_then(|t| t.find('\n'))
-            .map(|i| pos + i);
-        let before = || self.text.get(..pos).and_then(|t| t.rfind('\n'));
-        match after.or_else(before) {
-            Some(at) if ends_with_cr(at) => "\r\n",
-            Some(_) => "\n",
-            None => self.layout.nl,
+        let text = self.text;
+        let brk = match line_break(text, pos) {
+            brk if brk < text.len() => brk,
+            _ => match line_start(text, pos) {
+                0 => return self.layout.nl,
+                start => line_break(text, start - 1),
+            },
+        };
+        if text.get(brk..).is_some_and(|t| t.starts_with("\r\n")) {
+            "\r\n"
+        } else {
+            "\n"
         }
     }
 
