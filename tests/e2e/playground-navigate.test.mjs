@@ -282,6 +282,22 @@ test('after the rewrite, what still stops an object is listed with the reason', 
   await context.close();
 });
 
+test('an object without a name is called "(unnamed)" in its heading, the overview and the rewrite', async () => {
+  const { context, page, errors } = await openFresh(env);
+  const pod = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: app\n    image: app:1\n';
+  await setText(page, `${pod}---\n${pod}`);
+  await page.waitForSelector('.object-title');
+  assert.deepEqual(await page.locator('.object-title').allTextContents(), ['Pod (unnamed)', 'Pod (unnamed)']);
+  assert.deepEqual(await page.locator('.overview-row .jump').allTextContents(), ['Pod (unnamed)', 'Pod (unnamed)']);
+  await page.click('#tab-hardened');
+  await page.waitForSelector('.hardened-verdicts .verdict');
+  for (const v of await page.locator('.hardened-verdicts .verdict > p:first-child').allTextContents()) {
+    assert.match(v, /^Pod \(unnamed\): still not admitted/);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('effective values a finding is about are highlighted; a field explained takes the full width', async () => {
   const { context, page, errors } = await openFresh(env);
   await setText(page, install(1));

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 
+use podsec::model::shown_name;
 use podsec::{Analysis, FindingLevel, ObjectReport, Options};
 
 use crate::Judged;
@@ -61,7 +62,12 @@ pub(crate) fn clean(s: &str) -> Cow<'_, str> {
 
 /// `KIND NAME (line N)`.
 fn heading(o: &ObjectReport) -> String {
-    format!("{} {} (line {})", clean(&o.kind), clean(&o.name), o.line)
+    format!(
+        "{} {} (line {})",
+        clean(&o.kind),
+        clean(shown_name(&o.name)),
+        o.line
+    )
 }
 
 /// Writes the JSON contract of `podsec check --format json`: the level and versions of the run,
@@ -261,19 +267,32 @@ pub(crate) fn text<'a>(
             )?;
         }
     }
-    let mut summary = format!("{} objects, {} denied", count.objects, count.denied);
+    let mut summary = format!(
+        "{}, {} denied",
+        counted(count.objects, "object", "objects"),
+        count.denied
+    );
     if count.stopped > 0 {
         let _ = write!(summary, ", {} rejected or refused", count.stopped);
     }
-    let _ = write!(summary, ", {} findings", count.findings);
+    let _ = write!(
+        summary,
+        ", {}",
+        counted(count.findings, "finding", "findings")
+    );
     if count.suppressed > 0 {
         let _ = write!(summary, ", {} suppressed", count.suppressed);
     }
     if count.errors > 0 {
-        let _ = write!(summary, ", {} errors", count.errors);
+        let _ = write!(summary, ", {}", counted(count.errors, "error", "errors"));
     }
     writeln!(out, "{summary}")?;
     Ok(())
+}
+
+/// `1 finding`, `2 findings`.
+fn counted(n: usize, one: &str, more: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { more })
 }
 
 #[derive(Default)]
@@ -640,7 +659,7 @@ impl HardenReport {
             let object = format!(
                 "{} {} (line {})",
                 clean(&v.object.kind),
-                clean(&v.object.name),
+                clean(shown_name(&v.object.name)),
                 v.line
             );
             // Its blocking findings and reasons, lines left out, each field led by its length so

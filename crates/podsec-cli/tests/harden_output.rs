@@ -164,3 +164,26 @@ fn diff_mode_reports_on_stderr_and_keeps_stdout_a_diff() {
     assert_eq!(stderr(&diff), stderr(&plain));
     assert!(stderr(&diff).contains("-: Pod web (line 1) is still stopped after the rewrite:"));
 }
+
+#[test]
+fn an_unnamed_object_is_called_unnamed() {
+    // A pasted snippet without `metadata.name`: the report says so instead of leaving a gap.
+    let snippet = PRIVILEGED.replace("metadata:\n  name: web\n", "");
+    let out = podsec(&["harden", "-"], &snippet);
+    assert_in_order(
+        &lines(&out),
+        &["-: Pod (unnamed) (line 1) is still stopped after the rewrite:"],
+    );
+    let out = podsec(&["check", "-"], &snippet);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l == "  Pod (unnamed) (line 1): denied at restricted:latest"),
+        "{}",
+        stdout(&out)
+    );
+    // One object is not "1 objects".
+    let summary = stdout(&out).lines().last().unwrap_or_default().to_string();
+    assert!(summary.starts_with("1 object, 1 denied, "), "{summary}");
+    assert!(summary.ends_with(" findings"), "{summary}");
+}

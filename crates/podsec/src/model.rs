@@ -274,6 +274,13 @@ pub struct EffectiveValue {
     pub note: Option<String>,
 }
 
+/// An object's `metadata.name` as people are shown it: `(unnamed)` when it has none (a pasted
+/// snippet, a pod template), so that a heading never reads `Pod  (line 1)`.
+#[must_use]
+pub fn shown_name(name: &str) -> &str {
+    if name.is_empty() { "(unnamed)" } else { name }
+}
+
 /// A place in the user's text. Lines and columns are 1-based; columns count characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Location {
