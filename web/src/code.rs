@@ -349,7 +349,7 @@ pub fn show_findings(text: &str, analysis: &Analysis) {
                         patches: fix.patches.clone(),
                     });
                 let extra = Extra {
-                    summary: podsec::check::find(&f.check).map(|c| c.summary),
+                    summary: podsec::check::find(f.check).map(|c| c.summary),
                     fix: fix.map(|fix| match &fix.note {
                         Some(note) => format!("{} ({})", fix.title, note),
                         None => fix.title.clone(),

@@ -107,7 +107,7 @@ fn changes(next: &NextView, objects: bool, on_select: &Callback<(usize, usize)>)
             { for next.changes.iter().map(|c| {
                 let (l, col) = (c.line, c.column);
                 html! {
-                    <li data-check={c.check.clone()}>
+                    <li data-check={c.check}>
                         if objects {
                             <span class="ns-object">{ &c.object }</span>{ " " }
                         }

@@ -193,7 +193,7 @@ fn docs_body(id: &str) -> Html {
 
 fn finding(f: &Finding, on_select: &Callback<(usize, usize)>) -> Html {
     html! {
-        <li class={classes!("finding", f.level.as_str())} data-check={f.check.clone()} data-line={f.line.to_string()}>
+        <li class={classes!("finding", f.level.as_str())} data-check={f.check} data-line={f.line.to_string()}>
             <div class="finding-head">
                 <span class={classes!("badge", f.level.as_str())}>{ f.level.as_str() }</span>
                 <span class="message">{ &f.message }</span>
@@ -218,16 +218,16 @@ fn finding(f: &Finding, on_select: &Callback<(usize, usize)>) -> Html {
                     }
                 </p>
             }
-            { check_docs(&f.check) }
+            { check_docs(f.check) }
         </li>
     }
 }
 
 /// "Apply": this finding's fix alone, as one undoable edit of the editor's text (see `code.rs`).
 fn apply_button(f: &Finding) -> Html {
-    let (check, path, line) = (f.check.clone(), f.path.clone(), f.line);
+    let (check, path, line) = (f.check, f.path.clone(), f.line);
     let onclick = Callback::from(move |_: MouseEvent| {
-        crate::code::apply_finding(&check, &path, line);
+        crate::code::apply_finding(check, &path, line);
     });
     html! {
         <button type="button" class="apply" {onclick}
@@ -252,7 +252,7 @@ fn cluster(fs: &[&Finding], on_select: &Callback<(usize, usize)>) -> Html {
         html! {
             <ul class="repeats">
                 { for more.iter().map(|f| html! {
-                    <li class={classes!("finding", "repeat", f.level.as_str())} data-check={f.check.clone()} data-line={f.line.to_string()}>
+                    <li class={classes!("finding", "repeat", f.level.as_str())} data-check={f.check} data-line={f.line.to_string()}>
                         <span class="message">{ &f.message }</span>{ " " }{ location(f.line, f.column, &on) }
                     </li>
                 }) }
@@ -390,7 +390,7 @@ fn object_findings(
                 for f in fs {
                     match checks.iter_mut().find(|(c, _)| *c == f.check) {
                         Some((_, list)) => list.push(f),
-                        None => checks.push((&f.check, vec![f])),
+                        None => checks.push((f.check, vec![f])),
                     }
                 }
                 html! {
@@ -855,7 +855,7 @@ fn after_verdicts(hardened: &Hardened, label: &str) -> Html {
                             <p class="blocking-head">{ format!("What still stops it ({}):", v.blocking.len()) }</p>
                             <ul class="blocking">
                                 { for v.blocking.iter().map(|b| html! {
-                                    <li class="blocker" data-check={b.check.clone()}>
+                                    <li class="blocker" data-check={b.check}>
                                         <span class={classes!("badge", b.level.as_str())}>{ b.level.as_str() }</span>
                                         { " " }<span class="message">{ &b.message }</span>
                                         { format!(" (line {}{})", b.line, b.container.as_ref().map_or(String::new(), |c| format!(", container \u{201c}{c}\u{201d}"))) }

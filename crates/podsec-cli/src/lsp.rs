@@ -354,7 +354,7 @@ fn diagnostic(uri: &Url, lines: &Lines<'_>, f: &Finding) -> Diagnostic {
     Diagnostic {
         range: lines.range(f.location.start, f.location.end),
         severity: Some(severity),
-        code: Some(NumberOrString::String(f.check.clone())),
+        code: Some(NumberOrString::String(f.check.to_string())),
         source: Some("podsec".into()),
         message: format!("{} ({})", f.message, f.level.as_str()),
         related_information: (!related.is_empty()).then_some(related),

@@ -341,7 +341,7 @@ fn object(
             f.line,
             f.column,
             paint.level(f.level),
-            paint.wrap("1", &f.check),
+            paint.wrap("1", f.check),
             clean(&f.message)
         )?;
         for r in &f.related {
@@ -554,7 +554,7 @@ fn namespaces(
                     c.line,
                     c.column,
                     clean(&c.object),
-                    paint.wrap("1", &c.check),
+                    paint.wrap("1", c.check),
                     clean(&c.message)
                 )?;
             }
@@ -667,7 +667,7 @@ impl HardenReport {
             let mut reasons = String::new();
             for b in &v.blocking {
                 let container = b.container.as_deref().unwrap_or("");
-                for field in [b.level.as_str(), &b.check, container, &b.message, &b.why] {
+                for field in [b.level.as_str(), b.check, container, &b.message, &b.why] {
                     let _ = write!(reasons, "{}:{field}", field.len());
                 }
             }
@@ -694,7 +694,7 @@ impl HardenReport {
                     out,
                     "{path}:   {} {} (line {}{container}): {by}: {}",
                     b.level.as_str(),
-                    clean(&b.check),
+                    clean(b.check),
                     b.line,
                     clean(&b.message)
                 );

@@ -192,7 +192,8 @@ pub struct Change {
     /// `Kind/name`.
     pub object: String,
     /// The check.
-    pub check: String,
+    #[serde(deserialize_with = "crate::wire::static_str")]
+    pub check: crate::wire::Name,
     /// Field path.
     pub path: String,
     /// 1-based line.
@@ -831,7 +832,7 @@ fn changes(object: &str, findings: &[Finding]) -> Vec<Change> {
         .iter()
         .map(|f| Change {
             object: object.to_string(),
-            check: f.check.clone(),
+            check: f.check,
             path: f.path.clone(),
             line: f.line,
             column: f.column,

@@ -123,7 +123,8 @@ impl ObjectVerdict {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocker {
     /// The check ID.
-    pub check: String,
+    #[serde(deserialize_with = "crate::wire::static_str")]
+    pub check: crate::wire::Name,
     /// `rejected` (API server), `refused` (kubelet or runtime), or the Pod Security Standards
     /// level that denies admission.
     pub level: FindingLevel,
@@ -1096,7 +1097,7 @@ fn harmful_edits(
                     })
                     .find(|c| !c.is_empty())
                     .unwrap_or_default()
-            } else if before.has(o.document, &f.check, &f.path)
+            } else if before.has(o.document, f.check, &f.path)
                 || !judged.insert((o.document, f.path.as_str()))
             {
                 continue;
@@ -1193,7 +1194,7 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
                 .and_then(|&i| edits.get_mut(i))
             {
                 if !e.checks.iter().any(|c| *c == f.check) {
-                    e.checks.push(check_id(&f.check));
+                    e.checks.push(Text::Borrowed(f.check));
                 }
                 continue;
             }
@@ -1213,7 +1214,7 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
                 title: fix.title.clone(),
                 grade: fix.applicability,
                 note: fix.note.clone(),
-                checks: vec![check_id(&f.check)],
+                checks: vec![Text::Borrowed(f.check)],
                 object: object.clone(),
                 container: f.container.clone(),
                 patches: fix.patches.clone(),
@@ -1225,11 +1226,6 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
         }
     }
     edits
-}
-
-/// A check's ID, borrowed from the registry when it is there (every edit names one).
-fn check_id(id: &str) -> Text {
-    crate::check::find(id).map_or_else(|| Text::Owned(id.to_string()), |c| Text::Borrowed(c.id))
 }
 
 /// An object of the text as it was: what its verdict compares with.
@@ -1298,7 +1294,7 @@ fn verdicts(
             .iter()
             .filter(|f| is_blocker(f) || (f.pss && !now.allowed))
             .map(|f| Blocker {
-                check: f.check.clone(),
+                check: f.check,
                 level: f.level,
                 message: f.message.clone(),
                 line: f.line,

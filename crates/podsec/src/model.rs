@@ -330,8 +330,9 @@ impl FindingLevel {
 /// One finding about one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Check ID: the upstream PSA ID for PSS checks, kebab-case for ours.
-    pub check: String,
+    /// Check ID: the upstream PSA ID for PSS checks, kebab-case for ours (from the registry).
+    #[serde(deserialize_with = "crate::wire::static_str")]
+    pub check: crate::wire::Name,
     /// Whether this is a Pod Security Standards finding.
     pub pss: bool,
     /// Level.
@@ -361,7 +362,7 @@ impl Finding {
     /// A finding at a span of the text.
     #[must_use]
     pub fn new(
-        check: &str,
+        check: &'static str,
         level: FindingLevel,
         message: impl Into<String>,
         container: Option<&str>,
@@ -369,7 +370,7 @@ impl Finding {
         path: impl Into<String>,
     ) -> Finding {
         Finding {
-            check: check.to_string(),
+            check,
             pss: matches!(level, FindingLevel::Baseline | FindingLevel::Restricted),
             level,
             message: message.into(),

@@ -222,7 +222,7 @@ pub fn evaluate(pod: &PodView<'_>, level: PssLevel, version: Version) -> PssResu
                     format!("{reason} ({detail})")
                 });
                 for mut f in findings {
-                    f.check = check.check.id.to_string();
+                    f.check = check.check.id;
                     f.level = check.check.level;
                     f.pss = true;
                     result.findings.push(f);

@@ -156,7 +156,7 @@ pub(crate) struct Findings<'i> {
     /// Every finding kept when there is no cap.
     all: Vec<(usize, Finding)>,
     groups: Vec<Group>,
-    by_key: HashMap<(String, Option<String>), usize>,
+    by_key: HashMap<(&'static str, Option<String>), usize>,
     suppressed: Vec<(usize, Suppressed)>,
 }
 
@@ -220,7 +220,8 @@ impl<'i> Findings<'i> {
         let seq = self.seq;
         self.seq += 1;
         if let Some(by) = self.ignores.iter().find(|i| {
-            i.checks.contains(&finding.check) && (i.covers.0..=i.covers.1).contains(&finding.line)
+            i.checks.iter().any(|c| c == finding.check)
+                && (i.covers.0..=i.covers.1).contains(&finding.line)
         }) {
             let suppression = Suppression {
                 reason: by.reason.clone(),
@@ -239,7 +240,7 @@ impl<'i> Findings<'i> {
             self.all.push((seq, finding));
             return;
         }
-        let key = (finding.check.clone(), finding.container.clone());
+        let key = (finding.check, finding.container.clone());
         let next = self.groups.len();
         let g = *self.by_key.entry(key).or_insert(next);
         if g == next {

@@ -205,9 +205,9 @@ pub fn apply(text: &str, analysis: &mut Analysis) {
 fn suppress(o: &mut ObjectReport, ignores: &[Ignore]) {
     let findings = std::mem::take(&mut o.findings);
     for f in findings {
-        let by = ignores
-            .iter()
-            .find(|i| i.checks.contains(&f.check) && (i.covers.0..=i.covers.1).contains(&f.line));
+        let by = ignores.iter().find(|i| {
+            i.checks.iter().any(|c| c == f.check) && (i.covers.0..=i.covers.1).contains(&f.line)
+        });
         match by {
             Some(i) => o.suppressed.push(Suppressed {
                 finding: f,
@@ -258,13 +258,13 @@ spec:
         (
             o.findings
                 .iter()
-                .map(|f| (f.check.clone(), f.line))
+                .map(|f| (f.check.to_string(), f.line))
                 .collect(),
             o.suppressed
                 .iter()
                 .map(|s| {
                     (
-                        s.finding.check.clone(),
+                        s.finding.check.to_string(),
                         s.finding.line,
                         s.suppression.reason.clone(),
                     )

@@ -199,7 +199,8 @@ impl<'de> Deserialize<'de> for Patch {
 /// to it does not compile until it is read here too.
 #[derive(Deserialize)]
 struct SuppressedWire {
-    check: String,
+    #[serde(deserialize_with = "static_str")]
+    check: Name,
     pss: bool,
     level: FindingLevel,
     message: String,

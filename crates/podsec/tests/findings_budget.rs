@@ -15,13 +15,11 @@ use podsec::{Options, analyze};
 /// not cut: no input here has more than 1,000.)
 fn cut(mut analysis: Analysis) -> Analysis {
     for object in &mut analysis.objects {
-        let mut counts: HashMap<(String, Option<String>), usize> = HashMap::new();
+        let mut counts: HashMap<(&str, Option<String>), usize> = HashMap::new();
         let mut kept = Vec::new();
         let mut notices: Vec<Finding> = Vec::new();
         for f in std::mem::take(&mut object.findings) {
-            let n = counts
-                .entry((f.check.clone(), f.container.clone()))
-                .or_insert(0);
+            let n = counts.entry((f.check, f.container.clone())).or_insert(0);
             *n += 1;
             if *n <= MAX_FINDINGS_PER_CHECK {
                 kept.push(f);
@@ -33,7 +31,7 @@ fn cut(mut analysis: Analysis) -> Analysis {
             }
         }
         for mut notice in notices {
-            let total = counts[&(notice.check.clone(), notice.container.clone())];
+            let total = counts[&(notice.check, notice.container.clone())];
             notice.message = format!(
                 "and {} more findings of this check here, not listed (podsec lists the first {MAX_FINDINGS_PER_CHECK})",
                 total - MAX_FINDINGS_PER_CHECK

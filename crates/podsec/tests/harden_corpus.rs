@@ -216,7 +216,7 @@ fn check_one(name: &str, text: &str, threshold: Applicability, fig: &mut Figures
         for o in &a.objects {
             for f in &o.findings {
                 if matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused) {
-                    *m.entry((o.document, f.check.clone(), f.container.clone()))
+                    *m.entry((o.document, f.check.to_string(), f.container.clone()))
                         .or_insert(0) += 1;
                 }
             }

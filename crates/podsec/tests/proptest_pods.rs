@@ -819,7 +819,7 @@ fn verdict(analysis: &Analysis) -> Vec<(bool, FindingCounts)> {
                     continue;
                 }
                 *counts
-                    .entry((f.check.clone(), f.level, f.container.clone()))
+                    .entry((f.check.to_string(), f.level, f.container.clone()))
                     .or_insert(0) += 1;
             }
             (o.allowed, counts)

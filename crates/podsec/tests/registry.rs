@@ -165,7 +165,7 @@ fn every_example_triggers_its_check() {
                 "{}: the Example does not trigger the check (flags {:?}); it finds {:?}",
                 c.id,
                 docs::example_flags(c.docs.example),
-                all.iter().map(|f| f.check.as_str()).collect::<Vec<_>>()
+                all.iter().map(|f| f.check).collect::<Vec<_>>()
             ));
         }
         for f in hits {
@@ -209,7 +209,7 @@ fn findings_of_examples_follow_the_conventions() {
                 let mut fail = |why: String| {
                     problems.push(format!("{} (in the {what} of {}): {why}", f.check, c.id));
                 };
-                if !registered.contains(f.check.as_str()) {
+                if !registered.contains(f.check) {
                     fail("finding of an unregistered check".to_string());
                 }
                 if f.message.chars().next().is_none_or(char::is_uppercase) {
@@ -221,7 +221,7 @@ fn findings_of_examples_follow_the_conventions() {
                         f.message
                     ));
                 }
-                if let Some(reg) = check::find(&f.check) {
+                if let Some(reg) = check::find(f.check) {
                     if is_pss(reg) && f.fix.is_none() {
                         fail("every PSS finding carries a fix or guidance".to_string());
                     }

@@ -671,7 +671,7 @@ spec:
             .findings
             .iter()
             .filter(|f| matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused))
-            .map(|f| f.check.as_str())
+            .map(|f| f.check)
             .collect();
         assert!(refused.is_empty(), "{refused:?}\n{}", h.text);
         assert!(h.text.contains("runAsNonRoot: false"), "{}", h.text);

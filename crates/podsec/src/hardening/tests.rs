@@ -46,7 +46,7 @@ fn hardening_ids(yaml: &str, options: &Options) -> Vec<String> {
         .iter()
         .flat_map(|o| o.findings.iter())
         .filter(|f| f.level == FindingLevel::Hardening)
-        .map(|f| f.check.clone())
+        .map(|f| f.check.to_string())
         .collect();
     ids.sort();
     ids.dedup();
