@@ -192,6 +192,34 @@ for (const width of [1280, 390]) {
   });
 }
 
+for (const rich of [false, true]) {
+  test(`a text pasted over all of the ${rich ? 'rich' : 'plain'} editor's text shows its own results, never those of the text it replaced`, async () => {
+    const { context, page, errors } = await openFresh(env, env.url, { rich });
+    // Real pastes throughout (Playwright's fill on the rich editor is not what a person does).
+    const paste = async (text, { all }) => {
+      const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+      await page.focus('#manifest');
+      await page.keyboard.press(all ? 'Control+A' : 'Control+End');
+      await page.keyboard.press('Control+V');
+      await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+      return page.locator('.status .summary').textContent();
+    };
+    assert.match(await paste(install(2), { all: true }), /^2 workloads/);
+    // Another file, broken: the results of the text it replaced would mislead.
+    const broken = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\n spec: [\n';
+    assert.match(await paste(broken, { all: true }), /^The text does not parse: line \d+, column \d+ · 0 workloads · 0 findings$/);
+    assert.equal(await page.locator('#panel .results-body.stale').count(), 0);
+    assert.equal(await page.locator('#panel .object').count(), 0);
+    // A fragment pasted into a text that parses keeps that text's results, marked stale.
+    assert.match(await paste(install(2), { all: true }), /^2 workloads/);
+    assert.match(await paste('  broken: [\n', { all: false }), /as of the last text that parsed$/);
+    assert.equal(await page.locator('#panel .results-body.stale .object').count(), 2);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('the editor comes before the gutter markers in the tab order; a marker click stays on screen', async () => {
   const { context, page, errors } = await openFresh(env);
   await setText(page, install(4));

@@ -32,8 +32,8 @@ impl Reducible for Model {
     }
 }
 
-/// The last analysis without parse errors, and the revision of the text it belongs to.
-type Good = (u32, Rc<Derived>);
+/// The last analysis without parse errors, and the revision and lineage of the text it belongs to.
+type Good = (u32, u32, Rc<Derived>);
 
 /// How long a notice that needs nothing from the user stays, in milliseconds.
 const NOTICE_MS: u32 = 8_000;
@@ -129,7 +129,7 @@ pub fn App() -> Html {
             browser::on_narrow_change(move |n| narrow.set(n));
         });
     }
-    // The last analysis without parse errors, and the revision of the text it belongs to.
+    // The last analysis without parse errors, and the revision and lineage of its text.
     let last_good: Rc<RefCell<Option<Good>>> = use_mut_ref(|| None);
 
     // Small texts are analysed and hardened here, synchronously; large ones by the worker (see
@@ -282,7 +282,7 @@ pub fn App() -> Html {
     // stale; a new parse error scrolls the results panel to it.
     {
         let last_good = last_good.clone();
-        let revision = model.revision;
+        let (revision, lineage) = (model.revision, model.lineage);
         let had_errors: Rc<RefCell<bool>> = use_mut_ref(|| false);
         use_effect_with(derived.clone(), move |d| {
             let errors = !d.analysis.errors.is_empty();
@@ -291,7 +291,7 @@ pub fn App() -> Html {
                     browser::scroll_within("panel", "parse-errors");
                 }
             } else {
-                *last_good.borrow_mut() = Some((revision, d.clone()));
+                *last_good.borrow_mut() = Some((revision, lineage, d.clone()));
             }
             *had_errors.borrow_mut() = errors;
         });
@@ -318,6 +318,7 @@ pub fn App() -> Html {
         let area = area.clone();
         let pending = pending.clone();
         let offload = offload_state.clone();
+        let whole = use_mut_ref(|| false);
         Callback::from(move |change: crate::editor::Change| {
             let large = area
                 .cast::<HtmlTextAreaElement>()
@@ -328,10 +329,20 @@ pub fn App() -> Html {
             let model = model.clone();
             let area = area.clone();
             let typed = change == crate::editor::Change::Typed;
+            // A replacement of the whole text is remembered until the edits that follow it land.
+            if change == crate::editor::Change::Whole {
+                *whole.borrow_mut() = true;
+            }
+            let whole = whole.clone();
             let delay = debounce_ms(*last_ms.borrow(), typed && large);
             let timeout = Timeout::new(delay, move || {
                 if let Some(area) = area.cast::<HtmlTextAreaElement>() {
-                    model.dispatch(Msg::Edit(crate::code::text(&area)));
+                    let text = crate::code::text(&area);
+                    model.dispatch(if std::mem::take(&mut *whole.borrow_mut()) {
+                        Msg::EditAll(text)
+                    } else {
+                        Msg::Edit(text)
+                    });
                 }
             });
             // Dropping the previous timeout cancels it.
@@ -366,8 +377,9 @@ pub fn App() -> Html {
     // While the text does not parse, the last results of this text that did stay, marked stale.
     let good = last_good.borrow().clone();
     let shown: Rc<Derived> = match good {
-        Some((revision, good))
+        Some((revision, lineage, good))
             if revision == model.revision
+                && lineage == model.lineage
                 && !analysis.errors.is_empty()
                 && good.analysis.objects.len() > analysis.objects.len() =>
         {

@@ -457,10 +457,12 @@ fn hooks() -> js_sys::Object {
             }
             js_sys::Uint32Array::from(out.as_slice())
         });
-    let changed = Closure::<dyn Fn(bool)>::new(|typed: bool| {
+    let changed = Closure::<dyn Fn(bool, bool)>::new(|typed: bool, whole: bool| {
         let callback = EDITOR.with(|e| e.borrow().on_change.clone());
         if let Some(callback) = callback {
-            callback.emit(if typed {
+            callback.emit(if whole {
+                crate::editor::Change::Whole
+            } else if typed {
                 crate::editor::Change::Typed
             } else {
                 crate::editor::Change::Replaced

@@ -30,6 +30,8 @@ pub enum Change {
     Typed,
     /// Anything else: a paste, a drop, an undo, a fix applied, a new text.
     Replaced,
+    /// The whole text replaced at once: a paste, a drop or a keystroke over all of it.
+    Whole,
 }
 
 impl Change {
@@ -470,13 +472,32 @@ pub fn Editor(props: &EditorProps) -> Html {
         }
     };
 
+    // Whether the paste about to land replaces the whole text: its selection covers all of it
+    // (Yew has no `beforeinput`; `paste` comes before the text changes).
+    let over_all = use_mut_ref(|| false);
+    let before_paste = {
+        let over_all = over_all.clone();
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let all = area.text_length();
+            *over_all.borrow_mut() = all > 0
+                && area.selection_start().ok().flatten() == Some(0)
+                && area.selection_end().ok().flatten() == Some(all);
+        })
+    };
     let oninput = {
         let said = said.clone();
         props.on_input.reform(move |e: InputEvent| {
             said.set(String::new());
             // A script's plain `Event("input")` is not an InputEvent: it has no type.
-            wasm_bindgen::JsCast::dyn_ref::<InputEvent>(&e)
-                .map_or(Change::Replaced, |e| Change::of_input_type(&e.input_type()))
+            let kind = wasm_bindgen::JsCast::dyn_ref::<InputEvent>(&e).map(InputEvent::input_type);
+            // Taken by every input, so that a paste that changed nothing leaves no mark.
+            let over_all = std::mem::take(&mut *over_all.borrow_mut());
+            match kind.as_deref() {
+                Some("insertFromPaste") if over_all => Change::Whole,
+                Some(kind) => Change::of_input_type(kind),
+                None => Change::Replaced,
+            }
         })
     };
     let onscroll = {
@@ -654,7 +675,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         autocomplete="off" autocapitalize="off" wrap="off"
                         aria-describedby="editor-help" aria-keyshortcuts="F8 Shift+F8"
                         aria-invalid={(!analysis.errors.is_empty()).to_string()}
-                        {oninput} {onscroll} />
+                        onpaste={before_paste} {oninput} {onscroll} />
                 </div>
                 <pre class="gutter" ref={gutter_ref} role="group" aria-label="Lines with findings"
                     onclick={on_gutter_click} onkeydown={on_gutter_key}

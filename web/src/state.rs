@@ -291,6 +291,11 @@ pub struct Model {
     /// Bumped whenever the text is replaced from outside the editor (an example, a link), so the
     /// view knows to write it into the editor; typing never bumps it, which keeps the editor's undo.
     pub revision: u32,
+    /// Bumped when the user replaces the whole text in the editor (a paste or a keystroke over all
+    /// of it; the editor keeps its undo). While a text does not parse, the results of the last
+    /// one that did are shown, marked stale, only if it is of the same revision and lineage: the
+    /// results of a text pasted over say nothing about the one pasted in.
+    pub lineage: u32,
     /// The last message for the user.
     pub notice: Option<Notice>,
     /// The gallery example the text is, until the user changes it (the gallery shows it, so that
@@ -316,6 +321,7 @@ impl Default for Model {
             tab: Tab::default(),
             theme: Theme::default(),
             revision: 0,
+            lineage: 0,
             notice: None,
             example: Some(podsec::examples::SEED.id),
             replaced: None,
@@ -343,6 +349,9 @@ impl Model {
 pub enum Msg {
     /// The user typed: the editor already shows this text.
     Edit(Rc<str>),
+    /// The user replaced the whole text in the editor (see [`Model::lineage`]): the editor already
+    /// shows this text.
+    EditAll(Rc<str>),
     /// Replace the text with a gallery example (by id); options stay.
     Load(&'static str),
     /// Replace the text with a file the user opened or dropped (its name and its text); options
@@ -437,17 +446,26 @@ fn given(text: &str) -> Option<String> {
 }
 
 /// The model after `msg`.
+/// The text as the user edited it in the editor.
+fn edit(next: &mut Model, text: Rc<str>) {
+    if *next.text != *text {
+        next.text = Text::from(text);
+        next.example = None;
+        next.paused = false;
+        next.replaced = None;
+    }
+}
+
 #[must_use]
 pub fn update(model: &Model, msg: Msg) -> Model {
     let mut next = model.clone();
     match msg {
-        Msg::Edit(text) => {
+        Msg::Edit(text) => edit(&mut next, text),
+        Msg::EditAll(text) => {
             if *next.text != *text {
-                next.text = Text::from(text);
-                next.example = None;
-                next.paused = false;
-                next.replaced = None;
+                next.lineage = next.lineage.wrapping_add(1);
             }
+            edit(&mut next, text);
         }
         Msg::Load(id) => {
             if let Some(example) = podsec::examples::find(id) {
@@ -609,6 +627,22 @@ mod tests {
         assert_eq!(&*edited.text, "kind: Pod\n");
         assert_eq!(edited.options, model.options);
         assert_eq!(edited.revision, model.revision);
+        assert_eq!(edited.lineage, model.lineage);
+    }
+
+    #[test]
+    fn replacing_the_whole_text_starts_a_new_lineage() {
+        let model = update(&Model::default(), Msg::SetLevel(PssLevel::Baseline));
+        let pasted = update(&model, Msg::EditAll("kind: Pod\n".into()));
+        assert_eq!(&*pasted.text, "kind: Pod\n");
+        assert_eq!(pasted.example, None);
+        // The editor already shows it, and keeps its undo: the revision stays.
+        assert_eq!(pasted.revision, model.revision);
+        assert_eq!(pasted.lineage, model.lineage + 1);
+        // The same text again changes nothing.
+        assert_eq!(update(&pasted, Msg::EditAll("kind: Pod\n".into())), pasted);
+        let typed = update(&pasted, Msg::Edit("kind: Pod \n".into()));
+        assert_eq!(typed.lineage, pasted.lineage);
     }
 
     #[test]

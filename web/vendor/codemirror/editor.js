@@ -96,6 +96,18 @@ function language(tokenize) {
   });
 }
 
+/** Whether a transaction replaced all of a non-empty text in one change. */
+function replacesAll(tr) {
+  const length = tr.startState.doc.length;
+  let all = false;
+  if (tr.docChanged && length > 0) {
+    tr.changes.iterChangedRanges((fromA, toA) => {
+      if (fromA === 0 && toA === length) all = true;
+    });
+  }
+  return all;
+}
+
 /** The finding severity CodeMirror's lint styles know, by podsec level. */
 const SEVERITY = { rejected: 'error', refused: 'error', restricted: 'error', baseline: 'error',
   warning: 'warning', hardening: 'info', error: 'error', inherited: 'hint' };
@@ -230,10 +242,12 @@ function mount(textarea, hooks) {
         keymap.of([...completionKeymap, ...searchKeymap, ...historyKeymap, ...lintKeymap,
           ...defaultKeymap]),
         EditorView.updateListener.of((update) => {
-          // A keystroke (typing or deleting) is told apart from a paste, an undo or a fix.
+          // A keystroke (typing or deleting) is told apart from a paste, an undo or a fix, and a
+          // change over the whole text (a paste or a keystroke over all of it) from the rest.
           if (update.docChanged) {
             hooks.changed(update.transactions.every((tr) => !tr.docChanged
-              || tr.isUserEvent('input.type') || tr.isUserEvent('delete')));
+              || tr.isUserEvent('input.type') || tr.isUserEvent('delete')),
+            update.transactions.some(replacesAll));
           }
         }),
         EditorView.contentAttributes.of({
