@@ -3,6 +3,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { start } from './harness.mjs';
 import { openFresh } from './playground-helpers.mjs';
 
@@ -96,4 +97,36 @@ test('text dragged within the page is left to the browser', async () => {
   });
   assert.equal(prevented, false);
   await context.close();
+});
+
+test('a file opened is downloaded under its own name, with its own line endings', async () => {
+  for (const rich of [false, true]) {
+    const { context, page, errors } = await openFresh(env, env.url, { rich });
+    const crlf = DEPLOYMENT.replace(/\n/g, '\r\n');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open')]);
+    await chooser.setFiles({ name: 'deploy.yaml', mimeType: 'application/yaml', buffer: Buffer.from(crlf) });
+    await page.waitForSelector('.finding[data-check="hostNamespaces"]');
+    assert.match(await page.locator('.notice-text').textContent(), /Windows line endings \(CRLF\) read as plain line breaks here; Download writes them back\.$/);
+    // The editors hold lines; what is saved is the file as it was.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    assert.equal(download.suggestedFilename(), 'deploy.yaml');
+    assert.equal(readFileSync(await download.path(), 'utf8'), crlf);
+    await page.click('#tab-hardened');
+    await page.waitForSelector('#download-hardened');
+    const [hardened] = await Promise.all([page.waitForEvent('download'), page.click('#download-hardened')]);
+    assert.equal(hardened.suggestedFilename(), 'deploy.hardened.yaml');
+    const rewritten = readFileSync(await hardened.path(), 'utf8');
+    assert.match(rewritten, /allowPrivilegeEscalation: false\r\n/);
+    assert.equal(rewritten.replace(/\r\n/g, '').includes('\n'), false, 'a line ends in LF alone');
+    assert.ok(rewritten.includes('# a comment that must survive\r\n'));
+    // An example is not that file any more.
+    const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+    await page.selectOption('#example', 'cronjob');
+    await page.waitForFunction((b) => document.querySelector('.status').dataset.analyses !== b, before);
+    const [other] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    assert.equal(other.suggestedFilename(), 'manifest.yaml');
+    assert.equal(readFileSync(await other.path(), 'utf8').includes('\r'), false);
+    assert.deepEqual(errors, [], `rich: ${rich}`);
+    await context.close();
+  }
 });

@@ -404,6 +404,7 @@ pub fn App() -> Html {
             include_unsafe: model.include_unsafe,
             narrow: *narrow,
             text_kb: model.text.len() / 1024,
+            origin: model.origin.clone(),
         };
         let (dispatch, on_select) = (dispatch.clone(), on_select.clone());
         let render: Rc<dyn Fn(&PanelDeps) -> Html> =
@@ -546,6 +547,8 @@ struct PanelDeps {
     include_unsafe: bool,
     narrow: bool,
     text_kb: usize,
+    /// What the hardened rewrite is downloaded as.
+    origin: crate::state::Origin,
 }
 
 #[derive(Properties)]
@@ -593,7 +596,7 @@ fn panel(d: &PanelDeps, dispatch: &Callback<Msg>, on_select: &Callback<(usize, u
                 Some(h) => html! {
                     <>
                         { for updating }
-                        { hardened_panel(results.current, &h.0, d.include_unsafe, d.narrow, dispatch) }
+                        { hardened_panel(results.current, &h.0, d.include_unsafe, d.narrow, &d.origin, dispatch) }
                     </>
                 },
                 None => html! { <>{ for updating }</> },
@@ -714,7 +717,10 @@ fn toolbar(model: &Model, dispatch: &Callback<Msg>, link: &Rc<RefCell<LinkState>
     };
     let on_download = {
         let text = model.text.clone();
-        Callback::from(move |_: MouseEvent| browser::download("manifest.yaml", &text))
+        let origin = model.origin.clone();
+        Callback::from(move |_: MouseEvent| {
+            browser::download(&origin.manifest_name(), &origin.saved(&text));
+        })
     };
     let options = &model.options;
     html! {

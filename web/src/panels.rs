@@ -878,6 +878,7 @@ pub fn hardened_panel(
     h: &crate::results::HardenedFor,
     include_unsafe: bool,
     unified: bool,
+    origin: &crate::state::Origin,
     dispatch: &Callback<Msg>,
 ) -> Html {
     let hardened = &h.hardened;
@@ -916,7 +917,10 @@ pub fn hardened_panel(
     };
     let on_download = {
         let text = hardened.text.clone();
-        Callback::from(move |_: MouseEvent| browser::download("hardened.yaml", &text))
+        let origin = origin.clone();
+        Callback::from(move |_: MouseEvent| {
+            browser::download(&origin.hardened_name(), &origin.saved(&text));
+        })
     };
     let applied = hardened.edits.iter().filter(|e| e.applied).count();
     let unsafe_left = !include_unsafe

@@ -296,6 +296,8 @@ pub struct Model {
     /// one that did are shown, marked stale, only if it is of the same revision and lineage: the
     /// results of a text pasted over say nothing about the one pasted in.
     pub lineage: u32,
+    /// The file the text was opened from, if it was: what the page saves it as.
+    pub origin: Origin,
     /// The last message for the user.
     pub notice: Option<Notice>,
     /// The gallery example the text is, until the user changes it (the gallery shows it, so that
@@ -322,6 +324,7 @@ impl Default for Model {
             theme: Theme::default(),
             revision: 0,
             lineage: 0,
+            origin: Origin::default(),
             notice: None,
             example: Some(podsec::examples::SEED.id),
             replaced: None,
@@ -446,6 +449,72 @@ fn given(text: &str) -> Option<String> {
 }
 
 /// The model after `msg`.
+/// The file a text was opened from, for what the page saves: its name, and whether its lines
+/// ended in CRLF. The editors keep lines, not line-break characters (a textarea and CodeMirror both
+/// read CRLF as LF), so the page's copy has LF; downloads write the file's own endings back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The file's name, when the text came from a file.
+    pub name: Option<Rc<str>>,
+    /// Whether every line break of the file was CRLF.
+    pub crlf: bool,
+}
+
+impl Origin {
+    /// The origin of a file's text.
+    #[must_use]
+    pub fn of(name: &str, text: &str) -> Origin {
+        let bytes = text.as_bytes();
+        let crlf = text.contains("\r\n")
+            && bytes.iter().enumerate().all(|(i, &b)| match b {
+                b'\r' => bytes.get(i + 1) == Some(&b'\n'),
+                b'\n' => i > 0 && bytes.get(i - 1) == Some(&b'\r'),
+                _ => true,
+            });
+        Origin {
+            name: Some(Rc::from(name)),
+            crlf,
+        }
+    }
+
+    /// The name the text is downloaded as: the file's own, or `manifest.yaml`.
+    #[must_use]
+    pub fn manifest_name(&self) -> String {
+        self.name.as_deref().unwrap_or("manifest.yaml").to_string()
+    }
+
+    /// The name the hardened rewrite is downloaded as: `NAME.hardened.EXT` beside the file's own
+    /// name (`deploy.hardened.yaml`), or `hardened.yaml`.
+    #[must_use]
+    pub fn hardened_name(&self) -> String {
+        match self.name.as_deref() {
+            Some(name) => match name.rsplit_once('.') {
+                Some((stem, ext)) if !stem.is_empty() => format!("{stem}.hardened.{ext}"),
+                _ => format!("{name}.hardened"),
+            },
+            None => "hardened.yaml".to_string(),
+        }
+    }
+
+    /// A text as the file would hold it: with CRLF line endings if the file had them.
+    #[must_use]
+    pub fn saved<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if !self.crlf {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + text.len() / 16);
+        let mut previous = '\0';
+        for c in text.chars() {
+            if c == '\n' && previous != '\r' {
+                out.push('\r');
+            }
+            out.push(c);
+            previous = c;
+        }
+        std::borrow::Cow::Owned(out)
+    }
+}
+
 /// The text as the user edited it in the editor.
 fn edit(next: &mut Model, text: Rc<str>) {
     if *next.text != *text {
@@ -496,6 +565,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
                 }
                 next.text = Text::from(example.yaml);
                 next.example = Some(example.id);
+                next.origin = Origin::default();
                 next.revision = next.revision.wrapping_add(1);
                 next.paused = false;
             }
@@ -525,14 +595,20 @@ pub fn update(model: &Model, msg: Msg) -> Model {
         }
         Msg::Open(name, text) => {
             let size = text.len();
+            next.origin = Origin::of(&name, &text);
             next.text = Text::from(text);
             next.example = None;
             next.revision = next.revision.wrapping_add(1);
             next.paused = false;
             next.replaced = None;
             next.notice = Some(Notice::info(format!(
-                "Opened {name} ({}). It stays in this browser.",
-                human_size(size)
+                "Opened {name} ({}). It stays in this browser.{}",
+                human_size(size),
+                if next.origin.crlf {
+                    " Its Windows line endings (CRLF) read as plain line breaks here; Download writes them back."
+                } else {
+                    ""
+                }
             )));
         }
         Msg::Restore(shared, notice) => {
@@ -547,6 +623,7 @@ pub fn update(model: &Model, msg: Msg) -> Model {
                 .find(|e| e.yaml == shared.text)
                 .map(|e| e.id);
             next.text = Text::from(shared.text);
+            next.origin = Origin::default();
             next.options = shared.options;
             next.include_unsafe = shared.include_unsafe;
             next.revision = next.revision.wrapping_add(1);
@@ -675,6 +752,47 @@ mod tests {
             notice.text,
             "Opened deploy.yaml (17 bytes). It stays in this browser."
         );
+    }
+
+    #[test]
+    fn an_opened_file_is_downloaded_under_its_name_with_its_line_endings() {
+        let opened = update(
+            &Model::default(),
+            Msg::Open("deploy.yaml".into(), "kind: Pod\r\nspec: {}\r\n".into()),
+        );
+        assert_eq!(opened.origin.manifest_name(), "deploy.yaml");
+        assert_eq!(opened.origin.hardened_name(), "deploy.hardened.yaml");
+        assert!(opened.origin.crlf);
+        assert!(
+            opened
+                .notice
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("Windows line endings (CRLF)")
+        );
+        // The editor's copy has LF (and a CRLF it may still hold stays one).
+        assert_eq!(
+            opened.origin.saved("kind: Pod\nspec: {}\r\nx: 1"),
+            "kind: Pod\r\nspec: {}\r\nx: 1"
+        );
+        // Editing keeps the origin; an example or a link replaces it.
+        let edited = update(&opened, Msg::Edit("kind: Pod\n".into()));
+        assert_eq!(edited.origin, opened.origin);
+        let example = update(&edited, Msg::Load("cronjob"));
+        assert_eq!(example.origin, Origin::default());
+        assert_eq!(example.origin.manifest_name(), "manifest.yaml");
+        assert_eq!(example.origin.hardened_name(), "hardened.yaml");
+        assert_eq!(example.origin.saved("a\nb\n"), "a\nb\n");
+        // LF files, and files that mix endings, are saved with LF.
+        for text in ["a: 1\nb: 2\n", "a: 1\r\nb: 2\n", "a: 1\rb: 2\r\n", "a: 1"] {
+            assert!(!Origin::of("f.yaml", text).crlf, "{text:?}");
+        }
+        assert_eq!(
+            Origin::of("Makefile", "").hardened_name(),
+            "Makefile.hardened"
+        );
+        assert_eq!(Origin::of(".env", "").hardened_name(), ".env.hardened");
     }
 
     #[test]

@@ -119,6 +119,15 @@ function position(doc, line, column) {
 }
 
 /** The smallest single change that turns `old` into `text` (common prefix and suffix kept). */
+/**
+ * A text as the editor holds it: CodeMirror reads CRLF and a lone CR as one line break and keeps
+ * LF. A change computed against its text from a text with CRLF would split a CRLF at its edge and
+ * leave an extra line break.
+ */
+function asLines(text) {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 function minimalChange(old, text) {
   const max = Math.min(old.length, text.length);
   let start = 0;
@@ -288,14 +297,16 @@ function mount(textarea, hooks) {
       return [first, doc.sliceString(doc.line(first).from, doc.line(last).to)];
     },
     /** Replaces the text from outside (an example, a file, a link): one undoable change. */
-    setText(text) {
+    setText(raw) {
+      const text = asLines(raw);
       const old = view.state.doc.toString();
       if (old === text) return;
       view.dispatch({ changes: minimalChange(old, text), selection: { anchor: 0 },
         scrollIntoView: true, userEvent: 'input.replace' });
     },
     /** Applies a rewritten text as the smallest change, undoable in one step. */
-    replace(text) {
+    replace(raw) {
+      const text = asLines(raw);
       const old = view.state.doc.toString();
       if (old === text) return false;
       const change = minimalChange(old, text);
