@@ -448,7 +448,6 @@ fn given(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.to_string())
 }
 
-/// The model after `msg`.
 /// The file a text was opened from, for what the page saves: its name, and whether its lines
 /// ended in CRLF. The editors keep lines, not line-break characters (a textarea and CodeMirror both
 /// read CRLF as LF), so the page's copy has LF; downloads write the file's own endings back.
@@ -525,6 +524,7 @@ fn edit(next: &mut Model, text: Rc<str>) {
     }
 }
 
+/// The model after `msg`.
 #[must_use]
 pub fn update(model: &Model, msg: Msg) -> Model {
     let mut next = model.clone();

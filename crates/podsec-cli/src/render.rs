@@ -21,7 +21,7 @@ pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
     o.findings
         .iter()
         .map(|f| f.level)
-        .filter(|l| matches!(l, FindingLevel::Rejected | FindingLevel::Refused))
+        .filter(|l| l.stops_object())
         .min()
 }
 
@@ -774,7 +774,6 @@ mod tests {
             2,
             "{list_report}"
         );
-        let (list_report, _) = both(&list);
         let applied = list_report.rfind("(applied)");
         let not_applied = list_report.find("(not applied");
         assert!(

@@ -115,7 +115,7 @@ impl ObjectVerdict {
     /// decide alone.
     #[must_use]
     pub fn stops(&self) -> bool {
-        !self.after || self.blocking.iter().any(|b| cannot_run(b.level))
+        !self.after || self.blocking.iter().any(|b| b.level.stops_object())
     }
 }
 
@@ -993,12 +993,7 @@ fn shift(pos: usize, delta: isize) -> usize {
 /// Whether a finding means the object cannot run at all: the API server rejects it, or the kubelet
 /// or runtime refuses to start it.
 fn is_blocker(f: &crate::model::Finding) -> bool {
-    cannot_run(f.level)
-}
-
-/// Whether findings of this level mean the object cannot run at all.
-fn cannot_run(level: FindingLevel) -> bool {
-    matches!(level, FindingLevel::Rejected | FindingLevel::Refused)
+    f.level.stops_object()
 }
 
 /// Who refuses an object with this finding, for the reasons the rewrite gives.
@@ -1363,13 +1358,8 @@ struct LineIndex {
 impl LineIndex {
     /// Lines as YAML, the analysis and the editors count them: a lone `\r` breaks a line too.
     fn new(text: &str) -> LineIndex {
-        let b = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            (0..b.len())
-                .filter(|&i| crate::yaml::breaks_line(b, i))
-                .map(|i| i + 1),
-        );
+        starts.extend(crate::yaml::line_ends(text).map(|i| i + 1));
         LineIndex { starts }
     }
 

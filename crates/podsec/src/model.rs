@@ -313,6 +313,13 @@ pub enum FindingLevel {
 }
 
 impl FindingLevel {
+    /// Whether findings of this level mean the object cannot run at all: the API server rejects
+    /// it, or the kubelet or runtime refuses to start it.
+    #[must_use]
+    pub fn stops_object(self) -> bool {
+        matches!(self, FindingLevel::Rejected | FindingLevel::Refused)
+    }
+
     /// The lowercase name.
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -23,7 +23,7 @@ pub use node::{
     Document, DuplicateKey, Kind, Node, NodeData, NodeId, Scalar, ScalarText, Span, Stream, Style,
     YamlError, decode_scalar,
 };
-pub(crate) use position::{breaks_line, flow_end, line_breaks};
+pub(crate) use position::{flow_end, line_breaks, line_ends};
 pub use split::{Documents, documents, parse_stream, split_stream};
 
 /// Texts larger than this are refused before parsing.

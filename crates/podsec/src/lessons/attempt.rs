@@ -425,13 +425,12 @@ pub(super) fn effective_nonzero(
 /// Holds when Kubernetes would run the text: no finding the API server rejects or the kubelet or
 /// runtime refuses.
 pub(super) fn accepted(a: &Attempt) -> Result<String, String> {
-    use crate::model::FindingLevel;
     match a
         .analysis
         .objects
         .iter()
         .flat_map(|o| &o.findings)
-        .find(|f| matches!(f.level, FindingLevel::Rejected | FindingLevel::Refused))
+        .find(|f| f.level.stops_object())
     {
         None => Ok("nothing is rejected by the API server or refused by the kubelet".to_string()),
         Some(f) => Err(format!(

@@ -182,15 +182,21 @@ pub(crate) fn breaks_line(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// The offset of each byte of `s` that ends a line, as [`breaks_line`] counts them, in order.
+pub(crate) fn line_ends(s: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = s.as_bytes();
+    // Most texts have no `\r` at all: one quick look, then a search for `\n` alone instead of a
+    // test per byte.
+    let lf_only = !b.contains(&b'\r');
+    let (lf, mixed) = if lf_only {
+        (Some(s.match_indices('\n').map(|(i, _)| i)), None)
+    } else {
+        (None, Some((0..b.len()).filter(move |&i| breaks_line(b, i))))
+    };
+    lf.into_iter().flatten().chain(mixed.into_iter().flatten())
+}
+
 /// How many lines `s` breaks, as [`breaks_line`] counts them.
 pub(crate) fn line_breaks(s: &str) -> usize {
-    let b = s.as_bytes();
-    let lf = b.iter().filter(|&&c| c == b'\n').count();
-    // Most texts have no `\r` at all: one quick look instead of a test per byte.
-    if !b.contains(&b'\r') {
-        return lf;
-    }
-    lf + (0..b.len())
-        .filter(|&i| b.get(i) == Some(&b'\r') && breaks_line(b, i))
-        .count()
+    line_ends(s).count()
 }
