@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use podsec::FindingLevel;
+use podsec::analysis::Part;
 
 use crate::Judged;
 
@@ -19,28 +20,36 @@ pub(crate) fn annotations<'a>(
     for mut file in files {
         let path = file.path.clone();
         let file_name = path.trim_start_matches("./");
-        for o in file.by_ref() {
-            for f in &o.findings {
-                let kind = match f.level {
-                    FindingLevel::Hardening | FindingLevel::Warning => "warning",
-                    _ => "error",
-                };
-                let mut title = format!("podsec {} ({})", f.check, f.level.as_str());
-                let mut message = format!("{} {}: {}", o.kind, o.name, f.message);
-                if let Some(source) = &o.source {
-                    let _ = write!(title, " in {source}");
-                    let _ = write!(message, " (rendered from {source})");
+        let mut head: Option<Box<podsec::ObjectReport>> = None;
+        for part in file.by_ref() {
+            let f = match part {
+                Part::Head(h, _) => {
+                    head = Some(h);
+                    continue;
                 }
-                if let Some(fix) = &f.fix {
-                    let _ = write!(
-                        message,
-                        "\nfix ({}): {}",
-                        fix.applicability.as_str(),
-                        fix.title
-                    );
-                }
-                command(out, kind, file_name, f.line, f.column, &title, &message)?;
+                Part::Finding(f) => f,
+                _ => continue,
+            };
+            let Some(o) = &head else { continue };
+            let kind = match f.level {
+                FindingLevel::Hardening | FindingLevel::Warning => "warning",
+                _ => "error",
+            };
+            let mut title = format!("podsec {} ({})", f.check, f.level.as_str());
+            let mut message = format!("{} {}: {}", o.kind, o.name, f.message);
+            if let Some(source) = &o.source {
+                let _ = write!(title, " in {source}");
+                let _ = write!(message, " (rendered from {source})");
             }
+            if let Some(fix) = &f.fix {
+                let _ = write!(
+                    message,
+                    "\nfix ({}): {}",
+                    fix.applicability.as_str(),
+                    fix.title
+                );
+            }
+            command(out, kind, file_name, f.line, f.column, &title, &message)?;
         }
         for e in &file.finish().errors {
             command(

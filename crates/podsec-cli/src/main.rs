@@ -23,6 +23,7 @@ use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Result, bail};
 use podsec::Analysis;
+use podsec::analysis::Part;
 
 use args::{Command, Format};
 use input::Input;
@@ -165,14 +166,15 @@ pub(crate) struct Checked {
     pub(crate) analysis: Analysis,
 }
 
-/// One input as the output formats read it: its name and options, its object reports one at a
-/// time (as an iterator), then the rest of its analysis ([`Judged::finish`]). Whether the reports
-/// come from a whole analysis ([`Judged::whole`]) or as the analysis makes them
-/// ([`Judged::stream`]), the formats print the same.
+/// One input as the output formats read it: its name and options, its object reports in parts
+/// (as an iterator of [`Part`]s: each object's head, findings, containers, suppressed findings and
+/// end), then the rest of its analysis ([`Judged::finish`]). Whether the reports come from a whole
+/// analysis ([`Judged::whole`]) or as the analysis makes them ([`Judged::stream`]), the formats
+/// print the same.
 pub(crate) struct Judged<'a> {
     pub(crate) path: String,
     pub(crate) options: podsec::Options,
-    objects: Box<dyn Iterator<Item = podsec::ObjectReport> + 'a>,
+    objects: Box<dyn Iterator<Item = Part> + 'a>,
     rest: Box<dyn FnOnce() -> Analysis + 'a>,
     status: &'a Seen,
 }
@@ -189,16 +191,17 @@ impl<'a> Judged<'a> {
         Judged {
             path,
             options,
-            objects: Box::new(objects.into_iter()),
+            objects: Box::new(objects.into_iter().flat_map(podsec::analysis::parts)),
             rest: Box::new(move || analysis),
             status,
         }
     }
 
-    /// The reports of `text` as the analysis makes them, on a thread of the scope: at most
-    /// [`STREAM_AHEAD`] reports wait to be read, and each is dropped once read, so memory follows
-    /// the largest object (and the document holding it), not the whole text. Without a thread,
-    /// the whole analysis.
+    /// The reports of `text` in parts as the analysis makes them (see
+    /// [`podsec::analysis::analyze_parts`]), on a thread of the scope: at most [`STREAM_AHEAD`]
+    /// parts wait to be read, and each is dropped once read, so memory follows the largest
+    /// document's tree and a bounded share of its largest object, not the whole text. Without a
+    /// thread, the whole analysis.
     fn stream<'e: 'a>(
         scope: &'a std::thread::Scope<'a, 'e>,
         path: String,
@@ -213,8 +216,8 @@ impl<'a> Judged<'a> {
             .stack_size(8 << 20)
             .spawn_scoped(scope, move || {
                 // A report the reader no longer wants (it stopped on a write error) is dropped.
-                podsec::analysis::analyze_each(text, &analysing, contexts, &mut |o| {
-                    let _ = send.send(o);
+                podsec::analysis::analyze_parts(text, &analysing, contexts, &mut |p| {
+                    let _ = send.send(p);
                 })
             });
         match thread {
@@ -253,18 +256,20 @@ impl<'a> Judged<'a> {
 }
 
 impl Iterator for Judged<'_> {
-    type Item = podsec::ObjectReport;
+    type Item = Part;
 
-    /// The next object's report, counted into the exit status.
-    fn next(&mut self) -> Option<podsec::ObjectReport> {
-        let o = self.objects.next()?;
-        self.status.note(|s| s.stopped |= render::stops(&o));
-        Some(o)
+    /// The next part of an object's report; each head is counted into the exit status.
+    fn next(&mut self) -> Option<Part> {
+        let part = self.objects.next()?;
+        if let Part::Head(head, summary) = &part {
+            self.status.note(|s| s.stopped |= summary.stops(head));
+        }
+        Some(part)
     }
 }
 
-/// How many reports a streamed analysis may make ahead of the output.
-const STREAM_AHEAD: usize = 4;
+/// How many parts a streamed analysis may make ahead of the output.
+const STREAM_AHEAD: usize = 64;
 
 /// Reads and analyses every input, the inputs shared out across the machine's cores, and returns
 /// them in input order, so the output is the same whatever the number of threads.
@@ -434,7 +439,7 @@ struct Status {
 impl Status {
     fn add(&mut self, a: &Analysis) {
         self.errors |= !a.errors.is_empty();
-        self.stopped |= a.objects.iter().any(render::stops);
+        self.stopped |= a.objects.iter().any(podsec::ObjectReport::stops);
     }
 
     fn code(&self) -> u8 {
@@ -461,7 +466,7 @@ impl Status {
         }
         let mut stopped = false;
         let rest = podsec::analysis::analyze_each(result, options, false, &mut |o| {
-            stopped |= render::stops(&o);
+            stopped |= o.stops();
         });
         self.add(&rest);
         self.stopped |= stopped;

@@ -10,38 +10,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 
+use podsec::analysis::{Part, Summary};
 use podsec::model::shown_name;
 use podsec::{Analysis, FindingLevel, ObjectReport, Options};
 
 use crate::Judged;
-
-/// Who would stop an object even when Pod Security Admission admits it: the API server
-/// ([`FindingLevel::Rejected`]) before the kubelet or runtime ([`FindingLevel::Refused`]).
-pub(crate) fn stopped_by(o: &ObjectReport) -> Option<FindingLevel> {
-    o.findings
-        .iter()
-        .map(|f| f.level)
-        .filter(|l| l.stops_object())
-        .min()
-}
-
-/// Whether Kubernetes would not run the object, leaving out what inline ignores suppress: a denial
-/// counts unless every Pod Security Standards finding behind it is suppressed.
-pub(crate) fn stops(o: &ObjectReport) -> bool {
-    let denied = !o.allowed
-        && (o.findings.iter().any(|f| f.pss) || !o.suppressed.iter().any(|s| s.finding.pss));
-    denied || stopped_by(o).is_some() || refused_by_namespace(o)
-}
-
-/// Whether the object's namespace refuses it, or the pods its controller creates, in `enforce`
-/// mode (or kubectl does not send it).
-pub(crate) fn refused_by_namespace(o: &ObjectReport) -> bool {
-    o.admission.as_ref().is_some_and(|a| {
-        a.client_error.is_some()
-            || a.request.refused()
-            || a.pods.as_ref().is_some_and(|p| p.modes.refused())
-    })
-}
 
 /// Text from the input (names, paths, messages quoting values) made safe for a terminal: control
 /// characters, which could move the cursor or retitle the window, are written as `\u{..}`.
@@ -149,21 +122,162 @@ impl Serialize for FileReport<'_, '_> {
             "version",
             &podsec::analysis::policy_version(&file.options).evaluated_label(),
         )?;
-        let allowed = self.allowed;
+        let parts = RefCell::new(file.by_ref().peekable());
         report.serialize_field(
             "objects",
-            &Each(RefCell::new(file.by_ref().inspect(|o| {
-                allowed.set(allowed.get() && o.allowed);
-            }))),
+            &Objects {
+                parts: &parts,
+                allowed: self.allowed,
+            },
         )?;
+        drop(parts);
         let analysis = file.finish();
-        allowed.set(allowed.get() && analysis.errors.is_empty());
+        self.allowed
+            .set(self.allowed.get() && analysis.errors.is_empty());
         report.serialize_field("errors", &analysis.errors)?;
         report.serialize_field("skipped", &analysis.skipped)?;
         // Namespace admission: namespaces, their policies and what they need (issue 17).
         if let Some(admission) = &analysis.admission {
             report.serialize_field("admission", admission)?;
         }
+        report.end()
+    }
+}
+
+/// The parts of one file's reports.
+type Parts<'p, 'a> = std::iter::Peekable<&'p mut Judged<'a>>;
+
+/// A file's objects, each written as its parts come; clears `allowed` when one is denied.
+struct Objects<'r, 'p, 'a> {
+    parts: &'r RefCell<Parts<'p, 'a>>,
+    allowed: &'r Cell<bool>,
+}
+
+impl Serialize for Objects<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        loop {
+            let next = self.parts.borrow_mut().next();
+            match next {
+                Some(Part::Head(head, _)) => {
+                    self.allowed.set(self.allowed.get() && head.allowed);
+                    seq.serialize_element(&Object {
+                        head: &head,
+                        parts: self.parts,
+                    })?;
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        seq.end()
+    }
+}
+
+/// One object's report, written as [`ObjectReport`] serialises, its findings, containers and
+/// suppressed findings taken from the parts that follow its head (the test
+/// `json_objects_are_the_reports` holds the two to the same fields).
+struct Object<'r, 'p, 'a> {
+    head: &'r ObjectReport,
+    parts: &'r RefCell<Parts<'p, 'a>>,
+}
+
+impl<'r, 'p, 'a> Object<'r, 'p, 'a> {
+    /// The next parts while `take` takes them, as a sequence.
+    fn run<T: Serialize>(
+        &self,
+        take: fn(&Part) -> bool,
+        item: fn(Part) -> Option<T>,
+    ) -> Run<'r, 'p, 'a, T> {
+        Run {
+            parts: self.parts,
+            take,
+            item,
+        }
+    }
+}
+
+/// A run of parts written as a sequence.
+struct Run<'r, 'p, 'a, T> {
+    parts: &'r RefCell<Parts<'p, 'a>>,
+    take: fn(&Part) -> bool,
+    item: fn(Part) -> Option<T>,
+}
+
+impl<T: Serialize> Serialize for Run<'_, '_, '_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        loop {
+            let next = {
+                let mut parts = self.parts.borrow_mut();
+                parts.next_if(|p| (self.take)(p))
+            };
+            let Some(part) = next else { break };
+            if let Some(item) = (self.item)(part) {
+                seq.serialize_element(&item)?;
+            }
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Object<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let o = self.head;
+        let mut report = serializer.serialize_struct("ObjectReport", 15)?;
+        report.serialize_field("kind", &o.kind)?;
+        report.serialize_field("apiVersion", &o.api_version)?;
+        report.serialize_field("name", &o.name)?;
+        report.serialize_field("namespace", &o.namespace)?;
+        report.serialize_field("document", &o.document)?;
+        report.serialize_field("line", &o.line)?;
+        report.serialize_field("allowed", &o.allowed)?;
+        if let Some(m) = &o.admission_message {
+            report.serialize_field("admission_message", m)?;
+        }
+        report.serialize_field(
+            "findings",
+            &self.run(
+                |p| matches!(p, Part::Finding(_)),
+                |p| match p {
+                    Part::Finding(f) => Some(f),
+                    _ => None,
+                },
+            ),
+        )?;
+        report.serialize_field(
+            "containers",
+            &self.run(
+                |p| matches!(p, Part::Container(_)),
+                |p| match p {
+                    Part::Container(c) => Some(c),
+                    _ => None,
+                },
+            ),
+        )?;
+        report.serialize_field("passes", &o.passes)?;
+        report.serialize_field("pod_path", &o.pod_path)?;
+        if let Some(s) = &o.source {
+            report.serialize_field("source", s)?;
+        }
+        let suppressed = matches!(self.parts.borrow_mut().peek(), Some(Part::Suppressed(_)));
+        if suppressed {
+            report.serialize_field(
+                "suppressed",
+                &self.run(
+                    |p| matches!(p, Part::Suppressed(_)),
+                    |p| match p {
+                        Part::Suppressed(s) => Some(s),
+                        _ => None,
+                    },
+                ),
+            )?;
+        }
+        if let Some(a) = &o.admission {
+            report.serialize_field("admission", a)?;
+        }
+        // The object's end.
+        let _ = self.parts.borrow_mut().next_if(|p| matches!(p, Part::End));
         report.end()
     }
 }
@@ -210,22 +324,36 @@ pub(crate) fn text<'a>(
         writeln!(out, "{}", paint.wrap("1", &path))?;
         let mut sources: HashMap<String, usize> = HashMap::new();
         let mut grouped: Vec<(String, Vec<u8>)> = Vec::new();
-        for o in file.by_ref() {
-            let to: &mut dyn Write = match &o.source {
-                None => &mut *out,
-                Some(s) => {
-                    let i = *sources.entry(s.clone()).or_insert_with(|| {
+        // Where the current object's lines go: `None` for the output, else a source's group.
+        let mut target: Option<usize> = None;
+        let mut head: Option<Box<ObjectReport>> = None;
+        for part in file.by_ref() {
+            if let Part::Head(h, _) = &part {
+                target = h.source.as_ref().map(|s| {
+                    *sources.entry(s.clone()).or_insert_with(|| {
                         grouped.push((s.clone(), Vec::new()));
                         grouped.len() - 1
-                    });
-                    match grouped.get_mut(i) {
-                        Some((_, text)) => text,
-                        None => &mut *out,
+                    })
+                });
+            }
+            let to: &mut dyn Write = match target.and_then(|i| grouped.get_mut(i)) {
+                Some((_, text)) => text,
+                None => &mut *out,
+            };
+            match part {
+                Part::Head(h, summary) => {
+                    object(to, &paint, &label, &h, summary, &mut count)?;
+                    head = Some(h);
+                }
+                Part::Finding(f) => finding(to, &paint, &path, &f, &mut count)?,
+                Part::Suppressed(s) => suppressed(to, &paint, &path, &s, &mut count)?,
+                Part::Container(_) => {}
+                Part::End => {
+                    if let Some(h) = head.take() {
+                        object_admission(to, &paint, &path, &h)?;
                     }
                 }
-            };
-            object(to, &paint, &path, &label, &o, &mut count)?;
-            object_admission(to, &paint, &path, &o)?;
+            }
         }
         for (source, text) in grouped {
             writeln!(
@@ -305,12 +433,13 @@ struct Counts {
     errors: usize,
 }
 
+/// An object's heading, verdict and admission message.
 fn object(
     out: &mut dyn Write,
     paint: &Paint,
-    path: &str,
     label: &str,
     o: &ObjectReport,
+    summary: Summary,
     count: &mut Counts,
 ) -> std::io::Result<()> {
     count.objects += 1;
@@ -320,7 +449,7 @@ fn object(
         count.denied += 1;
         paint.wrap("1;31", &format!("denied at {label}"))
     };
-    if let Some(level) = stopped_by(o) {
+    if let Some(level) = summary.stopped_by {
         count.stopped += 1;
         let by = match level {
             FindingLevel::Rejected => "but the API server rejects it",
@@ -332,54 +461,71 @@ fn object(
     if let Some(m) = &o.admission_message {
         writeln!(out, "    {}", paint.wrap("2", &clean(m)))?;
     }
-    for f in &o.findings {
-        count.findings += 1;
+    Ok(())
+}
+
+/// One finding, with its related places and its fix.
+fn finding(
+    out: &mut dyn Write,
+    paint: &Paint,
+    path: &str,
+    f: &podsec::model::Finding,
+    count: &mut Counts,
+) -> std::io::Result<()> {
+    count.findings += 1;
+    writeln!(
+        out,
+        "    {}:{}:{} {} {} {}",
+        path,
+        f.line,
+        f.column,
+        paint.level(f.level),
+        paint.wrap("1", f.check),
+        clean(&f.message)
+    )?;
+    for r in &f.related {
         writeln!(
             out,
-            "    {}:{}:{} {} {} {}",
+            "      {}:{}:{} {}",
             path,
-            f.line,
-            f.column,
-            paint.level(f.level),
-            paint.wrap("1", f.check),
-            clean(&f.message)
+            r.line,
+            r.column,
+            clean(&r.message)
         )?;
-        for r in &f.related {
-            writeln!(
-                out,
-                "      {}:{}:{} {}",
-                path,
-                r.line,
-                r.column,
-                clean(&r.message)
-            )?;
-        }
-        if let Some(fix) = &f.fix {
-            writeln!(
-                out,
-                "      fix ({}): {}",
-                fix.applicability.as_str(),
-                clean(&fix.title)
-            )?;
-        }
     }
-    for s in &o.suppressed {
-        count.suppressed += 1;
-        let f = &s.finding;
+    if let Some(fix) = &f.fix {
         writeln!(
             out,
-            "    {}:{}:{} {} {} {} (ignored on line {}: {})",
-            path,
-            f.line,
-            f.column,
-            paint.wrap("2", "suppressed"),
-            f.check,
-            clean(&f.message),
-            s.suppression.line,
-            clean(&s.suppression.reason)
+            "      fix ({}): {}",
+            fix.applicability.as_str(),
+            clean(&fix.title)
         )?;
     }
     Ok(())
+}
+
+/// One finding an inline ignore suppresses.
+fn suppressed(
+    out: &mut dyn Write,
+    paint: &Paint,
+    path: &str,
+    s: &podsec::suppress::Suppressed,
+    count: &mut Counts,
+) -> std::io::Result<()> {
+    count.suppressed += 1;
+    let f = &s.finding;
+    writeln!(
+        out,
+        "    {}:{}:{} {} {} {} (ignored on line {}: {})",
+        path,
+        f.line,
+        f.column,
+        paint.wrap("2", "suppressed"),
+        f.check,
+        clean(&f.message),
+        s.suppression.line,
+        clean(&s.suppression.reason)
+    )
 }
 
 /// What the object's namespace does with it: the lines `kubectl apply` prints, the pods its

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 
+use podsec::analysis::Part;
 use podsec::{Check, Finding, FindingLevel, ObjectReport};
 
 use crate::Judged;
@@ -75,21 +76,32 @@ impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Results<'_, I> {
         let mut seq = serializer.serialize_seq(None)?;
         for mut file in self.0.take().into_iter().flatten() {
             let uri = file.path.trim_start_matches("./").to_string();
-            for o in file.by_ref() {
-                for r in object_admission(&uri, &o) {
-                    seq.serialize_element(&r)?;
-                }
-                for f in &o.findings {
-                    seq.serialize_element(&result(&checks, &uri, &o, f))?;
-                }
-                for s in &o.suppressed {
-                    let mut r = result(&checks, &uri, &o, &s.finding);
-                    r["suppressions"] = json!([{
-                        "kind": "inSource",
-                        "justification": s.suppression.reason,
-                        "location": location(&uri, s.suppression.line, 1),
-                    }]);
-                    seq.serialize_element(&r)?;
+            let mut head: Option<Box<ObjectReport>> = None;
+            for part in file.by_ref() {
+                match part {
+                    Part::Head(o, _) => {
+                        for r in object_admission(&uri, &o) {
+                            seq.serialize_element(&r)?;
+                        }
+                        head = Some(o);
+                    }
+                    Part::Finding(f) => {
+                        if let Some(o) = &head {
+                            seq.serialize_element(&result(&checks, &uri, o, &f))?;
+                        }
+                    }
+                    Part::Suppressed(s) => {
+                        if let Some(o) = &head {
+                            let mut r = result(&checks, &uri, o, &s.finding);
+                            r["suppressions"] = json!([{
+                                "kind": "inSource",
+                                "justification": s.suppression.reason,
+                                "location": location(&uri, s.suppression.line, 1),
+                            }]);
+                            seq.serialize_element(&r)?;
+                        }
+                    }
+                    Part::Container(_) | Part::End => {}
                 }
             }
             let analysis = file.finish();

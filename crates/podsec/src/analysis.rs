@@ -9,6 +9,9 @@ use crate::pss::Pass;
 use crate::rule::Findings;
 use crate::yaml;
 
+mod parts;
+pub use parts::{Limits, MAX_PASSES, Part, Summary, parts, refused_by_namespace};
+
 /// The result of analysing one text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
@@ -182,6 +185,12 @@ pub fn analyze_each(
     contexts: bool,
     emit: &mut dyn FnMut(ObjectReport),
 ) -> Analysis {
+    listed(text, options, contexts, &mut Emit::Reports(emit))
+}
+
+/// The listing (findings and skipped objects under their budgets), with or without the effective
+/// contexts and passing checks, each object handed to `emit`.
+fn listed(text: &str, options: &Options, contexts: bool, emit: &mut Emit<'_>) -> Analysis {
     let keep = if contexts { Keep::All } else { Keep::Verdicts };
     each_with(
         text,
@@ -193,6 +202,40 @@ pub fn analyze_each(
     )
 }
 
+/// [`analyze_each`] with each report handed out in parts ([`Part`]): a head, then its findings,
+/// its containers and its suppressed findings one by one. An object of more containers than
+/// [`Limits::default`] says is listed in bounded passes, and never held whole (see
+/// [`Part`]'s module): memory follows the largest document's tree and a fixed share of the
+/// largest object's findings. The parts are the same as those of the whole report.
+pub fn analyze_parts(
+    text: &str,
+    options: &Options,
+    contexts: bool,
+    emit: &mut dyn FnMut(Part),
+) -> Analysis {
+    analyze_parts_with(text, options, contexts, Limits::default(), emit)
+}
+
+/// [`analyze_parts`] with other limits (tests list every object in passes of a few findings).
+#[doc(hidden)]
+pub fn analyze_parts_with(
+    text: &str,
+    options: &Options,
+    contexts: bool,
+    limits: Limits,
+    emit: &mut dyn FnMut(Part),
+) -> Analysis {
+    listed(text, options, contexts, &mut Emit::Parts(limits, emit))
+}
+
+/// Where [`each_with`] hands each object.
+enum Emit<'e> {
+    /// Each report whole.
+    Reports(&'e mut dyn FnMut(ObjectReport)),
+    /// Each report in parts, those over the limits listed in bounded passes.
+    Parts(Limits, &'e mut dyn FnMut(Part)),
+}
+
 /// [`each_with`] with every report collected into `objects`.
 fn analyze_with(
     text: &str,
@@ -202,9 +245,15 @@ fn analyze_with(
     keep: Keep,
 ) -> Analysis {
     let mut objects = Vec::new();
-    let mut analysis = each_with(text, options, max_findings, max_skipped, keep, &mut |o| {
-        objects.push(o);
-    });
+    let mut push = |o| objects.push(o);
+    let mut analysis = each_with(
+        text,
+        options,
+        max_findings,
+        max_skipped,
+        keep,
+        &mut Emit::Reports(&mut push),
+    );
     analysis.objects = objects;
     analysis
 }
@@ -221,7 +270,7 @@ fn each_with(
     max_findings: usize,
     max_skipped: usize,
     keep: Keep,
-    emit: &mut dyn FnMut(ObjectReport),
+    emit: &mut Emit<'_>,
 ) -> Analysis {
     let mut unlisted = 0;
     let mut analysis = Analysis {
@@ -275,13 +324,37 @@ fn each_with(
                 reason,
             }),
             Entry::Workload(obj, pod) => {
+                // The head's source and namespace admission, known from the object alone.
+                let mut complete = |report: &mut ObjectReport| {
+                    crate::source::annotate(text, &doc, std::slice::from_mut(report));
+                    if let Some(decider) = &mut admission {
+                        report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
+                    }
+                };
+                if let Emit::Parts(limits, emit) = emit
+                    && pod.containers.len() > limits.containers
+                {
+                    let object = parts::Object {
+                        doc: &doc,
+                        obj: &obj,
+                        pod: &pod,
+                        options,
+                        ignores: &ignores,
+                    };
+                    object.list(keep, *limits, &mut complete, *emit);
+                    return;
+                }
                 let findings = Findings::new(max_findings, &ignores);
                 let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
-                crate::source::annotate(text, &doc, std::slice::from_mut(&mut report));
-                if let Some(decider) = &mut admission {
-                    report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
+                complete(&mut report);
+                match emit {
+                    Emit::Reports(emit) => emit(report),
+                    Emit::Parts(_, emit) => {
+                        for part in parts(report) {
+                            emit(part);
+                        }
+                    }
                 }
-                emit(report);
             }
         });
     }
@@ -320,21 +393,79 @@ fn analyze_object(
     mut findings: Findings<'_>,
     keep: Keep,
 ) -> ObjectReport {
-    crate::ingest::diagnose_into(obj, pod, &mut findings);
-    crate::ingest::duplicates_into(doc, obj, &mut findings);
-    let effective = crate::effective::resolve(pod, options);
+    // The effective contexts are resolved once for all rules when the report keeps them, else
+    // each when a rule asks: a pod of 1,600 containers would otherwise hold 2.6 MB of contexts
+    // that only a few rules read.
+    let effective = (keep == Keep::All).then(|| crate::effective::resolve(pod, options));
+    let pss = run_checks(
+        doc,
+        obj,
+        pod,
+        options,
+        effective.as_deref(),
+        true,
+        &mut findings,
+    );
+    let (findings, suppressed) = findings.finish();
+    let containers = effective.map_or_else(Vec::new, |effective| {
+        pod.containers
+            .iter()
+            .zip(effective)
+            .map(|(c, e)| container_report(c, e))
+            .collect()
+    });
+    ObjectReport {
+        findings,
+        containers,
+        suppressed,
+        ..head(obj, pod, options, pss, keep)
+    }
+}
+
+/// Every check of every area on one object, each finding pushed to `findings` as it is made, in
+/// the order the report's ties keep: what the API server reads first (ingest), validation, Pod
+/// Security Standards, hardening. `effective` is the effective context of each container, or
+/// `None` to resolve each when a rule asks. Returns the Pod Security Standards verdict (its
+/// `findings` empty: they went to `findings`), or an empty one without `verdict`.
+fn run_checks(
+    doc: &yaml::Document,
+    obj: &manifest::Object<'_>,
+    pod: &crate::pod::PodView<'_>,
+    options: &Options,
+    effective: Option<&[crate::effective::ContainerEffective]>,
+    verdict: bool,
+    findings: &mut Findings<'_>,
+) -> crate::pss::PssResult {
+    crate::ingest::diagnose_into(obj, pod, findings);
+    crate::ingest::duplicates_into(doc, obj, findings);
     let ctx = crate::rule::Ctx {
         pod,
-        effective: &effective,
+        effective,
         options,
     };
-    crate::validation::check_into(&ctx, &mut findings);
+    crate::validation::check_into(&ctx, findings);
     // Admission sees the pod after the API server dropped the fields its version gates off.
-    let created = pod.as_created_on(options.kube());
-    let pss = crate::pss::evaluate(&created, options.level, policy_version(options));
-    findings.extend(pss.findings);
-    crate::hardening::check_into(&ctx, &mut findings);
-    let (findings, suppressed) = findings.finish();
+    let created = pod.created_on(options.kube());
+    let pss = crate::pss::evaluate_into(
+        &created,
+        options.level,
+        policy_version(options),
+        verdict,
+        &mut |f| findings.push(f),
+    );
+    crate::hardening::check_into(&ctx, findings);
+    pss
+}
+
+/// An object's report without its findings, containers and suppressed findings: what it is, the
+/// verdict of Pod Security Admission, and the passing checks when `keep` keeps them.
+fn head(
+    obj: &manifest::Object<'_>,
+    pod: &crate::pod::PodView<'_>,
+    options: &Options,
+    pss: crate::pss::PssResult,
+    keep: Keep,
+) -> ObjectReport {
     let admission_message = (!pss.allowed).then(|| {
         let label = format!("{}:{}", options.level.as_str(), options.version.label());
         if obj.kind == "Pod" && obj.prefix.is_empty() {
@@ -349,30 +480,6 @@ fn analyze_object(
             )
         }
     });
-    // The effective contexts and passing checks are dropped here unless kept: a report of a pod
-    // of 1,600 containers would otherwise hold the contexts twice while they move into it (2.6 MB
-    // each).
-    let passes = if keep == Keep::All {
-        pss.passes
-    } else {
-        Vec::new()
-    };
-    let containers = if keep == Keep::All {
-        pod.containers
-            .iter()
-            .zip(effective)
-            .map(|(c, e)| ContainerReport {
-                name: c.name.clone(),
-                kind: c.kind.as_str(),
-                line: c.node.span().line,
-                path: c.path.clone(),
-                effective: e,
-            })
-            .collect()
-    } else {
-        drop(effective);
-        Vec::new()
-    };
     ObjectReport {
         kind: obj.kind.clone(),
         api_version: obj.api_version.clone(),
@@ -382,13 +489,31 @@ fn analyze_object(
         line: obj.node.span().line,
         allowed: pss.allowed,
         admission_message,
-        findings,
-        containers,
-        passes,
+        findings: Vec::new(),
+        containers: Vec::new(),
+        passes: if keep == Keep::All {
+            pss.passes
+        } else {
+            Vec::new()
+        },
         pod_path: pod.path.clone(),
         source: None,
-        suppressed,
+        suppressed: Vec::new(),
         admission: None,
+    }
+}
+
+/// The report of one container with its effective context.
+fn container_report(
+    c: &crate::pod::ContainerView<'_>,
+    effective: crate::effective::ContainerEffective,
+) -> ContainerReport {
+    ContainerReport {
+        name: c.name.clone(),
+        kind: c.kind.as_str(),
+        line: c.node.span().line,
+        path: c.path.clone(),
+        effective,
     }
 }
 

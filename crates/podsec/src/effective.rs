@@ -316,7 +316,8 @@ pub struct CapabilityResult {
     pub sys_admin: bool,
 }
 
-fn resolve_container(
+/// The effective context of one container of `pod`.
+pub(crate) fn resolve_container(
     pod: &PodView<'_>,
     c: &ContainerView<'_>,
     options: &Options,

@@ -33,6 +33,8 @@ mod unneeded_capabilities;
 mod writable_host_path;
 mod writable_root_filesystem;
 
+use std::borrow::Cow;
+
 use crate::effective::ContainerEffective;
 use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::model::{EffectiveValue, Finding, Options, PssLevel, Source, Value};
@@ -116,8 +118,13 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// The containers whose Linux security settings matter, with their effective contexts.
-    fn linux_effective(&self) -> impl Iterator<Item = (&ContainerView<'a>, &ContainerEffective)> {
-        self.linux_containers().iter().zip(self.effective)
+    fn linux_effective(
+        &self,
+    ) -> impl Iterator<Item = (&ContainerView<'a>, Cow<'_, ContainerEffective>)> {
+        self.linux_containers()
+            .iter()
+            .enumerate()
+            .map_while(|(i, c)| Some((c, self.effective_of(i)?)))
     }
 
     /// Whether the evaluated level is at least `level`.
@@ -207,7 +214,7 @@ fn offending<'p, 'a>(
     let mut own = Vec::new();
     let mut pod: Option<Offending<'p, 'a>> = None;
     for (c, e) in ctx.linux_effective() {
-        let e = field(e);
+        let e = field(&e);
         let Value::Int(value) = e.value else {
             continue;
         };

@@ -167,6 +167,8 @@ impl<'a> PodView<'a> {
                 }
             }
         }
+        // Held for as long as the object is analysed: no room to spare.
+        containers.shrink_to_fit();
         PodView {
             spec,
             meta,
@@ -180,13 +182,24 @@ impl<'a> PodView<'a> {
     /// off by default there read as unset, as admission and the kubelet see them.
     #[must_use]
     pub fn as_created_on(&self, minor: u32) -> PodView<'a> {
+        self.created_on(minor).into_owned()
+    }
+
+    /// [`PodView::as_created_on`], borrowing this view when the version drops what it already
+    /// drops (nothing, for a view of the text on a recent version): a pod of many containers is
+    /// not copied for every run of the checks.
+    #[must_use]
+    pub fn created_on(&self, minor: u32) -> std::borrow::Cow<'_, PodView<'a>> {
         let dropped = Dropped::at(minor);
+        if dropped == self.dropped && self.containers.iter().all(|c| c.dropped == dropped) {
+            return std::borrow::Cow::Borrowed(self);
+        }
         let mut pod = self.clone();
         pod.dropped = dropped;
         for c in &mut pod.containers {
             c.dropped = dropped;
         }
-        pod
+        std::borrow::Cow::Owned(pod)
     }
 
     /// `spec.securityContext`, when it is a mapping.

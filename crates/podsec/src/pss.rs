@@ -61,8 +61,34 @@ pub(crate) const RULES: &[&Rule] = &[
     &seccomp_profile_restricted::RULE,
 ];
 
-/// One versioned implementation: the logic in force from policy version `v1.<since>` on.
-pub(crate) type CheckFn = fn(&PodView<'_>) -> Verdict;
+/// One versioned implementation: the logic in force from policy version `v1.<since>` on. It pushes
+/// one finding per offending value to `out` as it finds it, and returns the verdict.
+pub(crate) type CheckFn = fn(&PodView<'_>, &mut Out<'_>) -> Verdict;
+
+/// Where a check's findings go, one by one as the check makes them: a pod of many containers
+/// never holds a list of one check's findings (see [`evaluate_into`]).
+pub(crate) struct Out<'s> {
+    sink: &'s mut dyn FnMut(Finding),
+    pushed: usize,
+}
+
+impl<'s> Out<'s> {
+    /// Findings go to `sink`.
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Finding)) -> Out<'s> {
+        Out { sink, pushed: 0 }
+    }
+
+    /// Takes one finding.
+    pub(crate) fn push(&mut self, finding: Finding) {
+        self.pushed += 1;
+        (self.sink)(finding);
+    }
+
+    /// How many findings were pushed.
+    pub(crate) fn pushed(&self) -> usize {
+        self.pushed
+    }
+}
 
 /// A Pod Security Standards check: its registry entry and its versioned logic.
 pub(crate) struct Rule {
@@ -96,14 +122,12 @@ pub(crate) enum Verdict {
         /// The line that makes it pass, if one does.
         line: Option<usize>,
     },
-    /// The check denies the pod.
+    /// The check denies the pod (its findings went to the check's [`Out`]).
     Denied {
         /// Upstream's `ForbiddenReason`.
         reason: String,
         /// Upstream's `ForbiddenDetail`.
         detail: String,
-        /// One finding per offending value.
-        findings: Vec<Finding>,
     },
 }
 
@@ -168,7 +192,9 @@ pub(crate) fn denies(check: &Check, pod: &PodView<'_>, level: PssLevel, version:
     active(level, version.effective_minor())
         .into_iter()
         .find(|(c, _)| c.check.id == check.id)
-        .is_some_and(|(_, run)| matches!(run(pod), Verdict::Denied { .. }))
+        .is_some_and(|(_, run)| {
+            matches!(run(pod, &mut Out::new(&mut drop)), Verdict::Denied { .. })
+        })
 }
 
 fn active(level: PssLevel, minor: u32) -> Vec<(&'static Rule, CheckFn)> {
@@ -197,23 +223,52 @@ fn active(level: PssLevel, minor: u32) -> Vec<(&'static Rule, CheckFn)> {
 /// Evaluates a pod (template) at a level and version.
 #[must_use]
 pub fn evaluate(pod: &PodView<'_>, level: PssLevel, version: Version) -> PssResult {
+    let mut findings = Vec::new();
+    let mut result = evaluate_into(pod, level, version, true, &mut |f| findings.push(f));
+    result.findings = findings;
+    result
+}
+
+/// [`evaluate`] with each finding handed to `sink` as its check makes it, stamped with the
+/// check's ID and level, instead of collected: the result's `findings` is empty. Without
+/// `verdict`, only the findings are wanted: the result is empty (a pass of a bounded listing,
+/// which would otherwise hold the reasons, naming every container, while the other checks run).
+pub(crate) fn evaluate_into(
+    pod: &PodView<'_>,
+    level: PssLevel,
+    version: Version,
+    verdict: bool,
+    sink: &mut dyn FnMut(Finding),
+) -> PssResult {
     let mut result = PssResult {
         allowed: true,
         ..PssResult::default()
     };
     let mut reasons = Vec::new();
     for (check, run) in active(level, version.effective_minor()) {
-        match run(pod) {
+        let mut stamp = |mut f: Finding| {
+            f.check = check.check.id;
+            f.level = check.check.level;
+            f.pss = true;
+            sink(f);
+        };
+        let mut out = Out::new(&mut stamp);
+        let decided = run(pod, &mut out);
+        debug_assert!(
+            matches!(decided, Verdict::Denied { .. }) || out.pushed() == 0,
+            "{} allows a pod it reports",
+            check.check.id
+        );
+        if !verdict {
+            continue;
+        }
+        match decided {
             Verdict::Allowed { reason, line } => result.passes.push(Pass {
                 check: check.check.id,
                 reason,
                 line,
             }),
-            Verdict::Denied {
-                reason,
-                detail,
-                findings,
-            } => {
+            Verdict::Denied { reason, detail } => {
                 result.allowed = false;
                 result.denied.push(check.check.id);
                 reasons.push(if detail.is_empty() {
@@ -221,12 +276,6 @@ pub fn evaluate(pod: &PodView<'_>, level: PssLevel, version: Version) -> PssResu
                 } else {
                     format!("{reason} ({detail})")
                 });
-                for mut f in findings {
-                    f.check = check.check.id;
-                    f.level = check.check.level;
-                    f.pss = true;
-                    result.findings.push(f);
-                }
             }
         }
     }
@@ -285,30 +334,29 @@ pub(crate) struct BadProfiles {
     pub(crate) setters: Vec<String>,
     /// The forbidden types (unsorted).
     pub(crate) values: Vec<String>,
-    /// One finding per forbidden type.
-    pub(crate) findings: Vec<Finding>,
 }
 
-/// Collects forbidden profile types of `field` at pod level and in every container; `label` starts
-/// each message and `fix` builds the fix for a `.type` path.
+/// Collects forbidden profile types of `field` at pod level and in every container, pushing one
+/// finding per forbidden type to `out`; `label` starts each message and `fix` builds the fix for a
+/// `.type` path.
 pub(crate) fn bad_profile_types(
     pod: &PodView<'_>,
     field: &str,
     allowed: fn(&str) -> bool,
     label: &str,
     fix: fn(&str) -> crate::fix::Fix,
+    out: &mut Out<'_>,
 ) -> BadProfiles {
     let mut bad = BadProfiles {
         setters: Vec::new(),
         values: Vec::new(),
-        findings: Vec::new(),
     };
     let mut report = |subject: String,
                       container: Option<&ContainerView<'_>>,
                       t: String,
                       n: Node<'_>,
                       path: String| {
-        bad.findings.push(
+        out.push(
             finding(
                 format!("{label}: {subject} sets {field}.type to \"{t}\""),
                 container,
@@ -481,26 +529,31 @@ pub(crate) fn uses_detail(
 
 /// A restricted check's exemption of Windows pods (`spec.os.name: windows`, exactly), in force
 /// from v1.25 for the checks of fields that do not exist on Windows; `check` judges the others.
-pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn) -> Verdict {
+pub(crate) fn windows_exempt(pod: &PodView<'_>, check: CheckFn, out: &mut Out<'_>) -> Verdict {
     if pod.is_windows() {
         return Verdict::pass(
             "not applicable: spec.os.name is windows (exempt from v1.25)",
             pod.field("os").and_then(|o| o.field("name")).and_then(line),
         );
     }
-    check(pod)
+    check(pod, out)
 }
 
 /// A check's relief for pods in a user namespace (`spec.hostUsers: false`), in force from v1.35:
 /// `why` says what that means for the check; `check` judges the others.
-pub(crate) fn user_namespace_exempt(pod: &PodView<'_>, why: &str, check: CheckFn) -> Verdict {
+pub(crate) fn user_namespace_exempt(
+    pod: &PodView<'_>,
+    why: &str,
+    check: CheckFn,
+    out: &mut Out<'_>,
+) -> Verdict {
     if let Some((false, n)) = pod.bool_field("hostUsers") {
         return Verdict::pass(
             format!("not applicable: spec.hostUsers is false, so {why}"),
             line(n),
         );
     }
-    check(pod)
+    check(pod, out)
 }
 
 /// The run-as checks' reason under [`user_namespace_exempt`].
@@ -543,7 +596,7 @@ pub(crate) mod testing {
     pub(crate) fn run(check: &Rule, minor: u32, yaml: &str) -> Result<String, String> {
         with_pod(yaml, |pod| match check.variant(minor) {
             None => Ok("not active".to_string()),
-            Some(f) => match f(pod) {
+            Some(f) => match f(pod, &mut Out::new(&mut drop)) {
                 Verdict::Allowed { reason, .. } => Ok(reason),
                 Verdict::Denied { reason, detail, .. } => Err(if detail.is_empty() {
                     reason

@@ -5,6 +5,7 @@
 //! This module sits below the areas (`ingest`, `validation`, `pss`, `hardening`) and imports none
 //! of them; the registry ([`crate::check`]) sits above them and joins their lists.
 
+use std::borrow::Cow;
 use std::collections::{BinaryHeap, HashMap};
 
 use serde::Serialize;
@@ -86,13 +87,15 @@ pub struct Check {
 pub(crate) struct Ctx<'p, 'a> {
     /// The pod.
     pub(crate) pod: &'p PodView<'a>,
-    /// The effective context of each container, in the pod's container order (may be shorter).
-    pub(crate) effective: &'p [ContainerEffective],
+    /// The effective context of each container, in the pod's container order (may be shorter);
+    /// `None` when each is resolved as a rule asks for it, so that a bounded listing never holds
+    /// the contexts of every container (see [`crate::analysis::analyze_parts`]).
+    pub(crate) effective: Option<&'p [ContainerEffective]>,
     /// The options.
     pub(crate) options: &'p Options,
 }
 
-impl<'a> Ctx<'_, 'a> {
+impl<'p, 'a> Ctx<'p, 'a> {
     /// A finding of `check` about `container` (or the pod) at `at`, for the rule to give a fix or
     /// related places and push.
     pub(crate) fn report(
@@ -107,8 +110,17 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// The effective context of a container, by its position in `pod.containers`.
-    pub(crate) fn effective_of(&self, i: usize) -> Option<&ContainerEffective> {
-        self.effective.get(i)
+    pub(crate) fn effective_of(&self, i: usize) -> Option<Cow<'p, ContainerEffective>> {
+        match self.effective {
+            Some(all) => all.get(i).map(Cow::Borrowed),
+            None => self.pod.containers.get(i).map(|c| {
+                Cow::Owned(crate::effective::resolve_container(
+                    self.pod,
+                    c,
+                    self.options,
+                ))
+            }),
+        }
     }
 
     /// Every container with its position.
@@ -128,7 +140,7 @@ pub(crate) fn check_area(
 ) {
     let ctx = Ctx {
         pod,
-        effective,
+        effective: Some(effective),
         options,
     };
     out.extend(Findings::collect(|sink| area(&ctx, sink)));
@@ -158,6 +170,16 @@ pub(crate) struct Findings<'i> {
     groups: Vec<Group>,
     by_key: HashMap<(&'static str, Option<String>), usize>,
     suppressed: Vec<(usize, Suppressed)>,
+    /// In a pass of a bounded listing, what takes each finding instead of this sink.
+    pass: Option<&'i mut dyn Pass>,
+}
+
+/// What a pass of a bounded listing (see [`crate::analysis::analyze_parts`]) does with each
+/// finding of an object, in place of [`Findings`] holding it.
+pub(crate) trait Pass {
+    /// One finding, with its push order among the object's findings and the inline ignore that
+    /// covers it, if one does.
+    fn take(&mut self, seq: usize, finding: Finding, ignore: Option<&Ignore>);
 }
 
 /// The findings held for one check and container.
@@ -212,6 +234,15 @@ impl<'i> Findings<'i> {
             groups: Vec::new(),
             by_key: HashMap::new(),
             suppressed: Vec::new(),
+            pass: None,
+        }
+    }
+
+    /// Every finding goes to `pass` with its push order and covering ignore; nothing is held.
+    pub(crate) fn passing_to(ignores: &'i [Ignore], pass: &'i mut dyn Pass) -> Findings<'i> {
+        Findings {
+            pass: Some(pass),
+            ..Findings::new(usize::MAX, ignores)
         }
     }
 
@@ -219,21 +250,16 @@ impl<'i> Findings<'i> {
     pub(crate) fn push(&mut self, finding: Finding) {
         let seq = self.seq;
         self.seq += 1;
-        if let Some(by) = self.ignores.iter().find(|i| {
+        let ignore = self.ignores.iter().find(|i| {
             i.checks.iter().any(|c| c == finding.check)
                 && (i.covers.0..=i.covers.1).contains(&finding.line)
-        }) {
-            let suppression = Suppression {
-                reason: by.reason.clone(),
-                line: by.line,
-            };
-            self.suppressed.push((
-                seq,
-                Suppressed {
-                    finding,
-                    suppression,
-                },
-            ));
+        });
+        if let Some(pass) = &mut self.pass {
+            pass.take(seq, finding, ignore);
+            return;
+        }
+        if let Some(by) = ignore {
+            self.suppressed.push((seq, suppressed(finding, by)));
             return;
         }
         if self.cap == usize::MAX {
@@ -264,13 +290,6 @@ impl<'i> Findings<'i> {
         }
     }
 
-    /// Takes several findings.
-    pub(crate) fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
-        for f in findings {
-            self.push(f);
-        }
-    }
-
     /// Every finding `push_to` pushes, in push order (for the public stage functions, which
     /// append to a plain list).
     pub(crate) fn collect(push_to: impl FnOnce(&mut Findings<'_>)) -> Vec<Finding> {
@@ -292,14 +311,9 @@ impl<'i> Findings<'i> {
         for group in self.groups {
             let mut held = group.held;
             if group.count > cap
-                && let Some(Held { order, mut finding }) = held.pop()
+                && let Some(Held { order, finding }) = held.pop()
             {
-                finding.fix = None;
-                finding.related = Vec::new();
-                finding.message = format!(
-                    "and {} more findings of this check here, not listed (podsec lists the first {cap})",
-                    group.count - cap
-                );
+                let finding = notice(finding, group.count - cap, cap);
                 listed.push((key(&finding, true, order.3), finding));
             }
             listed.extend(
@@ -321,6 +335,28 @@ impl<'i> Findings<'i> {
         set_apart.extend(suppressed.into_iter().map(|(_, s)| s));
         (findings, set_apart)
     }
+}
+
+/// A finding set apart by an inline ignore.
+pub(crate) fn suppressed(finding: Finding, by: &Ignore) -> Suppressed {
+    Suppressed {
+        finding,
+        suppression: Suppression {
+            reason: by.reason.clone(),
+            line: by.line,
+        },
+    }
+}
+
+/// The notice that ends a run of findings of one check past the listing's cap, made of the first
+/// finding left out: `more` findings are not listed.
+pub(crate) fn notice(mut finding: Finding, more: usize, cap: usize) -> Finding {
+    finding.fix = None;
+    finding.related = Vec::new();
+    finding.message = format!(
+        "and {more} more findings of this check here, not listed (podsec lists the first {cap})"
+    );
+    finding
 }
 
 impl Check {

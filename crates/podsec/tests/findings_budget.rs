@@ -3,8 +3,9 @@
 //! afterwards gives: the same findings, in the same order, the same notices with the same totals,
 //! and the same findings set apart by inline ignores.
 
+mod common;
+
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use podsec::analysis::{Analysis, MAX_FINDINGS_PER_CHECK, analyze_all};
 use podsec::model::Finding;
@@ -44,33 +45,13 @@ fn cut(mut analysis: Analysis) -> Analysis {
     analysis
 }
 
-/// A container whose `drop` list is written before its `add` list (rules push `add` first), each
-/// past the cap, some entries covered by an inline ignore.
-fn container(name: &str, adds: usize, drops: usize) -> String {
-    let mut t = format!(
-        "  - name: {name}\n    image: i\n    securityContext:\n      capabilities:\n        drop:\n"
-    );
-    for i in 0..drops {
-        let _ = write!(t, "        - CAP_D{i}");
-        if i % 7 == 3 {
-            t.push_str(" # podsec:ignore=cap-prefixed-capability checked by hand");
-        }
-        t.push('\n');
-    }
-    t.push_str("        add:\n");
-    for i in 0..adds {
-        let _ = writeln!(t, "        - CAP_A{i}");
-    }
-    t
-}
-
 #[test]
 fn findings_past_the_cap_are_counted_as_they_come() {
     let mut text =
         String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n");
-    text.push_str(&container("a", 150, 260));
-    text.push_str(&container("b", 40, 101));
-    text.push_str(&container("c", 100, 0));
+    text.push_str(&common::container("a", 150, 260));
+    text.push_str(&common::container("b", 40, 101));
+    text.push_str(&common::container("c", 100, 0));
     let all = analyze_all(&text, &Options::default());
     let listed = analyze(&text, &Options::default());
     assert_eq!(listed, cut(all.clone()));
@@ -118,24 +99,11 @@ fn findings_past_the_cap_are_counted_as_they_come() {
 
 #[test]
 fn the_listing_of_the_corpus_is_the_full_analysis_cut() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files");
-    if !dir.is_dir() {
-        println!("no corpus at {}: skipped", dir.display());
+    let files = common::corpus_files();
+    if files.is_empty() {
+        println!("no corpus: skipped");
         return;
     }
-    let mut files = Vec::new();
-    let mut todo = vec![dir];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
     let mut n = 0;
     for path in files.iter().step_by(8) {
         let Ok(text) = std::fs::read_to_string(path) else {

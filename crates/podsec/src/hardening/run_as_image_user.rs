@@ -64,7 +64,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     for (c, e) in ctx.linux_effective() {
-        if user_stated(e) || image_user(ctx.options, &c.name).is_some() {
+        if user_stated(&e) || image_user(ctx.options, &c.name).is_some() {
             continue;
         }
         out.push(

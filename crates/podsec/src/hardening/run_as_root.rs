@@ -86,7 +86,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         }
     }
     for (c, e) in ctx.linux_effective() {
-        if user_stated(e) {
+        if user_stated(&e) {
             continue;
         }
         let root = match image_user(ctx.options, &c.name) {

@@ -3,7 +3,9 @@
 use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, fp, sc_anchor, who, windows_exempt};
+use crate::pss::{
+    Out, Rule, Verdict, containers_phrase, finding, fp, sc_anchor, who, windows_exempt,
+};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -65,9 +67,8 @@ pub(crate) const RULE: Rule = Rule {
 
 const REASON: &str = "allowPrivilegeEscalation != false";
 
-fn v1_8(pod: &PodView<'_>) -> Verdict {
+fn v1_8(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
         let value = c
             .sc("allowPrivilegeEscalation")
@@ -120,7 +121,7 @@ fn v1_8(pod: &PodView<'_>) -> Verdict {
                 )
             }
         };
-        findings.push(finding(message, Some(c), at, path).with_fix(fix));
+        out.push(finding(message, Some(c), at, path).with_fix(fix));
     }
     if bad.is_empty() {
         return Verdict::pass(
@@ -138,12 +139,11 @@ fn v1_8(pod: &PodView<'_>) -> Verdict {
             "{} must set securityContext.allowPrivilegeEscalation=false",
             containers_phrase(&bad)
         ),
-        findings,
     }
 }
 
-fn v1_25(pod: &PodView<'_>) -> Verdict {
-    windows_exempt(pod, v1_8)
+fn v1_25(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    windows_exempt(pod, v1_8, out)
 }
 
 #[cfg(test)]

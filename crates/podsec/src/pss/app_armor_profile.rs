@@ -4,8 +4,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    BadProfiles, Rule, Verdict, annotation_to_runtime_default, annotation_value, bad_profile_types,
-    fp, join_quote, pluralize, sorted_set,
+    BadProfiles, Out, Rule, Verdict, annotation_to_runtime_default, annotation_value,
+    bad_profile_types, fp, join_quote, pluralize, sorted_set,
 };
 use crate::rule::{Check, Docs, go_quote};
 
@@ -92,17 +92,17 @@ fn type_fix(path: &str) -> Fix {
     )
 }
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let BadProfiles {
         mut setters,
         values,
-        mut findings,
     } = bad_profile_types(
         pod,
         "appArmorProfile",
         allowed_type,
         "forbidden AppArmor profile",
         type_fix,
+        out,
     );
     let mut values = sorted_set(values);
     let mut annotations = Vec::new();
@@ -115,7 +115,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         }
         annotations.push(format!("{key}={}", go_quote(&v)));
-        findings.push(annotation_to_runtime_default(
+        out.push(annotation_to_runtime_default(
             format!("forbidden AppArmor profile: annotation {key} is \"{v}\""),
             n,
             pod.annotation_path(key),
@@ -143,7 +143,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             setters.join(" and "),
             join_quote(&values)
         ),
-        findings,
     }
 }
 

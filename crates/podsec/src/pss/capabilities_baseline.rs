@@ -3,7 +3,9 @@
 use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, added_capability, containers_phrase, join_quote, sorted_set, who};
+use crate::pss::{
+    Out, Rule, Verdict, added_capability, containers_phrase, join_quote, sorted_set, who,
+};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -84,10 +86,9 @@ pub(crate) const ALLOWED: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad_containers = Vec::new();
     let mut bad_caps = Vec::new();
-    let mut findings = Vec::new();
     let mut adds = 0;
     for c in &pod.containers {
         let mut bad = false;
@@ -98,7 +99,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             }
             bad = true;
             bad_caps.push(cap.to_string());
-            findings.push(added_capability(
+            out.push(added_capability(
                 c,
                 cap,
                 n,
@@ -126,7 +127,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             containers_phrase(&bad_containers),
             join_quote(&sorted_set(bad_caps))
         ),
-        findings,
     }
 }
 

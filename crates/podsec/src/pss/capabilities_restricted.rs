@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::{ContainerView, PodView};
 use crate::pss::{
-    Rule, Verdict, added_capability, containers_phrase, finding, fp, join_quote, sc_anchor,
+    Out, Rule, Verdict, added_capability, containers_phrase, finding, fp, join_quote, sc_anchor,
     sorted_set, who, windows_exempt,
 };
 use crate::rule::{Check, Docs};
@@ -89,11 +89,10 @@ fn runs_as_non_root(pod: &PodView<'_>, c: &ContainerView<'_>) -> bool {
     }
 }
 
-fn v1_22(pod: &PodView<'_>) -> Verdict {
+fn v1_22(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut missing = Vec::new();
     let mut adding = Vec::new();
     let mut forbidden = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
         let drop_path = format!("{}.drop", c.sc_path("capabilities"));
         let caps = c.sc("capabilities").filter(|n| n.is_map());
@@ -121,7 +120,7 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
                     patch,
                 )
             };
-            findings.push(
+            out.push(
                 finding(
                     format!("{REASON}: {} does not drop ALL capabilities", who(c)),
                     Some(c),
@@ -141,7 +140,7 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
             }
             bad = true;
             forbidden.push(cap.to_string());
-            findings.push(added_capability(
+            out.push(added_capability(
                 c,
                 cap,
                 n,
@@ -175,12 +174,11 @@ fn v1_22(pod: &PodView<'_>) -> Verdict {
     Verdict::Denied {
         reason: REASON.to_string(),
         detail: details.join("; "),
-        findings,
     }
 }
 
-fn v1_25(pod: &PodView<'_>) -> Verdict {
-    windows_exempt(pod, v1_22)
+fn v1_25(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    windows_exempt(pod, v1_22, out)
 }
 
 #[cfg(test)]

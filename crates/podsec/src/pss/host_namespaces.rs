@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding};
+use crate::pss::{Out, Rule, Verdict, finding};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -60,9 +60,8 @@ pub(crate) const RULE: Rule = Rule {
     overrides: None,
 };
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut set = Vec::new();
-    let mut findings = Vec::new();
     for (key, what) in [
         ("hostNetwork", "the node's network namespace"),
         ("hostPID", "the node's process namespace"),
@@ -70,7 +69,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     ] {
         if let Some((true, n)) = pod.bool_field(key) {
             set.push(format!("{key}=true"));
-            findings.push(
+            out.push(
                 finding(
                     format!("host namespaces: the pod sets {key}=true and shares {what}"),
                     None,
@@ -90,7 +89,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
     Verdict::Denied {
         reason: "host namespaces".to_string(),
         detail: set.join(", "),
-        findings,
     }
 }
 

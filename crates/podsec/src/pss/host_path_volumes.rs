@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding, join_quote, pluralize};
+use crate::pss::{Out, Rule, Verdict, finding, join_quote, pluralize};
 use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
@@ -81,9 +81,8 @@ fn volume_name(v: Node<'_>) -> String {
         .to_string()
 }
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut names = Vec::new();
-    let mut findings = Vec::new();
     for (i, v) in pod.volumes().into_iter().enumerate() {
         let Some(hp) = v.field("hostPath") else {
             continue;
@@ -93,7 +92,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
         let at = v
             .get_entry("hostPath")
             .map_or_else(|| hp.span(), |(k, _)| k.span());
-        findings.push(
+        out.push(
             finding(
                 format!("hostPath volumes: volume \"{name}\" mounts the node's {path:?}"),
                 None,
@@ -117,7 +116,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             pluralize("volume", "volumes", names.len()),
             join_quote(&names)
         ),
-        findings,
     }
 }
 

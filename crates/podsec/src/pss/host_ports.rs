@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding, sorted_set, uses_detail, who};
+use crate::pss::{Out, Rule, Verdict, finding, sorted_set, uses_detail, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -63,12 +63,11 @@ pub(crate) const RULE: Rule = Rule {
     overrides: None,
 };
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
     let mut ports = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
-        let before = findings.len();
+        let before = out.pushed();
         for (i, p) in c.ports().into_iter().enumerate() {
             let Some(n) = p.field("hostPort") else {
                 continue;
@@ -80,7 +79,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
                 continue;
             }
             ports.push(port.to_string());
-            findings.push(
+            out.push(
                 finding(
                     format!("hostPort: {} binds port {port} on the node", who(c)),
                     Some(c),
@@ -93,7 +92,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
                 )),
             );
         }
-        if findings.len() > before {
+        if out.pushed() > before {
             bad.push(c.name.clone());
         }
     }
@@ -109,7 +108,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             ports.len(),
             &ports.join(", "),
         ),
-        findings,
     }
 }
 

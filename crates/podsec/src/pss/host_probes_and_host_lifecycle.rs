@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability, Patch};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding, fp, join_quote, sorted_set, uses_detail, who};
+use crate::pss::{Out, Rule, Verdict, finding, fp, join_quote, sorted_set, uses_detail, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -69,12 +69,11 @@ pub(crate) const RULE: Rule = Rule {
     overrides: None,
 };
 
-fn v1_34(pod: &PodView<'_>) -> Verdict {
+fn v1_34(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
     let mut hosts = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
-        let before = findings.len();
+        let before = out.pushed();
         for (name, handler) in c.handlers() {
             for kind in ["httpGet", "tcpSocket"] {
                 let Some(n) = handler.field(kind).and_then(|h| h.field("host")) else {
@@ -86,7 +85,7 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
                 }
                 hosts.push(host.to_string());
                 let path = format!("{}.{name}.{kind}.host", c.path);
-                findings.push(
+                out.push(
                     finding(
                         format!(
                             "probe or lifecycle host: the {name} of {} targets host \"{host}\"",
@@ -104,7 +103,7 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
                 );
             }
         }
-        if findings.len() > before {
+        if out.pushed() > before {
             bad.push(c.name.clone());
         }
     }
@@ -120,7 +119,6 @@ fn v1_34(pod: &PodView<'_>) -> Verdict {
             hosts.len(),
             &join_quote(&hosts),
         ),
-        findings,
     }
 }
 

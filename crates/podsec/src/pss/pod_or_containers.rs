@@ -10,7 +10,7 @@
 
 use crate::fix::Fix;
 use crate::pod::PodView;
-use crate::pss::{Verdict, containers_phrase, finding, line, who};
+use crate::pss::{Out, Verdict, containers_phrase, finding, line, who};
 use crate::yaml::Node;
 
 /// A value as a check reads it.
@@ -53,12 +53,11 @@ pub(crate) struct PodOrContainers {
 
 impl PodOrContainers {
     /// The verdict on a pod.
-    pub(crate) fn judge<'a>(&self, pod: &PodView<'a>) -> Verdict {
+    pub(crate) fn judge<'a>(&self, pod: &PodView<'a>, out: &mut Out<'_>) -> Verdict {
         let read = |n: Option<Node<'a>>| n.and_then(self.read);
         let reason = self.reason;
         let mut setters = Vec::new();
         let mut values = Vec::new();
-        let mut findings = Vec::new();
         let pod_value = read(pod.sc(self.field));
         let pod_good = pod_value.as_ref().is_some_and(|s| s.good);
         if let Some(s) = pod_value.as_ref().filter(|s| !s.good) {
@@ -77,7 +76,7 @@ impl PodOrContainers {
                     f = f.related(format!("{} inherits this value", who(c)), c.anchor());
                 }
             }
-            findings.push(f);
+            out.push(f);
         }
         let any_container_bad = pod
             .containers
@@ -89,7 +88,7 @@ impl PodOrContainers {
                 Some(s) if !s.good => {
                     explicit.push(c.name.clone());
                     let path = format!("{}{}", c.sc_path(self.field), self.value_path);
-                    findings.push(
+                    out.push(
                         finding(
                             format!("{reason}: {}", (self.sets)(&who(c), &s.text)),
                             Some(c),
@@ -111,7 +110,7 @@ impl PodOrContainers {
                         } else {
                             pod.sc_path(self.field)
                         };
-                        findings.push(
+                        out.push(
                             finding(
                                 format!("{reason}: neither the pod nor {} {}", who(c), self.unset),
                                 Some(c),
@@ -131,14 +130,12 @@ impl PodOrContainers {
             return Verdict::Denied {
                 reason: reason.to_string(),
                 detail: format!("{} {}", setters.join(" and "), (self.must_not)(values)),
-                findings,
             };
         }
         if !implicit.is_empty() {
             return Verdict::Denied {
                 reason: reason.to_string(),
                 detail: format!("pod or {} {}", containers_phrase(&implicit), self.must_set),
-                findings,
             };
         }
         match (pod_value, self.and_pod) {

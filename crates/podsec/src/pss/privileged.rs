@@ -3,7 +3,7 @@
 use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, remove_sc_field, who};
+use crate::pss::{Out, Rule, Verdict, containers_phrase, remove_sc_field, who};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -61,15 +61,14 @@ pub(crate) const RULE: Rule = Rule {
     overrides: None,
 };
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
         let Some(n) = c.sc("privileged").filter(|n| n.as_bool() == Some(true)) else {
             continue;
         };
         bad.push(c.name.clone());
-        findings.push(remove_sc_field(
+        out.push(remove_sc_field(
             c,
             "privileged",
             n,
@@ -86,7 +85,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             "{} must not set securityContext.privileged=true",
             containers_phrase(&bad)
         ),
-        findings,
     }
 }
 

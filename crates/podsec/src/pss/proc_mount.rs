@@ -4,7 +4,7 @@ use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    Rule, Verdict, containers_phrase, join_quote, remove_sc_field, sorted_set,
+    Out, Rule, Verdict, containers_phrase, join_quote, remove_sc_field, sorted_set,
     user_namespace_exempt, who,
 };
 use crate::rule::{Check, Docs};
@@ -68,10 +68,9 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// The logic shared with `procMount_restricted`.
-pub(crate) fn proc_mount(pod: &PodView<'_>) -> Verdict {
+pub(crate) fn proc_mount(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
     let mut types = Vec::new();
-    let mut findings = Vec::new();
     for c in &pod.containers {
         let Some(n) = c.sc("procMount") else {
             continue;
@@ -82,7 +81,7 @@ pub(crate) fn proc_mount(pod: &PodView<'_>) -> Verdict {
         }
         bad.push(c.name.clone());
         types.push(value.to_string());
-        findings.push(remove_sc_field(
+        out.push(remove_sc_field(
             c,
             "procMount",
             n,
@@ -103,16 +102,20 @@ pub(crate) fn proc_mount(pod: &PodView<'_>) -> Verdict {
             containers_phrase(&bad),
             join_quote(&sorted_set(types))
         ),
-        findings,
     }
 }
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
-    proc_mount(pod)
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    proc_mount(pod, out)
 }
 
-fn v1_35(pod: &PodView<'_>) -> Verdict {
-    user_namespace_exempt(pod, "any procMount is allowed (from v1.35)", proc_mount)
+fn v1_35(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    user_namespace_exempt(
+        pod,
+        "any procMount is allowed (from v1.35)",
+        proc_mount,
+        out,
+    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::fix::FixAvailability;
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict};
+use crate::pss::{Out, Rule, Verdict};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -60,8 +60,8 @@ pub(crate) const RULE: Rule = Rule {
     overrides: Some(&super::proc_mount::CHECK),
 };
 
-fn v1_35(pod: &PodView<'_>) -> Verdict {
-    super::proc_mount::proc_mount(pod)
+fn v1_35(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    super::proc_mount::proc_mount(pod, out)
 }
 
 #[cfg(test)]

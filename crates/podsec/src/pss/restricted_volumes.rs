@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding, join_quote, pluralize, sorted_set};
+use crate::pss::{Out, Rule, Verdict, finding, join_quote, pluralize, sorted_set};
 use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
@@ -136,10 +136,9 @@ fn classify(v: Node<'_>) -> Kind<'_> {
     }
 }
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut names = Vec::new();
     let mut types = Vec::new();
-    let mut findings = Vec::new();
     let mut defaulted = Vec::new();
     let volumes = pod.volumes();
     for (i, v) in volumes.iter().enumerate() {
@@ -158,7 +157,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
                 } else {
                     format!("{}.volumes[{i}].{ty}", pod.path)
                 };
-                findings.push(
+                out.push(
                     finding(
                         format!("restricted volume types: volume \"{name}\" uses restricted volume type \"{ty}\""),
                         None,
@@ -204,7 +203,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             ),
             join_quote(&types)
         ),
-        findings,
     }
 }
 

@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::pod_or_containers::{PodOrContainers, Setting};
-use crate::pss::{IN_USER_NAMESPACE, Rule, Verdict, fp, user_namespace_exempt};
+use crate::pss::{IN_USER_NAMESPACE, Out, Rule, Verdict, fp, user_namespace_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -104,12 +104,12 @@ const OUTLINE: PodOrContainers = PodOrContainers {
     fix_unset: |path| set_true_fix(path, NOTE),
 };
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
-    OUTLINE.judge(pod)
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    OUTLINE.judge(pod, out)
 }
 
-fn v1_35(pod: &PodView<'_>) -> Verdict {
-    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_0)
+fn v1_35(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_0, out)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    IN_USER_NAMESPACE, Rule, Verdict, containers_phrase, finding, user_namespace_exempt, who,
+    IN_USER_NAMESPACE, Out, Rule, Verdict, containers_phrase, finding, user_namespace_exempt, who,
 };
 use crate::rule::{Check, Docs};
 
@@ -68,9 +68,8 @@ pub(crate) const RULE: Rule = Rule {
 const MANUAL: &str =
     "choose a non-zero UID that the image works with (its USER, owning the paths it writes)";
 
-fn v1_23(pod: &PodView<'_>) -> Verdict {
+fn v1_23(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut setters = Vec::new();
-    let mut findings = Vec::new();
     if let Some(n) = pod.sc("runAsUser").filter(|n| n.as_i64() == Some(0)) {
         setters.push("pod".to_string());
         let mut f = finding(
@@ -85,13 +84,13 @@ fn v1_23(pod: &PodView<'_>) -> Verdict {
                 f = f.related(format!("{} inherits this value", who(c)), c.anchor());
             }
         }
-        findings.push(f);
+        out.push(f);
     }
     let mut bad = Vec::new();
     for c in &pod.containers {
         if let Some(n) = c.sc("runAsUser").filter(|n| n.as_i64() == Some(0)) {
             bad.push(c.name.clone());
-            findings.push(
+            out.push(
                 finding(
                     format!("runAsUser=0: {} sets securityContext.runAsUser=0", who(c)),
                     Some(c),
@@ -111,12 +110,11 @@ fn v1_23(pod: &PodView<'_>) -> Verdict {
     Verdict::Denied {
         reason: "runAsUser=0".to_string(),
         detail: format!("{} must not set runAsUser=0", setters.join(" and ")),
-        findings,
     }
 }
 
-fn v1_35(pod: &PodView<'_>) -> Verdict {
-    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_23)
+fn v1_35(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    user_namespace_exempt(pod, IN_USER_NAMESPACE, v1_23, out)
 }
 
 #[cfg(test)]

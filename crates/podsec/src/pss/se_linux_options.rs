@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    Rule, Verdict, containers_phrase, finding, join_quote, pluralize, sorted_set, who,
+    Out, Rule, Verdict, containers_phrase, finding, join_quote, pluralize, sorted_set, who,
 };
 use crate::rule::{Check, Docs};
 use crate::yaml::Node;
@@ -79,12 +79,12 @@ const TYPES_1_31: &[&str] = &[
     "container_engine_t",
 ];
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
-    check(pod, TYPES_1_0)
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, TYPES_1_0, out)
 }
 
-fn v1_31(pod: &PodView<'_>) -> Verdict {
-    check(pod, TYPES_1_31)
+fn v1_31(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, TYPES_1_31, out)
 }
 
 #[derive(Default)]
@@ -130,14 +130,13 @@ fn validate(
 
 const MANUAL: &str = "a custom SELinux type, user or role is a policy decision; remove it if the workload works confined as container_t";
 
-fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
+fn check(pod: &PodView<'_>, allowed: &[&str], out: &mut Out<'_>) -> Verdict {
     let mut acc = Acc::default();
     let mut setters = Vec::new();
-    let mut findings = Vec::new();
     if let Some(opts) = pod.sc("seLinuxOptions").filter(|n| n.is_map()) {
         let base = pod.sc_path("seLinuxOptions");
         let bad = validate(opts, allowed, &mut acc, |what, n, key| {
-            findings.push(
+            out.push(
                 finding(
                     format!("seLinuxOptions: the pod sets forbidden seLinuxOptions {what}"),
                     None,
@@ -159,7 +158,7 @@ fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
         let base = c.sc_path("seLinuxOptions");
         let name = who(c);
         let bad = validate(opts, allowed, &mut acc, |what, n, key| {
-            findings.push(
+            out.push(
                 finding(
                     format!("seLinuxOptions: {name} sets forbidden seLinuxOptions {what}"),
                     Some(c),
@@ -201,7 +200,6 @@ fn check(pod: &PodView<'_>, allowed: &[&str]) -> Verdict {
             setters.join(" and "),
             data.join("; ")
         ),
-        findings,
     }
 }
 

@@ -4,8 +4,8 @@ use crate::fix::{Fix, FixAvailability, Patch, PatchValue};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::{
-    BadProfiles, Rule, Verdict, annotation_to_runtime_default, annotation_value, bad_profile_types,
-    fp, join_quote, pluralize, sorted_set,
+    BadProfiles, Out, Rule, Verdict, annotation_to_runtime_default, annotation_value,
+    bad_profile_types, fp, join_quote, pluralize, sorted_set,
 };
 use crate::rule::{Check, Docs, go_quote};
 
@@ -95,9 +95,8 @@ pub(crate) fn type_fix(path: &str) -> Fix {
     )
 }
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut forbidden = Vec::new();
-    let mut findings = Vec::new();
     let mut keys: Vec<String> = vec![POD_ANNOTATION.to_string()];
     keys.extend(
         pod.containers
@@ -113,7 +112,7 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             continue;
         }
         forbidden.push(format!("{key}={}", go_quote(&v)));
-        findings.push(annotation_to_runtime_default(
+        out.push(annotation_to_runtime_default(
             format!("seccompProfile: annotation {key} is \"{v}\""),
             n,
             pod.annotation_path(&key),
@@ -135,21 +134,17 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             pluralize("annotation", "annotations", forbidden.len()),
             forbidden.join(", ")
         ),
-        findings,
     }
 }
 
-fn v1_19(pod: &PodView<'_>) -> Verdict {
-    let BadProfiles {
-        setters,
-        values,
-        findings,
-    } = bad_profile_types(
+fn v1_19(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    let BadProfiles { setters, values } = bad_profile_types(
         pod,
         "seccompProfile",
         valid_type,
         "seccompProfile",
         type_fix,
+        out,
     );
     if setters.is_empty() {
         return Verdict::pass("no seccomp profile is set to a forbidden type", None);
@@ -161,7 +156,6 @@ fn v1_19(pod: &PodView<'_>) -> Verdict {
             setters.join(" and "),
             join_quote(&sorted_set(values))
         ),
-        findings,
     }
 }
 

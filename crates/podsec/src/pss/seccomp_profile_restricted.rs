@@ -5,7 +5,7 @@ use crate::model::FindingLevel;
 use crate::pod::PodView;
 use crate::pss::pod_or_containers::{PodOrContainers, Setting};
 use crate::pss::seccomp_profile_baseline::{type_fix, valid_type};
-use crate::pss::{Rule, Verdict, fp, join_quote, profile_type, sorted_set, windows_exempt};
+use crate::pss::{Out, Rule, Verdict, fp, join_quote, profile_type, sorted_set, windows_exempt};
 use crate::rule::{Check, Docs};
 
 pub(crate) const CHECK: Check = Check {
@@ -104,12 +104,12 @@ const OUTLINE: PodOrContainers = PodOrContainers {
     fix_unset: set_default,
 };
 
-fn v1_19(pod: &PodView<'_>) -> Verdict {
-    OUTLINE.judge(pod)
+fn v1_19(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    OUTLINE.judge(pod, out)
 }
 
-fn v1_25(pod: &PodView<'_>) -> Verdict {
-    windows_exempt(pod, v1_19)
+fn v1_25(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    windows_exempt(pod, v1_19, out)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, finding};
+use crate::pss::{Out, Rule, Verdict, finding};
 use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
@@ -91,25 +91,24 @@ const ALLOWED: &[(u32, &str)] = &[
     (37, "net.ipv4.tcp_notsent_lowat"),
 ];
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
-    check(pod, 0)
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, 0, out)
 }
-fn v1_27(pod: &PodView<'_>) -> Verdict {
-    check(pod, 27)
+fn v1_27(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, 27, out)
 }
-fn v1_29(pod: &PodView<'_>) -> Verdict {
-    check(pod, 29)
+fn v1_29(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, 29, out)
 }
-fn v1_32(pod: &PodView<'_>) -> Verdict {
-    check(pod, 32)
+fn v1_32(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, 32, out)
 }
-fn v1_37(pod: &PodView<'_>) -> Verdict {
-    check(pod, 37)
+fn v1_37(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
+    check(pod, 37, out)
 }
 
-fn check(pod: &PodView<'_>, since: u32) -> Verdict {
+fn check(pod: &PodView<'_>, since: u32, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
-    let mut findings = Vec::new();
     let list = pod.sc("sysctls").map(Node::items).unwrap_or_default();
     for (i, s) in list.iter().enumerate() {
         let name_node = s.field("name");
@@ -118,7 +117,7 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
             continue;
         }
         bad.push(name.to_string());
-        findings.push(
+        out.push(
             finding(
                 format!("forbidden sysctls: the pod sets sysctl \"{name}\", which is not in the safe set"),
                 None,
@@ -144,7 +143,6 @@ fn check(pod: &PodView<'_>, since: u32) -> Verdict {
     Verdict::Denied {
         reason: "forbidden sysctls".to_string(),
         detail: bad.join(", "),
-        findings,
     }
 }
 

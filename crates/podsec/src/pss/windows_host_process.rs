@@ -3,7 +3,7 @@
 use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::pod::PodView;
-use crate::pss::{Rule, Verdict, containers_phrase, finding, who};
+use crate::pss::{Out, Rule, Verdict, containers_phrase, finding, who};
 use crate::rule::{Check, Docs};
 use crate::yaml::Node;
 
@@ -70,14 +70,26 @@ fn host_process(sc: Option<Node<'_>>) -> Option<Node<'_>> {
 
 const MANUAL: &str = "HostProcess containers manage the node and cannot work isolated; run them in a namespace exempt from baseline";
 
-fn v1_0(pod: &PodView<'_>) -> Verdict {
+fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut setters = Vec::new();
-    let mut findings = Vec::new();
+    // The pod's own value first, as its finding is listed first.
+    if let Some(n) = host_process(pod.security_context()) {
+        setters.push("pod".to_string());
+        out.push(
+            finding(
+                "hostProcess: the pod sets securityContext.windowsOptions.hostProcess=true",
+                None,
+                n.span(),
+                format!("{}.hostProcess", pod.sc_path("windowsOptions")),
+            )
+            .with_fix(Fix::manual("remove windowsOptions.hostProcess", MANUAL)),
+        );
+    }
     let mut bad = Vec::new();
     for c in &pod.containers {
         if let Some(n) = host_process(c.security_context()) {
             bad.push(c.name.clone());
-            findings.push(
+            out.push(
                 finding(
                     format!(
                         "hostProcess: {} sets securityContext.windowsOptions.hostProcess=true",
@@ -91,19 +103,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             );
         }
     }
-    if let Some(n) = host_process(pod.security_context()) {
-        setters.push("pod".to_string());
-        findings.insert(
-            0,
-            finding(
-                "hostProcess: the pod sets securityContext.windowsOptions.hostProcess=true",
-                None,
-                n.span(),
-                format!("{}.hostProcess", pod.sc_path("windowsOptions")),
-            )
-            .with_fix(Fix::manual("remove windowsOptions.hostProcess", MANUAL)),
-        );
-    }
     if !bad.is_empty() {
         setters.push(containers_phrase(&bad));
     }
@@ -116,7 +115,6 @@ fn v1_0(pod: &PodView<'_>) -> Verdict {
             "{} must not set securityContext.windowsOptions.hostProcess=true",
             setters.join(" and ")
         ),
-        findings,
     }
 }
 
