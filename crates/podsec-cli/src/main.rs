@@ -269,7 +269,7 @@ impl Iterator for Judged<'_> {
 }
 
 /// How many parts a streamed analysis may make ahead of the output.
-const STREAM_AHEAD: usize = 64;
+const STREAM_AHEAD: usize = 16;
 
 /// Reads and analyses every input, the inputs shared out across the machine's cores, and returns
 /// them in input order, so the output is the same whatever the number of threads.

@@ -509,7 +509,7 @@ fn container_report(
     effective: crate::effective::ContainerEffective,
 ) -> ContainerReport {
     ContainerReport {
-        name: c.name.clone(),
+        name: c.name.to_string(),
         kind: c.kind.as_str(),
         line: c.node.span().line,
         path: c.path.clone(),

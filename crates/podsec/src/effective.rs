@@ -385,7 +385,7 @@ fn run_as_user(pod: &PodView<'_>, c: &ContainerView<'_>, options: &Options) -> E
     if let Some(f) = inherited(pod, c, "runAsUser", is_int) {
         return found_ev(f, Value::Int(f.value.as_i64().unwrap_or(0)), None);
     }
-    match image_user(options, &c.name) {
+    match image_user(options, c.name) {
         Some(ImageUser::Uid(n)) => ev(
             Value::Int(n),
             Source::Image,

@@ -196,7 +196,7 @@ impl Offending<'_, '_> {
         ctx.report(
             check,
             message,
-            self.container.map(|c| c.name.as_str()),
+            self.container.map(|c| c.name),
             self.node.span(),
             self.path.clone(),
         )
@@ -238,7 +238,7 @@ fn offending<'p, 'a>(
                 inheriting: Vec::new(),
             })
             .inheriting
-            .push(c.name.clone());
+            .push(c.name.to_string());
         } else {
             own.push(Offending {
                 container: Some(c),
@@ -254,16 +254,16 @@ fn offending<'p, 'a>(
 }
 
 /// `"a"` or `"a", "b"`, for messages.
-fn quoted(names: &[String]) -> String {
+fn quoted<S: AsRef<str>>(names: &[S]) -> String {
     names
         .iter()
-        .map(|n| format!("\"{n}\""))
+        .map(|n| format!("\"{}\"", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// `container "a"` or `containers "a", "b"`.
-fn containers_phrase(names: &[String]) -> String {
+fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
     if names.len() == 1 {
         format!("container {}", quoted(names))
     } else {
@@ -293,7 +293,7 @@ impl CapEntry<'_, '_> {
         ctx.report(
             check,
             message,
-            Some(&self.container.name),
+            Some(self.container.name),
             self.node.span(),
             format!("{}[{}]", self.list_path, self.index),
         )

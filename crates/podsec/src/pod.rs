@@ -53,8 +53,8 @@ pub struct ContainerView<'a> {
     pub kind: ContainerKind,
     /// Index within that list.
     pub index: usize,
-    /// `name` (empty when missing).
-    pub name: String,
+    /// `name` (empty when missing), borrowed from the tree.
+    pub name: &'a str,
     /// The container's mapping.
     pub node: Node<'a>,
     /// Field path, e.g. `spec.template.spec.containers[0]`.
@@ -150,11 +150,7 @@ impl<'a> PodView<'a> {
         for kind in ContainerKind::ALL {
             if let Some(list) = spec.field(kind.field()) {
                 for (index, node) in list.items().into_iter().enumerate() {
-                    let name = node
-                        .field("name")
-                        .and_then(Node::text)
-                        .unwrap_or("")
-                        .to_string();
+                    let name = node.field("name").and_then(Node::text).unwrap_or("");
                     let path = format!("{path}.{}[{index}]", kind.field());
                     containers.push(ContainerView {
                         kind,

@@ -321,7 +321,7 @@ pub(crate) fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 /// Sorts and removes duplicates, as Go's `sets.NewString(...).List()` does.
-pub(crate) fn sorted_set(mut v: Vec<String>) -> Vec<String> {
+pub(crate) fn sorted_set<S: Ord>(mut v: Vec<S>) -> Vec<S> {
     crate::order::sort(&mut v);
     v.dedup();
     v
@@ -385,7 +385,7 @@ pub(crate) fn bad_profile_types(
         if let Some((t, n)) = profile_type(c.sc(field))
             && !allowed(&t)
         {
-            names.push(c.name.clone());
+            names.push(c.name);
             report(who(c), Some(c), t, n, format!("{}.type", c.sc_path(field)));
         }
     }
@@ -409,7 +409,7 @@ pub(crate) fn finding(
         "",
         FindingLevel::Baseline,
         message,
-        container.map(|c| c.name.as_str()),
+        container.map(|c| c.name),
         at,
         path,
     )
@@ -513,8 +513,8 @@ pub(crate) fn annotation_to_runtime_default(
 
 /// Upstream's detail for containers that use something: `containers "b", "c" use hostPorts 10,
 /// 20`, with `what` the noun for one and for several and `listed` the values in words.
-pub(crate) fn uses_detail(
-    containers: &[String],
+pub(crate) fn uses_detail<S: AsRef<str>>(
+    containers: &[S],
     what: (&str, &str),
     count: usize,
     listed: &str,

@@ -235,7 +235,7 @@ impl<'p, 'a> Scope<'p, 'a> {
     fn name(self) -> Option<&'p str> {
         match self {
             Scope::Pod => None,
-            Scope::Container(c) => Some(c.name.as_str()),
+            Scope::Container(c) => Some(c.name),
         }
     }
 }

@@ -126,14 +126,14 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            containers: 64,
+            containers: 16,
             chunk: 128 * 1024,
         }
     }
 }
 
 /// At most this many passes list an object's findings (and as many its suppressed findings).
-pub const MAX_PASSES: usize = 16;
+pub const MAX_PASSES: usize = 24;
 
 /// A whole report in parts, as [`super::analyze_parts`] hands it out.
 pub fn parts(mut report: ObjectReport) -> impl Iterator<Item = Part> {
@@ -272,23 +272,79 @@ fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The tally: the place of every finding, none held.
+/// Places in blocks of [`BLOCK`]: no room for as many again, and no copy as they grow.
 #[derive(Default)]
-struct Tally {
-    listed: Vec<Place>,
-    suppressed: Vec<Place>,
-    checks: HashMap<&'static str, u16>,
-    names: HashMap<String, u32>,
+struct Places(Vec<Vec<Place>>);
+
+/// How many places a block of [`Places`] holds.
+const BLOCK: usize = 4096;
+
+impl Places {
+    fn push(&mut self, p: Place) {
+        match self.0.last_mut() {
+            Some(last) if last.len() < BLOCK => last.push(p),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push(p);
+                self.0.push(block);
+            }
+        }
+    }
+
+    /// The places in one list of their own size, each block freed once copied.
+    fn into_vec(self) -> Vec<Place> {
+        let mut all = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
+        for block in self.0 {
+            all.extend(block);
+        }
+        all
+    }
 }
 
-impl Pass for Tally {
+/// The tally: the place of every finding, none held.
+struct Tally<'p> {
+    listed: Places,
+    suppressed: Places,
+    checks: HashMap<&'static str, u16>,
+    /// The pod's container names, sorted, each with its group's number (a name written twice is
+    /// one group, as the listing's budget counts it).
+    names: Vec<(&'p str, u32)>,
+    /// Names of findings that are no container's of the pod (none, as the rules are written).
+    others: HashMap<String, u32>,
+}
+
+impl<'p> Tally<'p> {
+    fn new(pod: &'p crate::pod::PodView<'_>) -> Tally<'p> {
+        let mut names: Vec<&'p str> = pod.containers.iter().map(|c| c.name).collect();
+        crate::order::sort(&mut names);
+        names.dedup();
+        Tally {
+            listed: Places::default(),
+            suppressed: Places::default(),
+            checks: HashMap::new(),
+            names: names.into_iter().zip(0..).collect(),
+            others: HashMap::new(),
+        }
+    }
+
+    fn container(&mut self, name: &str) -> u32 {
+        match self.names.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(i) => self.names.get(i).map_or(u32::MAX, |(_, id)| *id),
+            Err(_) => {
+                let next = small(self.names.len() + self.others.len());
+                *self.others.entry(name.to_string()).or_insert(next)
+            }
+        }
+    }
+}
+
+impl Pass for Tally<'_> {
     fn take(&mut self, seq: usize, finding: Finding, ignore: Option<&Ignore>) {
         let weight = small(weight(&finding));
         let next = u16::try_from(self.checks.len()).unwrap_or(u16::MAX);
         let check = *self.checks.entry(finding.check).or_insert(next);
-        let next = small(self.names.len());
-        let container = match finding.container {
-            Some(name) => *self.names.entry(name).or_insert(next),
+        let container = match &finding.container {
+            Some(name) => self.container(name),
             None => u32::MAX,
         };
         let place = Place {
@@ -439,15 +495,14 @@ impl Object<'_, '_> {
         complete: &mut dyn FnMut(&mut ObjectReport),
         emit: &mut dyn FnMut(Part),
     ) {
-        let mut tally = Tally::default();
+        let mut tally = Tally::new(self.pod);
         let pss = self.run(true, &mut tally);
         let Tally {
-            listed,
-            mut suppressed,
-            ..
+            listed, suppressed, ..
         } = tally;
         let cap = MAX_FINDINGS_PER_CHECK;
-        let listing = budget(listed, cap);
+        let listing = budget(listed.into_vec(), cap);
+        let mut suppressed = suppressed.into_vec();
         crate::order::sort_by(&mut suppressed, |a, b| a.order().cmp(&b.order()));
         let mut summary = Summary {
             pss_suppressed: suppressed.iter().any(|p| p.pss),

@@ -93,7 +93,7 @@ fn field_order_and_container_order() {
         panic!()
     };
     let eff = super::resolve(&pod, &d());
-    let names: Vec<&str> = pod.containers.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = pod.containers.iter().map(|c| c.name).collect();
     assert_eq!(names, ["i", "c", "e"]);
     let keys: Vec<&str> = eff[0].fields().map(|(k, _)| k).collect();
     expect![[r#"["runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "windowsOptions", "seccompProfile", "appArmorProfile", "privileged", "allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem", "procMount", "fsGroup", "supplementalGroups", "supplementalGroupsPolicy", "sysctls", "hostUsers", "hostNetwork", "hostPID", "hostIPC"]"#]].assert_eq(&format!("{keys:?}"));

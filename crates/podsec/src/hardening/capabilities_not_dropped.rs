@@ -125,7 +125,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             ctx.report(
                 &CHECK,
                 message,
-                Some(&c.name),
+                Some(c.name),
                 at,
                 c.sc_path("capabilities.drop"),
             )

@@ -137,7 +137,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     .iter()
                     .any(|m| m.field("name").and_then(Node::text) == Some(name))
             })
-            .map(|c| c.name.clone())
+            .map(|c| c.name.to_string())
             .collect();
         let tail = if users.is_empty() {
             String::new()

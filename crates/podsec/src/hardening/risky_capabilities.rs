@@ -153,7 +153,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             };
             out.push(
                 ctx.report(&CHECK, format!("container \"{}\" adds {reason}", c.name),
-                    Some(&c.name),
+                    Some(c.name),
                     node.span(),
                     add_path.clone(),
                 )
@@ -187,7 +187,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     c.name,
                     runtime.as_str()
                 ),
-                Some(&c.name),
+                Some(c.name),
                 at,
                 c.sc_path("capabilities.drop"),
             )

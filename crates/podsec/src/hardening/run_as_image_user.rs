@@ -64,7 +64,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     for (c, e) in ctx.linux_effective() {
-        if user_stated(&e) || image_user(ctx.options, &c.name).is_some() {
+        if user_stated(&e) || image_user(ctx.options, c.name).is_some() {
             continue;
         }
         out.push(
@@ -72,7 +72,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     "container \"{}\" runs as its image's user, root if the image sets none: runAsUser and runAsNonRoot are unset",
                     c.name
                 ),
-                Some(&c.name),
+                Some(c.name),
                 container_anchor(c),
                 c.sc_path("runAsNonRoot"),
             )

@@ -89,7 +89,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         if user_stated(&e) {
             continue;
         }
-        let root = match image_user(ctx.options, &c.name) {
+        let root = match image_user(ctx.options, c.name) {
             Some(ImageUser::Unset) => "sets no USER",
             Some(ImageUser::Uid(0)) => "runs as USER 0",
             Some(ImageUser::Name(n)) if n == "root" => "runs as USER root",
@@ -100,7 +100,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     "container \"{}\" runs as root: its image {root} and securityContext.runAsUser is unset",
                     c.name
                 ),
-                Some(&c.name),
+                Some(c.name),
                 container_anchor(c),
                 c.sc_path("runAsUser"),
             )

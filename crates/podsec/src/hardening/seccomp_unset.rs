@@ -102,7 +102,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     if unset.len() == candidates.len() {
-        let names: Vec<String> = unset.iter().map(|c| c.name.clone()).collect();
+        let names: Vec<String> = unset.iter().map(|c| c.name.to_string()).collect();
         out.push(
             ctx.report(
                 &CHECK,
@@ -124,7 +124,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     "container \"{}\" has no seccompProfile, nor does the pod: it runs with no seccomp filter",
                     c.name
                 ),
-                Some(&c.name),
+                Some(c.name),
                 container_anchor(c),
                 c.sc_path("seccompProfile"),
             )

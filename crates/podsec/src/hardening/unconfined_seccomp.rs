@@ -110,7 +110,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                             "container \"{}\" sets seccompProfile.type=Unconfined: it runs with no seccomp filter",
                             c.name
                         ),
-                        Some(&c.name),
+                        Some(c.name),
                         p.field("type").map_or_else(|| p.span(), |t| t.span()),
                         c.sc_path("seccompProfile.type"),
                     )
@@ -129,7 +129,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                                 "container \"{}\" is unconfined by the legacy seccomp annotation: it runs with no seccomp filter",
                                 c.name
                             ),
-                            Some(&c.name),
+                            Some(c.name),
                             node.span(),
                             p.clone(),
                         )
@@ -142,9 +142,9 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             }
         }
         match (pod_field, pod_annotation) {
-            (Some(p), _) if unconfined(p) => via_pod_field.push(c.name.clone()),
+            (Some(p), _) if unconfined(p) => via_pod_field.push(c.name),
             (None, Some(("unconfined", _))) if ctx.options.kube() <= 26 => {
-                via_pod_annotation.push(c.name.clone());
+                via_pod_annotation.push(c.name);
             }
             _ => {}
         }

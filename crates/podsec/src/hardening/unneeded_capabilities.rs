@@ -96,7 +96,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         c.name,
                         list.join(", ")
                     ),
-                    Some(&c.name),
+                    Some(c.name),
                     node.span(),
                     c.sc_path("capabilities.add"),
                 )

@@ -112,7 +112,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         "container \"{}\" mounts host path \"{host_dir}\" (volume \"{name}\") writable",
                         c.name
                     ),
-                    Some(&c.name),
+                    Some(c.name),
                     at,
                     format!("{mount_path}.readOnly"),
                 )

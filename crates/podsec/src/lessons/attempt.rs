@@ -74,7 +74,7 @@ impl Attempt {
                             .iter()
                             .map(|c| Container {
                                 kind: c.kind.as_str(),
-                                name: c.name.clone(),
+                                name: c.name.to_string(),
                                 value: to_value(c.node),
                             })
                             .collect(),

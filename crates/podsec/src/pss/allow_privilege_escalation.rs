@@ -76,7 +76,7 @@ fn v1_8(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
         if matches!(value, Some((false, _))) {
             continue;
         }
-        bad.push(c.name.clone());
+        bad.push(c.name);
         let path = c.sc_path("allowPrivilegeEscalation");
         let patch = vec![Patch::Set {
             path: fp(&path),

@@ -107,7 +107,7 @@ fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
             ));
         }
         if bad {
-            bad_containers.push(c.name.clone());
+            bad_containers.push(c.name);
         }
     }
     if bad_containers.is_empty() {

@@ -98,7 +98,7 @@ fn v1_22(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
         let caps = c.sc("capabilities").filter(|n| n.is_map());
         let dropped_all = caps.is_some() && c.caps_drop().iter().any(|(n, _)| *n == "ALL");
         if !dropped_all {
-            missing.push(c.name.clone());
+            missing.push(c.name);
             let at = match caps {
                 Some(_) => c
                     .security_context()
@@ -148,7 +148,7 @@ fn v1_22(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
             ));
         }
         if bad {
-            adding.push(c.name.clone());
+            adding.push(c.name);
         }
     }
     let mut details = Vec::new();

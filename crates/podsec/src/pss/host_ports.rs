@@ -93,7 +93,7 @@ fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
             );
         }
         if out.pushed() > before {
-            bad.push(c.name.clone());
+            bad.push(c.name);
         }
     }
     if bad.is_empty() {

@@ -104,7 +104,7 @@ fn v1_34(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
             }
         }
         if out.pushed() > before {
-            bad.push(c.name.clone());
+            bad.push(c.name);
         }
     }
     if bad.is_empty() {

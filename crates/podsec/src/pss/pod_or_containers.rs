@@ -86,7 +86,7 @@ impl PodOrContainers {
         for c in &pod.containers {
             match read(c.sc(self.field)) {
                 Some(s) if !s.good => {
-                    explicit.push(c.name.clone());
+                    explicit.push(c.name);
                     let path = format!("{}{}", c.sc_path(self.field), self.value_path);
                     out.push(
                         finding(
@@ -102,7 +102,7 @@ impl PodOrContainers {
                 Some(_) => {}
                 None if pod_good => covered += 1,
                 None => {
-                    implicit.push(c.name.clone());
+                    implicit.push(c.name);
                     // A container that inherits the pod's bad value is reported with the pod value.
                     if pod_value.is_none() {
                         let target = if any_container_bad {

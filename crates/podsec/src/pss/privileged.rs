@@ -67,7 +67,7 @@ fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
         let Some(n) = c.sc("privileged").filter(|n| n.as_bool() == Some(true)) else {
             continue;
         };
-        bad.push(c.name.clone());
+        bad.push(c.name);
         out.push(remove_sc_field(
             c,
             "privileged",

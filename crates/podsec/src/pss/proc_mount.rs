@@ -79,7 +79,7 @@ pub(crate) fn proc_mount(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
         if value == "Default" {
             continue;
         }
-        bad.push(c.name.clone());
+        bad.push(c.name);
         types.push(value.to_string());
         out.push(remove_sc_field(
             c,

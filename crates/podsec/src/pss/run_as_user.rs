@@ -89,7 +89,7 @@ fn v1_23(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
     for c in &pod.containers {
         if let Some(n) = c.sc("runAsUser").filter(|n| n.as_i64() == Some(0)) {
-            bad.push(c.name.clone());
+            bad.push(c.name);
             out.push(
                 finding(
                     format!("runAsUser=0: {} sets securityContext.runAsUser=0", who(c)),

@@ -169,7 +169,7 @@ fn check(pod: &PodView<'_>, allowed: &[&str], out: &mut Out<'_>) -> Verdict {
             );
         });
         if bad {
-            bad_containers.push(c.name.clone());
+            bad_containers.push(c.name);
         }
     }
     if !bad_containers.is_empty() {

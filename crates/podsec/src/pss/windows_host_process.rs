@@ -88,7 +88,7 @@ fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     let mut bad = Vec::new();
     for c in &pod.containers {
         if let Some(n) = host_process(c.security_context()) {
-            bad.push(c.name.clone());
+            bad.push(c.name);
             out.push(
                 finding(
                     format!(

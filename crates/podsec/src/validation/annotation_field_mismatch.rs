@@ -154,7 +154,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 c.sc_path("seccompProfile"),
                 child,
                 &detail,
-                Some(&c.name),
+                Some(c.name),
                 node,
                 &key,
             );
@@ -173,7 +173,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 c.sc_path("appArmorProfile"),
                 child,
                 &detail,
-                Some(&c.name),
+                Some(c.name),
                 node,
                 &key,
             );

@@ -88,7 +88,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             "blocks the pod (it stays Pending)"
         };
         out.push(ctx.report(&CHECK, format!("container \"{}\" asks for AppArmor profile {kind} on a node without AppArmor: the kubelet {outcome} with \"Cannot enforce AppArmor: AppArmor is not enabled on the host\"", c.name),
-            Some(&c.name),
+            Some(c.name),
             at.span(),
             path,
         ));

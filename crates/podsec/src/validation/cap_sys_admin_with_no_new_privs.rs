@@ -74,7 +74,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         "Invalid value: core.SecurityContext{...}",
                         "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
                     ),
-                    Some(&c.name),
+                    Some(c.name),
                     node.span(),
                     path,
                 )

@@ -68,7 +68,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         let path = c.sc_path("capabilities");
         out.push(
             ctx.report(&CHECK, format!("container \"{}\" is privileged, so its capabilities are ignored: it gets every capability", c.name),
-                Some(&c.name),
+                Some(c.name),
                 k.span(),
                 path.clone(),
             )

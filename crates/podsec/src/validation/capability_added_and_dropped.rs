@@ -75,7 +75,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         "container \"{}\" adds and drops {norm}: containerd and CRI-O drop it",
                         c.name
                     ),
-                    Some(&c.name),
+                    Some(c.name),
                     node.span(),
                     add_path.clone(),
                 )

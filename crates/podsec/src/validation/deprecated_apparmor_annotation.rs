@@ -69,7 +69,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         let mut f = ctx.report(
             &CHECK,
             format!("{path}: deprecated since v1.30; use the \"appArmorProfile\" field instead"),
-            Some(&c.name),
+            Some(c.name),
             node.span(),
             path,
         );

@@ -73,7 +73,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             (
                 c.sc("seccompProfile").is_some(),
                 c.sc_path("seccompProfile"),
-                Some(c.name.as_str()),
+                Some(c.name),
             )
         } else {
             continue;

@@ -123,7 +123,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 gate,
                 sc.and_then(|sc| sc.get_entry(key)),
                 c.sc_path(key),
-                Some(&c.name),
+                Some(c.name),
             );
         }
     }

@@ -84,7 +84,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                         pod_value.0
                     ),
                 ),
-                Some(&c.name),
+                Some(c.name),
                 node.span(),
                 path,
             )

@@ -148,7 +148,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             if kube >= *since
                 && let Some((k, _)) = csc.get_entry(key).filter(|(_, v)| !v.is_null())
             {
-                push(out, Some(&c.name), k, c.sc_path(key));
+                push(out, Some(c.name), k, c.sc_path(key));
             }
         }
     }

@@ -81,7 +81,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             ""
         };
         out.push(ctx.report(&CHECK, format!("container \"{}\" has a Localhost seccomp profile{whose} with an empty localhostProfile: the kubelet refuses to start it with \"localhostProfile must be set if seccompProfile type is Localhost.\"", c.name),
-            Some(&c.name),
+            Some(c.name),
             local.span(),
             scope.path(ctx.pod, "seccompProfile.localhostProfile"),
         ));

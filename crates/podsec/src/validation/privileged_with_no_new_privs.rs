@@ -79,7 +79,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     "Invalid value: core.SecurityContext{...}",
                     "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
                 ),
-                Some(&c.name),
+                Some(c.name),
                 ape.span(),
                 path,
             )

@@ -122,7 +122,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             ctx.report(
                 &CHECK,
                 message,
-                Some(&c.name),
+                Some(c.name),
                 at.span(),
                 scope.path(ctx.pod, key),
             )

@@ -78,7 +78,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 continue;
             }
             out.push(ctx.report(&CHECK, format!("container \"{}\" sets allowPrivilegeEscalation: false but adds {name}, which lets it regain privileges anyway", c.name),
-                Some(&c.name),
+                Some(c.name),
                 node.span(),
                 c.sc_path("capabilities.add"),
             ));

@@ -72,7 +72,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                     &format!("Invalid value: {}", go(v)),
                     "`hostUsers` must be false to use `Unmasked`",
                 ),
-                Some(&c.name),
+                Some(c.name),
                 v.span(),
                 path,
             )

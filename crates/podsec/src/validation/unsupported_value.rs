@@ -86,7 +86,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     };
     for c in &pod.containers {
         if let Some(n) = c.sc("procMount") {
-            check(n, c.sc_path("procMount"), PROC_MOUNT, Some(&c.name));
+            check(n, c.sc_path("procMount"), PROC_MOUNT, Some(c.name));
         }
     }
     for (key, supported) in POD_FIELDS {

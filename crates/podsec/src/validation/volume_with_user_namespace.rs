@@ -113,7 +113,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             out.push(ctx.report(
                 &CHECK,
                 api(&path, "Forbidden", "when `pod.Spec.HostUsers` is false"),
-                Some(&c.name),
+                Some(c.name),
                 k.span(),
                 path,
             ));

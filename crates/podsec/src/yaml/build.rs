@@ -528,6 +528,13 @@ impl Builder {
         }
         if let Some(n) = self.nodes.get_mut(id) {
             n.unjsonable = unjsonable;
+            // A closed collection gains nothing: no room to spare (a pod of 1,600 containers
+            // held 100 KB of it, a mapping of one entry holding room for four).
+            match &mut n.kind {
+                Kind::Map { entries, .. } => entries.shrink_to_fit(),
+                Kind::Seq { items, .. } => items.shrink_to_fit(),
+                Kind::Scalar { .. } | Kind::Alias { .. } => {}
+            }
             n.span.set_end(if flow {
                 end.end.max(last_end)
             } else {
