@@ -185,12 +185,12 @@ pub fn analyze_each(
     contexts: bool,
     emit: &mut dyn FnMut(ObjectReport),
 ) -> Analysis {
-    listed(text, options, contexts, &mut Emit::Reports(emit))
+    listed(text, options, contexts, &mut Reports(emit))
 }
 
 /// The listing (findings and skipped objects under their budgets), with or without the effective
 /// contexts and passing checks, each object handed to `emit`.
-fn listed(text: &str, options: &Options, contexts: bool, emit: &mut Emit<'_>) -> Analysis {
+fn listed(text: &str, options: &Options, contexts: bool, emit: &mut impl Emit) -> Analysis {
     let keep = if contexts { Keep::All } else { Keep::Verdicts };
     each_with(
         text,
@@ -225,15 +225,51 @@ pub fn analyze_parts_with(
     limits: Limits,
     emit: &mut dyn FnMut(Part),
 ) -> Analysis {
-    listed(text, options, contexts, &mut Emit::Parts(limits, emit))
+    listed(text, options, contexts, &mut Parts(limits, emit))
 }
 
-/// Where [`each_with`] hands each object.
-enum Emit<'e> {
-    /// Each report whole.
-    Reports(&'e mut dyn FnMut(ObjectReport)),
-    /// Each report in parts, those over the limits listed in bounded passes.
-    Parts(Limits, &'e mut dyn FnMut(Part)),
+/// Where [`each_with`] hands each workload object. Generic rather than `dyn`, so that a build that
+/// never lists in parts (the playground's) holds none of that code.
+trait Emit {
+    /// Analyses `object`, completes its report's head with `complete` (source and namespace
+    /// admission) and hands it on.
+    fn object(
+        &mut self,
+        object: &parts::Object<'_, '_>,
+        complete: &mut dyn FnMut(&mut ObjectReport),
+    );
+}
+
+/// Each report whole.
+struct Reports<'e>(&'e mut dyn FnMut(ObjectReport));
+
+impl Emit for Reports<'_> {
+    fn object(&mut self, o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) {
+        (self.0)(whole(o, complete));
+    }
+}
+
+/// An object's whole report, its head completed by `complete`.
+fn whole(o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) -> ObjectReport {
+    let findings = Findings::new(o.max_findings, o.ignores);
+    let mut report = analyze_object(o.doc, o.obj, o.pod, o.options, findings, o.keep);
+    complete(&mut report);
+    report
+}
+
+/// Each report in parts, an object over the limits listed in bounded passes.
+struct Parts<'e>(Limits, &'e mut dyn FnMut(Part));
+
+impl Emit for Parts<'_> {
+    fn object(&mut self, o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) {
+        if o.pod.containers.len() > self.0.containers {
+            o.list(self.0, complete, self.1);
+            return;
+        }
+        for part in parts(whole(o, complete)) {
+            (self.1)(part);
+        }
+    }
 }
 
 /// [`each_with`] with every report collected into `objects`.
@@ -252,7 +288,7 @@ fn analyze_with(
         max_findings,
         max_skipped,
         keep,
-        &mut Emit::Reports(&mut push),
+        &mut Reports(&mut push),
     );
     analysis.objects = objects;
     analysis
@@ -270,7 +306,7 @@ fn each_with(
     max_findings: usize,
     max_skipped: usize,
     keep: Keep,
-    emit: &mut Emit<'_>,
+    emit: &mut impl Emit,
 ) -> Analysis {
     let mut unlisted = 0;
     let mut analysis = Analysis {
@@ -331,30 +367,16 @@ fn each_with(
                         report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
                     }
                 };
-                if let Emit::Parts(limits, emit) = emit
-                    && pod.containers.len() > limits.containers
-                {
-                    let object = parts::Object {
-                        doc: &doc,
-                        obj: &obj,
-                        pod: &pod,
-                        options,
-                        ignores: &ignores,
-                    };
-                    object.list(keep, *limits, &mut complete, *emit);
-                    return;
-                }
-                let findings = Findings::new(max_findings, &ignores);
-                let mut report = analyze_object(&doc, &obj, &pod, options, findings, keep);
-                complete(&mut report);
-                match emit {
-                    Emit::Reports(emit) => emit(report),
-                    Emit::Parts(_, emit) => {
-                        for part in parts(report) {
-                            emit(part);
-                        }
-                    }
-                }
+                let object = parts::Object {
+                    doc: &doc,
+                    obj: &obj,
+                    pod: &pod,
+                    options,
+                    ignores: &ignores,
+                    keep,
+                    max_findings,
+                };
+                emit.object(&object, &mut complete);
             }
         });
     }

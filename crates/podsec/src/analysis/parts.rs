@@ -9,7 +9,7 @@
 //!    line, column, push order) and its group (check and container); the Pod Security Standards
 //!    verdict comes from the same run;
 //! 2. the listing's budget applied to the places, as [`Findings::finish`] applies it to the
-//!    findings: the first [`MAX_FINDINGS_PER_CHECK`] of a group, a notice counting the rest, all
+//!    findings: the first [`MAX_FINDINGS_PER_CHECK`](super::MAX_FINDINGS_PER_CHECK) of a group, a notice counting the rest, all
 //!    sorted by level, line and column;
 //! 3. passes: the checks run again once per chunk of the listing, each keeping only the findings of
 //!    its chunk (known by their push order: the checks are deterministic), which are written out in
@@ -27,9 +27,7 @@
 
 use std::collections::HashMap;
 
-use super::{
-    ContainerReport, Keep, MAX_FINDINGS_PER_CHECK, ObjectReport, container_report, head, run_checks,
-};
+use super::{ContainerReport, Keep, ObjectReport, container_report, head, run_checks};
 use crate::model::{Finding, FindingLevel, Options};
 use crate::rule::{Findings, Pass};
 use crate::suppress::{Ignore, Suppressed};
@@ -423,6 +421,10 @@ pub(crate) struct Object<'r, 'd> {
     pub(crate) pod: &'r crate::pod::PodView<'d>,
     pub(crate) options: &'r Options,
     pub(crate) ignores: &'r [Ignore],
+    /// What the report keeps besides findings and verdict.
+    pub(crate) keep: Keep,
+    /// How many findings of one check per container are listed (see [`MAX_FINDINGS_PER_CHECK`](super::MAX_FINDINGS_PER_CHECK)).
+    pub(crate) max_findings: usize,
 }
 
 impl Object<'_, '_> {
@@ -490,7 +492,6 @@ impl Object<'_, '_> {
     /// (its `source` and namespace `admission`) before it is handed out.
     pub(crate) fn list(
         &self,
-        keep: Keep,
         limits: Limits,
         complete: &mut dyn FnMut(&mut ObjectReport),
         emit: &mut dyn FnMut(Part),
@@ -500,7 +501,7 @@ impl Object<'_, '_> {
         let Tally {
             listed, suppressed, ..
         } = tally;
-        let cap = MAX_FINDINGS_PER_CHECK;
+        let cap = self.max_findings;
         let listing = budget(listed.into_vec(), cap);
         let mut suppressed = suppressed.into_vec();
         crate::order::sort_by(&mut suppressed, |a, b| a.order().cmp(&b.order()));
@@ -520,7 +521,7 @@ impl Object<'_, '_> {
         let listing = compact(listing);
         let suppressed = compact(suppressed);
 
-        let mut report = head(self.obj, self.pod, self.options, pss, keep);
+        let mut report = head(self.obj, self.pod, self.options, pss, self.keep);
         complete(&mut report);
         emit(Part::Head(Box::new(report), summary));
         self.chunks(&listing, limits.chunk, |p, finding, _| {
@@ -530,7 +531,7 @@ impl Object<'_, '_> {
             };
             emit(Part::Finding(Box::new(finding)));
         });
-        if keep == Keep::All {
+        if self.keep == Keep::All {
             for c in &self.pod.containers {
                 let effective = crate::effective::resolve_container(self.pod, c, self.options);
                 emit(Part::Container(Box::new(container_report(c, effective))));
