@@ -752,6 +752,7 @@ fn decide_object(
         done: Vec::new(),
     };
     let is_pod = obj.kind == "Pod";
+    let created_name = obj.created_name();
     let client_error = match (&obj.namespace, &options.namespace) {
         (Some(own), Some(flag)) if own != flag => Some(format!(
             "the namespace from the provided object {} does not match the namespace {}. You must pass '--namespace={own}' to perform this operation.",
@@ -775,13 +776,13 @@ fn decide_object(
     let mut modes = request.modes(
         &mut evals,
         options.username.as_deref(),
-        is_pod.then_some(obj.name.as_str()),
+        is_pod.then_some(created_name.as_ref()),
     );
     if client_error.is_some() {
         modes = not_sent(&modes);
     }
     let pods = (!is_pod && client_error.is_none())
-        .then(|| controller(&obj.kind, &obj.name))
+        .then(|| controller(&obj.kind, &created_name))
         .flatten()
         .map(|(source, account, pod_name)| {
             let username = format!("system:serviceaccount:kube-system:{account}");

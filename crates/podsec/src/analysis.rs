@@ -493,7 +493,8 @@ fn head(
         if obj.kind == "Pod" && obj.prefix.is_empty() {
             format!(
                 "pods \"{}\" is forbidden: violates PodSecurity \"{label}\": {}",
-                obj.name, pss.aggregate
+                obj.created_name(),
+                pss.aggregate
             )
         } else {
             format!(

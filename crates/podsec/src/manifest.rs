@@ -25,6 +25,36 @@ pub struct Object<'a> {
     pub prefix: String,
 }
 
+impl Object<'_> {
+    /// The name the API server gives the object as it creates it, which admission sees:
+    /// `metadata.name`, or without one, `metadata.generateName` (at most 58 bytes of it) and five
+    /// random characters, written `<random>` (the registry's `SimpleNameGenerator`, run before
+    /// validating admission).
+    #[must_use]
+    pub fn created_name(&self) -> std::borrow::Cow<'_, str> {
+        if !self.name.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.name);
+        }
+        let base = self
+            .node
+            .field("metadata")
+            .and_then(|m| m.field("generateName"))
+            .and_then(Node::text)
+            .unwrap_or("");
+        if base.is_empty() {
+            return std::borrow::Cow::Borrowed("");
+        }
+        let mut end = base.len().min(MAX_GENERATED_BASE);
+        while !base.is_char_boundary(end) {
+            end -= 1;
+        }
+        std::borrow::Cow::Owned(format!("{}<random>", base.get(..end).unwrap_or(base)))
+    }
+}
+
+/// How much of `generateName` a generated name keeps: 63 characters less the 5 random ones.
+const MAX_GENERATED_BASE: usize = 58;
+
 /// What an object is to us.
 #[derive(Clone, Debug)]
 pub enum Entry<'a> {

@@ -228,3 +228,56 @@ fn reports_streamed_one_by_one_equal_the_whole_analysis() {
         "{decided}"
     );
 }
+
+/// A pod named by `generateName` is denied under the name the API server generates for it (the
+/// registry names it before validating admission runs): the prefix, cut to 58 bytes, and five
+/// random characters. Its namespace's enforce message names it alike.
+#[test]
+fn a_generated_name_is_the_denied_pod_name() {
+    let pod = |meta: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{{meta}}}\nspec:\n  containers: [{{name: c, image: x, securityContext: {{privileged: true}}}}]\n"
+        )
+    };
+    let message = |text: &str, options: &Options| {
+        analyze(text, options).objects[0]
+            .admission_message
+            .clone()
+            .unwrap_or_default()
+    };
+    let options = Options::default();
+    assert!(
+        message(&pod("generateName: web-"), &options)
+            .starts_with("pods \"web-<random>\" is forbidden: violates PodSecurity"),
+        "{}",
+        message(&pod("generateName: web-"), &options)
+    );
+    // A name wins over a prefix.
+    assert!(message(&pod("name: p, generateName: web-"), &options).starts_with("pods \"p\" is"));
+    let long = "a".repeat(70);
+    assert!(
+        message(&pod(&format!("generateName: {long}")), &options)
+            .starts_with(&format!("pods \"{}<random>\" is", "a".repeat(58)))
+    );
+    let with_namespace = Options {
+        namespace: Some("team".into()),
+        ..Options::default()
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels: {{pod-security.kubernetes.io/enforce: baseline}}\n---\n{}",
+        pod("generateName: web-")
+    );
+    let a = analyze(&text, &with_namespace);
+    let admission = a.objects[0].admission.as_ref().unwrap();
+    assert!(
+        admission
+            .request
+            .enforce
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("pods \"web-<random>\" is forbidden"),
+        "{:?}",
+        admission.request.enforce.message
+    );
+}
