@@ -362,7 +362,7 @@ fn each_with(
             Entry::Workload(obj, pod) => {
                 // The head's source and namespace admission, known from the object alone.
                 let mut complete = |report: &mut ObjectReport| {
-                    crate::source::annotate(text, &doc, std::slice::from_mut(report));
+                    report.source = crate::source::of(text, &doc, obj.node);
                     if let Some(decider) = &mut admission {
                         report.admission = Some(Box::new(decider.object(&obj, &pod, options)));
                     }

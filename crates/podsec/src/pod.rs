@@ -4,6 +4,9 @@
 //! treat `null` as unset and a value of the wrong type as unset too (the API server would refuse to
 //! decode it; the `ingest` diagnostics report that separately).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use crate::yaml::{Node, Span};
 
 /// Which list a container comes from.
@@ -127,6 +130,13 @@ impl Dropped {
     }
 }
 
+/// The entries of `metadata.annotations`, as (key, value) nodes.
+fn annotation_entries(meta: Option<Node<'_>>) -> Vec<(Node<'_>, Node<'_>)> {
+    meta.and_then(|m| m.field("annotations"))
+        .map(Node::entries)
+        .unwrap_or_default()
+}
+
 /// A pod spec (of a Pod, or of a workload's template).
 #[derive(Clone, Debug)]
 pub struct PodView<'a> {
@@ -140,6 +150,9 @@ pub struct PodView<'a> {
     pub containers: Vec<ContainerView<'a>>,
     /// Fields the API server drops on create; see [`PodView::as_created_on`].
     pub dropped: Dropped,
+    /// Each annotation's value by key (the last written, as Kubernetes reads them), so that a
+    /// lookup per container costs the same however many annotations the pod has.
+    annotations: HashMap<Cow<'a, str>, Node<'a>>,
 }
 
 impl<'a> PodView<'a> {
@@ -165,12 +178,17 @@ impl<'a> PodView<'a> {
         }
         // Held for as long as the object is analysed: no room to spare.
         containers.shrink_to_fit();
+        let annotations = annotation_entries(meta)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.key_text()?, v)))
+            .collect();
         PodView {
             spec,
             meta,
             path,
             containers,
             dropped: Dropped::default(),
+            annotations,
         }
     }
 
@@ -252,22 +270,23 @@ impl<'a> PodView<'a> {
     /// The annotations of the pod (template), as (key, value node).
     #[must_use]
     pub fn annotations(&self) -> Vec<(&'a str, Node<'a>)> {
-        self.meta
-            .and_then(|m| m.field("annotations"))
-            .map(|a| {
-                a.entries()
-                    .into_iter()
-                    .filter_map(|(k, v)| Some((k.text()?, v)))
-                    .collect()
-            })
-            .unwrap_or_default()
+        annotation_entries(self.meta)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.text()?, v)))
+            .collect()
     }
 
     /// One annotation's value text.
     #[must_use]
     pub fn annotation(&self, key: &str) -> Option<(&'a str, Node<'a>)> {
-        let v = self.meta?.field("annotations")?.get(key)?;
+        let v = self.annotation_node(key)?;
         Some((v.raw_scalar()?.0, v))
+    }
+
+    /// One annotation's value node, whatever it holds.
+    #[must_use]
+    pub fn annotation_node(&self, key: &str) -> Option<Node<'a>> {
+        self.annotations.get(key).copied()
     }
 
     /// `spec.volumes`.

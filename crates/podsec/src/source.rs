@@ -7,32 +7,19 @@
 //! remote base, or `configuredIn:` for a generated object). Neither tool is needed: podsec reads what
 //! they print.
 
-use crate::analysis::ObjectReport;
 use crate::yaml::{self, Node};
 
 /// The annotation Kustomize writes with `buildMetadata: [originAnnotations]`.
 pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
 
-/// Sets [`ObjectReport::source`] of every object: the Kustomize origin annotation when the object
-/// has one, else the `# Source:` comment Helm wrote above its document.
-pub fn annotate(text: &str, doc: &yaml::Document, objects: &mut [ObjectReport]) {
-    let Some(root) = doc.root() else { return };
-    for o in objects {
-        o.source = object_at(root, o.line)
-            .and_then(origin)
-            .or_else(|| helm_source(text, root.span().start));
-    }
-}
-
-/// The object mapping that starts on `line`: the root, or an item of a `List`.
-fn object_at(root: Node<'_>, line: usize) -> Option<Node<'_>> {
-    if root.span().line == line {
-        return Some(root);
-    }
-    root.get("items")?
-        .items()
-        .into_iter()
-        .find(|item| item.span().line == line)
+/// Where the object whose mapping is `object` (the root of `doc`, or an item of its `List`) came
+/// from: the Kustomize origin annotation when it has one, else the `# Source:` comment Helm wrote
+/// above its document. Reads the object and the comment lines above the document, so a `List` of
+/// many items costs the same per item.
+#[must_use]
+pub fn of(text: &str, doc: &yaml::Document, object: Node<'_>) -> Option<String> {
+    let root = doc.root()?;
+    origin(object).or_else(|| helm_source(text, root.span().start))
 }
 
 /// The file named by the Kustomize origin annotation: `path`, prefixed by `repo` (and suffixed by
@@ -161,6 +148,29 @@ mod tests {
         assert_eq!(
             sources(text),
             [("a".into(), Some("a.yaml".into())), ("b".into(), None)]
+        );
+    }
+
+    /// Items of a flow `List` start on one line: each still has its own origin (they were told
+    /// apart by line, and the second took the first's).
+    #[test]
+    fn items_on_one_line_carry_their_own_origin() {
+        let item = |n: &str| {
+            format!(
+                "{{apiVersion: v1, kind: Pod, metadata: {{name: {n}, annotations: {{config.kubernetes.io/origin: 'path: {n}.yaml'}}}}, spec: {{containers: [{{name: c, image: i}}]}}}}"
+            )
+        };
+        let text = format!(
+            "apiVersion: v1\nkind: List\nitems: [{}, {}]\n",
+            item("a"),
+            item("b")
+        );
+        assert_eq!(
+            sources(&text),
+            [
+                ("a".into(), Some("a.yaml".into())),
+                ("b".into(), Some("b.yaml".into()))
+            ]
         );
     }
 }

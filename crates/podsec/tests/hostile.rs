@@ -367,3 +367,35 @@ fn skipped_objects_are_listed_up_to_the_limit() {
         last.reason
     );
 }
+
+/// Issue 15: each container's seccomp and AppArmor annotations were looked up by walking the pod's
+/// annotations, so a pod of many containers with as many annotations was quadratic. They are
+/// indexed once per pod; every container's annotation is still found.
+#[test]
+fn container_annotations_are_looked_up_in_constant_time() {
+    let n = 3_000;
+    let mut text =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: many\n  annotations:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    container.seccomp.security.alpha.kubernetes.io/c{i}: unconfined\n"
+        ));
+    }
+    text.push_str("spec:\n  containers:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - name: c{i}\n    image: i\n"));
+    }
+    let options = Options {
+        level: podsec::PssLevel::Baseline,
+        version: podsec::Version::Minor(18),
+        ..Options::default()
+    };
+    let a = podsec::analysis::analyze_all(&text, &options);
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    let unconfined = a.objects[0]
+        .findings
+        .iter()
+        .filter(|f| f.check == "seccompProfile_baseline")
+        .count();
+    assert_eq!(unconfined, n);
+}

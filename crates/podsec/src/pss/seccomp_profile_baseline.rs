@@ -104,7 +104,7 @@ fn v1_0(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
             .map(|c| format!("{CONTAINER_PREFIX}{}", c.name)),
     );
     for key in keys {
-        let Some((_, n)) = pod.annotations().into_iter().find(|(k, _)| *k == key) else {
+        let Some(n) = pod.annotation_node(&key) else {
             continue;
         };
         let v = annotation_value(n);

@@ -554,6 +554,22 @@ impl<'a> Node<'a> {
     }
 
     /// Whether this (resolved) key node names `key` once converted to a JSON key.
+    /// A key as Kubernetes reads it (the text of a string, JSON's spelling of a number or a
+    /// boolean): what [`Node::get`] compares with the key asked for. `None` for a key JSON cannot
+    /// hold.
+    pub(crate) fn key_text(self) -> Option<std::borrow::Cow<'a, str>> {
+        let data = self.data();
+        match (&data.kind, data.value) {
+            (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => {
+                Some(std::borrow::Cow::Borrowed(text.as_str()))
+            }
+            (Kind::Scalar { text, .. }, value) => scalar::json_key(value, text.as_str())
+                .ok()
+                .map(std::borrow::Cow::Owned),
+            _ => None,
+        }
+    }
+
     fn key_is(self, key: &str) -> bool {
         let data = self.data();
         match (&data.kind, data.value) {
