@@ -10,7 +10,7 @@ use crate::rule::Findings;
 use crate::yaml;
 
 mod parts;
-pub use parts::{Limits, MAX_PASSES, Part, Summary, parts, refused_by_namespace};
+pub use parts::{Limits, Part, Summary, parts};
 
 /// The result of analysing one text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -249,14 +249,6 @@ impl Emit for Reports<'_> {
     }
 }
 
-/// An object's whole report, its head completed by `complete`.
-fn whole(o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) -> ObjectReport {
-    let findings = Findings::new(o.max_findings, o.ignores);
-    let mut report = analyze_object(o.doc, o.obj, o.pod, o.options, findings, o.keep);
-    complete(&mut report);
-    report
-}
-
 /// Each report in parts, an object over the limits listed in bounded passes.
 struct Parts<'e>(Limits, &'e mut dyn FnMut(Part));
 
@@ -407,41 +399,39 @@ fn count_unlisted(analysis: &mut Analysis, more: usize) {
     }
 }
 
-fn analyze_object(
-    doc: &yaml::Document,
-    obj: &manifest::Object<'_>,
-    pod: &crate::pod::PodView<'_>,
-    options: &Options,
-    mut findings: Findings<'_>,
-    keep: Keep,
-) -> ObjectReport {
+/// An object's whole report, its head completed by `complete`.
+fn whole(o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) -> ObjectReport {
+    let mut findings = Findings::new(o.max_findings, o.ignores);
     // The effective contexts are resolved once for all rules when the report keeps them, else
     // each when a rule asks: a pod of 1,600 containers would otherwise hold 2.6 MB of contexts
     // that only a few rules read.
-    let effective = (keep == Keep::All).then(|| crate::effective::resolve(pod, options));
+    let effective = (o.keep == Keep::All).then(|| crate::effective::resolve(o.pod, o.options));
     let pss = run_checks(
-        doc,
-        obj,
-        pod,
-        options,
+        o.doc,
+        o.obj,
+        o.pod,
+        o.options,
         effective.as_deref(),
         true,
         &mut findings,
     );
     let (findings, suppressed) = findings.finish();
     let containers = effective.map_or_else(Vec::new, |effective| {
-        pod.containers
+        o.pod
+            .containers
             .iter()
             .zip(effective)
             .map(|(c, e)| container_report(c, e))
             .collect()
     });
-    ObjectReport {
+    let mut report = ObjectReport {
         findings,
         containers,
         suppressed,
-        ..head(obj, pod, options, pss, keep)
-    }
+        ..head(o.obj, o.pod, o.options, pss, o.keep)
+    };
+    complete(&mut report);
+    report
 }
 
 /// Every check of every area on one object, each finding pushed to `findings` as it is made, in

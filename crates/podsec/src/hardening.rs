@@ -253,23 +253,8 @@ fn offending<'p, 'a>(
     own
 }
 
-/// `"a"` or `"a", "b"`, for messages.
-fn quoted<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{}\"", n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `container "a"` or `containers "a", "b"`.
-fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
-    if names.len() == 1 {
-        format!("container {}", quoted(names))
-    } else {
-        format!("containers {}", quoted(names))
-    }
-}
+/// `container "a"` or `containers "a", "b"`, as the Pod Security Standards word it.
+use crate::pss::containers_phrase;
 
 /// A string entry of a container's `capabilities.add` or `.drop`.
 struct CapEntry<'p, 'a> {

@@ -19,6 +19,7 @@ mod scalar;
 mod split;
 pub(crate) use json::quoted as json_quoted;
 pub use json::{Decoded, decode_documents, to_json};
+pub(crate) use node::Chunked;
 pub use node::{
     Document, DuplicateKey, Kind, Node, NodeData, NodeId, Scalar, ScalarText, Span, Stream, Style,
     YamlError, decode_scalar,

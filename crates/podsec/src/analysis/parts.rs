@@ -31,6 +31,7 @@ use super::{ContainerReport, Keep, ObjectReport, container_report, head, run_che
 use crate::model::{Finding, FindingLevel, Options};
 use crate::rule::{Findings, Pass};
 use crate::suppress::{Ignore, Suppressed};
+use crate::yaml::Chunked;
 
 /// One part of an object's report. An object is a [`Part::Head`], its findings, its containers,
 /// its suppressed findings, then [`Part::End`]: the order of the report's JSON fields.
@@ -95,8 +96,7 @@ impl Summary {
 
 /// Whether the object's namespace refuses it, or the pods its controller creates, in `enforce`
 /// mode (or kubectl does not send it).
-#[must_use]
-pub fn refused_by_namespace(o: &ObjectReport) -> bool {
+fn refused_by_namespace(o: &ObjectReport) -> bool {
     o.admission.as_ref().is_some_and(|a| {
         a.client_error.is_some()
             || a.request.refused()
@@ -131,7 +131,7 @@ impl Default for Limits {
 }
 
 /// At most this many passes list an object's findings (and as many its suppressed findings).
-pub const MAX_PASSES: usize = 24;
+const MAX_PASSES: usize = 24;
 
 /// A whole report in parts, as [`super::analyze_parts`] hands it out.
 pub fn parts(mut report: ObjectReport) -> impl Iterator<Item = Part> {
@@ -270,39 +270,11 @@ fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Places in blocks of [`BLOCK`]: no room for as many again, and no copy as they grow.
-#[derive(Default)]
-struct Places(Vec<Vec<Place>>);
-
-/// How many places a block of [`Places`] holds.
-const BLOCK: usize = 4096;
-
-impl Places {
-    fn push(&mut self, p: Place) {
-        match self.0.last_mut() {
-            Some(last) if last.len() < BLOCK => last.push(p),
-            _ => {
-                let mut block = Vec::with_capacity(BLOCK);
-                block.push(p);
-                self.0.push(block);
-            }
-        }
-    }
-
-    /// The places in one list of their own size, each block freed once copied.
-    fn into_vec(self) -> Vec<Place> {
-        let mut all = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
-        for block in self.0 {
-            all.extend(block);
-        }
-        all
-    }
-}
-
 /// The tally: the place of every finding, none held.
 struct Tally<'p> {
-    listed: Places,
-    suppressed: Places,
+    /// In chunks: no room for as many again, and no copy as they grow.
+    listed: Chunked<Place>,
+    suppressed: Chunked<Place>,
     checks: HashMap<&'static str, u16>,
     /// The pod's container names, sorted, each with its group's number (a name written twice is
     /// one group, as the listing's budget counts it).
@@ -317,8 +289,8 @@ impl<'p> Tally<'p> {
         crate::order::sort(&mut names);
         names.dedup();
         Tally {
-            listed: Places::default(),
-            suppressed: Places::default(),
+            listed: Chunked::default(),
+            suppressed: Chunked::default(),
             checks: HashMap::new(),
             names: names.into_iter().zip(0..).collect(),
             others: HashMap::new(),
@@ -414,7 +386,8 @@ impl Pass for Select<'_, '_> {
     }
 }
 
-/// What a bounded listing needs of its object.
+/// One workload object as the analysis reads it: its document, its pod, the options, the text's
+/// inline ignores, and what its report keeps.
 pub(crate) struct Object<'r, 'd> {
     pub(crate) doc: &'r crate::yaml::Document,
     pub(crate) obj: &'r crate::manifest::Object<'d>,

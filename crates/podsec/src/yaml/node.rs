@@ -204,7 +204,7 @@ pub(super) const CHUNK: usize = 4096;
 /// `List` of 1,000 pods is 23,000 nodes: 1.7 MB, in a `Vec` of room for 32,768 that had copied
 /// them three times over on the way).
 #[derive(Clone, Debug)]
-pub(super) struct Chunked<T> {
+pub(crate) struct Chunked<T> {
     chunks: Vec<Vec<T>>,
     len: usize,
 }
@@ -237,7 +237,7 @@ impl<T> Chunked<T> {
 
     /// Appends `v`. The first chunk grows as a `Vec` does, so that a small document takes little;
     /// every later one is allocated whole.
-    pub(super) fn push(&mut self, v: T) {
+    pub(crate) fn push(&mut self, v: T) {
         match self.chunks.last_mut() {
             Some(last) if last.len() < CHUNK => last.push(v),
             _ => {
@@ -251,6 +251,15 @@ impl<T> Chunked<T> {
             }
         }
         self.len += 1;
+    }
+
+    /// Everything in one list of its own length, each chunk freed once copied.
+    pub(crate) fn into_vec(self) -> Vec<T> {
+        let mut all = Vec::with_capacity(self.len);
+        for chunk in self.chunks {
+            all.extend(chunk);
+        }
+        all
     }
 
     /// Gives back the room of the last chunk beyond what it holds.
