@@ -49,7 +49,7 @@ fn object_title(o: &ObjectReport) -> Html {
     html! {
         <h2 class="object-title">
             <span class="kind">{ &o.kind }</span>{ " " }
-            <span class="name">{ podsec::model::shown_name(&o.name) }</span>
+            <span class="name">{ podsec::model::heading_name(&o.name, o.generate_name.as_deref()).into_owned() }</span>
             if let Some(ns) = &o.namespace {
                 <span class="ns">{ format!(" in {ns}") }</span>
             }
@@ -432,7 +432,7 @@ fn overview(analysis: &Analysis) -> Html {
                     html! {
                         <li class={classes!("overview-row", if o.allowed { "admitted" } else { "denied" })}>
                             <button type="button" class="jump" onclick={Callback::from(move |_: MouseEvent| browser::reveal(&id))}>
-                                <span class="kind">{ &o.kind }</span>{ " " }{ podsec::model::shown_name(&o.name) }
+                                <span class="kind">{ &o.kind }</span>{ " " }{ podsec::model::heading_name(&o.name, o.generate_name.as_deref()).into_owned() }
                             </button>
                             <span class="mark-verdict">{ if o.allowed { "✓ admitted" } else { "✗ not admitted" } }</span>
                             <span class="counts">{ counts(o) }</span>
@@ -846,7 +846,7 @@ fn after_verdicts(hardened: &Hardened, label: &str) -> Html {
                     <li class={classes!("verdict", if stopped { "denied" } else { "admitted" })}>
                         <p>
                             { format!("{} {}: {} at {label} after the rewrite{}; findings {} → {}",
-                                v.object.kind, podsec::model::shown_name(&v.object.name),
+                                v.object.kind, podsec::model::heading_name(&v.object.name, v.object.generate_name.as_deref()),
                                 if v.after { "admitted" } else { "still not admitted" },
                                 if v.before == v.after { String::new() } else if v.before { " (was admitted)".to_string() } else { " (was not)".to_string() },
                                 v.findings_before, v.findings_after) }
@@ -952,7 +952,7 @@ pub fn hardened_panel(
                 { for edits.iter().map(|e| html! {
                     <li class={classes!("edit", if e.applied { "applied" } else { "not-applied" })}>
                         { edit_note(e) }
-                        { format!(" · {} {}", e.object.kind, podsec::model::shown_name(&e.object.name)) }
+                        { format!(" · {} {}", e.object.kind, podsec::model::heading_name(&e.object.name, e.object.generate_name.as_deref())) }
                         if let Some(c) = &e.container { { format!(" · container \"{c}\"") } }
                         if let Some(why) = &e.skipped { <span class="skipped-why">{ format!(" · not applied: {why}") }</span> }
                     </li>

@@ -36,7 +36,12 @@ pub(crate) fn annotations<'a>(
                 _ => "error",
             };
             let mut title = format!("podsec {} ({})", f.check, f.level.as_str());
-            let mut message = format!("{} {}: {}", o.kind, o.name, f.message);
+            let mut message = format!(
+                "{} {}: {}",
+                o.kind,
+                podsec::model::shown_name(&o.name, o.generate_name.as_deref()),
+                f.message
+            );
             if let Some(source) = &o.source {
                 let _ = write!(title, " in {source}");
                 let _ = write!(message, " (rendered from {source})");

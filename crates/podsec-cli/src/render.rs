@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 
 use podsec::analysis::{Part, Summary};
-use podsec::model::shown_name;
+use podsec::model::heading_name;
 use podsec::{Analysis, FindingLevel, ObjectReport, Options};
 
 use crate::Judged;
@@ -38,7 +38,7 @@ fn heading(o: &ObjectReport) -> String {
     format!(
         "{} {} (line {})",
         clean(&o.kind),
-        clean(shown_name(&o.name)),
+        clean(&heading_name(&o.name, o.generate_name.as_deref())),
         o.line
     )
 }
@@ -228,6 +228,9 @@ impl Serialize for Object<'_, '_, '_> {
         report.serialize_field("kind", &o.kind)?;
         report.serialize_field("apiVersion", &o.api_version)?;
         report.serialize_field("name", &o.name)?;
+        if let Some(g) = &o.generate_name {
+            report.serialize_field("generateName", g)?;
+        }
         report.serialize_field("namespace", &o.namespace)?;
         report.serialize_field("document", &o.document)?;
         report.serialize_field("line", &o.line)?;
@@ -805,7 +808,10 @@ impl HardenReport {
             let object = format!(
                 "{} {} (line {})",
                 clean(&v.object.kind),
-                clean(shown_name(&v.object.name)),
+                clean(&heading_name(
+                    &v.object.name,
+                    v.object.generate_name.as_deref()
+                )),
                 v.line
             );
             // Its blocking findings and reasons, lines left out, each field led by its length so

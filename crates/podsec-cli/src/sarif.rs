@@ -138,7 +138,7 @@ fn result(checks: &[&Check], uri: &str, o: &ObjectReport, f: &Finding) -> Value 
         "level": level,
         "message": { "text": f.message },
         "locations": [location(uri, f.line, f.column)],
-        "properties": { "object": format!("{}/{}", o.kind, o.name), "podsecLevel": f.level.as_str() },
+        "properties": { "object": format!("{}/{}", o.kind, podsec::model::shown_name(&o.name, o.generate_name.as_deref())), "podsecLevel": f.level.as_str() },
     });
     if let Some(i) = checks.iter().position(|c| c.id == f.check) {
         r["ruleIndex"] = json!(i);
@@ -156,7 +156,7 @@ fn result(checks: &[&Check], uri: &str, o: &ObjectReport, f: &Finding) -> Value 
         r["properties"]["source"] = json!(source);
         related.push(json!({
             "physicalLocation": { "artifactLocation": { "uri": source } },
-            "message": { "text": format!("{}/{} is rendered from {source}", o.kind, o.name) },
+            "message": { "text": format!("{}/{} is rendered from {source}", o.kind, podsec::model::shown_name(&o.name, o.generate_name.as_deref())) },
         }));
     }
     if !related.is_empty() {
@@ -200,7 +200,11 @@ fn object_admission(uri: &str, o: &ObjectReport) -> Vec<Value> {
     let Some(a) = &o.admission else {
         return out;
     };
-    let object = format!("{}/{}", o.kind, o.name);
+    let object = format!(
+        "{}/{}",
+        o.kind,
+        podsec::model::shown_name(&o.name, o.generate_name.as_deref())
+    );
     if let Some(e) = &a.client_error {
         out.push(admission_result(
             uri,

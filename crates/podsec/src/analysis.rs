@@ -44,6 +44,14 @@ pub struct ObjectReport {
     pub api_version: String,
     /// `metadata.name`, or empty.
     pub name: String,
+    /// `metadata.generateName`, when the object has no name and asks the API server to make one
+    /// from this prefix (see [`crate::model::shown_name`]).
+    #[serde(
+        rename = "generateName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub generate_name: Option<String>,
     /// `metadata.namespace`, if set.
     pub namespace: Option<String>,
     /// 0-based index of the document in the stream.
@@ -497,6 +505,7 @@ fn head(
         kind: obj.kind.clone(),
         api_version: obj.api_version.clone(),
         name: obj.name.clone(),
+        generate_name: obj.generate_name().map(str::to_owned),
         namespace: obj.namespace.clone(),
         document: obj.document,
         line: obj.node.span().line,

@@ -52,6 +52,13 @@ pub struct ObjectRef {
     pub kind: String,
     /// `metadata.name`, or empty.
     pub name: String,
+    /// `metadata.generateName` when it has no name (see [`crate::model::shown_name`]).
+    #[serde(
+        rename = "generateName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub generate_name: Option<String>,
 }
 
 /// One fix of the rewrite, applied or not.
@@ -1178,6 +1185,7 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
             document: obj.document,
             kind: obj.kind.clone(),
             name: obj.name.clone(),
+            generate_name: obj.generate_name.clone(),
         };
         let prefix = object_prefix(&obj.pod_path);
         // The edits of this object by fix, so that a fix shared by many findings is found at once.
@@ -1228,6 +1236,7 @@ struct Before {
     document: usize,
     kind: String,
     name: String,
+    generate_name: Option<String>,
     allowed: bool,
     findings: usize,
 }
@@ -1238,6 +1247,7 @@ impl Before {
             document: o.document,
             kind: o.kind.clone(),
             name: o.name.clone(),
+            generate_name: o.generate_name.clone(),
             allowed: o.allowed,
             findings: o.findings.len(),
         }
@@ -1271,6 +1281,7 @@ fn verdicts(
             document: b.document,
             kind: b.kind.clone(),
             name: b.name.clone(),
+            generate_name: b.generate_name.clone(),
         };
         let now = match a {
             Some(a) => a,

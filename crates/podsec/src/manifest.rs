@@ -32,28 +32,23 @@ impl Object<'_> {
     /// validating admission).
     #[must_use]
     pub fn created_name(&self) -> std::borrow::Cow<'_, str> {
+        crate::model::shown_name(&self.name, self.generate_name())
+    }
+
+    /// `metadata.generateName` when the object has no `metadata.name` (the prefix the API server
+    /// makes its name from), else `None`.
+    #[must_use]
+    pub fn generate_name(&self) -> Option<&str> {
         if !self.name.is_empty() {
-            return std::borrow::Cow::Borrowed(&self.name);
+            return None;
         }
-        let base = self
-            .node
+        self.node
             .field("metadata")
             .and_then(|m| m.field("generateName"))
             .and_then(Node::text)
-            .unwrap_or("");
-        if base.is_empty() {
-            return std::borrow::Cow::Borrowed("");
-        }
-        let mut end = base.len().min(MAX_GENERATED_BASE);
-        while !base.is_char_boundary(end) {
-            end -= 1;
-        }
-        std::borrow::Cow::Owned(format!("{}<random>", base.get(..end).unwrap_or(base)))
+            .filter(|base| !base.is_empty())
     }
 }
-
-/// How much of `generateName` a generated name keeps: 63 characters less the 5 random ones.
-const MAX_GENERATED_BASE: usize = 58;
 
 /// What an object is to us.
 #[derive(Clone, Debug)]

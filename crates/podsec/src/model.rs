@@ -274,12 +274,38 @@ pub struct EffectiveValue {
     pub note: Option<String>,
 }
 
-/// An object's `metadata.name` as people are shown it: `(unnamed)` when it has none (a pasted
-/// snippet, a pod template), so that a heading never reads `Pod  (line 1)`.
+/// An object's name as people are shown it, and as the API server names it on creation (which
+/// admission sees): `metadata.name`; without one, `metadata.generateName` (at most 58 bytes of it)
+/// and five random characters, written `<random>` (the registry's `SimpleNameGenerator`, run
+/// before validating admission); with neither, `(unnamed)` in a heading (a pasted snippet, a pod
+/// template), so that it never reads `Pod  (line 1)`, and empty in a message.
 #[must_use]
-pub fn shown_name(name: &str) -> &str {
-    if name.is_empty() { "(unnamed)" } else { name }
+pub fn shown_name<'a>(name: &'a str, generate_name: Option<&str>) -> std::borrow::Cow<'a, str> {
+    match generate_name.filter(|_| name.is_empty()) {
+        Some(base) if !base.is_empty() => {
+            let mut end = base.len().min(MAX_GENERATED_BASE);
+            while !base.is_char_boundary(end) {
+                end -= 1;
+            }
+            std::borrow::Cow::Owned(format!("{}<random>", base.get(..end).unwrap_or(base)))
+        }
+        _ => std::borrow::Cow::Borrowed(name),
+    }
 }
+
+/// [`shown_name`] for a heading: `(unnamed)` when the object has neither name.
+#[must_use]
+pub fn heading_name<'a>(name: &'a str, generate_name: Option<&str>) -> std::borrow::Cow<'a, str> {
+    let shown = shown_name(name, generate_name);
+    if shown.is_empty() {
+        std::borrow::Cow::Borrowed("(unnamed)")
+    } else {
+        shown
+    }
+}
+
+/// How much of `generateName` a generated name keeps: 63 characters less the 5 random ones.
+const MAX_GENERATED_BASE: usize = 58;
 
 /// A place in the user's text. Lines and columns are 1-based; columns count characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -383,11 +383,7 @@ fn workload_view(index: usize, o: &ObjectReport, a: &ObjectAdmission, file: &str
             line(tone, l)
         })
         .collect();
-    let name = if o.name.is_empty() {
-        "(unnamed)"
-    } else {
-        &o.name
-    };
+    let name = crate::model::heading_name(&o.name, o.generate_name.as_deref());
     let namespace_note = match a.namespace_from.as_str() {
         "option" => Some(format!(
             "It names no namespace: sent to {} (the request's namespace)",

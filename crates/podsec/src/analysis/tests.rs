@@ -281,3 +281,41 @@ fn a_generated_name_is_the_denied_pod_name() {
         admission.request.enforce.message
     );
 }
+
+/// An object named only by `generateName` carries the prefix in its report (`generateName` in
+/// the JSON), and is headed by the name it will get, as its message names it; an object with a
+/// name carries none, and one with neither is headed `(unnamed)`.
+#[test]
+fn a_generated_name_heads_its_object() {
+    use crate::model::{heading_name, shown_name};
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\nspec:\n  containers: [{name: c, image: x}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, generateName: web-}\nspec:\n  containers: [{name: c, image: x}]\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: c, image: x}]\n";
+    let a = analyze(text, &Options::default());
+    let [generated, named, unnamed] = a.objects.as_slice() else {
+        panic!("{:?}", a.objects.len());
+    };
+    assert_eq!(generated.generate_name.as_deref(), Some("web-"));
+    assert_eq!(named.generate_name, None);
+    assert_eq!(unnamed.generate_name, None);
+    let json = serde_json::to_value(generated).unwrap();
+    assert_eq!(json["generateName"], "web-");
+    assert_eq!(json["name"], "");
+    assert!(
+        serde_json::to_value(named)
+            .unwrap()
+            .get("generateName")
+            .is_none()
+    );
+    let heading = |o: &ObjectReport| heading_name(&o.name, o.generate_name.as_deref()).into_owned();
+    assert_eq!(heading(generated), "web-<random>");
+    assert_eq!(heading(named), "p");
+    assert_eq!(heading(unnamed), "(unnamed)");
+    assert_eq!(shown_name(&unnamed.name, None), "");
+    // The rewrite's edits name their object alike.
+    let hardened = crate::harden::harden(text, &crate::harden::HardenOptions::default());
+    let edit = hardened
+        .edits
+        .iter()
+        .find(|e| e.object.document == 0)
+        .expect("an edit of the generated pod");
+    assert_eq!(edit.object.generate_name.as_deref(), Some("web-"));
+}

@@ -731,6 +731,7 @@ fn edit_of(title: String, patches: Vec<Patch>, grade: Applicability) -> Edit {
             document: 0,
             kind: "Pod".to_string(),
             name: "p".to_string(),
+            generate_name: None,
         },
         container: None,
         patches,
