@@ -201,7 +201,7 @@ pub fn run(job: Job, options: LinkOptions, text: &str) -> JsValue {
     }
 }
 
-/// The answer to [`Job::Link`]: the fragment, or why no link was made after [`REFUSED`].
+/// The answer to [`Job::Link`]: the fragment, or why no link was made after `REFUSED`.
 #[must_use]
 pub fn link(link: LinkOptions, text: &str) -> String {
     let made = podsec::permalink::link(&podsec::permalink::Shared {

@@ -3,7 +3,7 @@
 //! One list feeds the CLI (`podsec checks`, `podsec explain`), the web UI and `CHECKS.md`.
 //! It sits above the areas: each area owns one list of its rules (`ingest::CHECKS`,
 //! `validation::RULES`, `pss::RULES`, `hardening::RULES`), and the registry is derived from them
-//! once, in a fixed order. The areas import only [`crate::rule`], never this module.
+//! once, in a fixed order. The areas import only `crate::rule`, never this module.
 
 use std::sync::OnceLock;
 

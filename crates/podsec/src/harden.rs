@@ -272,7 +272,7 @@ type Written = Vec<(usize, usize, usize)>;
 /// does no harm, and running it twice changes nothing.
 ///
 /// A stream of several documents is rewritten document by document, and a text that is one `List`
-/// document item by item, each piece as a text of its own (see [`pieces`]).
+/// document item by item, each piece as a text of its own (see the `pieces` module).
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
     pieces::harden(text, options).unwrap_or_else(|| harden_text(text, options))

@@ -38,7 +38,7 @@ pub struct Docs {
 }
 
 impl Docs {
-    /// The docs of a build without learner text (see [`docs!`]).
+    /// The docs of a build without learner text (see the `docs!` macro).
     pub const NONE: Docs = Docs {
         what: "",
         why: "",
