@@ -51,8 +51,8 @@ impl Builder {
                 .nodes
                 .iter()
                 .find(|n| {
-                    matches!(n.value, Resolved::Float(f) if !f.is_finite())
-                        || matches!(n.value, Resolved::Null | Resolved::Uint(_))
+                    matches!(n.value.get(), Resolved::Float(f) if !f.is_finite())
+                        || matches!(n.value.get(), Resolved::Null | Resolved::Uint(_))
                             && matches!(n.kind, Kind::Scalar { .. })
                 })
                 .map_or(at, |n| n.span.get());

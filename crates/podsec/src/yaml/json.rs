@@ -114,7 +114,7 @@ fn write_node(node: Node<'_>, out: &mut String) {
 fn key_text(key: Node<'_>) -> String {
     let data = key.data();
     match &data.kind {
-        Kind::Scalar { text, .. } => super::scalar::json_key(data.value, text.as_str())
+        Kind::Scalar { text, .. } => super::scalar::json_key(data.value.get(), text.as_str())
             .unwrap_or_else(|_| text.as_str().to_string()),
         _ => String::new(),
     }

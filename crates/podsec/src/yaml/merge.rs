@@ -52,7 +52,7 @@ impl Builder {
             _ => return Err("invalid map key: []interface {}".into()),
         };
         let json = |v| scalar::json_key(v, text).map(Cow::Owned);
-        Ok(match n.value {
+        Ok(match n.value.get() {
             Resolved::Str | Resolved::Merge => (KeyType::Str, Cow::Borrowed(text)),
             Resolved::Null => (KeyType::Unconvertible, Cow::Borrowed("")),
             Resolved::Uint(u) => (KeyType::Unconvertible, Cow::Owned(u.to_string())),
@@ -63,9 +63,9 @@ impl Builder {
     }
 
     pub(super) fn is_merge_key(&self, key: NodeId) -> bool {
-        self.nodes
-            .get(key)
-            .is_some_and(|n| matches!(n.kind, Kind::Scalar { .. }) && n.value == Resolved::Merge)
+        self.nodes.get(key).is_some_and(|n| {
+            matches!(n.kind, Kind::Scalar { .. }) && n.value.get() == Resolved::Merge
+        })
     }
 
     /// The entries a closed mapping contributes when merged, in order.

@@ -86,7 +86,7 @@ pub struct NodeData {
     /// Whether the node carries an anchor (`&name`).
     pub anchored: bool,
     /// A scalar's resolved value (collections: `Null`).
-    pub(super) value: Resolved,
+    pub(super) value: scalar::Packed,
     /// Whether the scalar reads as it does only under YAML 1.1 rules.
     pub(super) yaml11: bool,
     /// Whether the node (with what it holds, after merges and duplicates) cannot become JSON.
@@ -483,7 +483,7 @@ impl<'a> Node<'a> {
         let Kind::Scalar { text, .. } = &data.kind else {
             return None;
         };
-        Some(scalar_of(data.value, text.as_str()))
+        Some(scalar_of(data.value.get(), text.as_str()))
     }
 
     /// Whether the scalar means what it means only because of YAML 1.1 rules (e.g. `yes`, `on`,
@@ -568,7 +568,7 @@ impl<'a> Node<'a> {
     /// hold.
     pub(crate) fn key_text(self) -> Option<std::borrow::Cow<'a, str>> {
         let data = self.data();
-        match (&data.kind, data.value) {
+        match (&data.kind, data.value.get()) {
             (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => {
                 Some(std::borrow::Cow::Borrowed(text.as_str()))
             }
@@ -581,7 +581,7 @@ impl<'a> Node<'a> {
 
     fn key_is(self, key: &str) -> bool {
         let data = self.data();
-        match (&data.kind, data.value) {
+        match (&data.kind, data.value.get()) {
             (Kind::Scalar { text, .. }, Resolved::Str | Resolved::Merge) => {
                 text.as_bytes() == key.as_bytes()
             }
@@ -716,7 +716,7 @@ static EMPTY_NODE: NodeData = NodeData {
     },
     tagged: false,
     anchored: false,
-    value: Resolved::Null,
+    value: scalar::Packed::NULL,
     yaml11: false,
     unjsonable: false,
 };

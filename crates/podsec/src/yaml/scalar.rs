@@ -25,6 +25,51 @@ pub(crate) enum Resolved {
     Merge,
 }
 
+/// A [`Resolved`] in nine bytes of alignment 1, as a node keeps it: beside the node's other small
+/// fields it makes a node 64 bytes instead of the 72 that the enum's 8-byte alignment costs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Packed {
+    tag: u8,
+    bits: [u8; 8],
+}
+
+impl Packed {
+    /// `Null`, for a collection (usable in a `static`).
+    pub(crate) const NULL: Packed = Packed {
+        tag: 0,
+        bits: [0; 8],
+    };
+
+    pub(crate) fn of(value: Resolved) -> Packed {
+        let (tag, bits) = match value {
+            Resolved::Null => (0, 0),
+            Resolved::Bool(b) => (1, u64::from(b)),
+            Resolved::Int(i) => (2, i.cast_unsigned()),
+            Resolved::Uint(u) => (3, u),
+            Resolved::Float(f) => (4, f.to_bits()),
+            Resolved::Str => (5, 0),
+            Resolved::Merge => (6, 0),
+        };
+        Packed {
+            tag,
+            bits: bits.to_le_bytes(),
+        }
+    }
+
+    pub(crate) fn get(self) -> Resolved {
+        let bits = u64::from_le_bytes(self.bits);
+        match self.tag {
+            1 => Resolved::Bool(bits != 0),
+            2 => Resolved::Int(bits.cast_signed()),
+            3 => Resolved::Uint(bits),
+            4 => Resolved::Float(f64::from_bits(bits)),
+            5 => Resolved::Str,
+            6 => Resolved::Merge,
+            _ => Resolved::Null,
+        }
+    }
+}
+
 /// The resolution of one scalar: its value, whether it depends on YAML 1.1-only rules, and the
 /// error go-yaml raises for it (a tag its text cannot satisfy).
 pub(crate) struct Resolution {
@@ -561,6 +606,35 @@ fn go_format_float32_g(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A node's packed value reads back as the value it packed, every variant and edge included.
+    #[test]
+    fn a_packed_value_reads_back() {
+        let values = [
+            Resolved::Null,
+            Resolved::Bool(false),
+            Resolved::Bool(true),
+            Resolved::Int(0),
+            Resolved::Int(-1),
+            Resolved::Int(i64::MIN),
+            Resolved::Int(i64::MAX),
+            Resolved::Uint(u64::MAX),
+            Resolved::Float(-0.0),
+            Resolved::Float(f64::INFINITY),
+            Resolved::Float(1.5e300),
+            Resolved::Str,
+            Resolved::Merge,
+        ];
+        for v in values {
+            assert_eq!(Packed::of(v).get(), v);
+        }
+        let Resolved::Float(nan) = Packed::of(Resolved::Float(f64::NAN)).get() else {
+            panic!("NaN did not stay a float");
+        };
+        assert!(nan.is_nan());
+        assert_eq!(std::mem::align_of::<Packed>(), 1);
+        assert_eq!(std::mem::size_of::<Packed>(), 9);
+    }
 
     fn plain(text: &str) -> Resolved {
         resolve(text, Style::Plain, None).value

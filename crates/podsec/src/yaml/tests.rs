@@ -310,9 +310,9 @@ fn int_and_string_keys_that_become_one_json_key_keep_both_values() {
 /// only reading needs (sizes, decode counts) lives in the builder, and what few nodes have (tags,
 /// resolved merge entries) beside the arena.
 #[test]
-fn a_node_takes_at_most_72_bytes() {
+fn a_node_takes_at_most_64_bytes() {
     assert!(
-        std::mem::size_of::<super::NodeData>() <= 72,
+        std::mem::size_of::<super::NodeData>() <= 64,
         "{}",
         std::mem::size_of::<super::NodeData>()
     );
