@@ -184,6 +184,12 @@ for (const width of [1280, 390]) {
       return document.querySelector('#parse-errors').getBoundingClientRect().top - panel.getBoundingClientRect().top;
     });
     assert.ok(top < 60, String(top));
+    // Under the parser's message, the likely mistake in plain words, within the screen: the line
+    // added sits at the column of the containers' dashes.
+    const help = page.locator('#parse-errors .help');
+    assert.match(await help.textContent(), /^Line 75 starts at column 9, where the list above has its `-` items \(line 69\).* indent it to column 11/);
+    const box = await help.boundingBox();
+    assert.ok(box && box.x + box.width <= width, JSON.stringify(box));
     await setText(page, install(2));
     assert.equal(await page.locator('#panel .results-body.stale').count(), 0);
     assert.match(await page.locator('.status .summary').textContent(), /^2 workloads · \d+ findings · analysed in/);

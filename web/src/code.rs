@@ -333,7 +333,7 @@ pub fn show_findings(text: &str, analysis: &Analysis) {
                 error.line,
                 error.column,
                 "error",
-                &error.message,
+                &error.message_and_help(),
                 Extra::default(),
             );
         }

@@ -109,7 +109,7 @@ fn marks(analysis: &Analysis) -> Marks {
         m.items.push(item);
     };
     for e in &analysis.errors {
-        add(e.line, e.column, None, ("error", e.message.clone()));
+        add(e.line, e.column, None, ("error", e.message_and_help()));
     }
     for o in &analysis.objects {
         for f in &o.findings {

@@ -100,6 +100,9 @@ fn errors(results: Results<'_>, on_select: &Callback<(usize, usize)>) -> Html {
                             <li class="error">
                                 { labelled_location(format!("line {}, column {}", e.line, e.column), e.line, e.column, on_select) }
                                 { ": " }<span class="message">{ &e.message }</span>
+                                if let Some(help) = &e.help {
+                                    <p class="help">{ help }</p>
+                                }
                             </li>
                         }) }
                     </ul>

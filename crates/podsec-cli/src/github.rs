@@ -64,7 +64,7 @@ pub(crate) fn annotations<'a>(
                 e.line,
                 e.column,
                 "podsec: error",
-                &e.message,
+                &e.message_and_help(),
             )?;
         }
     }

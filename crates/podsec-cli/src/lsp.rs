@@ -321,7 +321,7 @@ fn diagnostics(uri: &Url, text: &str, analysis: &Analysis) -> Vec<Diagnostic> {
             range: lines.rest_of_line(e.line, e.column),
             severity: Some(DiagnosticSeverity::ERROR),
             source: Some("podsec".into()),
-            message: e.message.clone(),
+            message: e.message_and_help(),
             ..Default::default()
         })
         .collect();

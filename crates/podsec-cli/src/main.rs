@@ -413,6 +413,7 @@ fn analyze(input: &Input, options: &podsec::Options, contexts: bool) -> Analysis
                 line: e.line,
                 column: e.column,
                 document: None,
+                help: None,
             });
             a
         }

@@ -370,15 +370,7 @@ pub(crate) fn text<'a>(
         let a = file.finish();
         for e in &a.errors {
             count.errors += 1;
-            writeln!(
-                out,
-                "  {} {}:{}:{}: {}",
-                paint.wrap("1;31", "error"),
-                path,
-                e.line,
-                e.column,
-                clean(&e.message)
-            )?;
+            parse_error(out, &paint, &path, e)?;
         }
         if let Some(report) = &a.admission {
             namespaces(out, &paint, &path, report)?;
@@ -722,14 +714,7 @@ pub(crate) fn effective(
     let path = clean(path);
     writeln!(out, "{}", paint.wrap("1", &path))?;
     for e in &a.errors {
-        writeln!(
-            out,
-            "  error {}:{}:{}: {}",
-            path,
-            e.line,
-            e.column,
-            clean(&e.message)
-        )?;
+        parse_error(out, &paint, &path, e)?;
     }
     for o in &a.objects {
         writeln!(out, "  {}", heading(o))?;
@@ -862,6 +847,28 @@ impl HardenReport {
         out.write_all(self.stopped.as_bytes())?;
         out.flush()
     }
+}
+
+/// `error PATH:LINE:COLUMN: MESSAGE`, and its help on the next line when there is one.
+fn parse_error(
+    out: &mut impl Write,
+    paint: &Paint,
+    path: &str,
+    e: &podsec::ParseError,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {} {}:{}:{}: {}",
+        paint.wrap("1;31", "error"),
+        path,
+        e.line,
+        e.column,
+        clean(&e.message)
+    )?;
+    if let Some(help) = &e.help {
+        writeln!(out, "    {} {}", paint.wrap("1", "help:"), clean(help))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ impl<'a, I: Iterator<Item = Judged<'a>>> Serialize for Results<'_, I> {
                 seq.serialize_element(&json!({
                     "ruleId": "parse-error",
                     "level": "error",
-                    "message": { "text": e.message },
+                    "message": { "text": e.message_and_help() },
                     "locations": [location(&uri, e.line, e.column)],
                 }))?;
             }

@@ -338,6 +338,7 @@ fn each_with(
             Ok(doc) => doc,
             Err(e) => {
                 analysis.errors.push(ParseError {
+                    help: yaml::help(text, &e.message, e.span.start, e.span.line, e.span.col),
                     message: e.message,
                     line: e.span.line,
                     column: e.span.col,

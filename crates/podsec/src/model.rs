@@ -464,6 +464,22 @@ pub struct ParseError {
     /// 0-based index of the document in the stream.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<usize>,
+    /// For a YAML syntax error, the likely mistake in plain words and how to fix it (see
+    /// [`crate::yaml::help`]); the message stays the parser's, as `kubectl` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl ParseError {
+    /// The message, and its help on a line of its own when there is one: for outputs that carry
+    /// one text per error (an editor's diagnostic, a CI annotation, SARIF).
+    #[must_use]
+    pub fn message_and_help(&self) -> String {
+        match &self.help {
+            Some(help) => format!("{}\n{help}", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl Serialize for Value {

@@ -74,6 +74,7 @@ pub fn parse(text: &str) -> (Vec<Ignore>, Vec<ParseError>) {
             line: i + 1,
             column,
             document: None,
+            help: None,
         };
         if let Some(unknown) = checks.iter().find(|c| crate::check::find(c).is_none()) {
             errors.push(error(format!(

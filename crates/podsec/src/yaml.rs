@@ -10,6 +10,7 @@
 
 mod build;
 mod finish;
+mod help;
 mod json;
 mod merge;
 mod node;
@@ -17,6 +18,7 @@ mod position;
 mod repair;
 mod scalar;
 mod split;
+pub use help::help;
 pub(crate) use json::quoted as json_quoted;
 pub use json::{Decoded, decode_documents, to_json};
 pub(crate) use node::Chunked;

@@ -132,6 +132,34 @@ fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// A syntax error's help follows its message in every format: its own line in text, `help` in
+/// the JSON, and after the message where one text carries both (GitHub, SARIF).
+#[test]
+fn a_syntax_error_comes_with_its_help() {
+    let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: x\n   securityContext: {}\n";
+    let want = "Line 7 starts at column 4, to the left of line 6 (column 5)";
+    let out = podsec(&["check", "--no-config", "-"], text);
+    assert_exit(&out, 2);
+    let printed = stdout(&out);
+    let error = printed
+        .lines()
+        .position(|l| l.contains("error -:7:4: while parsing a block mapping"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(
+        printed
+            .lines()
+            .nth(error + 1)
+            .is_some_and(|l| l.starts_with("    help: ") && l.contains(want)),
+        "{printed}"
+    );
+    let j = json(&podsec(&["check", "--no-config", "--format", "json", "-"], text));
+    assert_contains(j["files"][0]["errors"][0]["help"].as_str().unwrap_or(""), want);
+    for format in ["github", "sarif"] {
+        let out = podsec(&["check", "--no-config", "--format", format, "-"], text);
+        assert_contains(&stdout(&out), want);
+    }
+}
+
 #[test]
 fn exit_codes() {
     assert_eq!(podsec(&["check", "-"], GOOD).status.code(), Some(0));
