@@ -152,8 +152,14 @@ fn a_syntax_error_comes_with_its_help() {
             .is_some_and(|l| l.starts_with("    help: ") && l.contains(want)),
         "{printed}"
     );
-    let j = json(&podsec(&["check", "--no-config", "--format", "json", "-"], text));
-    assert_contains(j["files"][0]["errors"][0]["help"].as_str().unwrap_or(""), want);
+    let j = json(&podsec(
+        &["check", "--no-config", "--format", "json", "-"],
+        text,
+    ));
+    assert_contains(
+        j["files"][0]["errors"][0]["help"].as_str().unwrap_or(""),
+        want,
+    );
     for format in ["github", "sarif"] {
         let out = podsec(&["check", "--no-config", "--format", format, "-"], text);
         assert_contains(&stdout(&out), want);

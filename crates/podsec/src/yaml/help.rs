@@ -76,7 +76,7 @@ pub fn help(
     let offset = floor_boundary(text, offset.min(text.len()));
     let at = text.get(offset..).and_then(|s| s.chars().next());
     let (here, above) = lines_around(text, offset, line);
-    if message.contains("tab") || at == Some('\t') {
+    if message.contains("a tab") || message.contains("tabs") || at == Some('\t') {
         return Some(tab(text, offset, line));
     }
     if message.contains("did not find expected key") {
@@ -237,13 +237,18 @@ fn unclosed(above: &[Line<'_>]) -> Option<(char, usize)> {
 
 /// A tab where YAML wants spaces: the first tab at or after the error, on its line or the next.
 fn tab(text: &str, offset: usize, line: usize) -> String {
-    let after = text.get(offset..).unwrap_or("");
-    let tab_line = after
-        .find('\t')
-        .filter(|&i| after.get(..i).is_some_and(|s| s.matches('\n').count() <= 1))
-        .map_or(line, |i| {
-            line + after.get(..i).map_or(0, |s| s.matches('\n').count())
-        });
+    // The error's line and the next, within the bounded stretch.
+    let after = text
+        .get(offset..floor_boundary(text, (offset + LOOK_BACK_BYTES).min(text.len())))
+        .unwrap_or("");
+    let window = after
+        .match_indices('\n')
+        .nth(1)
+        .and_then(|(i, _)| after.get(..i))
+        .unwrap_or(after);
+    let tab_line = window.find('\t').map_or(line, |i| {
+        line + window.get(..i).map_or(0, |s| s.matches('\n').count())
+    });
     format!(
         "YAML indents with spaces, never tabs. Replace the tab on line {tab_line} with spaces (two \
          per level is usual)."
