@@ -38,8 +38,9 @@ test('check docs show code spans, paragraphs and lists, not raw Markdown', async
   await loadExample(page, 'privileged-daemonset');
   const docs = page.locator('.finding[data-check="privileged"] .docs').first();
   await docs.locator('button.disclose').click();
-  // "What it looks for" names `securityContext.privileged: true` as code.
-  assert.ok(await docs.locator('p code').count() >= 1);
+  // "What it looks for" names `securityContext.privileged: true` as code (the docs arrive with
+  // learner-text.json, fetched on this first opening: waited for, not assumed there).
+  await docs.locator('p code').first().waitFor();
   const codes = await docs.locator('p code').allTextContents();
   assert.ok(codes.includes('securityContext.privileged: true'), String(codes));
   // Nothing outside the YAML samples shows a backtick, in any check's docs.
