@@ -457,6 +457,8 @@ impl Status {
     /// analysed object by object, none of the reports held.
     fn add_rewrite(
         &mut self,
+        path: &str,
+        original: &str,
         result: &str,
         options: &podsec::Options,
         verdicts_stop: Option<bool>,
@@ -469,6 +471,25 @@ impl Status {
         let rest = podsec::analysis::analyze_each(result, options, false, &mut |o| {
             stopped |= o.stops();
         });
+        // A document that does not parse is left as it is: say why, as `check` would, at its
+        // place in the user's text (the rewrite's edits above it moved its lines), reading the
+        // text again only then.
+        let errors = if rest.errors.is_empty() {
+            Vec::new()
+        } else {
+            podsec::analysis::analyze_each(original, options, false, &mut |_| {}).errors
+        };
+        for e in &errors {
+            warn(format_args!(
+                "{path}:{}:{}: {} (left as it is)",
+                e.line,
+                e.column,
+                render::clean(&e.message)
+            ));
+            if let Some(help) = &e.help {
+                let _ = writeln!(std::io::stderr().lock(), "  help: {}", render::clean(help));
+            }
+        }
         self.add(&rest);
         self.stopped |= stopped;
     }
@@ -626,7 +647,13 @@ fn harden(
             let _ = report.write(&mut std::io::BufWriter::new(std::io::stderr().lock()));
         }
         drop(report);
-        status.add_rewrite(&result, &options, decided.then_some(verdicts_stop));
+        status.add_rewrite(
+            &path,
+            text,
+            &result,
+            &options,
+            decided.then_some(verdicts_stop),
+        );
     }
     out.flush()?;
     Ok(status.code())

@@ -187,3 +187,34 @@ fn an_unnamed_object_is_called_unnamed() {
     assert!(summary.starts_with("1 object, 1 denied, "), "{summary}");
     assert!(summary.ends_with(" findings"), "{summary}");
 }
+
+/// A document that does not parse is left as it is, and the report says why at its place in the
+/// user's text (not the rewrite's, whose edits above it moved its lines), with the error's help;
+/// the exit status is 2 when nothing else stops.
+#[test]
+fn a_document_that_does_not_parse_is_named_with_its_help() {
+    let broken = "a:\n  b: 1\n c: 2\n";
+    let out = podsec(&["harden", "-"], broken);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), broken);
+    assert_in_order(
+        &lines(&out),
+        &[
+            "podsec: -:3:2: while parsing a block mapping, did not find expected key (left as it is)",
+            "  help: Line 3 starts at column 2, to the left of line 2 (column 3) but to the right of line 1 (column 1). A key must start exactly at the column of the others in its block: move it to column 3 to continue the block of line 2, or to column 1 to start a sibling of line 1.",
+        ],
+    );
+    // After a pod the rewrite lengthens, the broken document is still named at its own line.
+    let text = format!("{PRIVILEGED}---\na: [\n");
+    let line = text.lines().count() + 1;
+    let out = podsec(&["harden", "--unsafe", "-"], &text);
+    assert!(stdout(&out).lines().count() > text.lines().count());
+    assert!(
+        lines(&out).iter().any(|l| l
+            == &format!(
+                "podsec: -:{line}:1: while parsing a node, did not find expected node content (left as it is)"
+            )),
+        "{}",
+        stderr(&out)
+    );
+}
