@@ -130,6 +130,22 @@ fn warn(message: std::fmt::Arguments) {
     let _ = writeln!(std::io::stderr().lock(), "podsec: {message}");
 }
 
+/// A document that does not parse is left as it is by `harden`: says why, as `check` would, at
+/// its place in the user's `text` (the rewrite's edits above it moved its lines in the rewrite).
+fn left_unparsed(path: &str, text: &str, options: &podsec::Options) {
+    for e in podsec::analysis::analyze_each(text, options, false, &mut |_| {}).errors {
+        warn(format_args!(
+            "{path}:{}:{}: {} (left as it is)",
+            e.line,
+            e.column,
+            render::clean(&e.message)
+        ));
+        if let Some(help) = &e.help {
+            let _ = writeln!(std::io::stderr().lock(), "  help: {}", render::clean(help));
+        }
+    }
+}
+
 fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
@@ -454,44 +470,25 @@ impl Status {
     /// Counts a rewrite `harden` wrote. `verdicts_stop` is what its pieces' verdicts say when
     /// they decide alone (see [`podsec::harden::harden_parts`]): then the rewrite is not read
     /// again, which for a `List` would hold the tree of the whole output. Otherwise the rewrite is
-    /// analysed object by object, none of the reports held.
+    /// analysed object by object, none of the reports held. Returns whether the rewrite holds a
+    /// document that does not parse.
     fn add_rewrite(
         &mut self,
-        path: &str,
-        original: &str,
         result: &str,
         options: &podsec::Options,
         verdicts_stop: Option<bool>,
-    ) {
+    ) -> bool {
         if let Some(stop) = verdicts_stop {
             self.stopped |= stop;
-            return;
+            return false;
         }
         let mut stopped = false;
         let rest = podsec::analysis::analyze_each(result, options, false, &mut |o| {
             stopped |= o.stops();
         });
-        // A document that does not parse is left as it is: say why, as `check` would, at its
-        // place in the user's text (the rewrite's edits above it moved its lines), reading the
-        // text again only then.
-        let errors = if rest.errors.is_empty() {
-            Vec::new()
-        } else {
-            podsec::analysis::analyze_each(original, options, false, &mut |_| {}).errors
-        };
-        for e in &errors {
-            warn(format_args!(
-                "{path}:{}:{}: {} (left as it is)",
-                e.line,
-                e.column,
-                render::clean(&e.message)
-            ));
-            if let Some(help) = &e.help {
-                let _ = writeln!(std::io::stderr().lock(), "  help: {}", render::clean(help));
-            }
-        }
         self.add(&rest);
         self.stopped |= stopped;
+        !rest.errors.is_empty()
     }
 }
 
@@ -647,13 +644,9 @@ fn harden(
             let _ = report.write(&mut std::io::BufWriter::new(std::io::stderr().lock()));
         }
         drop(report);
-        status.add_rewrite(
-            &path,
-            text,
-            &result,
-            &options,
-            decided.then_some(verdicts_stop),
-        );
+        if status.add_rewrite(&result, &options, decided.then_some(verdicts_stop)) {
+            left_unparsed(&path, text, &options);
+        }
     }
     out.flush()?;
     Ok(status.code())

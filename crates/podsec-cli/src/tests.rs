@@ -252,9 +252,9 @@ fn harden_reads_the_same_status_from_verdicts_as_from_the_rewrite() {
         decided += 1;
         stopped += usize::from(stop);
         let mut from_verdicts = Status::default();
-        from_verdicts.add_rewrite("-", text, &result, &options.analysis, Some(stop));
+        from_verdicts.add_rewrite(&result, &options.analysis, Some(stop));
         let mut from_rewrite = Status::default();
-        from_rewrite.add_rewrite("-", text, &result, &options.analysis, None);
+        from_rewrite.add_rewrite(&result, &options.analysis, None);
         assert_eq!(
             from_verdicts.code(),
             from_rewrite.code(),

@@ -186,7 +186,13 @@ fn lines_around(text: &str, offset: usize, line: usize) -> (Option<Line<'_>>, Ve
     });
     let floor = floor_boundary(text, start.saturating_sub(LOOK_BACK_BYTES));
     let before = text.get(floor..start.saturating_sub(1)).unwrap_or("");
-    let mut above: Vec<Line<'_>> = before
+    // The first line of a cut stretch may be a part of a line: left out.
+    let before = if floor > 0 {
+        before.split_once('\n').map_or("", |(_, rest)| rest)
+    } else {
+        before
+    };
+    let above: Vec<Line<'_>> = before
         .rsplit('\n')
         .take(LOOK_BACK_LINES)
         .enumerate()
@@ -196,10 +202,6 @@ fn lines_around(text: &str, offset: usize, line: usize) -> (Option<Line<'_>>, Ve
         })
         .filter(|l| l.number > 0)
         .collect();
-    // The first line of a cut stretch may be a part of a line: left out.
-    if floor > 0 {
-        above.pop();
-    }
     (here, above)
 }
 
@@ -263,12 +265,13 @@ fn indentation(here: Line<'_>, column: usize, above: &[Line<'_>]) -> Option<Stri
     let mut right: Option<(usize, usize)> = None;
     let mut left = None;
     for l in above.iter().filter(|l| l.is_content()) {
-        for c in l.columns().into_iter().flatten() {
+        let columns = l.columns();
+        for c in columns.into_iter().flatten() {
             if c > column && right.is_none_or(|(r, _)| c < r) {
                 right = Some((c, l.number));
             }
         }
-        if let Some(c) = l.columns()[0].filter(|&c| c < column) {
+        if let Some(c) = columns[0].filter(|&c| c < column) {
             left = Some((c, l.number));
             break;
         }
