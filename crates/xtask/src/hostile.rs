@@ -148,6 +148,22 @@ pub(crate) fn shapes() -> Vec<Shape> {
             command: "harden",
         });
     }
+    // The same pod eight times larger: its time against the pod of 1,600 containers' shows whether
+    // the work grows with the number of containers or faster.
+    let big = (0..12_800).fold(pod("many", ""), |mut t, i| {
+        t.push_str(&container(i));
+        t
+    });
+    out.push(Shape {
+        name: "pod of 12,800 containers (check), JSON".to_string(),
+        text: big.clone(),
+        command: "check",
+    });
+    out.push(Shape {
+        name: "pod of 12,800 containers (harden)".to_string(),
+        text: big,
+        command: "harden",
+    });
     // A 1 MB capability list.
     let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
     out.push(Shape {

@@ -706,10 +706,10 @@ spec:
 // ----- Batches of list edits against the one-by-one engine ---------------------------------------
 
 /// A small deterministic generator (xorshift), so that the cases are the same on every run.
-struct Gen(u64);
+pub(super) struct Gen(pub(super) u64);
 
 impl Gen {
-    fn next(&mut self, n: usize) -> usize {
+    pub(super) fn next(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

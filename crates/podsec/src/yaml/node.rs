@@ -652,6 +652,25 @@ impl<'a> Node<'a> {
         items.iter().map(move |&id| Node { doc, id }.resolve())
     }
 
+    /// The `i`th item as written (alias not followed), without listing the others: reaching each
+    /// item of a long list this way costs nothing per item.
+    #[must_use]
+    pub fn raw_item(self, i: usize) -> Option<Node<'a>> {
+        match self.kind() {
+            Kind::Seq { items, .. } => items.get(i).map(|&id| Node { doc: self.doc, id }),
+            _ => None,
+        }
+    }
+
+    /// The last item as written (alias not followed).
+    #[must_use]
+    pub fn last_raw_item(self) -> Option<Node<'a>> {
+        match self.kind() {
+            Kind::Seq { items, .. } => items.last().map(|&id| Node { doc: self.doc, id }),
+            _ => None,
+        }
+    }
+
     /// Items as written (aliases not followed), for editing.
     #[must_use]
     pub fn raw_items(self) -> Vec<Node<'a>> {

@@ -243,7 +243,7 @@ impl DocEditor {
             if !only_space_before(text, dash) {
                 return None;
             }
-            let end = match seq.raw_items().get(k + 1) {
+            let end = match seq.raw_item(k + 1) {
                 Some(next) => line_start(text, dash_before(text, next.span().start)?),
                 None => after_kept_lines(text, raw, line_after(text, content_end(text, raw))),
             };
@@ -260,55 +260,254 @@ impl DocEditor {
             [a, b] => a.end <= b.start,
             _ => true,
         });
-        // A range from an earlier round across an element's edge cannot be carried.
-        let straddles = self.ranges.iter().any(|&(_, a, b)| {
-            units
-                .iter()
-                .any(|u| (a < u.start && b > u.start) || (a < u.end && b > u.end))
-        });
-        if !apart || straddles || units.iter().any(|u| u.start >= u.end) {
+        if !apart || units.iter().any(|u| u.start >= u.end) {
             return None;
         }
+        // Each earlier range goes with the element it lies in, if any: the elements are apart and
+        // in text order, so that is the last one starting at or before it (found by a binary
+        // search, not by a scan of every element: a pod of 50,000 containers has as many).
+        let starts: Vec<usize> = units.iter().map(|u| u.start).collect();
+        let ends: Vec<usize> = units.iter().map(|u| u.end).collect();
+        let mut within: Vec<Option<usize>> = Vec::with_capacity(self.ranges.len());
+        for &(_, a, b) in &self.ranges {
+            // A range from an earlier round across an element's edge cannot be carried.
+            let crosses = |edges: &[usize]| {
+                edges
+                    .get(edges.partition_point(|&e| e <= a))
+                    .is_some_and(|&e| e < b)
+            };
+            if crosses(&starts) || crosses(&ends) {
+                return None;
+            }
+            let k = starts.partition_point(|&s| s <= a).checked_sub(1);
+            within.push(k.filter(|&k| {
+                units
+                    .get(k)
+                    .is_some_and(|u| b <= u.end && !(a == b && a == u.end))
+            }));
+        }
+        let mut theirs: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); units.len()];
+        for (&(owner, a, b), k) in self.ranges.iter().zip(&within) {
+            if let Some(mine) = k.and_then(|k| theirs.get_mut(k))
+                && let Some(u) = k.and_then(|k| units.get(k))
+            {
+                mine.push((owner, a - u.start, b - u.start));
+            }
+        }
         let mut parts = Vec::with_capacity(units.len());
-        for u in units {
+        for (u, ranges) in units.into_iter().zip(theirs) {
             let mut editor =
                 DocEditor::item(text.get(u.start..u.end)?.to_string(), self.layout, u.shape)?;
-            editor.ranges = self
-                .ranges
-                .iter()
-                .filter(|&&(_, a, b)| a >= u.start && b <= u.end && !(a == b && a == u.end))
-                .map(|&(owner, a, b)| (owner, a - u.start, b - u.start))
-                .collect();
+            editor.ranges = ranges;
             parts.push((u, editor));
         }
         drop(stream);
-        let inside = |a: usize, b: usize| {
-            parts.iter().any(|(u, _): &(ItemUnit, DocEditor)| {
-                a >= u.start && b <= u.end && !(a == b && a == u.end)
-            })
-        };
-        self.ranges.retain(|&(_, a, b)| !inside(a, b));
+        let mut kept = within.iter();
+        self.ranges
+            .retain(|_| kept.next().is_some_and(Option::is_none));
         Some(parts)
     }
 
     /// Writes the elements' texts back in place, with the ranges they hold.
-    pub(crate) fn rejoin(&mut self, parts: Vec<(ItemUnit, DocEditor)>) {
-        for (u, editor) in parts.into_iter().rev() {
-            let delta = editor.text.len() as isize - (u.end - u.start) as isize;
-            self.text.replace_range(u.start..u.end, &editor.text);
-            for r in &mut self.ranges {
-                if r.1 >= u.end {
-                    r.1 = r.1.saturating_add_signed(delta);
-                    r.2 = r.2.saturating_add_signed(delta);
-                }
+    pub(crate) fn rejoin(&mut self, mut parts: Vec<(ItemUnit, DocEditor)>) {
+        // One pass over the text: each element's new text in place of its old one. An earlier
+        // range moves by what the elements before it (ending at or before its start) grew or
+        // shrank; an element's own ranges by what those before the element did.
+        crate::order::sort_by_key(&mut parts, |(u, _)| u.start as u64);
+        let grown: usize = parts.iter().map(|(_, e)| e.text.len()).sum();
+        let mut text = String::with_capacity(self.text.len().saturating_add(grown));
+        let mut ends: Vec<usize> = Vec::with_capacity(parts.len());
+        // The change in length of the text up to the end of each element.
+        let mut moved: Vec<isize> = Vec::with_capacity(parts.len());
+        let mut delta: isize = 0;
+        let mut cursor = 0;
+        for (u, editor) in &parts {
+            text.push_str(self.text.get(cursor..u.start).unwrap_or(""));
+            text.push_str(&editor.text);
+            cursor = u.end;
+            delta += editor.text.len() as isize - (u.end - u.start) as isize;
+            ends.push(u.end);
+            moved.push(delta);
+        }
+        text.push_str(self.text.get(cursor..).unwrap_or(""));
+        for r in &mut self.ranges {
+            let before = ends.partition_point(|&e| e <= r.1);
+            if let Some(&d) = before.checked_sub(1).and_then(|k| moved.get(k)) {
+                r.1 = r.1.saturating_add_signed(d);
+                r.2 = r.2.saturating_add_signed(d);
             }
+        }
+        // The elements' ranges follow the earlier ones, the last element's first (as when each
+        // element was written back in turn from the end).
+        for (k, (u, editor)) in parts.iter().enumerate().rev() {
+            let d = k
+                .checked_sub(1)
+                .and_then(|j| moved.get(j))
+                .copied()
+                .unwrap_or(0);
+            let at = u.start.saturating_add_signed(d);
             self.ranges.extend(
                 editor
                     .ranges
                     .iter()
-                    .map(|&(owner, a, b)| (owner, a + u.start, b + u.start)),
+                    .map(|&(owner, a, b)| (owner, a + at, b + at)),
             );
         }
+        self.text = text;
         self.parsed = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocEditor;
+    use crate::fix::{FieldPath, Seg};
+    use crate::harden::tests::Gen;
+
+    type Ranges = Vec<(usize, usize, usize)>;
+
+    /// The element ranges as they were found before the binary searches: every range checked
+    /// against every element. `None` when one crosses an element's edge.
+    fn split_by_scan(ranges: &Ranges, units: &[(usize, usize)]) -> Option<(Vec<Ranges>, Ranges)> {
+        let straddles = ranges.iter().any(|&(_, a, b)| {
+            units
+                .iter()
+                .any(|&(s, e)| (a < s && b > s) || (a < e && b > e))
+        });
+        if straddles {
+            return None;
+        }
+        let inside =
+            |a: usize, b: usize, (s, e): (usize, usize)| a >= s && b <= e && !(a == b && a == e);
+        let theirs = units
+            .iter()
+            .map(|&(s, e)| {
+                ranges
+                    .iter()
+                    .filter(|&&(_, a, b)| inside(a, b, (s, e)))
+                    .map(|&(o, a, b)| (o, a - s, b - s))
+                    .collect()
+            })
+            .collect();
+        let kept = ranges
+            .iter()
+            .copied()
+            .filter(|&(_, a, b)| !units.iter().any(|&u| inside(a, b, u)))
+            .collect();
+        Some((theirs, kept))
+    }
+
+    /// The texts written back as they were before the single pass: each element in turn from the
+    /// last, every range moved at each.
+    fn rejoin_in_turn(
+        text: &str,
+        ranges: &Ranges,
+        parts: &[((usize, usize), String, Ranges)],
+    ) -> (String, Ranges) {
+        let mut text = text.to_string();
+        let mut ranges = ranges.clone();
+        for ((start, end), new, theirs) in parts.iter().rev() {
+            let delta = new.len() as isize - (end - start) as isize;
+            text.replace_range(start..end, new);
+            for r in &mut ranges {
+                if r.1 >= *end {
+                    r.1 = r.1.saturating_add_signed(delta);
+                    r.2 = r.2.saturating_add_signed(delta);
+                }
+            }
+            ranges.extend(theirs.iter().map(|&(o, a, b)| (o, a + start, b + start)));
+        }
+        (text, ranges)
+    }
+
+    /// Splitting a pod's containers from its text and writing them back gives what checking every
+    /// range against every element gave, for ranges inside elements, between them, across their
+    /// edges and empty at their ends, and elements that grow, shrink or stay.
+    #[test]
+    fn elements_split_and_rejoin_as_the_scans_did() {
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        let (mut split, mut refused) = (0, 0);
+        for case in 0..300 {
+            let n = 2 + g.next(12);
+            let mut text = String::from("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n");
+            for i in 0..n {
+                text.push_str(&format!("  - name: c{i}\n    image: app\n"));
+                if g.next(3) == 0 {
+                    text.push_str("    securityContext:\n      runAsUser: 1000\n");
+                }
+            }
+            text.push_str("  hostNetwork: false\n");
+            let mut ranges: Ranges = Vec::new();
+            // Elements start and end at line starts: half the ranges start at one.
+            let lines: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            for owner in 0..g.next(8) {
+                let a = if g.next(2) == 0 {
+                    lines[g.next(lines.len())]
+                } else {
+                    g.next(text.len())
+                };
+                let b = if g.next(3) == 0 {
+                    a
+                } else {
+                    (a + g.next(40)).min(text.len())
+                };
+                ranges.push((owner, a, b));
+            }
+            let wanted: Vec<Vec<Seg>> = (0..n)
+                .filter(|_| g.next(3) != 0)
+                .map(|i| FieldPath::parse(&format!("spec.containers[{i}]")).0)
+                .collect();
+            let Some(mut editor) = DocEditor::new(text.clone()) else {
+                panic!("case {case}: the pod does not read");
+            };
+            editor.ranges = ranges.clone();
+            let Some(parts) = editor.elements(&wanted) else {
+                // Refused only for a range across the edge of an element that splits without it.
+                let Some(mut bare) = DocEditor::new(text.clone()) else {
+                    panic!("case {case}: the pod does not read");
+                };
+                if let Some(parts) = bare.elements(&wanted) {
+                    let units: Vec<(usize, usize)> =
+                        parts.iter().map(|(u, _)| (u.start, u.end)).collect();
+                    assert!(split_by_scan(&ranges, &units).is_none(), "case {case}");
+                    refused += 1;
+                }
+                continue;
+            };
+            let units: Vec<(usize, usize)> = parts.iter().map(|(u, _)| (u.start, u.end)).collect();
+            let expected = split_by_scan(&ranges, &units);
+            let Some((theirs, kept)) = expected else {
+                panic!("case {case}: split although a range crosses an edge: {ranges:?} {units:?}");
+            };
+            let got: Vec<Ranges> = parts.iter().map(|(_, e)| e.ranges.clone()).collect();
+            assert_eq!(got, theirs, "case {case}");
+            assert_eq!(editor.ranges, kept, "case {case}");
+            split += 1;
+            // Each element grows, shrinks or stays, with ranges of its own.
+            let mut edited = Vec::new();
+            let mut parts = parts;
+            for (k, (u, e)) in parts.iter_mut().enumerate() {
+                match g.next(3) {
+                    0 => e.text.push_str("    args: [x]\n"),
+                    1 => {
+                        let cut = e.text.len().saturating_sub(g.next(6));
+                        e.text.truncate(cut);
+                    }
+                    _ => {}
+                }
+                let at = g.next(e.text.len());
+                e.ranges.push((100 + k, at, e.text.len()));
+                edited.push(((u.start, u.end), e.text.clone(), e.ranges.clone()));
+            }
+            let before = editor.text.clone();
+            let kept_now = editor.ranges.clone();
+            editor.rejoin(parts);
+            let (text_then, ranges_then) = rejoin_in_turn(&before, &kept_now, &edited);
+            assert_eq!(editor.text, text_then, "case {case}");
+            assert_eq!(editor.ranges, ranges_then, "case {case}");
+        }
+        assert!(split > 100 && refused > 100, "{split} {refused}");
     }
 }

@@ -135,11 +135,7 @@ pub(super) fn navigate<'a>(
                 }
             }
             Seg::Index(n) => {
-                let Some(item) = cur
-                    .is_seq()
-                    .then(|| cur.raw_items())
-                    .and_then(|items| items.get(*n).copied())
-                else {
+                let Some(item) = cur.is_seq().then(|| cur.raw_item(*n)).flatten() else {
                     return Ok(Nav::MissingIndex);
                 };
                 slot = Slot::Item {

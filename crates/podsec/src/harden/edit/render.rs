@@ -83,7 +83,7 @@ pub(super) fn survey(
             }
         } else if v.is_seq()
             && !v.is_flow()
-            && let Some(first) = v.raw_items().first()
+            && let Some(first) = v.raw_item(0)
             && let Some(dash) = dash_before(text, first.span().start)
         {
             let dc = col(text, dash);

@@ -128,7 +128,7 @@ pub(super) fn after_kept_lines(text: &str, node: Node<'_>, pos: usize) -> usize 
         let next = if last.is_map() {
             last.raw_entries().last().map(|&(_, v)| v)
         } else {
-            last.raw_items().last().copied()
+            last.last_raw_item()
         };
         match next {
             Some(n) => last = n,
