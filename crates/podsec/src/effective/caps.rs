@@ -117,14 +117,32 @@ pub struct Outcome<'a> {
     pub fatal: Vec<&'a str>,
 }
 
-fn in_kernel_order(set: &[&'static str]) -> Vec<&'static str> {
-    ALL.iter().copied().filter(|c| set.contains(c)).collect()
+/// A set of capabilities as bits: bit `i` is `ALL[i]`. Resolving a container's set is a few bit
+/// operations, not a comparison of every name with every other (each container is resolved again
+/// by every rule that reads it).
+type Mask = u64;
+
+/// Every capability.
+const ALL_MASK: Mask = (1 << ALL.len()) - 1;
+/// [`CONTAINERD_DEFAULT`] as bits (a test checks them).
+const CONTAINERD_MASK: Mask = 0x0000_0000_a804_25fb;
+/// [`CRIO_DEFAULT`] as bits (a test checks them).
+const CRIO_MASK: Mask = 0x0000_0000_0000_05fb;
+
+/// The bit of a capability the kernel knows (`ALL` forms excluded), by any case of its name.
+fn bit(name: &str) -> Option<Mask> {
+    ALL.iter()
+        .position(|k| k.eq_ignore_ascii_case(name))
+        .map(|i| 1 << i)
 }
 
-fn insert(set: &mut Vec<&'static str>, c: &'static str) {
-    if !set.contains(&c) {
-        set.push(c);
-    }
+/// The capabilities of a set, in kernel order.
+fn in_kernel_order(set: Mask) -> Vec<&'static str> {
+    ALL.iter()
+        .enumerate()
+        .filter(|&(i, _)| set >> i & 1 == 1)
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 /// The set a runtime gives a non-privileged container with these `add` and `drop` lists.
@@ -141,26 +159,26 @@ pub fn resolve<'a>(runtime: Runtime, add: &[&'a str], drop: &[&'a str]) -> Outco
 /// `CAP_CAP_` prefix) is passed to runc or crun, which warn and ignore it.
 fn containerd<'a>(add: &[&'a str], drop: &[&'a str]) -> Outcome<'a> {
     let mut out = Outcome::default();
-    let mut set: Vec<&'static str> = CONTAINERD_DEFAULT.to_vec();
+    let mut set = CONTAINERD_MASK;
     if add.iter().any(|a| a.eq_ignore_ascii_case("ALL")) {
-        set = ALL.to_vec();
+        set = ALL_MASK;
     }
     if drop.iter().any(|d| d.eq_ignore_ascii_case("ALL")) {
-        set.clear();
+        set = 0;
     }
     for a in add.iter().filter(|a| !a.eq_ignore_ascii_case("ALL")) {
-        match known(a) {
-            Some(c) => insert(&mut set, c),
+        match bit(a) {
+            Some(c) => set |= c,
             None => out.ignored.push(*a),
         }
     }
     for d in drop.iter().filter(|d| !d.eq_ignore_ascii_case("ALL")) {
-        match known(d) {
-            Some(c) => set.retain(|x| *x != c),
+        match bit(d) {
+            Some(c) => set &= !c,
             None => out.ignored.push(*d),
         }
     }
-    out.set = in_kernel_order(&set);
+    out.set = in_kernel_order(set);
     out
 }
 
@@ -170,31 +188,27 @@ fn crio<'a>(add: &[&'a str], drop: &[&'a str]) -> Outcome<'a> {
     let mut out = Outcome::default();
     let add_all = add.iter().any(|a| a.eq_ignore_ascii_case("ALL"));
     let drop_all = drop.iter().any(|d| d.eq_ignore_ascii_case("ALL"));
-    let mut set: Vec<&'static str> = if add_all || drop_all {
-        Vec::new()
-    } else {
-        CRIO_DEFAULT.to_vec()
-    };
+    let mut set = if add_all || drop_all { 0 } else { CRIO_MASK };
     if add_all {
-        set = ALL.to_vec();
+        set = ALL_MASK;
     }
     if drop_all {
-        set.clear();
+        set = 0;
     }
-    let normal = |s: &str| known(&display(s));
+    let normal = |s: &str| bit(&display(s));
     for a in add.iter().filter(|a| !a.eq_ignore_ascii_case("ALL")) {
         match normal(a) {
-            Some(c) => insert(&mut set, c),
+            Some(c) => set |= c,
             None => out.fatal.push(*a),
         }
     }
     for d in drop.iter().filter(|d| !d.eq_ignore_ascii_case("ALL")) {
         match normal(d) {
-            Some(c) => set.retain(|x| *x != c),
+            Some(c) => set &= !c,
             None => out.fatal.push(*d),
         }
     }
-    out.set = in_kernel_order(&set);
+    out.set = in_kernel_order(set);
     out
 }
 
@@ -213,6 +227,31 @@ mod tests {
         assert!(o.set.contains(&"NET_ADMIN"));
         let o = resolve(Runtime::Containerd, &[], &["CAP_NET_RAW"]);
         assert!(o.set.contains(&"NET_RAW"), "a CAP_ drop removes nothing");
+    }
+
+    #[test]
+    fn the_default_masks_are_the_default_lists() {
+        let mask = |names: &[&str]| {
+            names.iter().fold(0u64, |m, n| {
+                m | 1
+                    << ALL
+                        .iter()
+                        .position(|k| k == n)
+                        .expect("a kernel capability")
+            })
+        };
+        assert_eq!(
+            CONTAINERD_MASK,
+            mask(&CONTAINERD_DEFAULT),
+            "{:#x}",
+            mask(&CONTAINERD_DEFAULT)
+        );
+        assert_eq!(CRIO_MASK, mask(&CRIO_DEFAULT), "{:#x}", mask(&CRIO_DEFAULT));
+        assert_eq!(
+            in_kernel_order(CONTAINERD_MASK).len(),
+            CONTAINERD_DEFAULT.len()
+        );
+        assert_eq!(in_kernel_order(ALL_MASK), ALL);
     }
 
     #[test]
