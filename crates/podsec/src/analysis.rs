@@ -144,11 +144,27 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
     analyze_with(text, options, usize::MAX, usize::MAX, Keep::All)
 }
 
+/// At most this many findings of one object are read by one round of the hardening engine, the
+/// first the checks find; the rest end its findings in one notice (`rule::over_budget`), and an
+/// object with such a notice is left as it is. One rewrite of a text holds about this many edits
+/// at most: the pieces of a text share it (a piece reads what the pieces before left of it), and a
+/// round starts only under it. Each finding and its edit cost one to a
+/// few kilobytes, so without it a list of 90,000 capability names (1 MB) held 327 MB while
+/// hardened; no real object comes near (a pod of 1,600 containers has 8,000).
+pub(crate) const MAX_FINDINGS_HARDENED: usize = 10_000;
+
 /// What the hardening engine reads of a text, which it analyses once per round: every finding of
-/// every workload object (as [`analyze_all`]), without what it never reads and what costs most per
-/// object (the effective contexts of the containers, the passing checks, namespace admission).
-pub(crate) fn analyze_findings(text: &str, options: &Options) -> Analysis {
-    analyze_with(text, options, usize::MAX, usize::MAX, Keep::Findings)
+/// every workload object (as [`analyze_all`]) up to [`MAX_FINDINGS_HARDENED`] an object, without
+/// what it never reads and what costs most per object (the effective contexts of the containers,
+/// the passing checks, namespace admission).
+pub(crate) fn analyze_findings(text: &str, options: &Options, held: usize) -> Analysis {
+    analyze_with(
+        text,
+        options,
+        usize::MAX,
+        usize::MAX,
+        Keep::Findings { held },
+    )
 }
 
 /// What decides whether Kubernetes would run each object, as [`analyze`] lists it: the findings,
@@ -174,8 +190,12 @@ enum Keep {
     All,
     /// Findings, verdicts and namespace admission; no effective contexts or passes.
     Verdicts,
-    /// Findings and verdicts only; no namespace admission either.
-    Findings,
+    /// Findings and verdicts only; no namespace admission either; at most `held` findings of one
+    /// object (see [`MAX_FINDINGS_HARDENED`]).
+    Findings {
+        /// How many findings of one object are held.
+        held: usize,
+    },
 }
 
 /// The analysis object by object: `emit` is handed each workload object's complete report (its
@@ -326,7 +346,7 @@ fn each_with(
     };
     // Namespace admission needs every Namespace of the text before it decides any object: they are
     // read first (only when the text may hold one), and each object is decided as it is analysed.
-    let mut admission = if keep == Keep::Findings {
+    let mut admission = if matches!(keep, Keep::Findings { .. }) {
         None
     } else {
         crate::admission::Decider::new(text, options)
@@ -410,7 +430,10 @@ fn count_unlisted(analysis: &mut Analysis, more: usize) {
 
 /// An object's whole report, its head completed by `complete`.
 fn whole(o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) -> ObjectReport {
-    let mut findings = Findings::new(o.max_findings, o.ignores);
+    let mut findings = match o.keep {
+        Keep::Findings { held } => Findings::holding(held, o.ignores),
+        _ => Findings::new(o.max_findings, o.ignores),
+    };
     // The effective contexts are resolved once for all rules when the report keeps them, else
     // each when a rule asks: a pod of 1,600 containers would otherwise hold 2.6 MB of contexts
     // that only a few rules read.

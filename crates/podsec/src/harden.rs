@@ -160,9 +160,9 @@ pub struct Hardened {
 }
 
 /// The findings of a text, as a round reads them (see [`crate::analysis::analyze_findings`]).
-fn analyze(text: &str, options: &Options) -> Analysis {
+fn analyze(text: &str, options: &Options, held: usize) -> Analysis {
     work::read(text.len());
-    crate::analysis::analyze_findings(text, options)
+    crate::analysis::analyze_findings(text, options, held)
 }
 
 /// The positioned tree of a text, for editing it.
@@ -275,7 +275,17 @@ type Written = Vec<(usize, usize, usize)>;
 /// document item by item, each piece as a text of its own (see the `pieces` module).
 #[must_use]
 pub fn harden(text: &str, options: &HardenOptions) -> Hardened {
-    pieces::harden(text, options).unwrap_or_else(|| harden_text(text, options))
+    harden_within(text, options, MAX_EDITS)
+}
+
+/// At most this many edits in one rewrite of a text (see
+/// [`crate::analysis::MAX_FINDINGS_HARDENED`]).
+const MAX_EDITS: usize = crate::analysis::MAX_FINDINGS_HARDENED;
+
+/// [`harden`] with at most about `budget` edits: its pieces share them, and the findings past
+/// them are each object's one notice.
+fn harden_within(text: &str, options: &HardenOptions, budget: usize) -> Hardened {
+    pieces::harden(text, options, budget).unwrap_or_else(|| harden_text(text, options, budget))
 }
 
 /// A part of a rewrite, as [`harden_parts`] gives them.
@@ -302,7 +312,7 @@ pub enum Part {
 /// whole text's rewrite, and the rewrite is to be analysed again to tell.
 pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Part)) -> bool {
     let mut emitted = false;
-    let whole = pieces::each(text, options, &mut |h| {
+    let whole = pieces::each(text, options, MAX_EDITS, &mut |h| {
         emitted = true;
         emit(Part::Piece(h));
     })
@@ -311,7 +321,7 @@ pub fn harden_parts(text: &str, options: &HardenOptions, emit: &mut dyn FnMut(Pa
         if emitted {
             emit(Part::Restart);
         }
-        emit(Part::Piece(harden_text(text, options)));
+        emit(Part::Piece(harden_text(text, options, MAX_EDITS)));
     }
     !whole && !crate::admission::may_apply(text, &options.analysis)
 }
@@ -326,8 +336,8 @@ const INTRODUCES: &str = "refused: it would introduce a finding (";
 const NOT_APPLIED: &str = ") was not applied: ";
 
 /// [`harden`] on the whole text.
-fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
-    let first = analyze(text, &options.analysis);
+fn harden_text(text: &str, options: &HardenOptions, budget: usize) -> Hardened {
+    let first = analyze(text, &options.analysis, budget);
     // What the verdicts need of the text as it was, so that its analysis is not kept beside the
     // rounds' analyses.
     let before: Vec<Before> = first.objects.iter().map(Before::of).collect();
@@ -345,6 +355,10 @@ fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
     let mut analysis = Some(first);
     for _ in 0..MAX_ROUNDS {
         let Some(now) = analysis.as_ref() else { break };
+        // Past the budget, no further round: each round's edits are kept for the report.
+        if !edits.is_empty() && edits.len() >= budget {
+            break;
+        }
         let mut todo: Vec<usize> = Vec::new();
         let mut in_todo: HashSet<usize> = HashSet::new();
         for e in collect_edits(now, options.threshold) {
@@ -401,7 +415,7 @@ fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
             if out == current {
                 break;
             }
-            let after = analyze(&out, &options.analysis);
+            let after = analyze(&out, &options.analysis, budget);
             let harmful = harmful_edits(&seen, &after, &todo, &edits, &out, &new_written);
             if harmful.is_empty() {
                 current = out;
@@ -478,9 +492,9 @@ fn harden_text(text: &str, options: &HardenOptions) -> Hardened {
             _ => None,
         };
     }
-    let analysis = analysis.unwrap_or_else(|| analyze(&current, &options.analysis));
+    let analysis = analysis.unwrap_or_else(|| analyze(&current, &options.analysis, budget));
     let objects = verdicts(&before, &analysis, &edits, || {
-        analyze(text, &options.analysis)
+        analyze(text, &options.analysis, budget)
     });
     // Applied edits first within each document, then the rest, keeping the order of application.
     crate::order::sort_by_key(&mut edits, report_order);
@@ -1190,6 +1204,12 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
         let prefix = object_prefix(&obj.pod_path);
         // The edits of this object by fix, so that a fix shared by many findings is found at once.
         let mut seen: HashMap<(&str, &[Patch]), usize> = HashMap::new();
+        // An object with more findings than a rewrite reads is left as it is: what judges a
+        // round's edits would see the findings past the budget as new ones.
+        if let Some(notice) = obj.findings.iter().find(|f| crate::rule::is_over_budget(f)) {
+            edits.push(past_the_budget(notice, &object));
+            continue;
+        }
         for f in &obj.findings {
             let Some(fix) = &f.fix else { continue };
             if let Some(e) = seen
@@ -1229,6 +1249,27 @@ fn collect_edits(analysis: &Analysis, threshold: Applicability) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// The title of the edit that stands for the findings past the budget of one object.
+const PAST_THE_BUDGET: &str = "fix an object with more findings than one rewrite reads";
+
+/// The edit, never applied, that says an object has more findings than one rewrite reads (see
+/// [`crate::analysis::MAX_FINDINGS_HARDENED`]): none of its fixes is offered.
+fn past_the_budget(notice: &crate::model::Finding, object: &ObjectRef) -> Edit {
+    Edit {
+        title: PAST_THE_BUDGET.to_string(),
+        grade: Applicability::Manual,
+        note: None,
+        checks: vec![Text::Borrowed(notice.check)],
+        object: object.clone(),
+        container: None,
+        patches: Vec::new(),
+        lines: None,
+        hunks: Vec::new(),
+        applied: false,
+        skipped: Some(notice.message.clone()),
+    }
 }
 
 /// An object of the text as it was: what its verdict compares with.
@@ -1295,6 +1336,7 @@ fn verdicts(
                 o
             }
         };
+        let over = now.findings.iter().find(|f| crate::rule::is_over_budget(f));
         let blocking = now
             .findings
             .iter()
@@ -1305,7 +1347,13 @@ fn verdicts(
                 message: f.message.clone(),
                 line: f.line,
                 container: f.container.clone(),
-                why: why_left(f, &object, edits, &by_fix),
+                why: match over {
+                    Some(notice) if !std::ptr::eq(notice, f) => format!(
+                        "the object was left as it is: {}",
+                        notice.message.trim_start_matches("and ")
+                    ),
+                    _ => why_left(f, &object, edits, &by_fix),
+                },
             })
             .collect();
         out.push(ObjectVerdict {
@@ -1331,6 +1379,10 @@ fn why_left(
     edits: &[Edit],
     by_fix: &EditsByFix<'_>,
 ) -> String {
+    if crate::rule::is_over_budget(f) {
+        return "the object has more findings than one rewrite reads, so it was left as it is"
+            .to_string();
+    }
     let Some(fix) = &f.fix else {
         return "there is no automatic fix: a person must change the manifest".to_string();
     };

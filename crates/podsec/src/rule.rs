@@ -172,6 +172,12 @@ pub(crate) struct Findings<'i> {
     suppressed: Vec<(usize, Suppressed)>,
     /// In a pass of a bounded listing, what takes each finding instead of this sink.
     pass: Option<&'i mut dyn Pass>,
+    /// With no cap: at most this many findings are held, the first in push order; the rest are
+    /// counted in `over` and end the listing in one notice (see [`over_budget`]).
+    held: usize,
+    over: usize,
+    /// The first finding past `held`, which the notice is made of.
+    first_over: Option<Finding>,
 }
 
 /// What a pass of a bounded listing (see [`crate::analysis::analyze_parts`]) does with each
@@ -235,6 +241,18 @@ impl<'i> Findings<'i> {
             by_key: HashMap::new(),
             suppressed: Vec::new(),
             pass: None,
+            held: usize::MAX,
+            over: 0,
+            first_over: None,
+        }
+    }
+
+    /// Keeps every finding up to `held` of them (what one rewrite fixes in one object, see
+    /// [`crate::analysis::MAX_FINDINGS_HARDENED`]); the rest are counted in one notice.
+    pub(crate) fn holding(held: usize, ignores: &'i [Ignore]) -> Findings<'i> {
+        Findings {
+            held,
+            ..Findings::new(usize::MAX, ignores)
         }
     }
 
@@ -263,7 +281,12 @@ impl<'i> Findings<'i> {
             return;
         }
         if self.cap == usize::MAX {
-            self.all.push(finding);
+            if self.all.len() < self.held {
+                self.all.push(finding);
+            } else {
+                self.over += 1;
+                self.first_over.get_or_insert(finding);
+            }
             return;
         }
         let key = (finding.check, finding.container.clone());
@@ -314,6 +337,9 @@ impl<'i> Findings<'i> {
             // equals in push order), never copied (a pod of 1,600 containers held its 8,000
             // findings three times over while they moved into a sorted list).
             let mut findings = self.all;
+            if let Some(first) = self.first_over {
+                findings.push(over_budget(first, self.over, self.held));
+            }
             crate::order::sort_by(&mut findings, |a, b| {
                 (a.level, a.line, a.column).cmp(&(b.level, b.line, b.column))
             });
@@ -366,6 +392,36 @@ pub(crate) fn notice(mut finding: Finding, more: usize, cap: usize) -> Finding {
     finding
 }
 
+/// How the notice of [`over_budget`] goes on after its count.
+const OVER_BUDGET: &str = " more findings in this object, ";
+
+/// The notice that ends the findings one rewrite reads of an object past its budget, made of the
+/// first finding left out: `more` findings are not read, and none of their fixes is offered.
+pub(crate) fn over_budget(mut finding: Finding, more: usize, held: usize) -> Finding {
+    finding.fix = None;
+    finding.related = Vec::new();
+    finding.message = if held == 0 {
+        format!(
+            "and {more}{OVER_BUDGET}not read: the rewrite of the text already holds the {} edits one rewrite makes (harden the rest of the text on its own)",
+            crate::analysis::MAX_FINDINGS_HARDENED
+        )
+    } else {
+        format!(
+            "and {more}{OVER_BUDGET}past the {held} that one rewrite reads of an object (fix it by hand, or split it)"
+        )
+    };
+    finding
+}
+
+/// Whether a finding is the notice of [`over_budget`].
+pub(crate) fn is_over_budget(f: &Finding) -> bool {
+    f.fix.is_none()
+        && f.message.strip_prefix("and ").is_some_and(|rest| {
+            rest.trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(OVER_BUDGET)
+        })
+}
+
 impl Check {
     /// A finding of this check.
     pub(crate) fn finding(
@@ -414,7 +470,72 @@ pub(crate) fn go_quote(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::go_quote;
+    use super::{Findings, go_quote, is_over_budget};
+    use crate::model::{Finding, FindingLevel};
+    use crate::yaml::Span;
+
+    /// A sink holding three findings keeps the first three pushed, listed by line, and ends them
+    /// in one notice made of the fourth that counts the two left out; only the notice reads as one.
+    #[test]
+    fn a_held_budget_keeps_the_first_findings_and_counts_the_rest() {
+        let mut sink = Findings::holding(3, &[]);
+        for line in [9, 3, 7, 1, 5] {
+            let at = Span {
+                line,
+                col: 1,
+                ..Span::default()
+            };
+            sink.push(Finding::new(
+                "x",
+                FindingLevel::Hardening,
+                "m",
+                None,
+                at,
+                "p",
+            ));
+        }
+        let (listed, _) = sink.finish();
+        let lines: Vec<usize> = listed.iter().map(|f| f.line).collect();
+        assert_eq!(
+            lines,
+            [1, 3, 7, 9],
+            "the notice at the first one left out (line 1)"
+        );
+        let notices: Vec<&Finding> = listed.iter().filter(|f| is_over_budget(f)).collect();
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].line, 1);
+        assert!(
+            notices[0]
+                .message
+                .starts_with("and 2 more findings in this object, past the 3")
+        );
+        let mut sink = Findings::holding(0, &[]);
+        sink.push(Finding::new(
+            "x",
+            FindingLevel::Hardening,
+            "m",
+            None,
+            Span::default(),
+            "p",
+        ));
+        let (listed, _) = sink.finish();
+        assert!(
+            listed.len() == 1
+                && listed[0]
+                    .message
+                    .contains("1 more findings in this object, not read")
+        );
+        // A finding that merely starts alike is not a notice.
+        let like = Finding::new(
+            "x",
+            FindingLevel::Hardening,
+            "and 2 more findings",
+            None,
+            Span::default(),
+            "p",
+        );
+        assert!(!is_over_budget(&like));
+    }
 
     #[test]
     fn go_quote_escapes_like_go() {

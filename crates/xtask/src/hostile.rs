@@ -166,16 +166,23 @@ pub(crate) fn shapes() -> Vec<Shape> {
     });
     // A 1 MB capability list.
     let caps: Vec<String> = (0..90_000).map(|i| format!("CAP_{i}")).collect();
+    let bigcaps = pod(
+        "bigcaps",
+        &format!(
+            "  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        drop: [{}]\n",
+            caps.join(", ")
+        ),
+    );
     out.push(Shape {
         name: "1 MB capability list".to_string(),
-        text: pod(
-            "bigcaps",
-            &format!(
-                "  - name: c\n    image: i\n    securityContext:\n      capabilities:\n        drop: [{}]\n",
-                caps.join(", ")
-            ),
-        ),
+        text: bigcaps.clone(),
         command: "check",
+    });
+    // Hardened: each of its 90,000 names has a fix of its own, past what one rewrite reads.
+    out.push(Shape {
+        name: "1 MB capability list (harden)".to_string(),
+        text: bigcaps,
+        command: "harden",
     });
     // 2 MB of tiny JSON documents.
     let mut t = String::new();

@@ -30,11 +30,11 @@ struct Piece {
 /// error, holds inline ignores (they may name lines of another piece), or a piece does not read
 /// alone (an alias of an anchor in another item, say) or its rewrite would touch an item's dash,
 /// for the whole-text rewrite to do.
-pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
+pub(super) fn harden(text: &str, options: &HardenOptions, budget: usize) -> Option<Hardened> {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut edits: Vec<Edit> = Vec::new();
     let mut objects: Vec<ObjectVerdict> = Vec::new();
-    each(text, options, &mut |part| {
+    each(text, options, budget, &mut |part| {
         out.push_str(&part.text);
         edits.extend(part.edits);
         objects.extend(part.objects);
@@ -57,8 +57,11 @@ pub(super) fn harden(text: &str, options: &HardenOptions) -> Option<Hardened> {
 pub(super) fn each(
     text: &str,
     options: &HardenOptions,
+    budget: usize,
     emit: &mut dyn FnMut(Hardened),
 ) -> Option<()> {
+    // The edits of the pieces so far: the pieces share the budget.
+    let mut used = 0;
     if text.contains(crate::suppress::MARKER) {
         return None;
     }
@@ -102,11 +105,13 @@ pub(super) fn each(
             return None;
         }
         drop(read);
+        let left = budget.saturating_sub(used);
         let h = match piece.item {
-            Some(_) => harden_text(&alone, options),
+            Some(_) => harden_text(&alone, options, left),
             // A document may be a `List` itself.
-            None => super::harden(&alone, options),
+            None => super::harden_within(&alone, options, left),
         };
+        used += h.edits.len();
         let between = text.get(cursor..piece.start)?;
         // Lines as the analysis numbers them (a lone `\r` too); a piece starts a line, so no
         // `\r\n` is split between two texts counted.

@@ -666,7 +666,7 @@ spec:
 ";
     for threshold in [Applicability::Safe, Applicability::Unsafe] {
         let h = harden(text, &opts(threshold));
-        let after = analyze(&h.text, &opts(threshold).analysis);
+        let after = analyze(&h.text, &opts(threshold).analysis, MAX_EDITS);
         let refused: Vec<&str> = after.objects[0]
             .findings
             .iter()
@@ -889,7 +889,7 @@ fn pod_list(n: usize) -> String {
 fn a_list_item_that_does_not_read_alone_is_hardened_with_its_list() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  spec:\n    containers:\n    - name: app\n      image: &img app:1.0\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    containers:\n    - name: app\n      image: *img\n";
     let options = HardenOptions::default();
-    assert!(pieces::harden(text, &options).is_none());
+    assert!(pieces::harden(text, &options, MAX_EDITS).is_none());
     let h = harden(text, &options);
     assert_eq!(h.objects.len(), 2);
     assert_eq!(
@@ -937,8 +937,8 @@ fn hardening_a_list_reads_the_same_per_pod() {
 /// Asserts that `text` hardened piece by piece gives what the whole-text rewrite gives, and
 /// returns it.
 fn same_by_pieces(text: &str, options: &HardenOptions, case: &str) -> Hardened {
-    let by_pieces = pieces::harden(text, options).expect("read piece by piece");
-    let whole = harden_text(text, options);
+    let by_pieces = pieces::harden(text, options, MAX_EDITS).expect("read piece by piece");
+    let whole = harden_text(text, options, MAX_EDITS);
     assert_eq!(by_pieces.text, whole.text, "{case}\n{text}");
     assert_eq!(by_pieces.edits, whole.edits, "{case}\n{text}");
     assert_eq!(by_pieces.objects, whole.objects, "{case}\n{text}");
@@ -1013,7 +1013,7 @@ fn container_edits_on_their_own_equal_the_whole_document() {
         } else {
             Applicability::Unsafe
         };
-        let edits = collect_edits(&analyze(&text, &Options::default()), threshold);
+        let edits = collect_edits(&analyze(&text, &Options::default(), MAX_EDITS), threshold);
         let todo: Vec<usize> = (0..edits.len())
             .filter(|&i| edits[i].skipped.is_none())
             .collect();
@@ -1095,7 +1095,7 @@ fn a_stream_piece_by_piece_equals_the_whole_text_rewrite() {
         } else {
             Applicability::Unsafe
         });
-        if pieces::harden(&text, &options).is_none() {
+        if pieces::harden(&text, &options, MAX_EDITS).is_none() {
             continue;
         }
         pieces += 1;
@@ -1264,4 +1264,79 @@ fn inserted_lines_end_as_their_neighbours_do() {
             }
         }
     }
+}
+
+// ----- The budget of findings one rewrite reads --------------------------------------------------
+
+/// A pod whose one container drops `n` names written with a `CAP_` prefix: `n` findings, each
+/// with an (unsafe) fix of its own.
+fn prefixed_capabilities(name: &str, n: usize) -> String {
+    let caps: Vec<String> = (0..n).map(|i| format!("CAP_X{i}")).collect();
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: {{type: RuntimeDefault}}\n  containers:\n  - name: c\n    image: i\n    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities:\n        drop: [{}]\n",
+        caps.join(", ")
+    )
+}
+
+/// The edits that change the text, and those that stand for findings past the budget.
+fn budget_edits(h: &Hardened) -> (usize, Vec<&Edit>) {
+    let fixes = h.edits.iter().filter(|e| !e.patches.is_empty()).count();
+    let past = h
+        .edits
+        .iter()
+        .filter(|e| e.title == PAST_THE_BUDGET)
+        .collect();
+    (fixes, past)
+}
+
+/// An object with more findings than a rewrite reads is left as it is, with one edit, never
+/// applied, that says how many it has past the budget (judging edits against findings it did not
+/// read would refuse good ones); a budget that holds them all fixes every one.
+#[test]
+fn an_object_past_the_budget_is_left_as_it_is() {
+    let text = prefixed_capabilities("many", 120);
+    let options = opts(Applicability::Unsafe);
+    let h = harden_within(&text, &options, 50);
+    let (fixes, past) = budget_edits(&h);
+    assert_eq!((fixes, past.len(), h.changed), (0, 1, false));
+    let why = past[0].skipped.as_deref().unwrap_or("");
+    assert!(
+        why.contains("more findings in this object, past the 50 that one rewrite reads"),
+        "{why}"
+    );
+    assert!(!past[0].applied && past[0].grade == Applicability::Manual);
+    // A budget that holds them all: every one fixed, no notice.
+    let all = harden(&text, &options);
+    let (fixes, past) = budget_edits(&all);
+    assert!(fixes >= 120 && past.is_empty(), "{fixes} {}", past.len());
+    assert_eq!(all.text.matches("CAP_X").count(), 0);
+}
+
+/// The pieces of a text share one budget: once the pieces before have used it, an object is not
+/// read at all, and is left as it is with its one notice.
+#[test]
+fn the_pieces_of_a_text_share_the_budget() {
+    let pods = ["a", "b", "c"].map(|n| prefixed_capabilities(n, 30));
+    let text = pods.join("---\n");
+    let options = opts(Applicability::Unsafe);
+    let one = harden(&pods[0], &options).edits.len();
+    let h = harden_within(&text, &options, 2 * one);
+    let (fixes, past) = budget_edits(&h);
+    assert!(fixes <= 2 * one, "{fixes}");
+    assert_eq!(past.len(), 1, "the third pod past the budget");
+    assert!(
+        past[0]
+            .skipped
+            .as_deref()
+            .is_some_and(|w| w.contains("more findings in this object, not read")),
+        "{:?}",
+        past[0].skipped
+    );
+    let out: Vec<&str> = h.text.split("---\n").collect();
+    assert_eq!(out.len(), 3);
+    assert!(
+        out[0] != pods[0] && out[1] != pods[1],
+        "the first two hardened"
+    );
+    assert_eq!(out[2], pods[2], "the third left as it is");
 }
