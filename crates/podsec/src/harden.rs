@@ -803,7 +803,7 @@ fn play(
             e.skipped = Some(format!("conflicts with \"{title}\", applied first"));
             continue;
         }
-        let saved = editor.clone();
+        let saved = editor.snapshot();
         let mut failed = None;
         for p in local(e) {
             if let Err(err) = editor.apply(&p, i) {

@@ -124,8 +124,21 @@ impl DocEditor {
         })
     }
 
+    /// The editor as it is, to restore if an edit fails: its text and ranges without the parse of
+    /// the text, which is read again only if the snapshot is restored (a clone holding it copied
+    /// the whole tree for every edit played on a document).
+    pub(crate) fn snapshot(&self) -> DocEditor {
+        DocEditor {
+            text: self.text.clone(),
+            layout: self.layout,
+            errors: self.errors,
+            ranges: self.ranges.clone(),
+            parsed: None,
+        }
+    }
+
     /// Applies one patch; the changed ranges are recorded under `owner`. On error the text may be
-    /// half-edited: callers restore a clone taken before.
+    /// half-edited: callers restore a snapshot taken before.
     pub(crate) fn apply(&mut self, patch: &Patch, owner: usize) -> Result<(), EditError> {
         let mut queue: VecDeque<(Patch, usize)> = VecDeque::new();
         queue.push_back((patch.clone(), 0));
