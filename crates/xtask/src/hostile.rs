@@ -79,15 +79,20 @@ pub(crate) fn shapes() -> Vec<Shape> {
         for i in 0..n {
             let _ = write!(t, "      <<: *b\n      k{i}: {i}\n");
         }
+        let name = if n == 1000 {
+            "1,000 merge keys"
+        } else {
+            "3,000 merge keys"
+        };
         out.push(Shape {
-            name: if n == 1000 {
-                "1,000 merge keys"
-            } else {
-                "3,000 merge keys"
-            }
-            .to_string(),
-            text: t,
+            name: name.to_string(),
+            text: t.clone(),
             command: "check",
+        });
+        out.push(Shape {
+            name: format!("{name} (harden)"),
+            text: t,
+            command: "harden",
         });
     }
     // Dense workloads, checked and hardened: `kubectl get pods -o yaml` (one List of 1,000 pods),
