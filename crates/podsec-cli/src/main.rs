@@ -470,7 +470,8 @@ impl Status {
     /// Counts a rewrite `harden` wrote. `verdicts_stop` is what its pieces' verdicts say when
     /// they decide alone (see [`podsec::harden::harden_parts`]): then the rewrite is not read
     /// again, which for a `List` would hold the tree of the whole output. Otherwise the rewrite is
-    /// analysed object by object, none of the reports held. Returns whether the rewrite holds a
+    /// analysed object by object for its verdicts only, none of the reports held (and an object of
+    /// many containers not listed). Returns whether the rewrite holds a
     /// document that does not parse.
     fn add_rewrite(
         &mut self,
@@ -483,8 +484,8 @@ impl Status {
             return false;
         }
         let mut stopped = false;
-        let rest = podsec::analysis::analyze_each(result, options, false, &mut |o| {
-            stopped |= o.stops();
+        let rest = podsec::analysis::analyze_heads(result, options, &mut |head, summary| {
+            stopped |= summary.stops(head);
         });
         self.add(&rest);
         self.stopped |= stopped;

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use common::corpus_files;
 
-use podsec::analysis::{Limits, Part, Summary, analyze_parts, analyze_parts_with};
+use podsec::analysis::{Limits, Part, Summary, analyze_heads, analyze_parts, analyze_parts_with};
 use podsec::{Analysis, ObjectReport, Options, PssLevel, Version, analyze};
 
 /// Every object listed in passes of about two findings at most (a finding weighs several
@@ -92,7 +92,33 @@ fn same(text: &str, options: &Options, what: &str) {
     same_with(text, options, what, &[true, false]);
 }
 
+/// The heads `analyze_heads` hands out are the whole reports' heads (what an exit status reads),
+/// each with the whole report's summary, and the rest of the analysis is the same.
+fn same_heads(text: &str, options: &Options, what: &str) {
+    let mut expected = whole(text, options, false);
+    let mut heads: Vec<(ObjectReport, Summary)> = Vec::new();
+    let mut rest = analyze_heads(text, options, &mut |head, summary| {
+        let mut head = head.clone();
+        head.findings.clear();
+        head.suppressed.clear();
+        heads.push((head, summary));
+    });
+    let summaries: Vec<Summary> = expected.objects.iter().map(Summary::of).collect();
+    for o in &mut expected.objects {
+        o.findings.clear();
+        o.suppressed.clear();
+    }
+    assert_eq!(
+        heads.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        summaries,
+        "{what} (summaries)"
+    );
+    rest.objects = heads.into_iter().map(|(o, _)| o).collect();
+    assert_eq!(rest, expected, "{what} (heads)");
+}
+
 fn same_with(text: &str, options: &Options, what: &str, contexts: &[bool]) {
+    same_heads(text, options, what);
     for &contexts in contexts {
         let expected = whole(text, options, contexts);
         assert_eq!(

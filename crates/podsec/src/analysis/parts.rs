@@ -469,6 +469,48 @@ impl Object<'_, '_> {
         complete: &mut dyn FnMut(&mut ObjectReport),
         emit: &mut dyn FnMut(Part),
     ) {
+        let (report, summary, listing, suppressed) = self.tally(complete);
+        let cap = self.max_findings;
+        emit(Part::Head(Box::new(report), summary));
+        self.chunks(&listing, limits.chunk, |p, finding, _| {
+            let finding = match p.more {
+                0 => finding,
+                more => crate::rule::notice(finding, more as usize, cap),
+            };
+            emit(Part::Finding(Box::new(finding)));
+        });
+        if self.keep == Keep::All {
+            for c in &self.pod.containers {
+                let effective = crate::effective::resolve_container(self.pod, c, self.options);
+                emit(Part::Container(Box::new(container_report(c, effective))));
+            }
+        }
+        self.chunks(&suppressed, limits.chunk, |_, finding, ignore| {
+            if let Some(by) = ignore {
+                emit(Part::Suppressed(Box::new(crate::rule::suppressed(
+                    finding, by,
+                ))));
+            }
+        });
+        emit(Part::End);
+    }
+
+    /// The object's head, completed by `complete`, and what decides whether Kubernetes runs it,
+    /// from one run of the checks that holds no finding: what [`Object::list`] hands out first.
+    pub(crate) fn head(
+        &self,
+        complete: &mut dyn FnMut(&mut ObjectReport),
+    ) -> (ObjectReport, Summary) {
+        let (report, summary, _, _) = self.tally(complete);
+        (report, summary)
+    }
+
+    /// The tally (see the module's docs): the head, its summary, and the places of the listing and
+    /// of the suppressed findings, in their order.
+    fn tally(
+        &self,
+        complete: &mut dyn FnMut(&mut ObjectReport),
+    ) -> (ObjectReport, Summary, Vec<Entry>, Vec<Entry>) {
         let mut tally = Tally::new(self.pod);
         let pss = self.run(true, &mut tally);
         let Tally {
@@ -496,27 +538,6 @@ impl Object<'_, '_> {
 
         let mut report = head(self.obj, self.pod, self.options, pss, self.keep);
         complete(&mut report);
-        emit(Part::Head(Box::new(report), summary));
-        self.chunks(&listing, limits.chunk, |p, finding, _| {
-            let finding = match p.more {
-                0 => finding,
-                more => crate::rule::notice(finding, more as usize, cap),
-            };
-            emit(Part::Finding(Box::new(finding)));
-        });
-        if self.keep == Keep::All {
-            for c in &self.pod.containers {
-                let effective = crate::effective::resolve_container(self.pod, c, self.options);
-                emit(Part::Container(Box::new(container_report(c, effective))));
-            }
-        }
-        self.chunks(&suppressed, limits.chunk, |_, finding, ignore| {
-            if let Some(by) = ignore {
-                emit(Part::Suppressed(Box::new(crate::rule::suppressed(
-                    finding, by,
-                ))));
-            }
-        });
-        emit(Part::End);
+        (report, summary, listing, suppressed)
     }
 }
