@@ -460,7 +460,7 @@ fn count_unlisted(analysis: &mut Analysis, more: usize) {
 /// An object's whole report, its head completed by `complete`.
 fn whole(o: &parts::Object<'_, '_>, complete: &mut dyn FnMut(&mut ObjectReport)) -> ObjectReport {
     let mut findings = match o.keep {
-        Keep::Findings { held } => Findings::holding(held, o.ignores),
+        Keep::Findings { held } => Findings::holding(held, MAX_FINDINGS_PER_CHECK, o.ignores),
         _ => Findings::new(o.max_findings, o.ignores),
     };
     // The effective contexts are resolved once for all rules when the report keeps them, else

@@ -178,6 +178,12 @@ pub(crate) struct Findings<'i> {
     over: usize,
     /// The first finding past `held`, which the notice is made of.
     first_over: Option<Finding>,
+    /// With no cap: how many findings without a fix are held per check and container, as a
+    /// listing holds them (a rewrite reads them only to judge its edits and to say what still
+    /// stops an object); `usize::MAX` to hold them all with the others.
+    fixless_cap: usize,
+    /// The push order of each finding of `all`, when findings without a fix are listed apart.
+    all_seq: Vec<usize>,
 }
 
 /// What a pass of a bounded listing (see [`crate::analysis::analyze_parts`]) does with each
@@ -244,14 +250,18 @@ impl<'i> Findings<'i> {
             held: usize::MAX,
             over: 0,
             first_over: None,
+            fixless_cap: usize::MAX,
+            all_seq: Vec::new(),
         }
     }
 
-    /// Keeps every finding up to `held` of them (what one rewrite fixes in one object, see
-    /// [`crate::analysis::MAX_FINDINGS_HARDENED`]); the rest are counted in one notice.
-    pub(crate) fn holding(held: usize, ignores: &'i [Ignore]) -> Findings<'i> {
+    /// Keeps every finding with a fix up to `held` of them (what one rewrite fixes in one object,
+    /// see [`crate::analysis::MAX_FINDINGS_HARDENED`]), the rest counted in one notice; and those
+    /// without a fix as a listing of `fixless_cap` per check and container does.
+    pub(crate) fn holding(held: usize, fixless_cap: usize, ignores: &'i [Ignore]) -> Findings<'i> {
         Findings {
             held,
+            fixless_cap,
             ..Findings::new(usize::MAX, ignores)
         }
     }
@@ -280,14 +290,21 @@ impl<'i> Findings<'i> {
             self.suppressed.push((seq, suppressed(finding, by)));
             return;
         }
-        if self.cap == usize::MAX {
-            if self.all.len() < self.held {
-                self.all.push(finding);
-            } else {
-                self.over += 1;
-                self.first_over.get_or_insert(finding);
+        let mut cap = self.cap;
+        if cap == usize::MAX {
+            if finding.fix.is_some() || self.fixless_cap == usize::MAX {
+                if self.all.len() < self.held {
+                    self.all.push(finding);
+                    if self.fixless_cap != usize::MAX {
+                        self.all_seq.push(seq);
+                    }
+                } else {
+                    self.over += 1;
+                    self.first_over.get_or_insert(finding);
+                }
+                return;
             }
-            return;
+            cap = self.fixless_cap;
         }
         let key = (finding.check, finding.container.clone());
         let next = self.groups.len();
@@ -308,7 +325,7 @@ impl<'i> Findings<'i> {
             order: (finding.level, finding.line, finding.column, seq),
             finding,
         });
-        if group.held.len() > self.cap.saturating_add(1) {
+        if group.held.len() > cap.saturating_add(1) {
             group.held.pop();
         }
     }
@@ -332,7 +349,7 @@ impl<'i> Findings<'i> {
         });
         let mut set_apart: Vec<Suppressed> = Vec::with_capacity(suppressed.len());
         set_apart.extend(suppressed.into_iter().map(|(_, s)| s));
-        if cap == usize::MAX {
+        if cap == usize::MAX && self.groups.is_empty() {
             // Every finding is kept, in push order: sorted where it is (a stable sort leaves
             // equals in push order), never copied (a pod of 1,600 containers held its 8,000
             // findings three times over while they moved into a sorted list).
@@ -347,6 +364,23 @@ impl<'i> Findings<'i> {
             return (findings, set_apart);
         }
         let mut listed: Vec<(Place, Finding)> = Vec::new();
+        // With no cap, the groups hold the findings without a fix (see `fixless_cap`), listed
+        // among the others.
+        let cap = if cap == usize::MAX {
+            listed.extend(
+                self.all
+                    .into_iter()
+                    .zip(self.all_seq)
+                    .map(|(f, seq)| (key(&f, false, seq), f)),
+            );
+            if let Some(first) = self.first_over {
+                let notice = over_budget(first, self.over, self.held);
+                listed.push((key(&notice, true, self.seq), notice));
+            }
+            self.fixless_cap
+        } else {
+            cap
+        };
         for group in self.groups {
             let mut held = group.held;
             if group.count > cap
@@ -478,7 +512,7 @@ mod tests {
     /// in one notice made of the fourth that counts the two left out; only the notice reads as one.
     #[test]
     fn a_held_budget_keeps_the_first_findings_and_counts_the_rest() {
-        let mut sink = Findings::holding(3, &[]);
+        let mut sink = Findings::holding(3, usize::MAX, &[]);
         for line in [9, 3, 7, 1, 5] {
             let at = Span {
                 line,
@@ -509,7 +543,7 @@ mod tests {
                 .message
                 .starts_with("and 2 more findings in this object, past the 3")
         );
-        let mut sink = Findings::holding(0, &[]);
+        let mut sink = Findings::holding(0, usize::MAX, &[]);
         sink.push(Finding::new(
             "x",
             FindingLevel::Hardening,
@@ -524,6 +558,45 @@ mod tests {
                 && listed[0]
                     .message
                     .contains("1 more findings in this object, not read")
+        );
+        // Findings without a fix listed apart, two per check and container: the first two by
+        // line and a notice counting the other three, among the findings with a fix, all held.
+        let mut sink = Findings::holding(usize::MAX, 2, &[]);
+        for line in [8, 2, 6, 4, 10] {
+            let at = Span {
+                line,
+                col: 1,
+                ..Span::default()
+            };
+            sink.push(Finding::new(
+                "x",
+                FindingLevel::Rejected,
+                "m",
+                None,
+                at,
+                "p",
+            ));
+        }
+        for line in [9, 1, 5] {
+            let at = Span {
+                line,
+                col: 1,
+                ..Span::default()
+            };
+            let mut f = Finding::new("y", FindingLevel::Hardening, "m", None, at, "q");
+            f.fix = Some(crate::fix::Fix::safe("t", Vec::new()));
+            sink.push(f);
+        }
+        let (listed, _) = sink.finish();
+        let seen: Vec<(&str, usize)> = listed.iter().map(|f| (f.check, f.line)).collect();
+        assert_eq!(
+            seen,
+            [("x", 2), ("x", 4), ("x", 6), ("y", 1), ("y", 5), ("y", 9)]
+        );
+        assert!(
+            listed[2]
+                .message
+                .starts_with("and 3 more findings of this check here")
         );
         // A finding that merely starts alike is not a notice.
         let like = Finding::new(
