@@ -517,7 +517,9 @@ fn report_order(e: &Edit) -> u64 {
 struct Unit {
     start: usize,
     end: usize,
-    editor: edit::DocEditor,
+    /// A `List` item's editor; a document's is made when the document is edited, so that the
+    /// text's tree and a document's are not both held, nor every document's at once.
+    editor: Option<edit::DocEditor>,
     item: Option<edit::ItemUnit>,
     /// The edits of this round on it.
     edits: Vec<usize>,
@@ -559,7 +561,7 @@ fn units(text: &str, stream: &yaml::Stream, todo: &[usize], edits: &[Edit]) -> V
                     units.push(Unit {
                         start: item.start,
                         end: item.end,
-                        editor,
+                        editor: Some(editor),
                         edits: by_item.remove(&item.index).unwrap_or_default(),
                         item: Some(item),
                     });
@@ -568,14 +570,10 @@ fn units(text: &str, stream: &yaml::Stream, todo: &[usize], edits: &[Edit]) -> V
             }
         }
         let (start, end) = edit::doc_bounds(stream, pos, text.len());
-        let Some(editor) = edit::DocEditor::new(text.get(start..end).unwrap_or("").to_string())
-        else {
-            continue;
-        };
         units.push(Unit {
             start,
             end,
-            editor,
+            editor: None,
             item: None,
             edits: mine,
         });
@@ -613,17 +611,22 @@ fn apply_round_with(
     let mut pending: Written = written.clone();
     crate::order::sort_by_key(&mut pending, |w| w.1 as u64);
     let mut pending = pending.into_iter().peekable();
-    for unit in units(text, &stream, todo, edits) {
+    let units = units(text, &stream, todo, edits);
+    drop(stream);
+    for unit in units {
         let Unit {
             start,
             end,
-            mut editor,
+            editor,
             item,
             edits: mine,
         } = unit;
         if start < cursor {
             continue;
         }
+        let editor =
+            editor.or_else(|| edit::DocEditor::new(text.get(start..end).unwrap_or("").to_string()));
+        let Some(mut editor) = editor else { continue };
         // Earlier ranges: those before this unit keep their place relative to the output; those
         // inside it are carried through the editor.
         let delta = out.len() as isize - cursor as isize;
