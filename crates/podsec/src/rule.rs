@@ -508,25 +508,23 @@ mod tests {
     use crate::model::{Finding, FindingLevel};
     use crate::yaml::Span;
 
+    /// A finding of `check` at `line`.
+    fn at_line(check: &'static str, level: FindingLevel, line: usize) -> Finding {
+        let at = Span {
+            line,
+            col: 1,
+            ..Span::default()
+        };
+        Finding::new(check, level, "m", None, at, "p")
+    }
+
     /// A sink holding three findings keeps the first three pushed, listed by line, and ends them
     /// in one notice made of the fourth that counts the two left out; only the notice reads as one.
     #[test]
     fn a_held_budget_keeps_the_first_findings_and_counts_the_rest() {
         let mut sink = Findings::holding(3, usize::MAX, &[]);
         for line in [9, 3, 7, 1, 5] {
-            let at = Span {
-                line,
-                col: 1,
-                ..Span::default()
-            };
-            sink.push(Finding::new(
-                "x",
-                FindingLevel::Hardening,
-                "m",
-                None,
-                at,
-                "p",
-            ));
+            sink.push(at_line("x", FindingLevel::Hardening, line));
         }
         let (listed, _) = sink.finish();
         let lines: Vec<usize> = listed.iter().map(|f| f.line).collect();
@@ -544,14 +542,7 @@ mod tests {
                 .starts_with("and 2 more findings in this object, past the 3")
         );
         let mut sink = Findings::holding(0, usize::MAX, &[]);
-        sink.push(Finding::new(
-            "x",
-            FindingLevel::Hardening,
-            "m",
-            None,
-            Span::default(),
-            "p",
-        ));
+        sink.push(at_line("x", FindingLevel::Hardening, 1));
         let (listed, _) = sink.finish();
         assert!(
             listed.len() == 1
@@ -563,27 +554,10 @@ mod tests {
         // line and a notice counting the other three, among the findings with a fix, all held.
         let mut sink = Findings::holding(usize::MAX, 2, &[]);
         for line in [8, 2, 6, 4, 10] {
-            let at = Span {
-                line,
-                col: 1,
-                ..Span::default()
-            };
-            sink.push(Finding::new(
-                "x",
-                FindingLevel::Rejected,
-                "m",
-                None,
-                at,
-                "p",
-            ));
+            sink.push(at_line("x", FindingLevel::Rejected, line));
         }
         for line in [9, 1, 5] {
-            let at = Span {
-                line,
-                col: 1,
-                ..Span::default()
-            };
-            let mut f = Finding::new("y", FindingLevel::Hardening, "m", None, at, "q");
+            let mut f = at_line("y", FindingLevel::Hardening, line);
             f.fix = Some(crate::fix::Fix::safe("t", Vec::new()));
             sink.push(f);
         }
