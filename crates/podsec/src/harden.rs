@@ -1351,10 +1351,9 @@ fn verdicts(
                 line: f.line,
                 container: f.container.clone(),
                 why: match over {
-                    Some(notice) if !std::ptr::eq(notice, f) => format!(
-                        "the object was left as it is: {}",
-                        notice.message.trim_start_matches("and ")
-                    ),
+                    Some(notice) if !std::ptr::eq(notice, f) => {
+                        format!("the object was left as it is: {}", notice.message)
+                    }
                     _ => why_left(f, &object, edits, &by_fix),
                 },
             })

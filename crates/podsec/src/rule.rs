@@ -172,8 +172,8 @@ pub(crate) struct Findings<'i> {
     suppressed: Vec<(usize, Suppressed)>,
     /// In a pass of a bounded listing, what takes each finding instead of this sink.
     pass: Option<&'i mut dyn Pass>,
-    /// With no cap: at most this many findings are held, the first in push order; the rest are
-    /// counted in `over` and end the listing in one notice (see [`over_budget`]).
+    /// With no cap: at most this many findings are held; past it none is, and `over` counts them
+    /// all in one notice (see [`over_budget`]).
     held: usize,
     over: usize,
     /// The first finding past `held`, which the notice is made of.
@@ -293,14 +293,20 @@ impl<'i> Findings<'i> {
         let mut cap = self.cap;
         if cap == usize::MAX {
             if finding.fix.is_some() || self.fixless_cap == usize::MAX {
-                if self.all.len() < self.held {
+                if self.over == 0 && self.all.len() < self.held {
                     self.all.push(finding);
                     if self.fixless_cap != usize::MAX {
                         self.all_seq.push(seq);
                     }
+                } else if self.over == 0 {
+                    // Past the budget the object is left as it is: what was held goes, and the
+                    // notice counts every finding with a fix.
+                    self.over = self.all.len() + 1;
+                    self.all = Vec::new();
+                    self.all_seq = Vec::new();
+                    self.first_over = Some(finding);
                 } else {
                     self.over += 1;
-                    self.first_over.get_or_insert(finding);
                 }
                 return;
             }
@@ -427,21 +433,22 @@ pub(crate) fn notice(mut finding: Finding, more: usize, cap: usize) -> Finding {
 }
 
 /// How the notice of [`over_budget`] goes on after its count.
-const OVER_BUDGET: &str = " more findings in this object, ";
+const OVER_BUDGET: &str = " findings in this object";
 
-/// The notice that ends the findings one rewrite reads of an object past its budget, made of the
-/// first finding left out: `more` findings are not read, and none of their fixes is offered.
+/// The notice that stands for the findings with a fix of an object past the budget of one rewrite,
+/// made of the first finding past it: the object has `more` of them, none is held, and none of
+/// their fixes is offered.
 pub(crate) fn over_budget(mut finding: Finding, more: usize, held: usize) -> Finding {
     finding.fix = None;
     finding.related = Vec::new();
     finding.message = if held == 0 {
         format!(
-            "and {more}{OVER_BUDGET}not read: the rewrite of the text already holds the {} edits one rewrite makes (harden the rest of the text on its own)",
+            "{more}{OVER_BUDGET} not read: the rewrite of the text already holds the {} edits one rewrite makes (harden the rest of the text on its own)",
             crate::analysis::MAX_FINDINGS_HARDENED
         )
     } else {
         format!(
-            "and {more}{OVER_BUDGET}past the {held} that one rewrite reads of an object (fix it by hand, or split it)"
+            "{more}{OVER_BUDGET}, more than the {held} that one rewrite reads of an object (fix it by hand, or split it)"
         )
     };
     finding
@@ -450,10 +457,10 @@ pub(crate) fn over_budget(mut finding: Finding, more: usize, held: usize) -> Fin
 /// Whether a finding is the notice of [`over_budget`].
 pub(crate) fn is_over_budget(f: &Finding) -> bool {
     f.fix.is_none()
-        && f.message.strip_prefix("and ").is_some_and(|rest| {
-            rest.trim_start_matches(|c: char| c.is_ascii_digit())
-                .starts_with(OVER_BUDGET)
-        })
+        && f.message.starts_with(|c: char| c.is_ascii_digit())
+        && f.message
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(OVER_BUDGET)
 }
 
 impl Check {
@@ -518,8 +525,8 @@ mod tests {
         Finding::new(check, level, "m", None, at, "p")
     }
 
-    /// A sink holding three findings keeps the first three pushed, listed by line, and ends them
-    /// in one notice made of the fourth that counts the two left out; only the notice reads as one.
+    /// A sink holding three findings with a fix, given five, holds none: one notice made of the
+    /// fourth counts all five; only the notice reads as one.
     #[test]
     fn a_held_budget_keeps_the_first_findings_and_counts_the_rest() {
         let mut sink = Findings::holding(3, usize::MAX, &[]);
@@ -528,18 +535,14 @@ mod tests {
         }
         let (listed, _) = sink.finish();
         let lines: Vec<usize> = listed.iter().map(|f| f.line).collect();
-        assert_eq!(
-            lines,
-            [1, 3, 7, 9],
-            "the notice at the first one left out (line 1)"
-        );
+        assert_eq!(lines, [1], "the notice, at the first one past the budget");
         let notices: Vec<&Finding> = listed.iter().filter(|f| is_over_budget(f)).collect();
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].line, 1);
         assert!(
             notices[0]
                 .message
-                .starts_with("and 2 more findings in this object, past the 3")
+                .starts_with("5 findings in this object, more than the 3")
         );
         let mut sink = Findings::holding(0, usize::MAX, &[]);
         sink.push(at_line("x", FindingLevel::Hardening, 1));
@@ -548,7 +551,7 @@ mod tests {
             listed.len() == 1
                 && listed[0]
                     .message
-                    .contains("1 more findings in this object, not read")
+                    .starts_with("1 findings in this object not read")
         );
         // Findings without a fix listed apart, two per check and container: the first two by
         // line and a notice counting the other three, among the findings with a fix, all held.
@@ -572,6 +575,7 @@ mod tests {
                 .message
                 .starts_with("and 3 more findings of this check here")
         );
+        assert!(!is_over_budget(&listed[2]));
         // A finding that merely starts alike is not a notice.
         let like = Finding::new(
             "x",
