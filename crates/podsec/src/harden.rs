@@ -1343,7 +1343,12 @@ fn verdicts(
         let blocking = now
             .findings
             .iter()
-            .filter(|f| is_blocker(f) || (f.pss && !now.allowed))
+            // Past the budget the findings that deny it may not be held: the notice stands for
+            // them.
+            .filter(|f| {
+                is_blocker(f)
+                    || (!now.allowed && (f.pss || over.is_some_and(|n| std::ptr::eq(n, *f))))
+            })
             .map(|f| Blocker {
                 check: f.check,
                 level: f.level,

@@ -1305,6 +1305,18 @@ fn an_object_past_the_budget_is_left_as_it_is() {
         "{why}"
     );
     assert!(!past[0].applied && past[0].grade == Applicability::Manual);
+    // Still denied (it drops no ALL), and the notice stands for what denies it.
+    let verdict = &h.objects[0];
+    assert!(!verdict.after);
+    assert!(
+        verdict
+            .blocking
+            .iter()
+            .any(|b| b.message.contains("findings in this object")
+                && b.why.contains("left as it is")),
+        "{:?}",
+        verdict.blocking
+    );
     // A budget that holds them all: every one fixed, no notice.
     let all = harden(&text, &options);
     let (fixes, past) = budget_edits(&all);
