@@ -1293,9 +1293,18 @@ impl Before {
             name: o.name.clone(),
             generate_name: o.generate_name.clone(),
             allowed: o.allowed,
-            findings: o.findings.len(),
+            findings: findings_count(o),
         }
     }
+}
+
+/// How many findings an object has, the notice of an object past the rewrite's budget counting
+/// those it stands for.
+fn findings_count(o: &crate::analysis::ObjectReport) -> usize {
+    o.findings
+        .iter()
+        .map(|f| crate::rule::over_budget_count(f).unwrap_or(1))
+        .sum()
 }
 
 /// The verdict of each object of the text as it was. An object the rewrite's last analysis does
@@ -1369,7 +1378,7 @@ fn verdicts(
             before: b.allowed,
             after: now.allowed,
             findings_before: b.findings,
-            findings_after: now.findings.len(),
+            findings_after: findings_count(now),
             blocking,
         });
     }

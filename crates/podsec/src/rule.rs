@@ -454,6 +454,15 @@ pub(crate) fn over_budget(mut finding: Finding, more: usize, held: usize) -> Fin
     finding
 }
 
+/// How many findings the notice of [`over_budget`] stands for, if `f` is one.
+pub(crate) fn over_budget_count(f: &Finding) -> Option<usize> {
+    if !is_over_budget(f) {
+        return None;
+    }
+    let end = f.message.find(|c: char| !c.is_ascii_digit())?;
+    f.message.get(..end)?.parse().ok()
+}
+
 /// Whether a finding is the notice of [`over_budget`].
 pub(crate) fn is_over_budget(f: &Finding) -> bool {
     f.fix.is_none()
@@ -539,6 +548,7 @@ mod tests {
         let notices: Vec<&Finding> = listed.iter().filter(|f| is_over_budget(f)).collect();
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].line, 1);
+        assert_eq!(super::over_budget_count(notices[0]), Some(5));
         assert!(
             notices[0]
                 .message

@@ -1308,6 +1308,13 @@ fn an_object_past_the_budget_is_left_as_it_is() {
     // Still denied (it drops no ALL), and the notice stands for what denies it.
     let verdict = &h.objects[0];
     assert!(!verdict.after);
+    // Its findings counted in full, the notice's too.
+    assert!(
+        verdict.findings_before >= 120,
+        "{}",
+        verdict.findings_before
+    );
+    assert_eq!(verdict.findings_after, verdict.findings_before);
     assert!(
         verdict
             .blocking
