@@ -144,19 +144,20 @@ pub fn analyze_all(text: &str, options: &Options) -> Analysis {
     analyze_with(text, options, usize::MAX, usize::MAX, Keep::All)
 }
 
-/// At most this many findings of one object are read by one round of the hardening engine, the
-/// first the checks find; the rest end its findings in one notice (`rule::over_budget`), and an
-/// object with such a notice is left as it is. One rewrite of a text holds about this many edits
-/// at most: the pieces of a text share it (a piece reads what the pieces before left of it), and a
-/// round starts only under it. Each finding and its edit cost one to a
-/// few kilobytes, so without it a list of 90,000 capability names (1 MB) held 327 MB while
-/// hardened; no real object comes near (a pod of 1,600 containers has 8,000).
+/// At most this many findings with a fix of one object are held by a round of the hardening
+/// engine: past it, none is, one notice counts them all (`rule::over_budget`), and the object is
+/// left as it is. One rewrite of a text holds about this many edits at most: the pieces of a text
+/// share it (a piece reads what the pieces before left of it), and a round starts only under it.
+/// Each finding and its edit cost one to a few kilobytes, so without it a list of 90,000
+/// capability names (1 MB) held 327 MB while hardened; no real object comes near (a pod of 1,600
+/// containers has 8,000).
 pub(crate) const MAX_FINDINGS_HARDENED: usize = 10_000;
 
-/// What the hardening engine reads of a text, which it analyses once per round: every finding of
-/// every workload object (as [`analyze_all`]) up to [`MAX_FINDINGS_HARDENED`] an object, without
-/// what it never reads and what costs most per object (the effective contexts of the containers,
-/// the passing checks, namespace admission).
+/// What the hardening engine reads of a text, which it analyses once per round: the findings of
+/// every workload object, those with a fix up to `held` an object (see [`MAX_FINDINGS_HARDENED`])
+/// and those without as the listing holds them ([`MAX_FINDINGS_PER_CHECK`] per check and
+/// container), without what it never reads and what costs most per object (the effective contexts
+/// of the containers, the passing checks, namespace admission).
 pub(crate) fn analyze_findings(text: &str, options: &Options, held: usize) -> Analysis {
     analyze_with(
         text,
@@ -190,10 +191,10 @@ enum Keep {
     All,
     /// Findings, verdicts and namespace admission; no effective contexts or passes.
     Verdicts,
-    /// Findings and verdicts only; no namespace admission either; at most `held` findings of one
-    /// object (see [`MAX_FINDINGS_HARDENED`]).
+    /// Findings and verdicts only; no namespace admission either; at most `held` findings with a
+    /// fix of one object (see [`analyze_findings`]).
     Findings {
-        /// How many findings of one object are held.
+        /// How many findings with a fix of one object are held.
         held: usize,
     },
 }

@@ -537,7 +537,7 @@ mod tests {
     /// A sink holding three findings with a fix, given five, holds none: one notice made of the
     /// fourth counts all five; only the notice reads as one.
     #[test]
-    fn a_held_budget_keeps_the_first_findings_and_counts_the_rest() {
+    fn past_a_held_budget_one_notice_counts_every_finding_with_a_fix() {
         let mut sink = Findings::holding(3, usize::MAX, &[]);
         for line in [9, 3, 7, 1, 5] {
             sink.push(at_line("x", FindingLevel::Hardening, line));

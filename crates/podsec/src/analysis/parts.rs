@@ -470,6 +470,14 @@ impl Object<'_, '_> {
         emit: &mut dyn FnMut(Part),
     ) {
         let (report, summary, listing, suppressed) = self.tally(complete);
+        // What the passes need of each place: 12 bytes instead of 28.
+        let compact = |places: Vec<Place>| {
+            let mut entries: Vec<Entry> = places.iter().map(Entry::of).collect();
+            entries.shrink_to_fit();
+            entries
+        };
+        let listing = compact(listing);
+        let suppressed = compact(suppressed);
         let cap = self.max_findings;
         emit(Part::Head(Box::new(report), summary));
         self.chunks(&listing, limits.chunk, |p, finding, _| {
@@ -510,7 +518,7 @@ impl Object<'_, '_> {
     fn tally(
         &self,
         complete: &mut dyn FnMut(&mut ObjectReport),
-    ) -> (ObjectReport, Summary, Vec<Entry>, Vec<Entry>) {
+    ) -> (ObjectReport, Summary, Vec<Place>, Vec<Place>) {
         let mut tally = Tally::new(self.pod);
         let pss = self.run(true, &mut tally);
         let Tally {
@@ -527,15 +535,6 @@ impl Object<'_, '_> {
         for p in &listing {
             summary.listed(p.level, p.pss);
         }
-        // What the passes need of each place: 12 bytes instead of 28.
-        let compact = |places: Vec<Place>| {
-            let mut entries: Vec<Entry> = places.iter().map(Entry::of).collect();
-            entries.shrink_to_fit();
-            entries
-        };
-        let listing = compact(listing);
-        let suppressed = compact(suppressed);
-
         let mut report = head(self.obj, self.pod, self.options, pss, self.keep);
         complete(&mut report);
         (report, summary, listing, suppressed)

@@ -91,7 +91,12 @@ pub fn defaults(runtime: Runtime) -> &'static [&'static str] {
 /// The canonical name of a capability (`ALL` forms excluded), if the kernel knows it.
 #[must_use]
 pub fn known(name: &str) -> Option<&'static str> {
-    ALL.iter().copied().find(|k| k.eq_ignore_ascii_case(name))
+    index(name).and_then(|i| ALL.get(i).copied())
+}
+
+/// Where a capability the kernel knows is in [`ALL`], by any case of its name.
+fn index(name: &str) -> Option<usize> {
+    ALL.iter().position(|k| k.eq_ignore_ascii_case(name))
 }
 
 /// The name as people read it: upper case, without `CAP_`.
@@ -131,9 +136,7 @@ const CRIO_MASK: Mask = 0x0000_0000_0000_05fb;
 
 /// The bit of a capability the kernel knows (`ALL` forms excluded), by any case of its name.
 fn bit(name: &str) -> Option<Mask> {
-    ALL.iter()
-        .position(|k| k.eq_ignore_ascii_case(name))
-        .map(|i| 1 << i)
+    index(name).map(|i| 1 << i)
 }
 
 /// The capabilities of a set, in kernel order.

@@ -60,8 +60,6 @@ pub(super) fn each(
     budget: usize,
     emit: &mut dyn FnMut(Hardened),
 ) -> Option<()> {
-    // The edits of the pieces so far: the pieces share the budget.
-    let mut used = 0;
     if text.contains(crate::suppress::MARKER) {
         return None;
     }
@@ -91,6 +89,8 @@ pub(super) fn each(
     };
     // Lines of the output so far.
     let mut lines = 0;
+    // The edits of the pieces so far: the pieces share the budget.
+    let mut used = 0;
     let mut cursor = 0;
     for piece in &pieces {
         let own = text.get(piece.start..piece.end)?;
