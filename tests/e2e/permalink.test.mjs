@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from './harness.mjs';
-import { controlled, loadExample, openFresh, setText } from './playground-helpers.mjs';
+import { controlled, loadExample, openFresh, pasteAndSettle, setText } from './playground-helpers.mjs';
 
 let env;
 before(async () => {
@@ -90,6 +90,34 @@ test('a change survives a reload through local storage', async () => {
   assert.equal(await page.inputValue('textarea#manifest'), text);
   assert.equal(await page.inputValue('#level'), 'baseline');
   assert.ok(text.endsWith('# my note\n'));
+  await context.close();
+});
+
+test('keystrokes made just before a reload are kept, in that tab only', async () => {
+  const { context, page, errors } = await openFresh(env);
+  // A large text: typing in it waits for a pause before the analysis, the draft and the link.
+  const large = `${CUSTOM}${'# padding to make the text large\n'.repeat(2500)}`;
+  const before = page.url();
+  // One input event (Chromium's own insertion of a long text into a textarea takes seconds).
+  await pasteAndSettle(page, large);
+  await page.waitForFunction((b) => location.href !== b && location.hash.length > 10, before);
+  const link = page.url();
+  await page.focus('textarea#manifest');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# typed last\n');
+  // At once: neither the draft nor the address bar has caught up with the keystrokes.
+  assert.equal(page.url(), link);
+  await page.reload();
+  await page.waitForSelector('.object');
+  const text = await page.inputValue('textarea#manifest');
+  assert.ok(text.endsWith('# padding to make the text large\n# typed last\n'), text.slice(-80));
+  assert.equal(text.length, large.length + '# typed last\n'.length);
+  // The link itself still opens what it holds, in another tab of the same browser.
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.waitForSelector('.object');
+  assert.equal(await other.inputValue('textarea#manifest'), large);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

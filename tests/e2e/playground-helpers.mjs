@@ -51,3 +51,17 @@ export async function setText(page, text) {
 export async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15000 });
 }
+
+/** Pastes `text` (one input event) and waits until its analysis is shown and nothing is pending. */
+export async function pasteAndSettle(page, text, timeout = 30000) {
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await page.evaluate((t) => {
+    const area = document.querySelector('textarea#manifest');
+    area.value = t;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await page.waitForFunction((b) => {
+    const status = document.querySelector('.status');
+    return status.dataset.analyses !== b && status.getAttribute('aria-busy') === 'false';
+  }, before, { timeout });
+}

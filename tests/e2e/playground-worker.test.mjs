@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, open, start } from './harness.mjs';
-import { controlled, openFresh } from './playground-helpers.mjs';
+import { controlled, openFresh, pasteAndSettle } from './playground-helpers.mjs';
 
 const ARGO = join(ROOT, '..', 'shared', 'corpus', 'files', 'argo-cd', 'manifests__install.yaml');
 
@@ -158,20 +158,6 @@ test('small texts stay on the main thread', async () => {
   assert.deepEqual(log.violations, []);
   await page.close();
 });
-
-/** Pastes `text` (one input event) and waits until its analysis is shown and nothing is pending. */
-async function pasteAndSettle(page, text, timeout = 30000) {
-  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
-  await page.evaluate((t) => {
-    const area = document.querySelector('textarea#manifest');
-    area.value = t;
-    area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await page.waitForFunction((b) => {
-    const status = document.querySelector('.status');
-    return status.dataset.analyses !== b && status.getAttribute('aria-busy') === 'false';
-  }, before, { timeout });
-}
 
 // Each case replaces the page's `Worker` with one that fails in its own way. (The test browser's
 // request routing does not reach a worker's own requests, so the failures are staged here.)

@@ -13,7 +13,7 @@ use podsec::{Analysis, PssLevel, Runtime, Version};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::address::{Link, LinkState, save_draft};
+use crate::address::{Link, LinkState, leave, left_draft_wins, save_draft};
 use crate::browser;
 use crate::derive::{use_analysis, use_hardened};
 use crate::disclosure::{Disclosure, Lazy};
@@ -58,11 +58,24 @@ fn boot_text() -> Model {
     }
     let draft = browser::load_draft().and_then(|d| permalink::decode_draft(&d).ok());
     let fragment = browser::fragment();
+    let left = browser::take_left();
     if let Some((shared, notice)) = crate::lessons::open_link(&fragment) {
         return update(&model, Msg::Restore(shared, Some(notice)));
     }
     if !fragment.is_empty() {
         let (link, tab) = split_fragment(&fragment);
+        // This tab left the page with this link in the address bar and a newer draft (keystrokes
+        // made before the link caught up with them): the draft is what the user last saw.
+        if let Some(shared) = draft
+            .as_ref()
+            .filter(|d| left_draft_wins(&fragment, d, left.as_deref()))
+        {
+            let model = update(&model, Msg::Restore(shared.clone(), None));
+            return match tab {
+                Some(tab) => update(&model, Msg::SetTab(tab)),
+                None => model,
+            };
+        }
         match permalink::decode(link) {
             Ok(shared) => {
                 let model = update(&model, Msg::Restore(shared, None));
@@ -159,6 +172,25 @@ pub fn App() -> Html {
             if let Some(area) = area.cast::<HtmlTextAreaElement>() {
                 crate::code::set_text(&area, &text);
             }
+        });
+    }
+    // Leaving the page saves the editor's text as the draft if the draft is behind it: an edit
+    // still waiting for its analysis (or for its draft, for a large text) is not lost on a reload.
+    {
+        let now = use_mut_ref(|| (model.options.clone(), model.include_unsafe));
+        *now.borrow_mut() = (model.options.clone(), model.include_unsafe);
+        let area = area.clone();
+        use_effect_with((), move |()| {
+            browser::on_leave(move || {
+                if let Some(area) = area.cast::<HtmlTextAreaElement>() {
+                    let (options, include_unsafe) = now.borrow().clone();
+                    leave(&permalink::Shared {
+                        text: crate::code::text(&area).to_string(),
+                        options,
+                        include_unsafe,
+                    });
+                }
+            });
         });
     }
     // The saved draft and the address bar follow the shared state. The draft is saved here, at

@@ -13,6 +13,8 @@ const DRAFT_KEY: &str = "podsec.draft";
 const ANALYSING_KEY: &str = "podsec.analysing";
 /// The local-storage key of the chosen theme.
 const THEME_KEY: &str = "podsec.theme";
+/// The session-storage key of the mark left as the page was left (see `address::leave`).
+const LEFT_KEY: &str = "podsec.left";
 
 /// Whether `object` has a property `name` that is not `undefined`.
 fn has(object: &wasm_bindgen::JsValue, name: &str) -> bool {
@@ -87,6 +89,33 @@ pub fn save_draft(encoded: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(DRAFT_KEY, encoded);
     }
+}
+
+/// Sets the mark, for this tab only, that the page was left with the draft ahead of the address
+/// bar (see `address::leave`).
+pub fn mark_left(mark: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(LEFT_KEY, mark);
+    }
+}
+
+/// The mark set as this tab last left the page, if any, clearing it.
+#[must_use]
+pub fn take_left() -> Option<String> {
+    let s = window()?.session_storage().ok()??;
+    let mark = s.get_item(LEFT_KEY).ok()?;
+    let _ = s.remove_item(LEFT_KEY);
+    mark
+}
+
+/// Calls `f` as the page is left (reloaded, closed, navigated away from, or hidden for the
+/// back-forward cache): the `pagehide` event.
+pub fn on_leave(f: impl Fn() + 'static) {
+    let Some(w) = window() else { return };
+    let f = wasm_bindgen::closure::Closure::<dyn Fn()>::new(f);
+    let _ = w.add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    f.forget();
 }
 
 /// Sets or clears the mark that the page is analysing (or rewriting) a text.

@@ -9,7 +9,7 @@ use podsec::{HardenOptions, permalink};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::address::{Link, save_draft};
+use crate::address::{Link, save_draft, save_encoded_draft};
 use crate::browser;
 use crate::results::{Derived, HardenedFor};
 use crate::state::Text;
@@ -196,12 +196,18 @@ impl Offload {
                 // encoded here after all.
                 let linking = self.linking.borrow_mut().take();
                 match (&made, linking) {
-                    (Ok(fragment), _) => browser::save_draft(fragment),
+                    (Ok(fragment), Some((text, options))) => save_encoded_draft(
+                        fragment,
+                        &text,
+                        &options.options,
+                        options.include_unsafe,
+                    ),
                     (Err(_), Some((text, options))) => save_draft(&permalink::Shared {
                         text: text.to_string(),
                         options: options.options,
                         include_unsafe: options.include_unsafe,
                     }),
+                    (Ok(fragment), None) => browser::save_draft(fragment),
                     (Err(_), None) => {}
                 }
                 self.link.set(made);
