@@ -9,6 +9,8 @@ pub mod caps;
 #[cfg(test)]
 mod tests;
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{EffectiveValue, Options, Runtime, Source, Value};
@@ -797,9 +799,12 @@ fn apparmor_fields_kept(kube: u32) -> bool {
 }
 
 /// `"A", "B"`, written into one string (a list of 90,000 names made a string per name first).
+/// `names` quoted and joined, the first [`QUOTED`] of them and a count of the rest: a note on a
+/// list of 90,000 unknown names says so in a line, not in a megabyte.
 fn quoted_list(names: &[&str]) -> String {
-    let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
-    for (i, n) in names.iter().enumerate() {
+    let shown = names.get(..QUOTED).unwrap_or(names);
+    let mut out = String::with_capacity(shown.iter().map(|n| n.len() + 4).sum::<usize>() + 24);
+    for (i, n) in shown.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -807,8 +812,14 @@ fn quoted_list(names: &[&str]) -> String {
         out.push_str(n);
         out.push('"');
     }
+    if let Some(more) = names.len().checked_sub(QUOTED).filter(|m| *m > 0) {
+        let _ = write!(out, " and {more} more");
+    }
     out
 }
+
+/// How many names [`quoted_list`] quotes.
+const QUOTED: usize = 8;
 
 fn capabilities(
     pod: &PodView<'_>,
@@ -839,8 +850,8 @@ fn capabilities(
         };
     }
     let stanza = own(c, "capabilities");
-    let add: Vec<&str> = c.caps_add().into_iter().map(|(s, _)| s).collect();
-    let drop: Vec<&str> = c.caps_drop().into_iter().map(|(s, _)| s).collect();
+    let add = c.cap_names("add");
+    let drop = c.cap_names("drop");
     let outcome = caps::resolve(options.runtime, &add, &drop);
     let mut sorted = outcome.set.clone();
     crate::order::sort(&mut sorted);

@@ -178,6 +178,9 @@ pub(crate) struct Findings<'i> {
     over: usize,
     /// The first finding past `held`, which the notice is made of.
     first_over: Option<Finding>,
+    /// Whether the object is known to be past `held` before its first finding (see
+    /// [`Findings::past_the_budget`]).
+    past: bool,
     /// With no cap: how many findings without a fix are held per check and container, as a
     /// listing holds them (a rewrite reads them only to judge its edits and to say what still
     /// stops an object); `usize::MAX` to hold them all with the others.
@@ -250,6 +253,7 @@ impl<'i> Findings<'i> {
             held: usize::MAX,
             over: 0,
             first_over: None,
+            past: false,
             fixless_cap: usize::MAX,
             all_seq: Vec::new(),
         }
@@ -264,6 +268,12 @@ impl<'i> Findings<'i> {
             fixless_cap,
             ..Findings::new(usize::MAX, ignores)
         }
+    }
+
+    /// Holds none of the findings with a fix: the object is known to have more than the budget
+    /// of [`Findings::holding`], and the notice counts them all.
+    pub(crate) fn past_the_budget(&mut self) {
+        self.past = true;
     }
 
     /// Every finding goes to `pass` with its push order and covering ignore; nothing is held.
@@ -293,7 +303,7 @@ impl<'i> Findings<'i> {
         let mut cap = self.cap;
         if cap == usize::MAX {
             if finding.fix.is_some() || self.fixless_cap == usize::MAX {
-                if self.over == 0 && self.all.len() < self.held {
+                if self.over == 0 && !self.past && self.all.len() < self.held {
                     self.all.push(finding);
                     if self.fixless_cap != usize::MAX {
                         self.all_seq.push(seq);
@@ -532,6 +542,22 @@ mod tests {
             ..Span::default()
         };
         Finding::new(check, level, "m", None, at, "p")
+    }
+
+    /// A sink told at once that the object is past its budget holds nothing: the notice is made of
+    /// the first finding pushed and counts them all.
+    #[test]
+    fn a_sink_known_past_its_budget_holds_nothing() {
+        let mut sink = Findings::holding(3, usize::MAX, &[]);
+        sink.past_the_budget();
+        for line in [9, 3, 7, 1, 5] {
+            sink.push(at_line("x", FindingLevel::Hardening, line));
+        }
+        let (listed, _) = sink.finish();
+        assert_eq!(listed.len(), 1);
+        assert!(is_over_budget(&listed[0]));
+        assert_eq!(listed[0].line, 9);
+        assert_eq!(super::over_budget_count(&listed[0]), Some(5));
     }
 
     /// A sink holding three findings with a fix, given five, holds none: one notice made of the

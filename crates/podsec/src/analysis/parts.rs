@@ -416,6 +416,22 @@ impl Object<'_, '_> {
         )
     }
 
+    /// How many findings with a fix the object has that no inline ignore covers: one run of the
+    /// checks that holds none of them.
+    pub(crate) fn fixes(&self) -> usize {
+        struct Count(usize);
+        impl Pass for Count {
+            fn take(&mut self, _: usize, finding: Finding, ignore: Option<&Ignore>) {
+                if ignore.is_none() && finding.fix.is_some() {
+                    self.0 += 1;
+                }
+            }
+        }
+        let mut count = Count(0);
+        self.run(false, &mut count);
+        count.0
+    }
+
     /// The entries of `listing` in chunks, each found by one run of the checks and handed to
     /// `emit` in order. A chunk weighs (see [`weight`]) at least `least` bytes and at least
     /// 1/[`MAX_PASSES`] of the whole listing, so that the passes are at most about

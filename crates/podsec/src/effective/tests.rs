@@ -766,3 +766,22 @@ fn serialized_form() {
     let back: Vec<super::ContainerEffective> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, eff);
 }
+
+/// A note on many unknown capability names quotes the first eight and counts the rest: a list of
+/// 90,000 of them is said in a line, not in a megabyte.
+#[test]
+fn a_long_list_of_unknown_capabilities_is_counted_in_the_note() {
+    let names: Vec<String> = (0..10).map(|i| format!("X{i}")).collect();
+    let body = format!(
+        "spec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      capabilities:\n        drop: [{}]\n",
+        names.join(", ")
+    );
+    table(
+        &[("ten unknown names on containerd", d(), &body)],
+        &["capabilities"],
+        expect![[r##"
+            # ten unknown names on containerd
+            a.capabilities = [AUDIT_WRITE,CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,MKNOD,NET_BIND_SERVICE,NET_RAW,SETFCAP,SETGID,SETPCAP,SETUID,SYS_CHROOT] <- container@10 (containerd passes "X0", "X1", "X2", "X3", "X4", "X5", "X6", "X7" and 2 more on as unknown capabilities, which runc and crun ignore)
+        "##]],
+    );
+}

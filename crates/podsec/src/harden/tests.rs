@@ -1331,6 +1331,35 @@ fn an_object_past_the_budget_is_left_as_it_is() {
     assert_eq!(all.text.matches("CAP_X").count(), 0);
 }
 
+/// An object past the budget is found so before any of its findings is held: its analysis holds
+/// none with a fix, and the notice is made of the first the checks push, not of the one that
+/// crossed the budget (the 51st here, far along the list's line).
+#[test]
+fn an_object_is_counted_before_its_findings_are_held() {
+    let text = prefixed_capabilities("many", 120);
+    let analysis = crate::analysis::analyze_findings(&text, &Options::default(), 50);
+    let findings = &analysis.objects[0].findings;
+    assert!(findings.iter().all(|f| f.fix.is_none()), "{findings:?}");
+    let notices: Vec<_> = findings
+        .iter()
+        .filter(|f| crate::rule::is_over_budget(f))
+        .collect();
+    assert_eq!(notices.len(), 1);
+    let list = text.lines().position(|l| l.contains("CAP_X0")).unwrap_or(0) + 1;
+    let second = text
+        .lines()
+        .nth(list - 1)
+        .and_then(|l| l.find("CAP_X1"))
+        .unwrap_or(0)
+        + 1;
+    assert!(
+        notices[0].line < list || notices[0].column < second,
+        "{}:{}",
+        notices[0].line,
+        notices[0].column
+    );
+}
+
 /// The pieces of a text share one budget: once the pieces before have used it, an object is not
 /// read at all, and is left as it is with its one notice.
 #[test]

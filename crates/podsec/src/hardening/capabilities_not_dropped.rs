@@ -72,8 +72,7 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 /// Whether the container drops every capability as the runtimes read it (`ALL` in any case).
 pub(super) fn drops_all(c: &crate::pod::ContainerView<'_>) -> bool {
-    c.caps_drop()
-        .iter()
+    c.cap_entries("drop")
         .any(|(d, _)| d.eq_ignore_ascii_case("ALL"))
 }
 
@@ -85,8 +84,8 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         if ctx.skips_privileged(c) || drops_all(c) {
             continue;
         }
-        let add: Vec<&str> = c.caps_add().into_iter().map(|(s, _)| s).collect();
-        let drop: Vec<&str> = c.caps_drop().into_iter().map(|(s, _)| s).collect();
+        let add = c.cap_names("add");
+        let drop = c.cap_names("drop");
         let kept = caps::resolve(ctx.options.runtime, &add, &drop).set;
         let defaults = caps::defaults(ctx.options.runtime);
         let kept_defaults: Vec<&str> = kept

@@ -123,7 +123,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         }
         let add = c.caps_add();
         let add_names: Vec<&str> = add.iter().map(|(s, _)| *s).collect();
-        let drop: Vec<&str> = c.caps_drop().into_iter().map(|(s, _)| s).collect();
+        let drop = c.cap_names("drop");
         let granted = caps::resolve(runtime, &add_names, &drop).set;
         let add_path = c.sc_path("capabilities.add");
         for (entry, node) in &add {

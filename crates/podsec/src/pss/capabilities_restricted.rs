@@ -96,7 +96,7 @@ fn v1_22(pod: &PodView<'_>, out: &mut Out<'_>) -> Verdict {
     for c in &pod.containers {
         let drop_path = format!("{}.drop", c.sc_path("capabilities"));
         let caps = c.sc("capabilities").filter(|n| n.is_map());
-        let dropped_all = caps.is_some() && c.caps_drop().iter().any(|(n, _)| *n == "ALL");
+        let dropped_all = caps.is_some() && c.cap_entries("drop").any(|(n, _)| n == "ALL");
         if !dropped_all {
             missing.push(c.name);
             let at = match caps {

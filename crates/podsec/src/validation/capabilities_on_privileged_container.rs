@@ -56,7 +56,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         if c.sc("privileged").and_then(|n| n.as_bool()) != Some(true) {
             continue;
         }
-        if c.caps_add().is_empty() && c.caps_drop().is_empty() {
+        if c.cap_entries("add").next().is_none() && c.cap_entries("drop").next().is_none() {
             continue;
         }
         let Some((k, _)) = c

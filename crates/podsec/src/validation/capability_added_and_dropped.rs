@@ -56,13 +56,15 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (_, c) in ctx.containers() {
+        let adds = c.caps_add();
+        if adds.is_empty() {
+            // Nothing can be both added and dropped, however long the drop list.
+            continue;
+        }
         // A set: both lists may be long, and each add is looked up once.
-        let drops: std::collections::HashSet<String> = c
-            .caps_drop()
-            .into_iter()
-            .map(|(s, _)| caps::display(s))
-            .collect();
-        for (name, node) in c.caps_add() {
+        let drops: std::collections::HashSet<String> =
+            c.cap_names("drop").into_iter().map(caps::display).collect();
+        for (name, node) in adds {
             let norm = caps::display(name);
             if norm == "ALL" || !drops.contains(&norm) {
                 continue;

@@ -71,8 +71,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
                 Runtime::CriO => caps::display(name) == "SYS_ADMIN",
             };
             let dropped = c
-                .caps_drop()
-                .iter()
+                .cap_entries("drop")
                 .any(|(d, _)| caps::display(d) == "SYS_ADMIN");
             if !granted || dropped {
                 continue;

@@ -1,0 +1,25 @@
+import { after, before, test } from 'node:test';
+import { start } from './harness.mjs';
+import { openFresh } from './playground-helpers.mjs';
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+test('v', async () => {
+  const { context, page, errors } = await openFresh(env, env.url, { rich: true, width: 390 });
+  const f = '/work/shared/corpus/files/kubernetes-website/content__en__examples__application__zookeeper__zookeeper.yaml';
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#open')]);
+  const before = await page.evaluate(() => document.querySelector('.status').dataset.analyses);
+  await chooser.setFiles(f);
+  await page.waitForFunction((b) => { const s = document.querySelector('.status'); return s.dataset.analyses !== b && s.getAttribute('aria-busy') === 'false'; }, before);
+  await page.screenshot({ path: '/tmp/hs/p1.png', fullPage: false });
+  await page.locator('#panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/hs/p2.png' });
+  await page.getByRole('tab', { name: 'Effective context' }).click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: '/tmp/hs/p3.png' });
+  await page.getByRole('tab', { name: 'Hardened' }).click();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: '/tmp/hs/p4.png' });
+  console.log('errors', errors);
+  await context.close();
+});
