@@ -830,7 +830,9 @@ fn edit_note(e: &Edit) -> Html {
         <>
             <span class={classes!("grade", e.grade.as_str())}>{ e.grade.as_str() }</span>
             { " " }{ &e.title }
-            <span class="fixes">{ format!(" (fixes {})", e.checks.join(", ")) }</span>
+            if !e.checks.is_empty() {
+                <span class="fixes">{ format!(" (fixes {})", e.checks.join(", ")) }</span>
+            }
             if let Some(note) = &e.note {
                 <span class="note">{ format!(": {note}") }</span>
             }

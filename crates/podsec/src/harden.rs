@@ -1264,7 +1264,9 @@ fn past_the_budget(notice: &crate::model::Finding, object: &ObjectRef) -> Edit {
         title: PAST_THE_BUDGET.to_string(),
         grade: Applicability::Manual,
         note: None,
-        checks: vec![Text::Borrowed(notice.check)],
+        // It fixes nothing itself: the notice's check is merely that of the object's first
+        // finding, and naming it would read as if that were all the edit is about.
+        checks: Vec::new(),
         object: object.clone(),
         container: None,
         patches: Vec::new(),

@@ -1305,6 +1305,8 @@ fn an_object_past_the_budget_is_left_as_it_is() {
         "{why}"
     );
     assert!(!past[0].applied && past[0].grade == Applicability::Manual);
+    // It names no check: it fixes none itself.
+    assert!(past[0].checks.is_empty(), "{:?}", past[0].checks);
     // Still denied (it drops no ALL), and the notice stands for what denies it.
     let verdict = &h.objects[0];
     assert!(!verdict.after);
