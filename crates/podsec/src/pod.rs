@@ -353,13 +353,7 @@ impl<'a> ContainerView<'a> {
     /// `securityContext.capabilities.add` entries (strings only) with their nodes.
     #[must_use]
     pub fn caps_add(&self) -> Vec<(&'a str, Node<'a>)> {
-        self.caps_list("add")
-    }
-
-    /// `securityContext.capabilities.drop` entries (strings only) with their nodes.
-    #[must_use]
-    pub fn caps_drop(&self) -> Vec<(&'a str, Node<'a>)> {
-        self.caps_list("drop")
+        self.cap_entries("add").collect()
     }
 
     /// The names of `securityContext.capabilities.add` (`which` = `add`) or `.drop`, strings only:
@@ -379,10 +373,6 @@ impl<'a> ContainerView<'a> {
             .into_iter()
             .flat_map(Node::iter_items)
             .filter_map(|n| Some((n.text()?, n)))
-    }
-
-    fn caps_list(&self, which: &str) -> Vec<(&'a str, Node<'a>)> {
-        self.cap_entries(which).collect()
     }
 
     /// `ports[*]` mappings.
