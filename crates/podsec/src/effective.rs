@@ -325,8 +325,7 @@ pub(crate) fn resolve_container(
     options: &Options,
 ) -> ContainerEffective {
     let kube = options.kube();
-    let privileged = own(c, "privileged").filter(|(_, v)| is_bool(*v));
-    let is_privileged = privileged.is_some_and(|(_, v)| v.as_bool() == Some(true));
+    let (privileged, is_privileged) = own_privileged(c);
     let run_as_user = run_as_user(pod, c, options);
     let caps = capabilities(pod, c, options, is_privileged, &run_as_user);
     ContainerEffective {
@@ -380,6 +379,53 @@ pub(crate) fn resolve_container(
         host_network: host_namespace(pod, "hostNetwork"),
         host_pid: host_namespace(pod, "hostPID"),
         host_ipc: host_namespace(pod, "hostIPC"),
+    }
+}
+
+/// The container's own `privileged` (key and value) when it is a boolean, and whether it is
+/// `true`.
+fn own_privileged<'a>(c: &ContainerView<'a>) -> (Option<(Node<'a>, Node<'a>)>, bool) {
+    let privileged = own(c, "privileged").filter(|(_, v)| is_bool(*v));
+    let is = privileged.is_some_and(|(_, v)| v.as_bool() == Some(true));
+    (privileged, is)
+}
+
+/// A field of a container's effective context that a rule may resolve alone (see
+/// [`resolve_field`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    RunAsUser,
+    RunAsGroup,
+    SeccompProfile,
+    AppArmorProfile,
+}
+
+impl Field {
+    /// The field in a context resolved whole.
+    pub(crate) fn of(self, e: &ContainerEffective) -> &EffectiveValue {
+        match self {
+            Field::RunAsUser => &e.run_as_user,
+            Field::RunAsGroup => &e.run_as_group,
+            Field::SeccompProfile => &e.seccomp_profile,
+            Field::AppArmorProfile => &e.app_armor_profile,
+        }
+    }
+}
+
+/// One field of a container's effective context, as [`resolve_container`] resolves it, without
+/// the others: a rule that reads one field of every container in a pass of a bounded listing
+/// (`analysis::parts`) resolved whole contexts, two dozen values and their notes, for each.
+pub(crate) fn resolve_field(
+    pod: &PodView<'_>,
+    c: &ContainerView<'_>,
+    options: &Options,
+    field: Field,
+) -> EffectiveValue {
+    match field {
+        Field::RunAsUser => run_as_user(pod, c, options),
+        Field::RunAsGroup => run_as_group(pod, c),
+        Field::SeccompProfile => seccomp(pod, c, options, own_privileged(c).1),
+        Field::AppArmorProfile => apparmor(pod, c, options, own_privileged(c).1),
     }
 }
 

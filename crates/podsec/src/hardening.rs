@@ -35,7 +35,7 @@ mod writable_root_filesystem;
 
 use std::borrow::Cow;
 
-use crate::effective::ContainerEffective;
+use crate::effective::{ContainerEffective, Field};
 use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::model::{EffectiveValue, Finding, Options, PssLevel, Source, Value};
 use crate::pod::{ContainerView, PodView};
@@ -204,17 +204,18 @@ impl Offending<'_, '_> {
 }
 
 /// The offending values of an inherited integer field (those `bad` flags): the containers' own
-/// first, then the pod's. `field` reads the effective value, and `key` names it in the text.
+/// first, then the pod's. `field` is the effective value read (resolved alone unless the report
+/// resolved the whole contexts), and `key` names it in the text.
 fn offending<'p, 'a>(
     ctx: &'p Ctx<'p, 'a>,
-    field: fn(&ContainerEffective) -> &EffectiveValue,
+    field: Field,
     key: &str,
     bad: impl Fn(i64) -> bool,
 ) -> Vec<Offending<'p, 'a>> {
     let mut own = Vec::new();
     let mut pod: Option<Offending<'p, 'a>> = None;
-    for (c, e) in ctx.linux_effective() {
-        let e = field(&e);
+    let linux = ctx.linux_containers().iter().enumerate();
+    for (c, e) in linux.map_while(|(i, c)| Some((c, ctx.effective_field(i, field)?))) {
         let Value::Int(value) = e.value else {
             continue;
         };

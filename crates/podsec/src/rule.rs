@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::effective::ContainerEffective;
 use crate::fix::FixAvailability;
-use crate::model::{Finding, FindingLevel, Options};
+use crate::model::{EffectiveValue, Finding, FindingLevel, Options};
 use crate::pod::{ContainerView, PodView};
 use crate::suppress::{Ignore, Suppressed, Suppression};
 use crate::yaml::Span;
@@ -118,6 +118,26 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     self.pod,
                     c,
                     self.options,
+                ))
+            }),
+        }
+    }
+
+    /// One field of the effective context of a container, by its position in `pod.containers`:
+    /// from the contexts resolved for the report when there are, else resolved alone.
+    pub(crate) fn effective_field(
+        &self,
+        i: usize,
+        field: crate::effective::Field,
+    ) -> Option<Cow<'p, EffectiveValue>> {
+        match self.effective {
+            Some(all) => all.get(i).map(|e| Cow::Borrowed(field.of(e))),
+            None => self.pod.containers.get(i).map(|c| {
+                Cow::Owned(crate::effective::resolve_field(
+                    self.pod,
+                    c,
+                    self.options,
+                    field,
                 ))
             }),
         }

@@ -785,3 +785,72 @@ fn a_long_list_of_unknown_capabilities_is_counted_in_the_note() {
         "##]],
     );
 }
+
+/// A field resolved alone is the field of the context resolved whole, wherever it comes from:
+/// container, pod, annotation, runtime or image default, and privileged containers.
+#[test]
+fn a_field_resolved_alone_is_the_field_of_the_whole_context() {
+    use super::{Field, resolve_container, resolve_field};
+    let text = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: runtime/default
+    container.apparmor.security.beta.kubernetes.io/b: localhost/prof
+spec:
+  securityContext:
+    runAsUser: 1000
+    runAsGroup: 0
+    seccompProfile: {type: Localhost, localhostProfile: p.json}
+  containers:
+  - name: a
+    image: i
+    securityContext:
+      privileged: true
+      runAsUser: 0
+  - name: b
+    image: i
+    securityContext:
+      runAsGroup: 3000
+      seccompProfile: {type: Unconfined}
+      appArmorProfile: {type: RuntimeDefault}
+  - name: c
+    image: i
+    securityContext:
+      privileged: "yes"
+  initContainers:
+  - name: d
+    image: i
+"#;
+    let stream = yaml::parse_stream(text);
+    let fields = [
+        Field::RunAsUser,
+        Field::RunAsGroup,
+        Field::SeccompProfile,
+        Field::AppArmorProfile,
+    ];
+    let mut compared = 0;
+    for doc in &stream.documents {
+        for entry in manifest::objects(doc) {
+            let Entry::Workload(_, pod) = entry else {
+                continue;
+            };
+            for options in [d(), kube(19), kube(30)] {
+                for c in &pod.containers {
+                    let whole = resolve_container(&pod, c, &options);
+                    for f in fields {
+                        assert_eq!(
+                            &resolve_field(&pod, c, &options, f),
+                            f.of(&whole),
+                            "{} {f:?}",
+                            c.name
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 4 * 3 * 4);
+}

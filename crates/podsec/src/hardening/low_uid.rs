@@ -4,7 +4,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, containers_phrase, offending};
+use super::{Ctx, Field, containers_phrase, offending};
 
 /// The minimum when the options give none.
 pub(super) const DEFAULT_MIN_UID: i64 = 10000;
@@ -72,7 +72,7 @@ fn manual(min: i64) -> Fix {
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     let min = ctx.options.min_uid.unwrap_or(DEFAULT_MIN_UID);
-    for o in offending(ctx, |e| &e.run_as_user, "runAsUser", |v| v > 0 && v < min) {
+    for o in offending(ctx, Field::RunAsUser, "runAsUser", |v| v > 0 && v < min) {
         let v = o.value;
         let message = match o.container {
             Some(c) => format!("container \"{}\" runs as UID {v}, below {min}", c.name),

@@ -5,7 +5,7 @@ use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 use crate::yaml::Node;
 
-use super::{Ctx, containers_phrase, offending};
+use super::{Ctx, Field, containers_phrase, offending};
 
 pub(super) const CHECK: Check = Check {
     id: "root-group",
@@ -72,7 +72,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.windows() {
         return;
     }
-    for o in offending(ctx, |e| &e.run_as_group, "runAsGroup", |v| v == 0) {
+    for o in offending(ctx, Field::RunAsGroup, "runAsGroup", |v| v == 0) {
         let message = match o.container {
             Some(c) => format!(
                 "container \"{}\" runs with the root group: securityContext.runAsGroup=0",

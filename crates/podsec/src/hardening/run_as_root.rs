@@ -5,7 +5,7 @@ use crate::fix::{Fix, FixAvailability};
 use crate::model::FindingLevel;
 use crate::rule::{Check, Docs, Findings, Rule};
 
-use super::{Ctx, container_anchor, containers_phrase, offending, user_stated};
+use super::{Ctx, Field, container_anchor, containers_phrase, offending, user_stated};
 
 pub(super) const CHECK: Check = Check {
     id: "run-as-root",
@@ -71,7 +71,7 @@ fn manual() -> Fix {
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     // Where runAsUser denies the pod, it denies every runAsUser=0 this rule would report.
     if !ctx.pss_denies(&crate::pss::run_as_user::CHECK) {
-        for o in offending(ctx, |e| &e.run_as_user, "runAsUser", |v| v == 0) {
+        for o in offending(ctx, Field::RunAsUser, "runAsUser", |v| v == 0) {
             let message = match o.container {
                 Some(c) => format!(
                     "container \"{}\" runs as root: securityContext.runAsUser=0",

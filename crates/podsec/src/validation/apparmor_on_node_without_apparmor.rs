@@ -61,10 +61,9 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     for (i, c) in ctx.containers() {
-        let Some(e) = ctx.effective_of(i) else {
+        let Some(e) = ctx.effective_field(i, crate::effective::Field::AppArmorProfile) else {
             continue;
         };
-        let e = &e.app_armor_profile;
         let Some(kind) = object_str(&e.value, "type").filter(|k| *k != "Unconfined") else {
             continue;
         };

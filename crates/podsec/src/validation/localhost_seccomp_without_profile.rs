@@ -56,10 +56,9 @@ pub(super) const RULE: Rule = Rule { check: &CHECK, run };
 
 fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     for (i, c) in ctx.containers() {
-        let Some(e) = ctx.effective_of(i) else {
+        let Some(e) = ctx.effective_field(i, crate::effective::Field::SeccompProfile) else {
             continue;
         };
-        let e = &e.seccomp_profile;
         // Only a profile written in a security context: an annotation names no empty file.
         let Some(scope) = Scope::of(e.source, c) else {
             continue;
