@@ -17,7 +17,7 @@ use crate::worker::{HARDEN_SYNC_LIMIT, Job, SYNC_LIMIT};
 
 /// Runs the page's own analysis or rewrite of a text, with a mark in local storage while it runs:
 /// if it never returns (a crash, a tab killed for its memory), the next visit sees the mark and
-/// does not run it again by itself (see [`boot`]).
+/// does not run it again by itself (see `app::boot`).
 fn guarded<T>(work: impl FnOnce() -> T) -> T {
     browser::set_analysing(true);
     let result = work();

@@ -196,7 +196,8 @@ pub(crate) struct Findings<'i> {
     /// all in one notice (see [`over_budget`]).
     held: usize,
     over: usize,
-    /// The first finding past `held`, which the notice is made of.
+    /// The first finding past `held` (or the first of all, when the object is known to be past it),
+    /// which the notice is made of.
     first_over: Option<Finding>,
     /// Whether the object is known to be past `held` before its first finding (see
     /// [`Findings::past_the_budget`]).
@@ -466,7 +467,8 @@ pub(crate) fn notice(mut finding: Finding, more: usize, cap: usize) -> Finding {
 const OVER_BUDGET: &str = " findings in this object";
 
 /// The notice that stands for the findings with a fix of an object past the budget of one rewrite,
-/// made of the first finding past it: the object has `more` of them, none is held, and none of
+/// made of the first finding past it (the object's first, when it was counted before any was held:
+/// see [`Findings::past_the_budget`]): the object has `more` of them, none is held, and none of
 /// their fixes is offered.
 pub(crate) fn over_budget(mut finding: Finding, more: usize, held: usize) -> Finding {
     finding.fix = None;

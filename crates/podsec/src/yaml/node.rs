@@ -35,7 +35,7 @@ pub enum Style {
 /// Index of a node in its document's arena.
 pub type NodeId = usize;
 
-/// A node's [`Span`] in half the room (a text is at most [`MAX_INPUT_BYTES`], so offsets, lines and
+/// A node's [`Span`] in half the room (a text is at most [`MAX_INPUT_BYTES`](super::MAX_INPUT_BYTES), so offsets, lines and
 /// columns fit 32 bits).
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct NodeSpan {
