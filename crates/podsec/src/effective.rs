@@ -396,6 +396,7 @@ fn own_privileged<'a>(c: &ContainerView<'a>) -> (Option<(Node<'a>, Node<'a>)>, b
 pub(crate) enum Field {
     RunAsUser,
     RunAsGroup,
+    RunAsNonRoot,
     SeccompProfile,
     AppArmorProfile,
 }
@@ -406,6 +407,7 @@ impl Field {
         match self {
             Field::RunAsUser => &e.run_as_user,
             Field::RunAsGroup => &e.run_as_group,
+            Field::RunAsNonRoot => &e.run_as_non_root,
             Field::SeccompProfile => &e.seccomp_profile,
             Field::AppArmorProfile => &e.app_armor_profile,
         }
@@ -424,6 +426,7 @@ pub(crate) fn resolve_field(
     match field {
         Field::RunAsUser => run_as_user(pod, c, options),
         Field::RunAsGroup => run_as_group(pod, c),
+        Field::RunAsNonRoot => run_as_non_root(pod, c, &run_as_user(pod, c, options)),
         Field::SeccompProfile => seccomp(pod, c, options, own_privileged(c).1),
         Field::AppArmorProfile => apparmor(pod, c, options, own_privileged(c).1),
     }

@@ -33,8 +33,6 @@ mod unneeded_capabilities;
 mod writable_host_path;
 mod writable_root_filesystem;
 
-use std::borrow::Cow;
-
 use crate::effective::{ContainerEffective, Field};
 use crate::fix::{FieldPath, Patch, PatchValue};
 use crate::model::{EffectiveValue, Finding, Options, PssLevel, Source, Value};
@@ -117,16 +115,6 @@ impl<'a> Ctx<'_, 'a> {
         }
     }
 
-    /// The containers whose Linux security settings matter, with their effective contexts.
-    fn linux_effective(
-        &self,
-    ) -> impl Iterator<Item = (&ContainerView<'a>, Cow<'_, ContainerEffective>)> {
-        self.linux_containers()
-            .iter()
-            .enumerate()
-            .map_while(|(i, c)| Some((c, self.effective_of(i)?)))
-    }
-
     /// Whether the evaluated level is at least `level`.
     fn level_at_least(&self, level: PssLevel) -> bool {
         self.options.level >= level
@@ -161,10 +149,15 @@ fn from_text(v: &EffectiveValue) -> bool {
     matches!(v.source, Source::Container | Source::Pod)
 }
 
-/// Whether the container's user is stated: `runAsUser` set, or `runAsNonRoot: true` making the
-/// kubelet check it (on the container or inherited from the pod).
-fn user_stated(e: &ContainerEffective) -> bool {
-    from_text(&e.run_as_user) || e.run_as_non_root.value == Value::Bool(true)
+/// Whether the user of container `i` (its position in `pod.containers`) is stated: `runAsUser`
+/// set, or `runAsNonRoot: true` making the kubelet check it (on the container or inherited from
+/// the pod).
+fn user_stated(ctx: &Ctx<'_, '_>, i: usize) -> bool {
+    ctx.effective_field(i, Field::RunAsUser)
+        .is_some_and(|u| from_text(&u))
+        || ctx
+            .effective_field(i, Field::RunAsNonRoot)
+            .is_some_and(|n| n.value == Value::Bool(true))
 }
 
 #[cfg(test)]

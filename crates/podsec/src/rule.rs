@@ -109,20 +109,6 @@ impl<'p, 'a> Ctx<'p, 'a> {
         check.finding(message, container, at, path)
     }
 
-    /// The effective context of a container, by its position in `pod.containers`.
-    pub(crate) fn effective_of(&self, i: usize) -> Option<Cow<'p, ContainerEffective>> {
-        match self.effective {
-            Some(all) => all.get(i).map(Cow::Borrowed),
-            None => self.pod.containers.get(i).map(|c| {
-                Cow::Owned(crate::effective::resolve_container(
-                    self.pod,
-                    c,
-                    self.options,
-                ))
-            }),
-        }
-    }
-
     /// One field of the effective context of a container, by its position in `pod.containers`:
     /// from the contexts resolved for the report when there are, else resolved alone.
     pub(crate) fn effective_field(

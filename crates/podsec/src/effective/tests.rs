@@ -802,6 +802,7 @@ spec:
   securityContext:
     runAsUser: 1000
     runAsGroup: 0
+    runAsNonRoot: true
     seccompProfile: {type: Localhost, localhostProfile: p.json}
   containers:
   - name: a
@@ -812,6 +813,7 @@ spec:
   - name: b
     image: i
     securityContext:
+      runAsNonRoot: false
       runAsGroup: 3000
       seccompProfile: {type: Unconfined}
       appArmorProfile: {type: RuntimeDefault}
@@ -827,6 +829,7 @@ spec:
     let fields = [
         Field::RunAsUser,
         Field::RunAsGroup,
+        Field::RunAsNonRoot,
         Field::SeccompProfile,
         Field::AppArmorProfile,
     ];
@@ -852,5 +855,5 @@ spec:
             }
         }
     }
-    assert_eq!(compared, 4 * 3 * 4);
+    assert_eq!(compared, 4 * 3 * 5);
 }

@@ -63,8 +63,8 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
     if ctx.pss_denies(&crate::pss::run_as_non_root::CHECK) {
         return;
     }
-    for (c, e) in ctx.linux_effective() {
-        if user_stated(&e) || image_user(ctx.options, c.name).is_some() {
+    for (i, c) in ctx.linux_containers().iter().enumerate() {
+        if user_stated(ctx, i) || image_user(ctx.options, c.name).is_some() {
             continue;
         }
         out.push(

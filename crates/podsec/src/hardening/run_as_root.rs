@@ -85,8 +85,8 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             out.push(o.report(ctx, &CHECK, message).with_fix(manual()));
         }
     }
-    for (c, e) in ctx.linux_effective() {
-        if user_stated(&e) {
+    for (i, c) in ctx.linux_containers().iter().enumerate() {
+        if user_stated(ctx, i) {
             continue;
         }
         let root = match image_user(ctx.options, c.name) {

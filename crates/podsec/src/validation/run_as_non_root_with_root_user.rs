@@ -1,6 +1,7 @@
 //! `run-as-non-root-with-root-user`: `runAsNonRoot: true` with a user the kubelet finds to be root,
 //! or cannot verify (K-1).
 
+use crate::effective::Field;
 use crate::fix::FixAvailability;
 use crate::model::{FindingLevel, Value};
 use crate::rule::{Check, Docs, Findings, Rule};
@@ -63,13 +64,18 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
         return;
     }
     for (i, c) in ctx.containers() {
-        let Some(e) = ctx.effective_of(i) else {
+        // Resolved alone, the user only where runAsNonRoot is true: in a pass of a bounded
+        // listing each would otherwise be a whole effective context per container.
+        let Some(non_root) = ctx.effective_field(i, Field::RunAsNonRoot) else {
             continue;
         };
-        if e.run_as_non_root.value != Value::Bool(true) {
+        if non_root.value != Value::Bool(true) {
             continue;
         }
-        let Some(nonroot) = Scope::of(e.run_as_non_root.source, c) else {
+        let Some(user) = ctx.effective_field(i, Field::RunAsUser) else {
+            continue;
+        };
+        let Some(nonroot) = Scope::of(non_root.source, c) else {
             continue;
         };
         let Some(nonroot_at) = nonroot.field(ctx.pod, "runAsNonRoot") else {
@@ -81,8 +87,7 @@ fn run(ctx: &Ctx<'_, '_>, out: &mut Findings<'_>) {
             ""
         };
         // A uid written in a security context, or else the image's user (`null` when unknown).
-        let (message, scope, key) = match (Scope::of(e.run_as_user.source, c), &e.run_as_user.value)
-        {
+        let (message, scope, key) = match (Scope::of(user.source, c), &user.value) {
             (Some(scope), Value::Int(0)) => (
                 format!(
                     "container \"{}\" has runAsNonRoot{inherited_from} and runAsUser 0: the kubelet refuses to start it with \"container's runAsUser breaks non-root policy\"",
