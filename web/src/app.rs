@@ -66,17 +66,14 @@ fn boot_text() -> Model {
         let (link, tab) = split_fragment(&fragment);
         // This tab left the page with this link in the address bar and a newer draft (keystrokes
         // made before the link caught up with them): the draft is what the user last saw.
-        if let Some(shared) = draft
+        let opened = match draft
             .as_ref()
             .filter(|d| left_draft_wins(&fragment, d, left.as_deref()))
         {
-            let model = update(&model, Msg::Restore(shared.clone(), None));
-            return match tab {
-                Some(tab) => update(&model, Msg::SetTab(tab)),
-                None => model,
-            };
-        }
-        match permalink::decode(link) {
+            Some(newer) => Ok(newer.clone()),
+            None => permalink::decode(link),
+        };
+        match opened {
             Ok(shared) => {
                 let model = update(&model, Msg::Restore(shared, None));
                 return match tab {

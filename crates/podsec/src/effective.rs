@@ -847,9 +847,8 @@ fn apparmor_fields_kept(kube: u32) -> bool {
     crate::versions::APPARMOR_FIELDS.enabled(kube)
 }
 
-/// `"A", "B"`, written into one string (a list of 90,000 names made a string per name first).
-/// `names` quoted and joined, the first [`QUOTED`] of them and a count of the rest: a note on a
-/// list of 90,000 unknown names says so in a line, not in a megabyte.
+/// `"A", "B"`, written into one string: the first [`QUOTED`] names and a count of the rest, so a
+/// note on a list of 90,000 unknown names says so in a line, not in a megabyte.
 fn quoted_list(names: &[&str]) -> String {
     let shown = names.get(..QUOTED).unwrap_or(names);
     let mut out = String::with_capacity(shown.iter().map(|n| n.len() + 4).sum::<usize>() + 24);
